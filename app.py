@@ -1,0 +1,8 @@
+"""Neural Playground: `streamlit run app.py`."""
+import streamlit as st
+
+st.set_page_config(page_title="Neural Playground", page_icon="🧠", layout="wide")
+
+from playground.ui import main  # noqa: E402  (set_page_config must come first)
+
+main()

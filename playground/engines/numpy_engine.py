@@ -1,0 +1,39 @@
+"""The NumPy engine: playground.nn behind the Engine contract."""
+from ..nn import NeuralNetwork, get_optimizer
+from .base import Engine, check_weights, initial_weights
+
+
+class NumpyEngine(Engine):
+    name = "numpy"
+
+    def __init__(self, spec):
+        super().__init__(spec)
+        self.network = NeuralNetwork(spec.sizes, (*spec.activations, spec.output_activation), spec.loss,
+                                     spec.l1, spec.l2, spec.dtype)
+        self.network.set_weights(initial_weights(spec))
+        self.optimizer = get_optimizer(spec.optimizer, spec.learning_rate)
+
+    def _apply_training_settings(self, old):
+        self.network.l1, self.network.l2 = self.spec.l1, self.spec.l2
+        if self.spec.optimizer != old.optimizer:
+            self.optimizer = get_optimizer(self.spec.optimizer, self.spec.learning_rate)
+        self.optimizer.learning_rate = self.spec.learning_rate
+
+    def get_weights(self):
+        return self.network.get_weights()
+
+    def set_weights(self, weights):
+        check_weights(weights, self.spec)
+        self.network.set_weights(weights)
+
+    def predict(self, X):
+        return self.network.forward(self._prepare(X)).copy()
+
+    def loss(self, X, Y):
+        return self.network.loss(self._prepare(X), self._prepare(Y))
+
+    def gradients(self, X, Y):
+        return self.network.gradients(self._prepare(X), self._prepare(Y))
+
+    def train_batch(self, X, Y):
+        return self.network.train_batch(self._prepare(X), self._prepare(Y), self.optimizer)

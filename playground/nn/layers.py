@@ -1,0 +1,36 @@
+"""Dense: a layer of neurons, each with a weight per input and a bias.
+
+A batch is a matrix with one example per row and W has shape (n_in, n_out), as in Keras,
+so a layer computes z = a·W + b and a' = f(z). (The column-vector form z = W·a + b of a
+single example is the same computation, transposed.)
+"""
+import numpy as np
+
+
+class Dense:
+    """output = activation(dot(input, W) + b)."""
+
+    def __init__(self, n_in, n_out, activation, dtype="float32"):
+        self.n_in, self.n_out, self.activation = n_in, n_out, activation
+        self.W = np.zeros((n_in, n_out), dtype)
+        self.b = np.zeros(n_out, dtype)
+        self.dW = np.zeros_like(self.W)
+        self.db = np.zeros_like(self.b)
+
+    def forward(self, a_in):
+        """z = a_in·W + b, a = f(z); both are kept for the backward pass."""
+        self.a_in = a_in
+        self.z = a_in @ self.W
+        self.z += self.b
+        self.a = self.activation.forward(self.z)
+        return self.a
+
+    def backward(self, grad_a, input_grad=True):
+        """From ∂L/∂a: ∂L/∂z = ∂L/∂a · f'(z), then `backward_z`."""
+        return self.backward_z(self.activation.backward(self.z, self.a, grad_a), input_grad)
+
+    def backward_z(self, delta, input_grad=True):
+        """From δ = ∂L/∂z: ∂L/∂W = a_inᵀ·δ, ∂L/∂b = Σ δ over the batch; returns ∂L/∂a_in = δ·Wᵀ."""
+        np.matmul(self.a_in.T, delta, out=self.dW)
+        np.sum(delta, axis=0, out=self.db)
+        return delta @ self.W.T if input_grad else None

@@ -1,0 +1,112 @@
+"""NeuralNetwork: Dense layers in a row, trained by backpropagation and gradient descent.
+
+Forward propagation runs layer by layer: a⁽⁰⁾ = X, z⁽ˡ⁾ = a⁽ˡ⁻¹⁾·W⁽ˡ⁾ + b⁽ˡ⁾, a⁽ˡ⁾ = f(z⁽ˡ⁾).
+Backpropagation applies the chain rule from the output back:
+∂L/∂W⁽ˡ⁾ = ∂L/∂a⁽ˡ⁾ · ∂a⁽ˡ⁾/∂z⁽ˡ⁾ · ∂z⁽ˡ⁾/∂W⁽ˡ⁾, then the optimizer moves every parameter.
+"""
+import numpy as np
+
+from .activations import get_activation
+from .layers import Dense
+from .losses import get_loss
+
+
+class NeuralNetwork:
+    """`sizes` = [n_inputs, hidden widths..., n_outputs]; one activation name per Dense layer.
+
+    The penalty is Keras's L1L2 on the weights, not the biases: l1·Σ|W| + l2·ΣW².
+    Every W and b is a view into one flat array, `params`, and every ∂L/∂W, ∂L/∂b into `grads`,
+    so an optimizer updates the whole network in a few vectorized passes.
+    """
+
+    def __init__(self, sizes, activations, loss, l1=0.0, l2=0.0, dtype="float32"):
+        if len(activations) != len(sizes) - 1:
+            raise ValueError(f"{len(sizes) - 1} layers need {len(sizes) - 1} activations, not {len(activations)}.")
+        self.dtype = np.dtype(dtype)
+        self.layers = [Dense(n_in, n_out, get_activation(f), self.dtype)
+                       for n_in, n_out, f in zip(sizes[:-1], sizes[1:], activations)]
+        self.loss_function = get_loss(loss)
+        self.fused = self.loss_function.logits_activation == activations[-1]
+        self.l1, self.l2 = l1, l2
+        n = sum(layer.W.size + layer.b.size for layer in self.layers)
+        self.params, self.grads = np.zeros(n, self.dtype), np.zeros(n, self.dtype)
+        offset = 0
+        for layer in self.layers:
+            for name in ("W", "b"):
+                shape = getattr(layer, name).shape
+                size = int(np.prod(shape))
+                setattr(layer, name, self.params[offset:offset + size].reshape(shape))
+                setattr(layer, "d" + name, self.grads[offset:offset + size].reshape(shape))
+                offset += size
+
+    def forward(self, X):
+        a = np.asarray(X, self.dtype)
+        for layer in self.layers:
+            a = layer.forward(a)
+        return a
+
+    def data_loss(self, Y):
+        """The mean loss of the last forward pass; from the logits when the output fits the loss."""
+        out = self.layers[-1]
+        if self.fused:
+            return float(self.loss_function.forward_from_logits(out.z, Y))
+        return float(self.loss_function.forward(out.a, Y))
+
+    def penalty(self):
+        total = 0.0
+        for layer in self.layers:
+            if self.l1:
+                total += self.l1 * float(np.abs(layer.W).sum())
+            if self.l2:
+                total += self.l2 * float(np.square(layer.W).sum())
+        return total
+
+    def backward(self, Y):
+        """Fills `grads` with ∂(loss + penalty)/∂θ for the last forward pass."""
+        Y = np.asarray(Y, self.dtype)
+        out = self.layers[-1]
+        if self.fused:
+            delta = self.loss_function.backward_from_logits(out.a, Y)
+        else:
+            delta = out.activation.backward(out.z, out.a, self.loss_function.backward(out.a, Y))
+        grad = out.backward_z(delta, input_grad=len(self.layers) > 1)
+        for i in range(len(self.layers) - 2, -1, -1):
+            grad = self.layers[i].backward(grad, input_grad=i > 0)
+        for layer in self.layers:
+            if self.l1:
+                layer.dW += self.l1 * np.sign(layer.W)
+            if self.l2:
+                layer.dW += (2 * self.l2) * layer.W
+        return self.grads
+
+    def loss(self, X, Y):
+        self.forward(X)
+        return self.data_loss(np.asarray(Y, self.dtype))
+
+    def gradients(self, X, Y):
+        self.forward(X)
+        self.backward(Y)
+        return [(layer.dW.copy(), layer.db.copy()) for layer in self.layers]
+
+    def train_batch(self, X, Y, optimizer):
+        """One step: forward, loss, backward, update. Returns the loss before the step (data + penalty)."""
+        self.forward(X)
+        Y = np.asarray(Y, self.dtype)
+        loss = self.data_loss(Y) + self.penalty()
+        self.backward(Y)
+        optimizer.step(self.params, self.grads)
+        return loss
+
+    def get_weights(self):
+        return [(layer.W.copy(), layer.b.copy()) for layer in self.layers]
+
+    def set_weights(self, weights):
+        if len(weights) != len(self.layers):
+            raise ValueError(f"Expected weights for {len(self.layers)} layers, got {len(weights)}.")
+        for i, (layer, (W, b)) in enumerate(zip(self.layers, weights), start=1):
+            if np.shape(W) != layer.W.shape or np.shape(b) != layer.b.shape:
+                raise ValueError(f"Layer {i}: expected W {layer.W.shape} and b {layer.b.shape}, "
+                                 f"got W {np.shape(W)} and b {np.shape(b)}.")
+        for layer, (W, b) in zip(self.layers, weights):
+            layer.W[...] = W
+            layer.b[...] = b
