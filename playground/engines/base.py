@@ -73,16 +73,16 @@ class Engine:
         X, Y = self._prepare(X), self._prepare(Y)
         order, batches = epoch_batches(len(X), self.spec.batch_size, self.spec.seed, self.epoch)
         self.epoch += 1
-        return self._train_batches(X[order], Y[order], batches)
+        return self._train_batches(X, Y, [order[s] for s in batches])
 
     def _prepare(self, A):
         return np.ascontiguousarray(A, dtype=self.spec.dtype)
 
     def _train_batches(self, X, Y, batches):
-        """Trains on X[s], Y[s] for each slice s in turn; returns the mean loss per sample."""
+        """Trains on X[i], Y[i] for each array of indices i in turn; returns the mean loss per sample."""
         total = 0.0
-        for s in batches:
-            total += self.train_batch(X[s], Y[s]) * (s.stop - s.start)
+        for i in batches:
+            total += self.train_batch(X[i], Y[i]) * len(i)
         return total / len(X)
 
     def to_keras(self):
