@@ -1,0 +1,112 @@
+"""A training run: one engine on one data set, with its history, counters and snapshots.
+
+The page drives training only through a TrainingRun: it trains for a time budget on each
+tick, reports what happened, and holds what the plots need. A run is one person's: it
+lives in that browser session's state, and its lock keeps two overlapping reruns of the
+same session from training it at once.
+"""
+import math
+import threading
+import time
+
+import numpy as np
+
+from .engines import create_engine
+
+
+def targets(y, task, n_outputs):
+    """Engine targets for labels y: reals (n, 1); 0/1 (n, 1) for one output; one-hot otherwise."""
+    if task == "regression" or n_outputs == 1:
+        return np.asarray(y, np.float64).reshape(-1, 1)
+    return np.eye(n_outputs)[np.asarray(y, int)]
+
+
+def predicted_classes(outputs):
+    """Class indices from outputs: above 0.5 for one output, the largest output otherwise."""
+    if outputs.shape[1] == 1:
+        return (outputs[:, 0] > 0.5).astype(int)
+    return outputs.argmax(axis=1)
+
+
+def score(outputs, y, task):
+    """Accuracy for classification; R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)² for regression."""
+    if task == "regression":
+        y = np.asarray(y, np.float64)
+        residual = float(np.sum((y - outputs[:, 0]) ** 2))
+        total = float(np.sum((y - y.mean()) ** 2))
+        return 1.0 - residual / total if total > 0 else 0.0
+    return float(np.mean(predicted_classes(outputs) == y))
+
+
+class TrainingRun:
+    """Trains `engine_name` on `dataset` as `spec` says; `history` has one row per epoch."""
+
+    def __init__(self, engine_name, spec, dataset):
+        self.engine_name, self.spec, self.dataset = engine_name, spec, dataset
+        self.engine = create_engine(engine_name, spec)
+        task = dataset.task
+        self.X_train, self.X_test = dataset.X_train, dataset.X_test
+        self.Y_train = targets(dataset.y_train, task, spec.n_outputs)
+        self.Y_test = targets(dataset.y_test, task, spec.n_outputs)
+        self.lock = threading.RLock()
+        self.initial_weights = self.engine.get_weights()
+        self.last_finite = (0, self.initial_weights)
+        self.history = {"epoch": [], "train_loss": [], "test_loss": [], "train_score": [], "test_score": []}
+        self.diverged = False
+        self._evaluate()
+
+    @property
+    def epoch(self):
+        return self.engine.epoch
+
+    def _evaluate(self):
+        """Appends this epoch's losses and scores to the history."""
+        ds, h = self.dataset, self.history
+        h["epoch"].append(self.epoch)
+        for part, X, Y, y in (("train", self.X_train, self.Y_train, ds.y_train),
+                              ("test", self.X_test, self.Y_test, ds.y_test)):
+            out = self.engine.predict(X)
+            loss = self.engine.loss(X, Y) if len(X) else math.nan
+            h[f"{part}_loss"].append(loss)
+            h[f"{part}_score"].append(score(out, y, ds.task) if len(X) and np.isfinite(out).all() else math.nan)
+
+    def train_epoch(self):
+        """One epoch; returns False, and marks the run diverged, if the loss is no longer finite."""
+        with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported, not warned about
+            loss = self.engine.train_epoch(self.X_train, self.Y_train)
+            self._evaluate()
+        if not (math.isfinite(loss) and math.isfinite(self.history["train_loss"][-1])):
+            self.diverged = True
+            return False
+        self.last_finite = (self.epoch, self.engine.get_weights())
+        return True
+
+    def train_for(self, seconds, max_epochs=None):
+        """Trains whole epochs until `seconds` have passed (at least one); returns how many ran."""
+        start, count = time.perf_counter(), 0
+        while not self.diverged and (max_epochs is None or count < max_epochs):
+            self.train_epoch()
+            count += 1
+            if time.perf_counter() - start >= seconds:
+                break
+        return count
+
+    def reconfigure(self, spec):
+        """New training settings for the same network: the weights (and optimizer state) stay."""
+        self.engine.reconfigure(spec)
+        self.spec = spec
+
+    def roll_back(self):
+        """Back to the last epoch whose loss was finite, with a fresh optimizer."""
+        epoch, weights = self.last_finite
+        self.engine = create_engine(self.engine_name, self.spec)
+        self.engine.set_weights(weights)
+        self.engine.epoch = epoch
+        keep = self.history["epoch"].index(epoch) + 1
+        for values in self.history.values():
+            del values[keep:]
+        self.diverged = False
+
+    def predict_points(self, points):
+        """Outputs for raw 2-D points, through the data set's features and scaling."""
+        return self.engine.predict(self.dataset.transform(points))
