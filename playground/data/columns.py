@@ -1,0 +1,118 @@
+"""The columns of an uploaded table: which is which, and their values checked row by row.
+
+Rows are named by their line in the file, as a spreadsheet numbers them (the header is row 1).
+"""
+import numpy as np
+
+from .dataset import split_indices
+
+MAX_CLASSES = 50
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def column_roles(header, max_features):
+    """(label, split, features): the label column's index, the split column's or None, and
+    the feature columns' indices. The label is the column named `label`, else the last."""
+    lowered = [name.lower() for name in header]
+    for index, name in enumerate(header):
+        if not name:
+            raise ValueError(f"Column {index + 1} has no name in the header row. "
+                             "Give every column a name.")
+        if lowered.index(name.lower()) != index:
+            raise ValueError(f"Two columns are named {name!r}. Give every column its own name.")
+    split = lowered.index("split") if "split" in lowered else None
+    rest = [index for index in range(len(header)) if index != split]
+    label = lowered.index("label") if "label" in lowered else rest[-1]
+    features = [index for index in rest if index != label]
+    if not features:
+        raise ValueError("The file has a label column but no feature columns. Add at least "
+                         "one column of numbers for the network to learn from.")
+    if len(features) > max_features:
+        raise ValueError(f"The file has {len(features):,} feature columns; the limit is "
+                         f"{max_features:,}. Keep the columns that matter and try again.")
+    return label, split, features
+
+
+def _numbers(cells):
+    try:
+        return np.array(cells, dtype=np.float64)
+    except ValueError:
+        return None
+
+
+def feature_values(rows, lines, header, features):
+    """The feature columns as floats (n, k); a bad cell raises ValueError naming it."""
+    values = np.empty((len(rows), len(features)))
+    for k, j in enumerate(features):
+        column = [row[j] for row in rows]
+        numbers = _numbers(column)
+        if numbers is None:
+            i = next(i for i, cell in enumerate(column) if _numbers([cell]) is None)
+            what = "is empty" if not column[i].strip() else f"holds {column[i].strip()!r}, not a number"
+            raise ValueError(f"Row {lines[i]}, column {header[j]!r} {what}. Feature columns "
+                             "hold numbers only (written like 1.5 or -2e3); fix the value or "
+                             "delete the row.")
+        values[:, k] = numbers
+    bad = ~(np.abs(values) <= FLOAT32_MAX)
+    if bad.any():
+        i, k = np.argwhere(bad)[0]
+        raise ValueError(f"Row {lines[i]}, column {header[features[k]]!r} holds "
+                         f"{rows[i][features[k]].strip()!r}, which is missing or not a finite "
+                         "number. Fill in a value or delete the row.")
+    return values
+
+
+def label_values(cells, lines, column, task):
+    """(task, y, class_names). Integers or text are classes; numbers not all integers are a
+    regression target. `task` ("classification" | "regression") overrides the guess."""
+    cells = [cell.strip() for cell in cells]
+    if "" in cells:
+        raise ValueError(f"Row {lines[cells.index('')]} has no label in column {column!r}. "
+                         "Fill it in or delete the row.")
+    numbers = _numbers(cells)
+    if numbers is not None and not np.isfinite(numbers).all():
+        i = int(np.argmin(np.isfinite(numbers)))
+        raise ValueError(f"Row {lines[i]} has the label {cells[i]!r}, which is not a finite "
+                         "number. Fill in a real label or delete the row.")
+    if task is None:
+        fractional = numbers is not None and (numbers != np.round(numbers)).any()
+        task = "regression" if fractional else "classification"
+    if task == "classification":
+        return (task, *_classes(cells, numbers, column))
+    if numbers is None:
+        i = next(i for i, cell in enumerate(cells) if _numbers([cell]) is None)
+        raise ValueError(f"Row {lines[i]} has the label {cells[i]!r}, which is not a number, "
+                         "so the labels cannot be a regression target.")
+    return task, numbers.astype(np.float32), ()
+
+
+def _classes(cells, numbers, column):
+    if numbers is None:
+        names, y = np.unique(np.array(cells), return_inverse=True)
+    else:
+        values, y = np.unique(numbers, return_inverse=True)
+        names = [str(int(v)) if v.is_integer() else repr(float(v)) for v in values]
+    if len(names) < 2:
+        raise ValueError(f"Every row has the label {str(names[0])!r}, so there is a single "
+                         "class and nothing to tell apart. A classifier needs two classes or "
+                         f"more; check that the label column ({column!r}) is the right one.")
+    if len(names) > MAX_CLASSES:
+        raise ValueError(f"The label column {column!r} has {len(names):,} different values, "
+                         f"more than the {MAX_CLASSES} classes a classifier here takes. If it is "
+                         "a quantity to predict, load it as regression: task='regression'.")
+    return y.astype(np.int64), [str(name) for name in names]
+
+
+def split_rows(cells, lines, train_fraction, seed):
+    """(train, test) row indices: from a split column of 'train' and 'test', or at random."""
+    if cells is None:
+        return split_indices(len(lines), train_fraction, np.random.default_rng(seed))
+    marks = np.array([cell.strip().lower() for cell in cells])
+    for i, mark in enumerate(marks):
+        if mark not in ("train", "test"):
+            raise ValueError(f"Row {lines[i]} has {cells[i]!r} in the split column, which may "
+                             "hold only 'train' or 'test'.")
+    train, test = np.flatnonzero(marks == "train"), np.flatnonzero(marks == "test")
+    if not len(train) or not len(test):
+        raise ValueError("The split column needs at least one 'train' row and one 'test' row.")
+    return train, test

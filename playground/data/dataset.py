@@ -1,0 +1,104 @@
+"""Dataset: one data set, split into training and test rows, ready for an engine.
+
+The fields follow the data contract in DESIGN.md. Beyond it, a set that lives in the (x1, x2)
+plane keeps its points and can map any other points, such as a grid under the decision
+boundary, through the same features and scaling (`transform`); an image set keeps its image
+shape.
+"""
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
+
+SCALERS = {"standard": StandardScaler, "minmax": MinMaxScaler}
+SCALES = (None, *SCALERS)
+
+
+def check_scale(scale):
+    if scale is not None and scale not in SCALERS:
+        raise ValueError(f"Unknown scaling {scale!r}: choose None, 'standard' or 'minmax'.")
+    return scale
+
+
+def check_train_fraction(train_fraction):
+    if not 0.1 <= train_fraction <= 0.9:
+        raise ValueError(f"The training fraction must lie between 0.1 and 0.9, not {train_fraction}.")
+
+
+def fit_scaler(scale, rows):
+    """A scikit-learn scaler fit on `rows` (the training rows), or None for no scaling."""
+    return None if scale is None else SCALERS[scale]().fit(rows)
+
+
+def split_indices(n, train_fraction, rng):
+    """Shuffled row indices cut into (train, test); each part keeps at least one row."""
+    order = rng.permutation(n)
+    n_train = min(max(round(n * train_fraction), 1), n - 1)
+    return order[:n_train], order[n_train:]
+
+
+def targets(y, task, n_classes):
+    """Engine targets: (n, 1) of 0/1 for 2 classes, one-hot (n, k) for more, (n, 1) reals."""
+    if task == "classification" and n_classes > 2:
+        return np.eye(n_classes, dtype=np.float32)[y]
+    return np.asarray(y, np.float32).reshape(-1, 1)
+
+
+@dataclass(eq=False, repr=False)
+class Dataset:
+    name: str
+    task: str                        # "classification" | "regression"
+    X_train: np.ndarray              # (n, n_inputs) float32, features after scaling
+    X_test: np.ndarray
+    y_train: np.ndarray              # class indices (int64) or real values (float32), (n,)
+    y_test: np.ndarray
+    feature_names: tuple
+    class_names: tuple = ()          # empty for regression
+    scale: object = None             # None | "standard" | "minmax"
+    points_train: np.ndarray = None  # (n, 2) float32 raw (x1, x2), for sets in the plane
+    points_test: np.ndarray = None
+    image_shape: tuple = None        # (8, 8) or (28, 28), for image sets
+    featurize: object = None         # points (n, 2) -> unscaled features, for sets in the plane
+    scaler: object = None            # fitted on the training rows; None for no scaling
+    Y_train: np.ndarray = field(init=False)  # engine targets, from y and the task
+    Y_test: np.ndarray = field(init=False)
+
+    def __post_init__(self):
+        self.Y_train = targets(self.y_train, self.task, self.n_classes)
+        self.Y_test = targets(self.y_test, self.task, self.n_classes)
+
+    def __repr__(self):
+        classes = f", {self.n_classes} classes" if self.n_classes else ""
+        return (f"<Dataset {self.name!r}: {self.task}, {len(self.y_train)} training and "
+                f"{len(self.y_test)} test rows, {self.n_inputs} features{classes}>")
+
+    @property
+    def n_classes(self):
+        return len(self.class_names)
+
+    @property
+    def n_inputs(self):
+        return self.X_train.shape[1]
+
+    @property
+    def n_outputs(self):
+        return self.Y_train.shape[1]
+
+    def transform(self, points):
+        """Network inputs for raw (x1, x2) points (n, 2): the set's features, then its scaling."""
+        if self.featurize is None:
+            raise ValueError(f"The data set {self.name!r} does not lie in the (x1, x2) plane, "
+                             "so it has no decision boundary to draw.")
+        return scaled(self.scaler, self.featurize(points))
+
+
+def scaled(scaler, rows):
+    return np.asarray(rows if scaler is None else scaler.transform(rows), np.float32)
+
+
+def build(name, task, rows_train, rows_test, y_train, y_test, feature_names, class_names,
+          scale, scaler, **extra):
+    """A Dataset from unscaled feature rows and a fitted scaler (or None)."""
+    return Dataset(name, task, scaled(scaler, rows_train), scaled(scaler, rows_test),
+                   y_train, y_test, tuple(feature_names), tuple(class_names), scale,
+                   scaler=scaler, **extra)
