@@ -9,6 +9,7 @@ from .base import Engine, epoch_batches, initial_weights
 
 ENGINES = {
     "numpy": "playground.engines.numpy_engine:NumpyEngine",
+    "keras": "playground.engines.keras_engine:KerasEngine",
 }
 
 

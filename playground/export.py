@@ -1,0 +1,100 @@
+"""Export to Keras: a network as a keras.Model holding its weights, or as the Python source
+a student would write for it.
+
+Keras is imported only inside these functions, so importing this module loads no TensorFlow.
+The Keras engine builds its optimizer here too: one translation from a spec to Keras.
+"""
+import functools
+import os
+
+# The Keras optimizer class, and the arguments beyond the learning rate, of each spec optimizer.
+KERAS_OPTIMIZERS = {
+    "sgd": ("SGD", {}),
+    "momentum": ("SGD", {"momentum": 0.9}),
+    "rmsprop": ("RMSprop", {}),
+    "adam": ("Adam", {}),
+}
+CLASSIFICATION_LOSSES = ("binary_crossentropy", "categorical_crossentropy")
+
+
+@functools.cache
+def import_keras():
+    """keras on the TensorFlow backend, with TensorFlow's thread pools sized for this machine."""
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ notes would flood the server's console
+    import keras
+    import tensorflow as tf
+    if keras.backend.backend() != "tensorflow":
+        raise RuntimeError(f"The playground needs Keras on TensorFlow, not {keras.backend.backend()!r}: "
+                           "unset KERAS_BACKEND or set it to 'tensorflow'.")
+    # Each engine traces its own tf.functions once; TensorFlow counts those as retracing one function.
+    tf.get_logger().addFilter(lambda record: "triggered tf.function retracing" not in record.getMessage())
+    cores = len(os.sched_getaffinity(0))
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(cores)
+        tf.config.threading.set_inter_op_parallelism_threads(cores)
+    except RuntimeError:
+        pass  # TensorFlow already ran an op in this process: its pools are fixed now.
+    return keras
+
+
+def keras_optimizer(spec):
+    """A new Keras optimizer for spec.optimizer at spec.learning_rate, with Keras's defaults."""
+    name, options = KERAS_OPTIMIZERS[spec.optimizer]
+    return getattr(import_keras().optimizers, name)(learning_rate=spec.learning_rate, **options)
+
+
+def keras_model(spec, weights):
+    """A compiled keras.Sequential of Dense layers with spec's activations, penalty and optimizer,
+    holding `weights` (a list of (W, b) per layer)."""
+    keras = import_keras()
+    penalty = keras.regularizers.L1L2(l1=spec.l1, l2=spec.l2) if spec.l1 or spec.l2 else None
+    model = keras.Sequential(
+        [keras.Input((spec.n_inputs,), dtype=spec.dtype)]
+        + [keras.layers.Dense(width, activation=f, kernel_regularizer=penalty, dtype=spec.dtype)
+           for width, f in zip(spec.sizes[1:], (*spec.activations, spec.output_activation))])
+    model.set_weights([array for W, b in weights for array in (W, b)])
+    metrics = ["accuracy"] if spec.loss in CLASSIFICATION_LOSSES else []
+    model.compile(optimizer=keras_optimizer(spec), loss=spec.loss, metrics=metrics)
+    model.optimizer.build(model.trainable_variables)  # saved with its slots, it loads without a warning
+    return model
+
+
+def keras_code(spec):
+    """The Python source of `build_neural_network()`, which returns this network as a compiled
+    keras.Sequential. Running the source builds the model; it loads no data and trains nothing."""
+    options = "".join([
+        f', kernel_initializer="{spec.initializer}"' if spec.initializer != "glorot_uniform" else "",
+        ", kernel_regularizer=penalty" if spec.l1 or spec.l2 else "",
+        f', dtype="{spec.dtype}"' if spec.dtype != "float32" else "",
+    ])
+    penalty = (f"    penalty = keras.regularizers.L1L2(l1={spec.l1!r}, l2={spec.l2!r})  # on every layer's weights\n"
+               if spec.l1 or spec.l2 else "")
+    layers = [f'        keras.layers.Dense({width}, activation="{f}"{options}),'
+              for width, f in zip(spec.hidden, spec.activations)]
+    layers.append(f'        keras.layers.Dense(n_outputs, activation="{spec.output_activation}"{options}),')
+    name, extra = KERAS_OPTIMIZERS[spec.optimizer]
+    optimizer = ", ".join([f"learning_rate={spec.learning_rate!r}"] + [f"{k}={v!r}" for k, v in extra.items()])
+    metrics = ', metrics=["accuracy"]' if spec.loss in CLASSIFICATION_LOSSES else ""
+    targets = {"binary_crossentropy": "0 or 1", "categorical_crossentropy": "one-hot"}.get(spec.loss, "real values")
+    return f'''import keras
+
+
+def build_neural_network(n_inputs={spec.n_inputs}, n_outputs={spec.n_outputs}):
+    """A neural network of Dense layers, compiled with its optimizer and loss."""
+{penalty}    model = keras.Sequential([
+        keras.Input(shape=(n_inputs,)),
+{chr(10).join(layers)}
+    ])
+    model.compile(optimizer=keras.optimizers.{name}({optimizer}),
+                  loss="{spec.loss}"{metrics})
+    return model
+
+
+if __name__ == "__main__":
+    model = build_neural_network()
+    model.summary()
+    # Train it on your data: X_train of shape (n, {spec.n_inputs}), Y_train of shape (n, {spec.n_outputs}) ({targets}).
+    # model.fit(X_train, Y_train, epochs=10, batch_size={spec.batch_size}, validation_split=0.1)
+    # model.evaluate(X_test, Y_test)
+'''
