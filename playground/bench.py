@@ -7,10 +7,15 @@ Cases:
       categorical cross-entropy, Adam 0.001, batch 32, 60,000 random samples.
 Each engine's seconds per epoch is printed beside the naive Keras baseline measured in the
 same run (`keras.Sequential`, `model.fit(..., epochs=1)` with default settings) and the
-ratio baseline / engine. Machines are shared and noisy: compare the ratios, not the seconds.
+ratio baseline / engine; a 100x100 grid predicted by each engine, beside `model.predict`.
+Machines are shared and noisy: compare the ratios, not the seconds.
 The NumPy engine is timed before TensorFlow is loaded, whose idle threads share the cores.
+Last, the resident memory of the process before and after creating, training and dropping
+50 Keras engines: many users in one process must not make it grow without bound.
 """
 import argparse
+import gc
+import os
 import time
 import tracemalloc
 
@@ -75,6 +80,28 @@ def numpy_peak_memory_mb():
     return peak / 2**20
 
 
+def rss_mb():
+    """The resident memory of this process, in MB (Linux)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def keras_engines_memory(n=50):
+    """RSS in MB before and after creating n Keras engines, each trained one epoch, then dropped."""
+    X, Y = case_data("a")
+    spec = CASES["a"]
+    create_engine("keras", spec).train_epoch(X, Y)  # the first engine loads TensorFlow's runtime
+    gc.collect()
+    before = rss_mb()
+    for _ in range(n):
+        engine = create_engine("keras", spec)
+        engine.train_epoch(X, Y)
+        engine.predict(X)
+        del engine
+    gc.collect()
+    return before, rss_mb()
+
+
 def keras_naive_model(spec):
     import keras
     layers = [keras.Input((spec.n_inputs,))]
@@ -109,12 +136,21 @@ def run(repeat_a=20, repeat_b=2):
     naive_a = keras_naive_epoch("a", max(3, repeat_a // 5))
     naive_b = keras_naive_epoch("b", repeat_b)
     naive_grid = keras_naive_grid()
+    keras_a = engine_epoch("keras", "a", repeat_a)
+    keras_b = engine_epoch("keras", "b", repeat_b)
+    keras_grid = grid_predict("keras")
+    before, after = keras_engines_memory()
     rows = [
         ("(a) playground, epoch", "numpy engine", numpy_a, naive_a),
+        ("(a) playground, epoch", "keras engine", keras_a, naive_a),
         ("(b) MNIST-size, epoch", "numpy engine", numpy_b, naive_b),
+        ("(b) MNIST-size, epoch", "keras engine", keras_b, naive_b),
         ("100x100 grid, predict", "numpy engine", numpy_grid, naive_grid),
+        ("100x100 grid, predict", "keras engine", keras_grid, naive_grid),
     ]
-    return rows, {"numpy grid / numpy epoch (a)": numpy_grid / numpy_a, "numpy peak memory (b), MB": peak}
+    return rows, {"numpy grid / numpy epoch (a)": numpy_grid / numpy_a, "numpy peak memory (b), MB": peak,
+                  "RSS before 50 keras engines, MB": before, "RSS after 50 keras engines, MB": after,
+                  "RSS growth over 50 keras engines, MB": after - before}
 
 
 def print_table(rows, extras):
