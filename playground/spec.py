@@ -13,8 +13,10 @@ LOSS_OUTPUTS = {
     "binary_crossentropy": ("sigmoid",),
     "categorical_crossentropy": ("softmax",),
 }
-# Fields that change what the network is; the others only change how it is trained.
-ARCHITECTURE = ("n_inputs", "hidden", "n_outputs", "activation", "output_activation", "loss",
+# What makes the network what it is; the other fields only change how it is trained.
+# `activations` (one name per layer) rather than `activation`, so that "relu" and
+# ("relu", "relu") are the same network.
+ARCHITECTURE = ("n_inputs", "hidden", "n_outputs", "activations", "output_activation", "loss",
                 "initializer", "seed", "dtype")
 
 

@@ -93,3 +93,11 @@ def test_same_network_tells_training_settings_from_architecture():
     assert spec.same_network(spec.replace(learning_rate=0.3, optimizer="adam", batch_size=1, l2=0.1))
     assert not spec.same_network(spec.replace(hidden=(4,), activation="tanh"))
     assert not spec.same_network(spec.replace(activation="relu"))
+    assert not spec.same_network(spec.replace(activation=("tanh", "relu")))
+    assert not spec.same_network(spec.replace(seed=1))
+
+
+def test_one_activation_name_and_the_same_name_per_layer_are_the_same_network():
+    spec = NetworkSpec(hidden=(4, 2), activation="relu")
+    assert spec.same_network(spec.replace(activation=("relu", "relu")))
+    assert spec.replace(activation=["relu", "relu"]).same_network(spec)
