@@ -185,6 +185,21 @@ def test_loss_is_finite_at_extremes(loss, output, dtype):
     assert all(np.isfinite(v).all() for v in values)
 
 
+@pytest.mark.parametrize("hidden", HIDDEN_ACTIVATIONS)
+@pytest.mark.parametrize("loss, output", LOSS_OUTPUT_PAIRS)
+def test_network_is_finite_at_extreme_inputs(loss, output, hidden):
+    net = NeuralNetwork([3, 4, 3], (hidden, output), loss, l1=0.01, l2=0.01, dtype="float32")
+    rng = np.random.default_rng(0)
+    net.set_weights([(rng.normal(size=W.shape), np.zeros(b.shape)) for W, b in net.get_weights()])
+    Y = np.eye(3)[[0, 2, 1]]
+    with warnings.catch_warnings(), no_floating_point_trouble():
+        warnings.simplefilter("error")
+        loss_value = net.train_batch(EXTREMES, Y, get_optimizer("adam", 0.01))
+        grads = net.gradients(EXTREMES, Y)
+    assert np.isfinite(loss_value)
+    assert all(np.isfinite(g).all() for pair in grads for g in pair)
+
+
 def test_confidently_wrong_logits_keep_a_gradient():
     z, y = np.array([[-1000.0]]), np.array([[1.0]])
     assert LOSSES["binary_crossentropy"].forward_from_logits(z, y) == pytest.approx(1000.0)
