@@ -42,9 +42,12 @@ class NetworkSpec:
     dtype: str = field(default="float32")
 
     def __post_init__(self):
-        object.__setattr__(self, "hidden", tuple(self.hidden))
+        hidden = _as_tuple("hidden", self.hidden, "the widths of the hidden layers, such as (4, 2), or () for none")
+        object.__setattr__(self, "hidden", hidden)
         if not isinstance(self.activation, str):
-            object.__setattr__(self, "activation", tuple(self.activation))
+            activation = _as_tuple("activation", self.activation,
+                                   "one name, such as 'tanh', or a tuple of one name per hidden layer")
+            object.__setattr__(self, "activation", activation)
         for problem in self._problems():
             raise ValueError(problem)
 
@@ -110,6 +113,13 @@ class NetworkSpec:
 
     def to_dict(self):
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def _as_tuple(name, value, what):
+    try:
+        return tuple(value)
+    except TypeError:
+        raise ValueError(f"{name} = {value!r}: give {what}.") from None
 
 
 def _is_int(value):
