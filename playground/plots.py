@@ -14,7 +14,8 @@ MAX_POINTS = 400
 TRAIN_COLOR, TEST_COLOR, START_COLOR = "#1f6feb", "#e8590c", "#adb5bd"
 # Class colours: orange and blue for two classes, as in TensorFlow Playground, then more.
 CLASS_COLORS = ["#f59322", "#0877bd", "#2ca02c", "#9467bd", "#d62728"]
-BINARY_SCALE = [[0.0, "#f59322"], [0.5, "#e8eaeb"], [1.0, "#0877bd"]]
+# The background is paler than the points, so the points stand out on their own class's side.
+BINARY_SCALE = [[0.0, "#f9c48a"], [0.5, "#f2f3f4"], [1.0, "#7fb3d9"]]
 
 
 def _layout(fig, height, **kwargs):
@@ -106,9 +107,10 @@ def boundary_figure(axis, outputs, task, n_classes, train, test=None, discretize
                         z=np.round(z.reshape(r, r), 3).astype(np.float32), showscale=True,
                         colorbar=dict(thickness=10, len=0.8), hovertemplate="x1 %{x:.2f}<br>x2 %{y:.2f}<br>output %{z:.3f}<extra></extra>",
                         **color)
-    for (points, labels), name, symbol in ((train, "train", "circle"), (test, "test", "diamond")):
-        if points is None or not len(points):
+    for part, name, symbol in ((train, "train", "circle"), (test, "test", "diamond")):
+        if part is None or not len(part[0]):
             continue
+        points, labels = part
         fig.add_scatter(x=points[:, 0].astype(np.float32), y=points[:, 1].astype(np.float32), mode="markers",
                         name=name, marker=_marker(labels, task, n_classes, symbol), customdata=np.arange(len(points)),
                         hovertemplate=name + " point %{customdata}<br>x1 %{x:.2f}<br>x2 %{y:.2f}<extra></extra>")
@@ -118,11 +120,11 @@ def boundary_figure(axis, outputs, task, n_classes, train, test=None, discretize
 
 
 def _marker(labels, task, n_classes, symbol):
-    line = dict(color="white" if symbol == "circle" else "black", width=1)
+    line = dict(color="white" if symbol == "circle" else "#222222", width=1)
     if task == "regression":
-        return dict(color=np.asarray(labels, np.float32), colorscale="RdBu_r", cmid=0, size=7, symbol=symbol, line=line)
+        return dict(color=np.asarray(labels, np.float32), colorscale="RdBu_r", cmid=0, size=8, symbol=symbol, line=line)
     colors = np.array(CLASS_COLORS)[np.asarray(labels, int) % len(CLASS_COLORS)]
-    return dict(color=colors.tolist(), size=7, symbol=symbol, line=line)
+    return dict(color=colors.tolist(), size=8, symbol=symbol, line=line)
 
 
 def _class_image(outputs, discretize):
@@ -132,5 +134,5 @@ def _class_image(outputs, discretize):
     cls = outputs.argmax(axis=1)
     confidence = np.ones(len(outputs), np.float32) if discretize else \
         (outputs.max(axis=1) - 1 / k) / (1 - 1 / k)
-    alpha = 0.25 + 0.6 * np.clip(confidence, 0, 1)[:, None]
+    alpha = 0.15 + 0.45 * np.clip(confidence, 0, 1)[:, None]
     return (255 * (1 - alpha) + rgb[cls % len(rgb)] * alpha).astype(np.uint8)

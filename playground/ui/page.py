@@ -1,6 +1,23 @@
+"""The playground page: sidebar controls, run controls, and the live part that trains and draws."""
 import streamlit as st
+
+from . import controls, live, state
 
 
 def main():
+    state.init()
+    ds = controls.data_sidebar()
+    config = controls.network_sidebar(ds)
     st.title("Neural Playground")
-    st.write("Build a neural network, press Play and watch it learn.")
+    state.show_url_warnings()
+    state.write_query_params()
+    run = state.current_run(config, ds)
+    if run is None:
+        st.info("Choose a data set in the sidebar to begin.")
+        return
+    if config is None:
+        st.caption("Still showing the last run, until the data is fixed.")
+    controls.run_buttons(run)
+    if run.diverged:
+        live.divergence_notice(run)
+    live.live_part()

@@ -1,0 +1,151 @@
+"""The sidebar's controls and the run buttons. Each function draws a part and returns what it chose."""
+from dataclasses import dataclass
+
+import streamlit as st
+
+from ..data import DATASETS, FEATURES, load_csv, make_dataset
+from ..spec import NetworkSpec
+from . import state
+from .settings import (HIDDEN_ACTIVATIONS, LEARNING_RATES, MAX_LAYERS, MAX_WIDTH, NOISE_LEVELS,
+                       PENALTY_RATES, SAMPLE_SIZES, UPLOAD)
+
+ENGINE_LABELS = {"numpy": "NumPy (from scratch)", "keras": "Keras (TensorFlow)"}
+# The output activations each task offers, and the losses that fit each.
+HEADS = {
+    "binary": {"sigmoid": ("binary_crossentropy", "mse"), "softmax": ("categorical_crossentropy", "mse"),
+               "tanh": ("mse",), "linear": ("mse",)},
+    "multiclass": {"softmax": ("categorical_crossentropy", "mse"), "sigmoid": ("mse",)},
+    "regression": {"linear": ("mse",), "tanh": ("mse",), "sigmoid": ("mse",)},
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    engine: str
+    spec: NetworkSpec
+    data_key: tuple
+
+
+@st.cache_data(max_entries=20, show_spinner="Making the data set…")
+def cached_dataset(name, n_samples, noise, train_fraction, seed, features, n_classes):
+    return make_dataset(name, n_samples=n_samples, noise=noise, train_fraction=train_fraction, seed=seed,
+                        features=features, n_classes=n_classes if name == "blobs" else None)
+
+
+@st.cache_data(max_entries=5, show_spinner="Reading the CSV file…")
+def cached_csv(content):
+    return load_csv(content)
+
+
+def data_sidebar():
+    """The data controls; returns the Dataset, or None (with a message) when there is none to use."""
+    sb = st.sidebar
+    sb.header("Data")
+    sb.selectbox("Data set", (*DATASETS, UPLOAD), key="dataset",
+                 format_func=lambda n: "upload a CSV file…" if n == UPLOAD else n,
+                 help="The 2-D sets draw a decision boundary; digits and mnist are images.")
+    name = st.session_state.dataset
+    if name == UPLOAD:
+        return _upload(sb)
+    info = DATASETS[name]
+    sb.caption(info.description)
+    if info.kind == "plane":
+        sb.select_slider("Noise", NOISE_LEVELS, key="noise")
+        sb.select_slider("Samples", SAMPLE_SIZES, key="samples")
+        if name == "blobs":
+            sb.slider("Classes", 3, 5, key="classes")
+    sb.slider("Training data (%)", 10, 90, step=10, key="train_percent")
+    sb.button("Regenerate", key="regenerate", on_click=state.regenerate, help="Draw a new sample of the data.",
+              disabled=info.kind != "plane")
+    if info.kind == "plane":
+        sb.multiselect("Input features", FEATURES, key="features",
+                       help="What the input layer sees, computed from each point (x1, x2).")
+        if not st.session_state.features:
+            sb.error("Choose at least one input feature.")
+            return None
+    s = st.session_state
+    try:
+        return cached_dataset(name, s.samples if info.kind == "plane" else None, s.noise, s.train_percent / 100,
+                              s.data_seed, tuple(s.features), s.classes)
+    except ValueError as error:
+        sb.error(str(error))
+        return None
+
+
+def _upload(sb):
+    file = sb.file_uploader("CSV file", type=["csv", "txt"], key="upload_file",
+                            help="Numeric feature columns and a label column (named label, or the last one).")
+    if file is None:
+        sb.info("Choose a CSV file to train on.")
+        return None
+    try:
+        return cached_csv(file.getvalue())
+    except ValueError as error:
+        sb.error(f"{file.name}: {error}")
+        return None
+
+
+def network_sidebar(ds):
+    """The network and training controls; returns the Config, or None without data."""
+    sb, s = st.sidebar, st.session_state
+    sb.header("Network")
+    sb.radio("Engine", list(ENGINE_LABELS), key="engine", format_func=ENGINE_LABELS.get, horizontal=True)
+    sb.slider("Hidden layers", 0, MAX_LAYERS, key="layers")
+    columns = sb.columns(2)
+    for i in range(1, s.layers + 1):
+        columns[(i - 1) % 2].number_input(f"Neurons, layer {i}", 1, MAX_WIDTH, step=1, key=f"width_{i}")
+    sb.selectbox("Activation", HIDDEN_ACTIVATIONS, key="activation", disabled=s.per_layer)
+    sb.checkbox("A different activation per layer", key="per_layer")
+    if s.per_layer:
+        for i in range(1, s.layers + 1):
+            sb.selectbox(f"Activation of layer {i}", HIDDEN_ACTIVATIONS, key=f"activation_{i}")
+    kind = task_kind(ds) if ds is not None else s.get("task_kind", "binary")
+    heads = HEADS[kind]
+    if s.get("task_kind", kind) != kind:  # another kind of task: start from its usual output and loss
+        s.output = next(iter(heads))
+        s.loss = heads[s.output][0]
+    s.task_kind = kind
+    state.fit_choice("output", list(heads))
+    sb.selectbox("Output activation", list(heads), key="output")
+    state.fit_choice("loss", heads[s.output])
+    sb.selectbox("Loss", heads[s.output], key="loss")
+
+    sb.header("Training")
+    sb.selectbox("Optimizer", ("sgd", "momentum", "rmsprop", "adam"), key="optimizer")
+    sb.select_slider("Learning rate", LEARNING_RATES, key="learning_rate", help="α in W ← W − α·∂L/∂W.")
+    n_train = len(ds.X_train) if ds is not None else 1000
+    state.fit_number("batch_size", 1, n_train)
+    sb.slider("Batch size", 1, n_train, key="batch_size")
+    sb.selectbox("Regularization", ("none", "l1", "l2"), key="regularization",
+                 help="A penalty on the weights added to the loss: l1·Σ|W| or l2·ΣW².")
+    sb.select_slider("Regularization rate", PENALTY_RATES, key="penalty_rate",
+                     disabled=s.regularization == "none")
+    sb.number_input("Seed", 0, 2**31 - 1, step=1, key="seed", help="Draws the initial weights and the batch order.")
+    if ds is None:
+        return None
+    n_outputs = ds.n_classes if ds.n_classes > 2 else (2 if s.output == "softmax" else 1)
+    penalty = s.penalty_rate if s.regularization != "none" else 0.0
+    spec = NetworkSpec(
+        n_inputs=ds.n_inputs, hidden=tuple(s[f"width_{i}"] for i in range(1, s.layers + 1)), n_outputs=n_outputs,
+        activation=tuple(s[f"activation_{i}"] for i in range(1, s.layers + 1)) if s.per_layer else s.activation,
+        output_activation=s.output, loss=s.loss, optimizer=s.optimizer, learning_rate=s.learning_rate,
+        batch_size=s.batch_size, l1=penalty if s.regularization == "l1" else 0.0,
+        l2=penalty if s.regularization == "l2" else 0.0, seed=int(s.seed))
+    return Config(s.engine, spec, state.data_key())
+
+
+def task_kind(ds):
+    if ds.task == "regression":
+        return "regression"
+    return "multiclass" if ds.n_classes > 2 else "binary"
+
+
+def run_buttons(run):
+    playing = st.session_state.playing
+    left, middle, right, _ = st.columns([1, 1, 1, 5])
+    left.button("⏸ Pause" if playing else "▶ Play", key="play", on_click=state.toggle_play, type="primary",
+                use_container_width=True, disabled=run.diverged)
+    middle.button("Step", key="step", on_click=state.step, use_container_width=True, disabled=run.diverged,
+                  help="Train one epoch.")
+    right.button("Reset", key="reset", on_click=state.reset, use_container_width=True,
+                 help="Start again from new initial weights.")

@@ -1,0 +1,96 @@
+"""The live part of the page: a fragment that trains for a time budget, then redraws.
+
+While playing, the fragment reruns itself every TICK seconds; each run trains whole epochs
+for about BUDGET seconds, then draws the metrics and the charts. Only this fragment reruns,
+not the page, and the charts update in place (`live_chart`), so nothing blinks.
+"""
+import math
+
+import numpy as np
+import streamlit as st
+
+from .. import plots
+from .live_chart import live_chart
+
+TICK, BUDGET = 0.3, 0.2
+
+
+def live_part():
+    st.fragment(run_every=TICK if st.session_state.playing else None)(_live)()
+
+
+def _live():
+    s = st.session_state
+    run = s.run
+    if s.playing:
+        with run.lock:
+            run.train_for(BUDGET)
+        if run.diverged:
+            s.playing = False
+            st.rerun()
+    with run.lock:
+        _metrics(run)
+        _charts(run)
+
+
+def _format(value, digits=4):
+    return "—" if value is None or not math.isfinite(value) else f"{value:.{digits}f}"
+
+
+def _metrics(run):
+    h = run.history
+    score = "R²" if run.dataset.task == "regression" else "accuracy"
+    columns = st.columns(5)
+    columns[0].metric("Epoch", run.epoch)
+    columns[1].metric("Training loss", _format(h["train_loss"][-1]))
+    columns[2].metric("Test loss", _format(h["test_loss"][-1]))
+    columns[3].metric(f"Training {score}", _format(h["train_score"][-1], 3))
+    columns[4].metric(f"Test {score}", _format(h["test_score"][-1], 3))
+
+
+def _charts(run):
+    s, ds = st.session_state, run.dataset
+    score = "R²" if ds.task == "regression" else "Accuracy"
+    left, right = st.columns([1.15, 1])
+    with left:
+        if ds.points_train is not None:
+            axis, inputs = _grid(ds)
+            outputs = run.engine.predict(inputs)
+            test = (ds.points_test, ds.y_test) if s.show_test else None
+            live_chart(plots.boundary_figure(axis, outputs, ds.task, ds.n_classes, (ds.points_train, ds.y_train),
+                                             test, s.discretize), key="chart_boundary", height=440)
+            a, b = st.columns(2)
+            a.checkbox("Show test data", key="show_test")
+            b.checkbox("Discretize output", key="discretize", disabled=ds.task == "regression")
+        else:
+            st.info("This data set does not lie in the (x1, x2) plane, so there is no decision boundary to draw.")
+    with right:
+        live_chart(plots.history_figure(run.history, "loss", "Loss"), key="chart_loss", height=250)
+        live_chart(plots.history_figure(run.history, "score", score), key="chart_score", height=250)
+    weights = run.engine.get_weights()
+    rows = math.ceil(len(weights) / 3)
+    live_chart(plots.weight_histograms(run.initial_weights, weights), key="chart_weights", height=max(260, 200 * rows))
+
+
+def _grid(ds):
+    """The 100 × 100 grid over the data's plane, through its features and scaling; kept per data set."""
+    cache = st.session_state.get("grid")
+    if cache is None or cache[0] is not ds:
+        extent = max(6.0, math.ceil(float(np.abs(ds.points_train).max())))
+        axis, points = plots.grid_points(extent)
+        cache = (ds, axis, ds.transform(points))
+        st.session_state.grid = cache
+    return cache[1], cache[2]
+
+
+def divergence_notice(run):
+    epoch, _ = run.last_finite
+    st.error(f"The loss became too large to compute (not a finite number) after epoch {epoch}: the weights "
+             "jumped too far and training has stopped. Try a smaller learning rate, then go back and continue.")
+    st.button(f"Go back to epoch {epoch}", key="roll_back", on_click=_roll_back)
+
+
+def _roll_back():
+    run = st.session_state.run
+    with run.lock:
+        run.roll_back()
