@@ -110,7 +110,7 @@ def read_table(text, max_rows):
     if first is None:
         raise ValueError("The file is empty. Upload a CSV file with a header row and data rows.")
     delimiter = max(",;\t", key=first.count)  # the first of equals: a comma
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
     rows, lines = [], []
     try:
         for row in reader:
@@ -120,8 +120,8 @@ def read_table(text, max_rows):
             if len(rows) > max_rows + 1:  # the header and one row too many: enough to refuse
                 break
     except csv.Error:
-        raise ValueError(f"Line {reader.line_num} cannot be read as CSV: look for an unclosed "
-                         f"quote or a very long field. {NOT_CSV}") from None
+        raise ValueError(f"The file cannot be read as CSV near row {reader.line_num}: look for "
+                         f"an unclosed quote or a very long field. {NOT_CSV}") from None
     header = [cell.strip() for cell in rows[0]]
     if all(_is_number(cell) for cell in header):
         header = [f"x{i + 1}" for i in range(len(header) - 1)] + ["label"]
@@ -145,17 +145,18 @@ def _check_shape(header, rows, lines, max_rows):
                          f"feature columns and a label column, separated by commas. {NOT_CSV}")
     if not rows:
         raise ValueError("The file has a header row but no data rows. Add the data below it.")
+    for row, line in zip(rows, lines):
+        if len(row) != len(header):
+            values = f"{len(row)} value" + "s" * (len(row) != 1)
+            raise ValueError(f"Row {line} has {values}, but there are {len(header)} "
+                             "columns. Every row needs one value per column: look for a "
+                             "missing or an extra comma.")
     if len(rows) > max_rows:
         raise ValueError(f"The file has more than {max_rows:,} data rows, the limit. "
                          "Upload a smaller sample.")
     if len(rows) < 2:
         raise ValueError("The file has a single data row; a data set needs at least two, "
                          "one to train on and one to test on.")
-    for row, line in zip(rows, lines):
-        if len(row) != len(header):
-            raise ValueError(f"Row {line} has {len(row)} values, but there are {len(header)} "
-                             "columns. Every row needs one value per column: look for a "
-                             "missing or an extra comma.")
 
 
 def dataset_to_csv(ds):
