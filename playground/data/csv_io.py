@@ -70,7 +70,9 @@ def load_csv(source, scale="standard", train_fraction=0.5, seed=0, task=None, na
 
 def _name(source):
     path = source if isinstance(source, (str, os.PathLike)) else getattr(source, "name", None)
-    return os.path.splitext(os.path.basename(os.fspath(path)))[0] if path else "upload"
+    if not isinstance(path, (str, os.PathLike)):
+        return "upload"
+    return os.path.splitext(os.path.basename(os.fspath(path)))[0]
 
 
 def read_text(source):
@@ -106,9 +108,7 @@ def _decode(data):
 def read_table(text, max_rows):
     """(header, rows, lines): the column names, the data rows as lists of strings, and the
     line in the file where each row ends. Blank lines are skipped."""
-    first = next((line for line in io.StringIO(text) if line.strip()), None)
-    if first is None:
-        raise ValueError("The file is empty. Upload a CSV file with a header row and data rows.")
+    first = next((line for line in io.StringIO(text) if line.strip()), "")
     delimiter = max(",;\t", key=first.count)  # the first of equals: a comma
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
     rows, lines = [], []
@@ -122,6 +122,8 @@ def read_table(text, max_rows):
     except csv.Error:
         raise ValueError(f"The file cannot be read as CSV near row {reader.line_num}: look for "
                          f"an unclosed quote or a very long field. {NOT_CSV}") from None
+    if not rows:
+        raise ValueError("The file is empty. Upload a CSV file with a header row and data rows.")
     header = [cell.strip() for cell in rows[0]]
     if all(_is_number(cell) for cell in header):
         header = [f"x{i + 1}" for i in range(len(header) - 1)] + ["label"]
