@@ -101,12 +101,15 @@ def network_sidebar(ds):
             sb.selectbox(f"Activation of layer {i}", HIDDEN_ACTIVATIONS, key=f"activation_{i}")
     kind = task_kind(ds) if ds is not None else s.get("task_kind", "binary")
     heads = HEADS[kind]
-    if s.get("task_kind", kind) != kind:  # another kind of task: start from its usual output and loss
-        s.output = next(iter(heads))
-        s.loss = heads[s.output][0]
+    # Another kind of task, or a first run whose link does not say: the task's usual output and loss.
+    changed, first = s.get("task_kind", kind) != kind, "task_kind" not in s
     s.task_kind = kind
+    if changed or (first and "output" not in s.url_given):
+        s.output = next(iter(heads))
     state.fit_choice("output", list(heads))
     sb.selectbox("Output activation", list(heads), key="output")
+    if changed or (first and "loss" not in s.url_given):
+        s.loss = heads[s.output][0]
     state.fit_choice("loss", heads[s.output])
     sb.selectbox("Loss", heads[s.output], key="loss")
 

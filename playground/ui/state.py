@@ -28,6 +28,7 @@ def init():
     for key, value in values.items():
         s[key] = list(value) if key == "features" else value
     s.url_warnings = refused
+    s.url_given = set(st.query_params.to_dict())
     s.playing = False
     s.run = None
     s.run_key = None
@@ -66,7 +67,7 @@ def fit_number(key, low, high):
 def _refuse_from_url(key):
     """On the first run a value that does not fit came from the link: say so."""
     warnings = st.session_state.get("url_warnings")
-    if warnings is not None and key not in warnings:
+    if warnings is not None and key in st.session_state.url_given and key not in warnings:
         warnings.append(key)
 
 
