@@ -66,6 +66,12 @@ def test_bytes_path_text_bom_and_windows_1252(tmp_path):
         assert ds.class_names == ("café", "thé") and ds.feature_names == ("h", "w")
 
 
+def test_an_upload_is_named_after_its_file():
+    upload = io.BytesIO(b"a,label\n1,x\n2,y\n")
+    upload.name = "iris.csv"  # as Streamlit's UploadedFile carries it
+    assert load_csv(upload).name == "iris" and load_csv(io.BytesIO(b"a,b\n1,2\n3,4\n"), name="mine").name == "mine"
+
+
 def test_blank_lines_and_spaces_are_tolerated():
     ds = load("\n a , b ,label\n1, 2,x\n\n3 ,4, y\n\n", scale=None)
     assert ds.feature_names == ("a", "b") and ds.class_names == ("x", "y")
@@ -99,6 +105,7 @@ def test_two_feature_columns_keep_their_points_for_the_decision_boundary():
 BAD_FILES = {
     "empty": ("", "empty"),
     "blank": ("\n  \n", "empty"),
+    "separators only": (",,\n , ,\n", "empty"),
     "header only": ("x1,x2,label\n", "no data rows"),
     "one data row": ("x1,x2,label\n1,2,a\n", "single data row"),
     "prose": ("Dear class,\nplease bring your laptops.\n", "Row 2 has 1 value, but there are 2"),
