@@ -93,33 +93,34 @@ def weight_histograms(initial, current, bins=30, columns=3, height=None):
     return _figure(data, height or max(260, 210 * rows), "Weights: start and now", **layout)
 
 
-def grid_points(extent, resolution=100):
-    """A resolution × resolution grid over [−extent, extent]²: (axis values, points (n, 2))."""
-    axis = np.linspace(-extent, extent, resolution)
-    x1, x2 = np.meshgrid(axis, axis)
-    return axis, np.column_stack([x1.ravel(), x2.ravel()])
+def grid_points(x_range, y_range, resolution=100):
+    """A resolution × resolution grid over x_range × y_range: (x values, y values, points (n, 2))."""
+    x, y = np.linspace(*x_range, resolution), np.linspace(*y_range, resolution)
+    x1, x2 = np.meshgrid(x, y)
+    return x, y, np.column_stack([x1.ravel(), x2.ravel()])
 
 
-def boundary_figure(axis, outputs, task, n_classes, train, test=None, discretize=False, height=440):
+def boundary_figure(x, y, outputs, task, n_classes, train, test=None, discretize=False, height=440):
     """The network's output over the input plane, with the data points on top.
 
-    `outputs` are the network's outputs at the grid points (row by row, as `grid_points` gives).
+    `outputs` are the network's outputs at the grid points over x × y (as `grid_points` gives).
     Two classes: a heatmap of the probability of the second class. Three or more: each cell
     takes its predicted class's colour, paler where the network is less sure. Regression: the
     predicted value. `train` and `test` are (points (n, 2), labels (n,)); test may be None.
     """
-    r, step = len(axis), float(axis[1] - axis[0])
+    shape = (len(y), len(x))
     if task == "classification" and n_classes > 2:
-        background = {"type": "image", "z": _class_image(outputs, discretize).reshape(r, r, 3),
-                      "x0": float(axis[0]), "dx": step, "y0": float(axis[0]), "dy": step, "hoverinfo": "skip"}
+        background = {"type": "image", "z": _class_image(outputs, discretize).reshape(*shape, 3),
+                      "x0": float(x[0]), "dx": float(x[1] - x[0]), "y0": float(y[0]), "dy": float(y[1] - y[0]),
+                      "hoverinfo": "skip"}
     else:
         z = outputs[:, -1]
         if task == "classification" and discretize:
             z = (z > 0.5).astype(np.float32)
         color = {"colorscale": BINARY_SCALE, "zmin": 0, "zmax": 1} if task == "classification" else \
             {"colorscale": "RdBu", "reversescale": True, "zmid": 0}
-        background = {"type": "heatmap", "x": axis.astype(np.float32), "y": axis.astype(np.float32),
-                      "z": np.round(z.reshape(r, r), 3).astype(np.float32),
+        background = {"type": "heatmap", "x": x.astype(np.float32), "y": y.astype(np.float32),
+                      "z": np.round(z.reshape(shape), 3).astype(np.float32),
                       "colorbar": {"thickness": 10, "len": 0.8},
                       "hovertemplate": "x1 %{x:.2f}<br>x2 %{y:.2f}<br>output %{z:.3f}<extra></extra>", **color}
     data = [background]
@@ -131,10 +132,9 @@ def boundary_figure(axis, outputs, task, n_classes, train, test=None, discretize
                      "y": points[:, 1].astype(np.float32), "marker": _marker(labels, task, symbol),
                      "customdata": np.arange(len(points), dtype=np.int32),
                      "hovertemplate": name + " point %{customdata}<br>x1 %{x:.2f}<br>x2 %{y:.2f}<extra></extra>"})
-    lim = [float(axis[0]), float(axis[-1])]
     return _figure(data, height, None, showlegend=True,
-                   xaxis=_axis(range=lim, title={"text": "x1"}, constrain="domain"),
-                   yaxis=_axis(range=lim, title={"text": "x2"}, scaleanchor="x"))
+                   xaxis=_axis(range=[float(x[0]), float(x[-1])], title={"text": "x1"}, constrain="domain"),
+                   yaxis=_axis(range=[float(y[0]), float(y[-1])], title={"text": "x2"}))
 
 
 def _marker(labels, task, symbol):

@@ -13,9 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 import pytest
-
-pytest.importorskip("playwright")
-from playwright.sync_api import sync_playwright  # noqa: E402
+from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from browser import APP_READY, ROOT, launch_chromium, start_streamlit  # noqa: E402

@@ -1,4 +1,6 @@
 """The sidebar's controls and the run buttons. Each function draws a part and returns what it chose."""
+import io
+import os
 from dataclasses import dataclass
 
 import streamlit as st
@@ -33,8 +35,8 @@ def cached_dataset(name, n_samples, noise, train_fraction, seed, features, n_cla
 
 
 @st.cache_data(max_entries=5, show_spinner="Reading the CSV file…")
-def cached_csv(content):
-    return load_csv(content)
+def cached_csv(content, name):
+    return load_csv(io.BytesIO(content), name=name)
 
 
 def data_sidebar():
@@ -79,7 +81,7 @@ def _upload(sb):
         sb.info("Choose a CSV file to train on.")
         return None
     try:
-        return cached_csv(file.getvalue())
+        return cached_csv(file.getvalue(), os.path.splitext(file.name)[0])
     except ValueError as error:
         sb.error(f"{file.name}: {error}")
         return None

@@ -10,6 +10,7 @@ import numpy as np
 import streamlit as st
 
 from .. import plots
+from ..data import DATASETS
 from .live_chart import live_chart
 
 TICK, BUDGET = 0.3, 0.2
@@ -54,10 +55,10 @@ def _charts(run):
     left, right = st.columns([1.15, 1])
     with left:
         if ds.points_train is not None:
-            axis, inputs = _grid(ds)
+            x, y, inputs = _grid(ds)
             outputs = run.engine.predict(inputs)
             test = (ds.points_test, ds.y_test) if s.show_test else None
-            live_chart(plots.boundary_figure(axis, outputs, ds.task, ds.n_classes, (ds.points_train, ds.y_train),
+            live_chart(plots.boundary_figure(x, y, outputs, ds.task, ds.n_classes, (ds.points_train, ds.y_train),
                                              test, s.discretize), key="chart_boundary", height=440)
             a, b = st.columns(2)
             a.checkbox("Show test data", key="show_test")
@@ -73,14 +74,22 @@ def _charts(run):
 
 
 def _grid(ds):
-    """The 100 × 100 grid over the data's plane, through its features and scaling; kept per data set."""
+    """The 100 × 100 grid over the data's plane, through its features and scaling; kept per data set.
+
+    The built-in sets are drawn over at least [−6, 6]², as in TensorFlow Playground; an
+    upload over its own points, with a margin.
+    """
     cache = st.session_state.get("grid")
     if cache is None or cache[0] is not ds:
-        extent = max(6.0, math.ceil(float(np.abs(ds.points_train).max())))
-        axis, points = plots.grid_points(extent)
-        cache = (ds, axis, ds.transform(points))
-        st.session_state.grid = cache
-    return cache[1], cache[2]
+        points = np.vstack([ds.points_train, ds.points_test])
+        low, high = points.min(axis=0), points.max(axis=0)
+        margin = 0.1 * np.maximum(high - low, 1e-6)
+        low, high = low - margin, high + margin
+        if ds.name in DATASETS:
+            low, high = np.minimum(low, -6.0), np.maximum(high, 6.0)
+        x, y, grid = plots.grid_points((low[0], high[0]), (low[1], high[1]))
+        cache = st.session_state.grid = (ds, x, y, ds.transform(grid))
+    return cache[1:]
 
 
 def divergence_notice(run):

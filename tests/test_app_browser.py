@@ -1,0 +1,74 @@
+"""The playground in Chromium, as a person uses it: load, Play, watch, Pause.
+
+Saves a screenshot to artifacts/playground.png for a person to look at.
+"""
+import os
+import re
+import sys
+import time
+
+from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from browser import ROOT, launch_chromium, open_app, start_streamlit  # noqa: E402
+
+ARTIFACTS = os.path.join(ROOT, "artifacts")
+CHARTS = ("chart_boundary", "chart_loss", "chart_score", "chart_weights")
+
+# How many live charts have a drawn plotly plot in their iframe.
+CHARTS_DRAWN_JS = """() => [...document.querySelectorAll("iframe[data-testid='stCustomComponentV1']")]
+  .filter(f => f.contentDocument && f.contentDocument.querySelector(".main-svg")).length"""
+
+
+def epoch(page):
+    text = page.locator("[data-testid='stMetric']").filter(has_text="Epoch").inner_text()
+    return int(re.findall(r"\d+", text)[-1])
+
+
+def wait_for_epoch(page, condition, timeout=20.0):
+    """Polls the Epoch metric until condition(epoch) holds; returns it."""
+    deadline = time.monotonic() + timeout
+    while not condition(value := epoch(page)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return value
+
+
+def test_play_trains_live_and_pause_holds():
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    with start_streamlit("app.py") as (_, url), sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = open_app(browser, url, viewport={"width": 1500, "height": 1100})
+        page.wait_for_function(f"({CHARTS_DRAWN_JS})() >= {len(CHARTS)}", timeout=60_000)
+        assert epoch(page) == 0
+        assert "learning_rate=0.03" in page.url
+
+        page.get_by_role("button", name="▶ Play").click()
+        samples = []
+        for _ in range(30):
+            time.sleep(0.1)
+            samples.append(page.evaluate(CHARTS_DRAWN_JS))
+        playing = wait_for_epoch(page, lambda e: e > 10)
+        assert playing > 10
+        assert min(samples) == len(CHARTS), "a chart left the screen while training"
+
+        page.get_by_role("button", name="⏸ Pause").click()
+        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
+        time.sleep(1)
+        paused = epoch(page)
+        time.sleep(1.5)
+        assert epoch(page) == paused >= playing
+        assert page.locator("[data-testid='stException']").count() == 0
+        page.screenshot(path=os.path.join(ARTIFACTS, "playground.png"), full_page=True)
+        browser.close()
+
+
+def test_a_tampered_link_warns_and_the_page_still_works():
+    with start_streamlit("app.py") as (_, url), sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = open_app(browser, url + "/?width_1=10000&learning_rate=-1&activation=%3Cscript%3E")
+        warning = page.locator("[data-testid='stAlert']").first.inner_text()
+        assert "width_1" in warning and "learning_rate" in warning and "activation" in warning
+        page.get_by_role("button", name="Step").click()
+        assert wait_for_epoch(page, lambda e: e > 0) == 1
+        assert page.locator("[data-testid='stException']").count() == 0
+        browser.close()
