@@ -164,7 +164,13 @@ def print_table(rows, extras):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats, for a first look")
+    parser.add_argument("--browser", action="store_true",
+                        help="instead, measure the playground playing in Chromium (epochs/s, redraws/s, memory)")
+    parser.add_argument("--seconds", type=float, default=60.0, help="with --browser: how long to measure")
     args = parser.parse_args()
+    if args.browser:
+        from . import bench_browser
+        return bench_browser.main(args.seconds, warmup=10.0)
     rows, extras = run(repeat_a=5, repeat_b=1) if args.quick else run()
     print_table(rows, extras)
 

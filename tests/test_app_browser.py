@@ -4,13 +4,11 @@ Saves a screenshot to artifacts/playground.png for a person to look at.
 """
 import os
 import re
-import sys
 import time
 
 from playwright.sync_api import sync_playwright
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from browser import ROOT, launch_chromium, open_app, start_streamlit  # noqa: E402
+from playground.browser import ROOT, launch_chromium, open_app, start_streamlit
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")
 CHARTS = ("chart_boundary", "chart_loss", "chart_score", "chart_weights")

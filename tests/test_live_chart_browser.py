@@ -6,7 +6,6 @@ LIVE_CHART_COMPARE=1 to measure the st.plotly_chart version of the same app as w
 """
 import json
 import os
-import sys
 import time
 
 import numpy as np
@@ -15,10 +14,8 @@ import plotly.graph_objects as go
 import pytest
 from playwright.sync_api import sync_playwright
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from browser import APP_READY, ROOT, launch_chromium, start_streamlit  # noqa: E402
+from playground.browser import APP_READY, ROOT, launch_chromium, start_streamlit
 
-sys.path.insert(0, ROOT)
 
 APP = os.path.join("tests", "apps", "live_chart_app.py")
 ARTIFACTS = os.path.join(ROOT, "artifacts")

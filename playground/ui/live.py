@@ -1,7 +1,9 @@
 """The live part of the page: a fragment that trains for a time budget, then redraws.
 
-While playing, the fragment reruns itself every TICK seconds; each run trains whole epochs
-for about BUDGET seconds, then draws the metrics and the charts. Only this fragment reruns,
+While playing, the fragment asks to run again TICK seconds after each run; each run trains
+whole epochs for about BUDGET seconds, then draws the metrics and the charts. The browser
+takes a moment to draw each update, so a long budget and a short tick keep the engine busy
+while still redrawing about twice a second. Only this fragment reruns,
 not the page, and the charts update in place (`live_chart`), so nothing blinks.
 """
 import math
@@ -13,7 +15,7 @@ from .. import plots
 from ..data import DATASETS
 from .live_chart import live_chart
 
-TICK, BUDGET = 0.3, 0.2
+TICK, BUDGET = 0.05, 0.3
 
 
 def live_part():

@@ -1,4 +1,4 @@
-"""Helpers for browser tests: a Streamlit server in a subprocess, and Debian's Chromium.
+"""A Streamlit server in a subprocess, and Debian's Chromium: for the browser tests and the bench.
 
 `playwright install` cannot download browsers here, so Playwright drives /usr/bin/chromium.
 """
@@ -11,7 +11,7 @@ import tempfile
 import time
 import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
