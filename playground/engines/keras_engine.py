@@ -109,8 +109,14 @@ class KerasEngine(Engine):
         return loss, tape.gradient(loss, self.model.trainable_variables)
 
     def _step(self, x, y):
+        """One optimizer step by Keras's own `update_step`, as `optimizer.apply` makes it. Not `apply`
+        itself: its tf.distribute all-reduce registers a gradient function globally in each trace,
+        which TensorFlow never frees, so every engine would leave its graphs behind."""
         loss, grads = self._total_gradients(x, y)
-        self.optimizer.apply(grads, self.model.trainable_variables)
+        learning_rate = self.optimizer.learning_rate
+        for grad, variable in zip(grads, self.model.trainable_variables):
+            self.optimizer.update_step(grad, variable, learning_rate)
+        self.optimizer.iterations.assign_add(1)
         return loss
 
     def _epoch(self, X, Y, order, batch_size):
