@@ -38,7 +38,7 @@ def rss_mb(pid):
 
 
 def epoch(page):
-    text = page.locator("[data-testid='stMetric']").filter(has_text="Epoch").inner_text()
+    text = page.locator("[data-testid='stMetric']").filter(has_text="Epoch").first.inner_text()
     return int(re.findall(r"\d+", text)[-1])
 
 

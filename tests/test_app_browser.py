@@ -19,7 +19,7 @@ CHARTS_DRAWN_JS = """() => [...document.querySelectorAll("iframe[data-testid='st
 
 
 def epoch(page):
-    text = page.locator("[data-testid='stMetric']").filter(has_text="Epoch").inner_text()
+    text = page.locator("[data-testid='stMetric']").filter(has_text="Epoch").first.inner_text()
     return int(re.findall(r"\d+", text)[-1])
 
 

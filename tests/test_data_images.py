@@ -95,7 +95,7 @@ def test_a_missing_or_unreadable_mnist_path_names_the_variable(tmp_path, monkeyp
 
 
 def keras_mnist_module():
-    keras = pytest.importorskip("keras")
+    import keras
     return sys.modules[keras.datasets.mnist.load_data.__module__]
 
 
