@@ -3,6 +3,7 @@ import plotly.graph_objects as go
 import pytest
 
 from playground import plots
+from playground.plots import charts
 
 
 def history(n):
@@ -61,7 +62,7 @@ def test_boundary_figure_for_each_task(task, n_classes, outputs):
 
 def test_class_image_colours_each_cell_by_its_predicted_class():
     outputs = np.array([[1.0, 0, 0], [0, 1.0, 0], [1 / 3, 1 / 3, 1 / 3]])
-    image = plots._class_image(outputs, discretize=False)
+    image = charts._class_image(outputs, discretize=False)
     assert image.dtype == np.uint8
     assert image[0, 0] > image[0, 2]          # orange: more red than blue
     assert image[1, 2] > image[1, 0]          # blue: more blue than red

@@ -68,8 +68,9 @@ def _charts(run):
         else:
             st.info("This data set does not lie in the (x1, x2) plane, so there is no decision boundary to draw.")
     with right:
-        live_chart(plots.history_figure(run.history, "loss", "Loss"), key="chart_loss", height=250)
-        live_chart(plots.history_figure(run.history, "score", score), key="chart_score", height=250)
+        pinned = s.get("pinned", ())  # (label, history) of earlier runs, drawn beside this one
+        live_chart(plots.history_figure(run.history, "loss", "Loss", pinned), key="chart_loss", height=250)
+        live_chart(plots.history_figure(run.history, "score", score, pinned), key="chart_score", height=250)
     weights = run.engine.get_weights()
     rows = math.ceil(len(weights) / 3)
     live_chart(plots.weight_histograms(run.initial_weights, weights), key="chart_weights", height=max(260, 200 * rows))

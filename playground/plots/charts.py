@@ -1,4 +1,4 @@
-"""Plots: pure functions, data in, a plotly figure out. Nothing here knows about the page.
+"""The playground's main charts: curves, weight histograms, the decision boundary.
 
 Each function returns a figure as a plain dict in plotly's figure schema (`go.Figure(fig)`
 validates it; `st.plotly_chart` and `plotly.io` take it as it is). Live charts are redrawn
