@@ -107,7 +107,7 @@ def test_a_diverging_run_pauses_says_what_to_try_and_can_go_back():
     at = app(dataset="plane", output="linear", loss="mse", learning_rate="10", layers="1", width_1="8",
              activation="relu")
     at.button(key="play").click().run()
-    for _ in range(5):
+    for _ in range(30):
         at.run()
         if not at.session_state.playing:
             break

@@ -19,15 +19,19 @@ TICK, BUDGET = 0.05, 0.3
 
 
 def live_part():
+    st.session_state.full_run = True
     st.fragment(run_every=TICK if st.session_state.playing else None)(_live)()
 
 
 def _live():
     s = st.session_state
     run = s.run
+    # A whole-page run trains one epoch only and draws at once, so that the fragment's first
+    # tick cannot cut it short and leave a chart to be mounted again; the ticks train longer.
+    budget = 0.0 if s.pop("full_run", False) else BUDGET
     if s.playing:
         with run.lock:
-            run.train_for(BUDGET)
+            run.train_for(budget)
         if run.diverged:
             s.playing = False
             st.rerun()
