@@ -1,7 +1,7 @@
 """The playground page: sidebar controls, run controls, and the live part that trains and draws."""
 import streamlit as st
 
-from . import controls, live, state
+from . import controls, live, state, takeaway
 
 
 def main():
@@ -21,3 +21,4 @@ def main():
     if run.diverged:
         live.divergence_notice(run)
     live.live_part()
+    takeaway.takeaway_section(run)

@@ -1,0 +1,138 @@
+"""Take it away: each download checked by its content, and weights uploaded back, right or wrong."""
+import csv
+import io
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from playground.browser import ROOT
+from playground.data import make_dataset
+from playground.export import history_csv, weights_from_npz, weights_npz
+from playground.spec import NetworkSpec
+from playground.training import TrainingRun
+from playground.ui.takeaway import downloads, restore_weights
+
+
+@pytest.fixture(scope="module")
+def run():
+    ds = make_dataset("circle", n_samples=200, seed=0)
+    trained = TrainingRun("numpy", NetworkSpec(n_inputs=2, hidden=(4, 2)), ds)
+    trained.train_for(1e9, max_epochs=3)
+    return trained
+
+
+def files(run):
+    return {d.key: d for d in downloads(run)}
+
+
+def npz(**arrays):
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def same(a, b):
+    return all(np.array_equal(W, V) and np.array_equal(c, d) for (W, c), (V, d) in zip(a, b))
+
+
+def test_weights_download_is_an_npz_of_W1_b1_W2_b2_readable_without_pickle(run):
+    content = files(run)["download_weights"].make()
+    with np.load(io.BytesIO(content), allow_pickle=False) as archive:
+        assert archive.files == ["W1", "b1", "W2", "b2", "W3", "b3"]
+        loaded = [(archive[f"W{i}"], archive[f"b{i}"]) for i in (1, 2, 3)]
+    assert same(loaded, run.engine.get_weights())
+    assert same(weights_from_npz(content), run.engine.get_weights())
+
+
+def test_history_download_has_one_row_per_epoch(run):
+    rows = list(csv.reader(io.StringIO(files(run)["download_history"].make())))
+    assert rows[0] == ["epoch", "train_loss", "test_loss", "train_score", "test_score"]
+    assert [int(r[0]) for r in rows[1:]] == [0, 1, 2, 3]
+    assert float(rows[-1][1]) == pytest.approx(run.history["train_loss"][-1])
+    assert history_csv({"epoch": [], "train_loss": []}) == "epoch,train_loss\n"
+
+
+def test_data_download_holds_every_point_with_its_label_and_split(run):
+    rows = list(csv.reader(io.StringIO(files(run)["download_data"].make())))
+    assert rows[0] == ["x1", "x2", "label", "split"]
+    assert len(rows) - 1 == len(run.dataset.y_train) + len(run.dataset.y_test)
+    assert {r[3] for r in rows[1:]} == {"train", "test"}
+
+
+def test_code_download_builds_the_same_network_in_keras(run):
+    source = files(run)["download_code"].make()
+    namespace = {}
+    exec(compile(source, "network.py", "exec"), namespace)
+    model = namespace["build_neural_network"]()
+    assert [w.shape for w in model.get_weights()] == [(2, 4), (4,), (4, 2), (2,), (2, 1), (1,)]
+
+
+def test_keras_download_loads_safely_and_predicts_as_the_run(run, tmp_path):
+    d = files(run)["download_keras"]
+    assert d.file_name == "circle-model.keras"
+    path = tmp_path / d.file_name
+    path.write_bytes(d.make())
+    import keras
+    model = keras.saving.load_model(path, safe_mode=True)
+    X = run.dataset.X_test[:20]
+    np.testing.assert_allclose(model(X, training=False).numpy(), run.engine.predict(X), rtol=1e-5, atol=1e-6)
+
+
+def test_restoring_weights_puts_them_in_the_run(run):
+    fresh = TrainingRun("numpy", run.spec, run.dataset)
+    restore_weights(fresh, weights_npz(run.engine.get_weights()))
+    assert same(fresh.engine.get_weights(), run.engine.get_weights())
+
+
+@pytest.mark.parametrize("content, message", [
+    (npz(W1=np.ones((3, 4)), b1=np.zeros(4), W2=np.ones((4, 2)), b2=np.zeros(2), W3=np.ones((2, 1)),
+         b3=np.zeros(1)), "Layer 1: expected W of shape (2, 4)"),
+    (npz(W1=np.ones((2, 4)), b1=np.zeros(4)), "have 1 layers; the network has 3"),
+    (npz(W1=np.ones((2, 4)), b1=np.zeros(4), W2=np.ones((4, 2))), "no array named b2"),
+    (npz(weights=np.ones(3)), "no array named W1"),
+    (npz(W1=np.ones((2, 4)), b1=np.zeros(4), note=np.ones(1)), "array named note"),
+    (npz(W1=np.array([{"a": 1}], dtype=object), b1=np.zeros(4)), "Python objects"),
+    (npz(W1=np.array(["a", "b"]), b1=np.zeros(4)), "not numbers"),
+    (npz(W1=np.full((2, 4), np.nan), b1=np.zeros(4)), "not finite"),
+    (b"this is not a zip file", "not an .npz file"),
+    (b"", "not an .npz file"),
+])
+def test_a_wrong_file_is_refused_with_what_is_wrong_and_the_run_is_untouched(run, content, message):
+    target = TrainingRun("numpy", run.spec, run.dataset)
+    before = target.engine.get_weights()
+    with pytest.raises(ValueError) as error:
+        restore_weights(target, content)
+    assert message in str(error.value)
+    assert same(before, target.engine.get_weights())
+
+
+def test_a_single_npy_array_is_refused():
+    buffer = io.BytesIO()
+    np.save(buffer, np.ones(3))
+    with pytest.raises(ValueError, match="single .npy array"):
+        weights_from_npz(buffer.getvalue())
+
+
+def test_the_page_has_a_download_for_each_file_and_a_weights_uploader():
+    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    keys = [d.proto.id.rsplit("-", 1)[-1] for d in at.get("download_button")]
+    assert keys == ["download_weights", "download_keras", "download_code", "download_data", "download_history"]
+    assert at.get("file_uploader")[-1].proto.id.endswith("-weights_file")
+
+
+def test_a_playing_page_never_loads_tensorflow_for_the_downloads():
+    script = """
+import sys
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file("app.py", default_timeout=60).run()
+at.button(key="play").click().run()
+at.run()
+at.button(key="play").click().run()
+assert not at.exception
+print("tensorflow" in sys.modules)
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert result.stdout.strip().splitlines()[-1] == "False", result.stderr
