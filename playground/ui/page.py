@@ -1,7 +1,7 @@
 """The playground page: sidebar controls, run controls, and the live part that trains and draws."""
 import streamlit as st
 
-from . import controls, live, state, takeaway
+from . import compare, controls, live, state, takeaway
 
 
 def main():
@@ -21,4 +21,5 @@ def main():
     if run.diverged:
         live.divergence_notice(run)
     live.live_part()
+    compare.compare_section()
     takeaway.takeaway_section(run)

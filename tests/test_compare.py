@@ -1,0 +1,74 @@
+"""Compare runs: pin up to five, their curves on the charts, the settings that differ, unpin, clear."""
+from streamlit.testing.v1 import AppTest
+
+from playground.ui.compare import MAX_PINS, Pin, describe, difference_table
+
+
+def app(**query):
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def test_pinning_keeps_a_copy_of_the_history_for_the_charts():
+    at = app()
+    at.button(key="step").click().run()
+    at.button(key="pin").click().run()
+    (label, history), = at.session_state.pinned
+    assert label == "#1 circle 4-2 tanh sgd α=0.03"
+    assert history["epoch"] == [0, 1]
+    at.button(key="step").click().run()
+    assert history["epoch"] == [0, 1], "a pin is a copy: the run training on leaves it alone"
+    assert len(at.session_state.run.history["epoch"]) == 3
+    assert not at.exception
+
+
+def test_the_table_shows_the_settings_that_differ():
+    at = app()
+    at.button(key="pin").click().run()
+    assert any("same settings" in c.value for c in at.main.caption)
+    at.select_slider(key="learning_rate").set_value(0.3).run()
+    at.selectbox(key="activation").select("relu").run()
+    table = at.table[0].value
+    assert list(table.columns) == ["now", "#1"]
+    assert table.loc["learning_rate"].tolist() == ["0.3", "0.03"]
+    assert table.loc["activation"].tolist() == ["relu", "tanh"]
+    assert "layers" not in table.index
+
+
+def test_at_most_five_pins_then_unpin_one_and_clear_all():
+    at = app()
+    for _ in range(MAX_PINS):
+        at.button(key="pin").click().run()
+    assert at.button(key="pin").disabled
+    assert len(at.session_state.pinned) == MAX_PINS
+    at.button(key="unpin_2").click().run()
+    assert [p.number for p in at.session_state.pins] == [1, 3, 4, 5]
+    assert not at.button(key="pin").disabled
+    at.button(key="pin").click().run()
+    assert [p.number for p in at.session_state.pins] == [1, 3, 4, 5, 6]
+    at.button(key="unpin_all").click().run()
+    assert at.session_state.pinned == [] and not at.exception
+
+
+def test_pins_outlive_a_new_run():
+    at = app()
+    at.button(key="pin").click().run()
+    at.slider(key="layers").set_value(3).run()
+    assert len(at.session_state.pinned) == 1
+    table = at.table[0].value
+    assert table.loc["layers"].tolist() == ["3", "2"] and table.loc["width_3"].tolist() == ["2", "—"]
+
+
+def test_describe_names_data_layers_activation_optimizer_rate_and_penalty():
+    values = {"dataset": "spiral", "layers": "3", "width_1": "8", "width_2": "8", "width_3": "4",
+              "activation": "relu", "per_layer": "0", "optimizer": "adam", "learning_rate": "0.01",
+              "regularization": "l2", "penalty_rate": "0.001"}
+    assert describe(values) == "spiral 8-8-4 relu adam α=0.01 l2 0.001"
+    assert describe({**values, "layers": "0"}).startswith("spiral no hidden layer adam")
+
+
+def test_difference_table_of_identical_settings_is_empty():
+    now = {"dataset": "circle", "layers": "2"}
+    assert difference_table(now, [Pin(1, "#1", {}, dict(now))]).empty
