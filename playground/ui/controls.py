@@ -43,25 +43,30 @@ def data_sidebar():
     """The data controls; returns the Dataset, or None (with a message) when there is none to use."""
     sb = st.sidebar
     sb.header("Data")
-    sb.selectbox("Data set", (*DATASETS, UPLOAD), key="dataset",
-                 format_func=lambda n: "upload a CSV file…" if n == UPLOAD else n,
-                 help="The 2-D sets draw a decision boundary; digits and mnist are images.")
+    if shown("dataset"):
+        sb.selectbox("Data set", (*DATASETS, UPLOAD), key="dataset",
+                     format_func=lambda n: "upload a CSV file…" if n == UPLOAD else n,
+                     help="The 2-D sets draw a decision boundary; digits and mnist are images.")
     name = st.session_state.dataset
     if name == UPLOAD:
         return _upload(sb)
     info = DATASETS[name]
     sb.caption(info.description)
-    if info.kind == "plane":
+    if info.kind == "plane" and shown("noise"):
         sb.select_slider("Noise", NOISE_LEVELS, key="noise")
+    if info.kind == "plane" and shown("samples"):
         sb.select_slider("Samples", SAMPLE_SIZES, key="samples")
-        if name == "blobs":
-            sb.slider("Classes", 3, 5, key="classes")
-    sb.slider("Training data (%)", 10, 90, step=10, key="train_percent")
-    sb.button("Regenerate", key="regenerate", on_click=state.regenerate, help="Draw a new sample of the data.",
-              disabled=info.kind != "plane")
+    if name == "blobs" and shown("classes"):
+        sb.slider("Classes", 3, 5, key="classes")
+    if shown("train_percent"):
+        sb.slider("Training data (%)", 10, 90, step=10, key="train_percent")
+    if shown("regenerate"):
+        sb.button("Regenerate", key="regenerate", on_click=state.regenerate, help="Draw a new sample of the data.",
+                  disabled=info.kind != "plane")
     if info.kind == "plane":
-        sb.multiselect("Input features", FEATURES, key="features",
-                       help="What the input layer sees, computed from each point (x1, x2).")
+        if shown("features"):
+            sb.multiselect("Input features", FEATURES, key="features",
+                           help="What the input layer sees, computed from each point (x1, x2).")
         if not st.session_state.features:
             sb.error("Choose at least one input feature.")
             return None
@@ -91,14 +96,18 @@ def network_sidebar(ds):
     """The network and training controls; returns the Config, or None without data."""
     sb, s = st.sidebar, st.session_state
     sb.header("Network")
-    sb.radio("Engine", list(ENGINE_LABELS), key="engine", format_func=ENGINE_LABELS.get, horizontal=True)
-    sb.slider("Hidden layers", 0, MAX_LAYERS, key="layers")
+    if shown("engine"):
+        sb.radio("Engine", list(ENGINE_LABELS), key="engine", format_func=ENGINE_LABELS.get, horizontal=True)
+    if shown("layers"):
+        sb.slider("Hidden layers", 0, MAX_LAYERS, key="layers")
     columns = sb.columns(2)
     for i in range(1, s.layers + 1):
-        columns[(i - 1) % 2].number_input(f"Neurons, layer {i}", 1, MAX_WIDTH, step=1, key=f"width_{i}")
-    sb.selectbox("Activation", HIDDEN_ACTIVATIONS, key="activation", disabled=s.per_layer)
-    sb.checkbox("A different activation per layer", key="per_layer")
-    if s.per_layer:
+        if shown("widths"):
+            columns[(i - 1) % 2].number_input(f"Neurons, layer {i}", 1, MAX_WIDTH, step=1, key=f"width_{i}")
+    if shown("activation"):
+        sb.selectbox("Activation", HIDDEN_ACTIVATIONS, key="activation", disabled=s.per_layer)
+        sb.checkbox("A different activation per layer", key="per_layer")
+    if s.per_layer and shown("activation"):
         for i in range(1, s.layers + 1):
             sb.selectbox(f"Activation of layer {i}", HIDDEN_ACTIVATIONS, key=f"activation_{i}")
     kind = task_kind(ds) if ds is not None else s.get("task_kind", "binary")
@@ -109,23 +118,32 @@ def network_sidebar(ds):
     if changed or (first and "output" not in s.url_given):
         s.output = next(iter(heads))
     state.fit_choice("output", list(heads))
-    sb.selectbox("Output activation", list(heads), key="output")
+    if shown("output"):
+        sb.selectbox("Output activation", list(heads), key="output")
     if changed or (first and "loss" not in s.url_given):
         s.loss = heads[s.output][0]
     state.fit_choice("loss", heads[s.output])
-    sb.selectbox("Loss", heads[s.output], key="loss")
+    if shown("loss"):
+        sb.selectbox("Loss", heads[s.output], key="loss")
 
     sb.header("Training")
-    sb.selectbox("Optimizer", ("sgd", "momentum", "rmsprop", "adam"), key="optimizer")
-    sb.select_slider("Learning rate", LEARNING_RATES, key="learning_rate", help="α in W ← W − α·∂L/∂W.")
+    if shown("optimizer"):
+        sb.selectbox("Optimizer", ("sgd", "momentum", "rmsprop", "adam"), key="optimizer")
+    if shown("learning_rate"):
+        sb.select_slider("Learning rate", LEARNING_RATES, key="learning_rate", help="α in W ← W − α·∂L/∂W.")
     n_train = len(ds.X_train) if ds is not None else 1000
     state.fit_number("batch_size", 1, n_train)
-    sb.slider("Batch size", 1, n_train, key="batch_size")
-    sb.selectbox("Regularization", ("none", "l1", "l2"), key="regularization",
-                 help="A penalty on the weights added to the loss: l1·Σ|W| or l2·ΣW².")
-    sb.select_slider("Regularization rate", PENALTY_RATES, key="penalty_rate",
-                     disabled=s.regularization == "none")
-    sb.number_input("Seed", 0, 2**31 - 1, step=1, key="seed", help="Draws the initial weights and the batch order.")
+    if shown("batch_size"):
+        sb.slider("Batch size", 1, n_train, key="batch_size")
+    if shown("regularization"):
+        sb.selectbox("Regularization", ("none", "l1", "l2"), key="regularization",
+                     help="A penalty on the weights added to the loss: l1·Σ|W| or l2·ΣW².")
+    if shown("penalty_rate"):
+        sb.select_slider("Regularization rate", PENALTY_RATES, key="penalty_rate",
+                         disabled=s.regularization == "none")
+    if shown("seed"):
+        sb.number_input("Seed", 0, 2**31 - 1, step=1, key="seed",
+                        help="Draws the initial weights and the batch order.")
     if ds is None:
         return None
     n_outputs = ds.n_classes if ds.n_classes > 2 else (2 if s.output == "softmax" else 1)
@@ -137,6 +155,14 @@ def network_sidebar(ds):
         batch_size=s.batch_size, l1=penalty if s.regularization == "l1" else 0.0,
         l2=penalty if s.regularization == "l2" else 0.0, seed=int(s.seed))
     return Config(s.engine, spec, state.data_key())
+
+
+def shown(name):
+    """Whether a control is drawn: classroom mode (`?classroom=…` in the URL) hides those it names.
+
+    A hidden control's setting keeps its value from the URL and stays in effect."""
+    hidden = st.session_state.get("classroom", ())
+    return name not in hidden and "all" not in hidden
 
 
 def task_kind(ds):

@@ -1,11 +1,14 @@
 """The playground page: sidebar controls, run controls, and the live part that trains and draws."""
 import streamlit as st
 
-from . import compare, controls, live, state, takeaway
+from . import compare, controls, lessons, live, state, takeaway
+from .preset import preset_panel, preset_sidebar
 
 
 def main():
     state.init()
+    lessons.lessons_sidebar()
+    preset_sidebar()
     ds = controls.data_sidebar()
     config = controls.network_sidebar(ds)
     st.title("Neural Playground")
@@ -20,6 +23,7 @@ def main():
     controls.run_buttons(run)
     if run.diverged:
         live.divergence_notice(run)
+    preset_panel(run)
     live.live_part()
     compare.compare_section()
     takeaway.takeaway_section(run)

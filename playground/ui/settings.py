@@ -19,6 +19,12 @@ SAMPLE_SIZES = (100, 200, 300, 500, 1000, 2000)
 NOISE_LEVELS = tuple(round(0.05 * i, 2) for i in range(11))
 DEFAULT_WIDTHS = (4, 2, 2, 2, 2, 2, 2, 2)
 UPLOAD = "upload"          # the data set option for the user's own CSV file
+# What classroom mode can hide (`?classroom=optimizer,learning_rate`, or `?classroom=all`): the
+# sidebar's controls by their keys ("widths" for the neurons of every layer, "activation" for
+# every activation control) and the lessons.
+CLASSROOM_CONTROLS = ("engine", "dataset", "noise", "samples", "classes", "train_percent", "regenerate", "features",
+                      "layers", "widths", "activation", "output", "loss", "optimizer", "learning_rate", "batch_size",
+                      "regularization", "penalty_rate", "seed", "lessons")
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,15 @@ def features(text):
     return tuple(n for n in FEATURES if n in names)
 
 
+def controls(text):
+    names = tuple(t for t in text.split(",") if t)
+    if names == ("all",):
+        return names
+    if len(set(names)) != len(names) or not set(names) <= set(CLASSROOM_CONTROLS):
+        raise ValueError
+    return names
+
+
 SETTINGS = [
     Setting("engine", "numpy", choice(tuple(ENGINES))),
     Setting("dataset", "circle", choice((*DATASETS, UPLOAD))),
@@ -100,6 +115,7 @@ SETTINGS = [
     Setting("seed", 0, integer(0, 2**31 - 1)),
     Setting("show_test", False, flag),
     Setting("discretize", False, flag),
+    Setting("classroom", (), controls),
 ]
 BY_KEY = {s.key: s for s in SETTINGS}
 
@@ -122,9 +138,12 @@ def from_query(params):
 
 
 def active_keys(values):
-    """The settings in effect: widths and per-layer activations only for the layers there are."""
+    """The settings in effect: widths and per-layer activations only for the layers there are;
+    classroom mode only when it hides something."""
     keys = []
     for s in SETTINGS:
+        if s.key == "classroom" and not values["classroom"]:
+            continue
         if s.key.startswith("width_") and int(s.key[6:]) > values["layers"]:
             continue
         if s.key.startswith("activation_") and (not values["per_layer"] or int(s.key[11:]) > values["layers"]):

@@ -1,0 +1,100 @@
+"""Lessons: each preset sets up the page, and what it tells the student to watch for does happen."""
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from playground.ui.lessons import LESSONS
+
+
+def lesson(key, **query):
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    for name, value in query.items():
+        at.query_params[name] = value
+    at.run()
+    at.button(key=f"lesson_{key}").click().run()
+    assert not at.exception
+    return at
+
+
+def train(at, epochs=300):
+    run = at.session_state.run
+    run.train_for(1e9, max_epochs=epochs)
+    return run
+
+
+def relative_change(run, layer):
+    (W0, _), (W, _) = run.initial_weights[layer], run.engine.get_weights()[layer]
+    return float(np.linalg.norm(W - W0) / np.linalg.norm(W0))
+
+
+def test_every_lesson_has_a_button_a_question_and_what_to_watch_for():
+    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    for item in LESSONS:
+        assert at.button(key=f"lesson_{item.key}").label == item.title
+        assert item.question.endswith("?") and item.watch
+
+
+def test_a_lesson_sets_the_widgets_and_the_url_and_starts_fresh_keeping_the_engine():
+    at = lesson("spiral", learning_rate="0.3", layers="4")
+    at.button(key="step").click().run()
+    at.button(key="lesson_spiral").click().run()
+    assert at.selectbox(key="dataset").value == "spiral" and at.query_params["dataset"] == "spiral"
+    assert at.session_state.learning_rate == 0.03 and at.query_params["layers"] == "2"
+    assert at.session_state.run.epoch == 0 and not at.session_state.playing
+    assert "spiral" in at.sidebar.info[0].value
+    at.button(key="lesson_close").click().run()
+    assert not at.sidebar.info
+
+
+def test_xor_without_a_hidden_layer_is_not_learned_and_with_one_it_is():
+    at = lesson("xor")
+    run = train(at)
+    assert run.spec.hidden == () and run.dataset.name == "xor"
+    assert run.history["train_loss"][-1] > 0.6 and run.history["test_score"][-1] < 0.8
+    at.slider(key="layers").set_value(2).run()
+    assert train(at).history["test_score"][-1] > 0.9
+
+
+def test_six_sigmoid_layers_barely_move_the_first_layer():
+    run = train(lesson("sigmoid"), 200)
+    assert run.spec.hidden == (4,) * 6 and run.spec.activations == ("sigmoid",) * 6
+    first, last = relative_change(run, 0), relative_change(run, -1)
+    assert first < 0.01 and first < last / 20
+
+
+def test_a_learning_rate_of_3_explodes_and_the_page_says_so():
+    at = lesson("explode")
+    assert at.session_state.run.spec.learning_rate == 3.0
+    at.button(key="play").click().run()
+    for _ in range(5):
+        if not at.session_state.playing:
+            break
+        at.run()
+    assert at.session_state.run.diverged and not at.session_state.playing
+    assert "smaller learning rate" in at.error[0].value and not at.exception
+
+
+@pytest.mark.parametrize("change", [
+    lambda at: at.multiselect(key="features").select("sin(x1)").select("sin(x2)"),
+    lambda at: [at.slider(key="layers").set_value(3).run(), at.number_input(key="width_1").set_value(8).run(),
+                at.number_input(key="width_2").set_value(8).run(), at.number_input(key="width_3").set_value(8).run(),
+                at.selectbox(key="optimizer").select("adam"), at.select_slider(key="learning_rate").set_value(0.01)][-1],
+], ids=["sin features", "depth"])
+def test_the_spiral_needs_depth_or_sin_features(change):
+    at = lesson("spiral")
+    assert train(at).history["test_score"][-1] < 0.75
+    change(at).run()
+    assert train(at).history["test_score"][-1] > 0.9
+
+
+def test_l1_drives_most_weights_to_zero_and_no_penalty_does_not():
+    at = lesson("l1")
+    run = train(at)
+    assert run.spec.l1 == 0.01 and run.spec.n_inputs == 7
+    near_zero = float(np.mean(np.abs(run.engine.get_weights()[0][0]) < 0.01))
+    assert near_zero > 0.5
+    at.selectbox(key="regularization").select("none").run()
+    assert at.session_state.run.spec.l1 == 0.0
+    at.button(key="reset").click().run()
+    unpenalized = train(at).engine.get_weights()[0][0]
+    assert float(np.mean(np.abs(unpenalized) < 0.01)) < 0.1
