@@ -80,7 +80,7 @@ def compare_section():
     pins = st.session_state.get("pins", [])
     st.subheader("Compare runs")
     left, right, _ = st.columns([1, 1, 4])
-    left.button("📌 Pin this run", key="pin", on_click=pin, disabled=len(pins) >= MAX_PINS,
+    left.button("Pin this run", key="pin", on_click=pin, disabled=len(pins) >= MAX_PINS,
                 use_container_width=True,
                 help=f"Keep this run's test curves on the charts (up to {MAX_PINS}), then change a setting "
                      "and train again.")

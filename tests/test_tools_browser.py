@@ -1,0 +1,112 @@
+"""The teaching tools in Chromium: pin a run, download files while playing, upload weights, a lesson,
+and classroom mode. Saves screenshots to artifacts/ (tools, lesson, compare, classroom .png)."""
+import io
+import os
+import re
+import time
+import zipfile
+
+import numpy as np
+from playwright.sync_api import sync_playwright
+
+from playground.browser import APP_READY, ROOT, launch_chromium, open_app, start_streamlit
+
+ARTIFACTS = os.path.join(ROOT, "artifacts")
+# The text of every live chart's iframe: the pinned runs' names show in the curves' legends.
+CHART_TEXT_JS = """() => [...document.querySelectorAll("iframe[data-testid='stCustomComponentV1']")]
+  .map(f => f.contentDocument ? f.contentDocument.body.textContent : "").join(" ")"""
+ALL_CHARTS_DRAWN_JS = """() => [...document.querySelectorAll("iframe[data-testid='stCustomComponentV1']")]
+  .every(f => f.contentDocument && f.contentDocument.querySelector(".main-svg"))"""
+
+
+def epoch(page):
+    text = page.locator("[data-testid='stMetric']").filter(has_text="Epoch").first.inner_text()
+    return int(re.findall(r"\d+", text)[-1])
+
+
+def settle(page):
+    page.wait_for_selector(APP_READY)
+    time.sleep(0.5)
+
+
+def download(page, label):
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name=label).click()
+    return info.value
+
+
+def npz(path, **arrays):
+    np.savez(path, **arrays)
+    return str(path)
+
+
+def alerts(page):
+    return page.locator("[data-testid='stAlert']").all_inner_texts()
+
+
+def test_pin_download_upload_and_a_lesson(tmp_path):
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    with start_streamlit("app.py") as (_, url), sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = open_app(browser, url, viewport={"width": 1500, "height": 1100}, accept_downloads=True)
+        for _ in range(3):
+            page.get_by_role("button", name="Step").click()
+            settle(page)
+        page.get_by_role("button", name="Pin this run").click()
+        settle(page)
+        page.wait_for_function(f"({CHART_TEXT_JS})().includes('#1 circle')", timeout=20_000)
+
+        page.get_by_role("button", name="▶ Play").click()
+        time.sleep(2)
+        weights = download(page, "Weights (.npz)")
+        with np.load(weights.path(), allow_pickle=False) as archive:
+            assert archive.files == ["W1", "b1", "W2", "b2", "W3", "b3"]
+            assert archive["W1"].shape == (2, 4)
+        assert weights.suggested_filename == "circle-weights.npz"
+        history = open(download(page, "History (.csv)").path()).read().splitlines()
+        assert history[0] == "epoch,train_loss,test_loss,train_score,test_score" and len(history) > 5
+        page.get_by_role("button", name="⏸ Pause").click()
+        settle(page)
+
+        with zipfile.ZipFile(download(page, "Keras model (.keras)").path()) as model:
+            assert "config.json" in model.namelist()
+
+        uploader = page.locator("[data-testid='stFileUploader'] input[type='file']").last
+        uploader.set_input_files(npz(tmp_path / "wrong.npz", W1=np.ones((3, 4)), b1=np.zeros(4), W2=np.ones((4, 2)),
+                                     b2=np.zeros(2), W3=np.ones((2, 1)), b3=np.zeros(1)))
+        page.wait_for_function("document.body.innerText.includes('was not loaded')", timeout=20_000)
+        assert any("Layer 1" in text and "unchanged" in text for text in alerts(page))
+        uploader.set_input_files(npz(tmp_path / "zeros.npz", W1=np.zeros((2, 4)), b1=np.zeros(4), W2=np.zeros((4, 2)),
+                                     b2=np.zeros(2), W3=np.zeros((2, 1)), b3=np.zeros(1)))
+        page.wait_for_function("document.body.innerText.includes('are in the network now')", timeout=20_000)
+        assert page.locator("[data-testid='stException']").count() == 0
+        page.screenshot(path=os.path.join(ARTIFACTS, "tools.png"), full_page=True)
+
+        page.get_by_role("button", name="Learning rate 3").click()
+        settle(page)
+        assert epoch(page) == 0 and "learning_rate=3" in page.url and "dataset=plane" in page.url
+        page.get_by_role("button", name="▶ Play").click()
+        page.wait_for_function("document.body.innerText.includes('smaller learning rate')", timeout=30_000)
+        assert page.locator("[data-testid='stSidebar']").get_by_text("What happens when each step").count() == 1
+        assert page.locator("[data-testid='stException']").count() == 0
+        page.wait_for_function(ALL_CHARTS_DRAWN_JS, timeout=20_000)
+        page.screenshot(path=os.path.join(ARTIFACTS, "lesson.png"))
+        page.get_by_text("The settings that differ").scroll_into_view_if_needed()
+        page.screenshot(path=os.path.join(ARTIFACTS, "compare.png"))
+        browser.close()
+
+
+def test_classroom_mode_hides_the_named_controls():
+    with start_streamlit("app.py") as (_, url), sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = open_app(browser, url + "/?classroom=optimizer,learning_rate,lessons&learning_rate=0.1",
+                        viewport={"width": 1500, "height": 1100})
+        sidebar = page.locator("[data-testid='stSidebar']")
+        assert sidebar.get_by_text("Hidden layers").count() == 1
+        assert sidebar.get_by_text("Optimizer").count() == 0 and sidebar.get_by_text("Learning rate").count() == 0
+        assert sidebar.get_by_text("Lessons").count() == 0
+        page.get_by_role("button", name="Step").click()
+        settle(page)
+        assert epoch(page) == 1 and "learning_rate=0.1" in page.url and "classroom=" in page.url
+        page.screenshot(path=os.path.join(ARTIFACTS, "classroom.png"), full_page=True)
+        browser.close()
