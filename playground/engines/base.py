@@ -16,6 +16,14 @@ and, beyond that:
                        optimizer) and keep the weights; the optimizer keeps its state unless
                        the optimizer itself changed. A spec of another network raises ValueError.
     to_keras()         a keras.Model holding the current weights.
+    trace(X, Y)        one forward and backward pass on that batch, layer by layer: a list with,
+                       per Dense layer, a dict of arrays "a_in" (its input), "z" = a_in·W + b,
+                       "a" = f(z), "delta" = ∂L/∂z (one row per example), "dW" = a_inᵀ·delta
+                       (+ the penalty's gradient) and "db" = Σ delta over the batch; L is the mean
+                       data loss + penalty, so dW, db are those of gradients(X, Y).
+    preview_update(X, Y)  list of (ΔW, Δb) per Dense layer: what one train_batch(X, Y) would add
+                       to the weights under the current optimizer and its state. The weights and
+                       the optimizer's state are left as they were.
 
 Engines given one spec start from the same weights (`initial_weights`) and visit the data
 in the same order (`epoch_batches`), so they follow the same trajectory up to rounding.

@@ -91,17 +91,50 @@ class KerasEngine(Engine):
         """The whole epoch in one call into TensorFlow; the batches are consecutive slices of one order."""
         return float(self._train_epoch(X, Y, np.concatenate(batches), len(batches[0])))
 
+    def trace(self, X, Y):
+        """Each Dense layer's z = a_in·W + b and a = f(z), recorded under a GradientTape, which
+        then gives δ = ∂L/∂z and ∂L/∂W, ∂L/∂b. Eager: it is called for one example now and then."""
+        tf = self._tf
+        a, y = tf.constant(self._prepare(X)), tf.constant(self._prepare(Y))
+        steps = []
+        with tf.GradientTape() as tape:
+            for layer in self.model.layers:
+                z = tf.matmul(a, layer.kernel) + layer.bias
+                f = self.output_activation if layer is self.model.layers[-1] else layer.activation
+                steps.append({"a_in": a, "z": z, "a": f(z)})
+                a = steps[-1]["a"]
+            loss = self._loss_of_logits(z, y) + self._penalty_loss()
+        variables = self.model.trainable_variables
+        grads = tape.gradient(loss, [step["z"] for step in steps] + variables)
+        deltas, dW, db = grads[:len(steps)], grads[len(steps)::2], grads[len(steps) + 1::2]
+        for step, delta, gW, gb in zip(steps, deltas, dW, db):
+            step.update(delta=delta, dW=gW, db=gb)
+        return [{k: np.asarray(v) for k, v in step.items()} for step in steps]
+
+    def preview_update(self, X, Y):
+        """One real train_batch, then the weights and every optimizer variable are assigned back."""
+        before = self.get_weights()
+        state = [v.numpy() for v in self.optimizer.variables]
+        self.train_batch(X, Y)
+        after = self.get_weights()
+        self.set_weights(before)
+        for variable, value in zip(self.optimizer.variables, state):
+            variable.assign(value)
+        return [(W1 - W0, b1 - b0) for (W0, b0), (W1, b1) in zip(before, after)]
+
     def _data_loss(self, x, y):
-        z = self.model(x, training=True)
+        return self._loss_of_logits(self.model(x, training=True), y)
+
+    def _loss_of_logits(self, z, y):
         if self.from_logits:
             return self._tf.reduce_mean(self.loss_function(y, z, from_logits=True))
         return self._tf.reduce_mean(self.loss_function(y, self.output_activation(z)))
 
+    def _penalty_loss(self):
+        return sum(self.penalty(layer.kernel) for layer in self.model.layers) if self.penalty else 0.0
+
     def _total_loss(self, x, y):
-        loss = self._data_loss(x, y)
-        if self.penalty:
-            loss += sum(self.penalty(layer.kernel) for layer in self.model.layers)
-        return loss
+        return self._data_loss(x, y) + self._penalty_loss()
 
     def _total_gradients(self, x, y):
         with self._tf.GradientTape() as tape:

@@ -1,4 +1,6 @@
 """The NumPy engine: playground.nn behind the Engine contract."""
+import copy
+
 from threadpoolctl import threadpool_limits
 
 from ..nn import NeuralNetwork, get_optimizer
@@ -44,3 +46,33 @@ class NumpyEngine(Engine):
 
     def train_batch(self, X, Y):
         return self.network.train_batch(self._prepare(X), self._prepare(Y), self.optimizer)
+
+    def trace(self, X, Y):
+        """Forward and backward on the batch; δ⁽ᴸ⁾ from the loss, then δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾·W⁽ˡ⁺¹⁾ᵀ) ⊙ f′(z⁽ˡ⁾)."""
+        net, Y = self.network, self._prepare(Y)
+        net.forward(self._prepare(X))
+        net.backward(Y)
+        out = net.layers[-1]
+        if net.fused:
+            delta = net.loss_function.backward_from_logits(out.a, Y)
+        else:
+            delta = out.activation.backward(out.z, out.a, net.loss_function.backward(out.a, Y))
+        steps = []
+        for i in range(len(net.layers) - 1, -1, -1):
+            layer = net.layers[i]
+            steps.append({"a_in": layer.a_in, "z": layer.z, "a": layer.a, "delta": delta,
+                          "dW": layer.dW.copy(), "db": layer.db.copy()})
+            if i:
+                below = net.layers[i - 1]
+                delta = below.activation.backward(below.z, below.a, delta @ layer.W.T)
+        return steps[::-1]
+
+    def preview_update(self, X, Y):
+        """One step of a copy of the optimizer on the batch's gradients; the weights are put back."""
+        net, before = self.network, self.get_weights()
+        net.gradients(self._prepare(X), self._prepare(Y))
+        saved = net.params.copy()
+        copy.deepcopy(self.optimizer).step(net.params, net.grads)
+        after = self.get_weights()
+        net.params[...] = saved
+        return [(W1 - W0, b1 - b0) for (W0, b0), (W1, b1) in zip(before, after)]
