@@ -1,0 +1,166 @@
+"""Looking inside a network: gradient health, a finite-difference check, engines side by side.
+
+Pure functions of weights, data and specs (no page, no plots), for the playground's teaching
+tools. Gradient health reads what a TrainingRun records each epoch; the two proofs build their
+own engines, so the run being watched is never touched.
+"""
+import math
+from array import array
+
+import numpy as np
+
+from .engines import create_engine, epoch_batches
+from .nn import get_activation
+
+VANISHING = 1e-3       # a layer's gradient norm below this fraction of the last layer's: vanishing
+EXPLODING_NORM = 1e3   # a gradient norm above this: exploding
+EXPLODING_RATIO = 1.0  # weights that moved by more than their own size in one epoch: exploding
+SATURATED_SLOPE = 0.1  # f′(z) below this fraction of its largest value: saturated
+SATURATED_SHARE = 0.9  # a unit saturated on this share of the examples counts as saturated
+FD_STEP, FD_TOLERANCE = 1e-5, 1e-4
+
+
+class HealthLog:
+    """Per epoch, each layer's gradient norm and update ratio, in compact float32 arrays.
+
+    A run plays hundreds of epochs a second for minutes: 4 bytes per number, not a Python float.
+    """
+
+    def __init__(self, n_layers):
+        self.n_layers = n_layers
+        self.epochs, self.norms, self.ratios = array("l"), array("f"), array("f")
+
+    def __len__(self):
+        return len(self.epochs)
+
+    def append(self, epoch, grad_norms, update_ratios):
+        self.epochs.append(epoch)
+        self.norms.extend(grad_norms)
+        self.ratios.extend(update_ratios)
+
+    def truncate(self, n):
+        """Keeps the first n epochs' records."""
+        del self.epochs[n:], self.norms[n * self.n_layers:], self.ratios[n * self.n_layers:]
+
+    def arrays(self):
+        """(epochs (n,), gradient norms (n, layers), update ratios (n, layers)): numpy copies."""
+        shape = (len(self.epochs), self.n_layers)
+        return (np.array(self.epochs, np.int64), np.array(self.norms, np.float32).reshape(shape),
+                np.array(self.ratios, np.float32).reshape(shape))
+
+
+def gradient_norms(gradients):
+    """‖∂L/∂W⁽ˡ⁾‖ (the Frobenius norm) of each layer, from a list of (dW, db)."""
+    return [float(np.linalg.norm(dW)) for dW, _ in gradients]
+
+
+def update_ratios(before, after):
+    """‖W_after − W_before‖ / ‖W_before‖ of each layer: how far its weights moved, relative to their size."""
+    return [float(np.linalg.norm(W1 - W0) / max(np.linalg.norm(W0), 1e-12))
+            for (W0, _), (W1, _) in zip(before, after)]
+
+
+def unit_health(weights, activations, X):
+    """Per hidden layer, a dict: "activation", "units", "dead" and "saturated" (counts of units).
+
+    A ReLU unit is dead when z ≤ 0 for every example of X: its output and its gradient are 0, so
+    it never learns again. A sigmoid or tanh unit is saturated when f′(z) is below
+    SATURATED_SLOPE of its largest value (sigmoid: a < 0.026 or a > 0.974; tanh: |a| > 0.949) for
+    at least SATURATED_SHARE of the examples: its gradient is nearly 0 there.
+    """
+    a, layers = np.asarray(X, np.float32), []
+    for (W, b), name in zip(weights, activations):
+        z = a @ W + b
+        a = get_activation(name).forward(z)
+        dead = int(np.all(z <= 0, axis=0).sum()) if name == "relu" else None
+        slope = {"sigmoid": lambda: 4 * a * (1 - a), "tanh": lambda: 1 - a * a}.get(name)
+        saturated = None
+        if slope is not None:
+            flat = np.mean(slope() < SATURATED_SLOPE, axis=0) >= SATURATED_SHARE
+            saturated = int(flat.sum())
+        layers.append({"activation": name, "units": W.shape[1], "dead": dead, "saturated": saturated})
+    return layers
+
+
+def verdict(grad_norms, update_ratios):
+    """("vanishing" | "exploding" | "healthy", a sentence naming the layers) from one epoch's records.
+
+    Exploding: a gradient norm that is not finite or above EXPLODING_NORM, or weights that moved
+    by more than EXPLODING_RATIO of their size in one epoch. Vanishing: the layers whose gradient
+    norm is below VANISHING × the last layer's (when the last layer still has a gradient).
+    """
+    for i, (g, r) in enumerate(zip(grad_norms, update_ratios), start=1):
+        if not math.isfinite(g) or g > EXPLODING_NORM:
+            return "exploding", (f"Exploding gradients: layer {i}'s gradient norm is {g:.3g}. The steps are so "
+                                 "large that the loss jumps around or overflows: lower the learning rate.")
+        if math.isfinite(r) and r > EXPLODING_RATIO:
+            return "exploding", (f"Exploding updates: layer {i}'s weights moved by {r:.1f}× their own size in "
+                                 "one epoch. Training is unstable: lower the learning rate.")
+    last = grad_norms[-1]
+    weak = [i for i, g in enumerate(grad_norms[:-1], start=1) if last > 1e-8 and g < VANISHING * last]
+    if weak:
+        names = f"layer {weak[0]}" if len(weak) == 1 else f"layers {', '.join(map(str, weak))}"
+        ratio = grad_norms[weak[0] - 1] / last
+        return "vanishing", (f"Vanishing gradients: {names} get{'s' if len(weak) == 1 else ''} a gradient "
+                             f"{ratio:.1e} times the last layer's, so {'it barely learns' if len(weak) == 1 else 'they barely learn'}. "
+                             "Each sigmoid or tanh on the way back multiplies it by f′(z) ≤ 0.25 or 1: "
+                             "try ReLU, fewer layers, or He initialization.")
+    return "healthy", "Gradients look healthy: every layer gets a gradient within a factor 1000 of the last layer's."
+
+
+def relative_error(a, b):
+    """|a − b| / max(|a|, |b|, 1e-8): how far two estimates of one number are apart, relative to its size."""
+    return abs(a - b) / max(abs(a), abs(b), 1e-8)
+
+
+def gradient_check(spec, weights, X, Y, per_layer=20, seed=0):
+    """Backpropagation against central differences, (L(θ + h) − L(θ − h)) / 2h with h = FD_STEP, in float64.
+
+    A float64 NumPy engine gets a copy of `weights`; for up to `per_layer` weights and biases of
+    each layer (picked at random), the difference quotient of L = data loss + penalty is compared
+    with that engine's gradient. Returns the largest relative error of each layer.
+    """
+    engine = create_engine("numpy", spec.replace(dtype="float64"))
+    engine.set_weights([(np.float64(W), np.float64(b)) for W, b in weights])
+    net, X, Y = engine.network, np.asarray(X, np.float64), np.asarray(Y, np.float64)
+    analytic = engine.gradients(X, Y)
+    rng = np.random.default_rng(seed)
+    errors = []
+    for layer, grads in zip(net.layers, analytic):
+        worst = 0.0
+        for param, grad in zip((layer.W, layer.b), grads):
+            flat, flat_grad = param.reshape(-1), grad.reshape(-1)
+            for k in rng.choice(flat.size, min(per_layer, flat.size), replace=False):
+                worst = max(worst, relative_error(flat_grad[k], _difference_quotient(net, flat, k, X, Y)))
+        errors.append(worst)
+    return errors
+
+
+def _difference_quotient(net, flat, k, X, Y):
+    """(L(θₖ + h) − L(θₖ − h)) / 2h for the parameter flat[k], which is put back after."""
+    value, losses = flat[k], []
+    for shift in (FD_STEP, -FD_STEP):
+        flat[k] = value + shift
+        losses.append(net.loss(X, Y) + net.penalty())
+    flat[k] = value
+    return (losses[0] - losses[1]) / (2 * FD_STEP)
+
+
+def compare_engines(spec, weights, X, Y, steps=5, names=("numpy", "keras")):
+    """Two engines from the same weights, `steps` optimizer steps on the same batches, then apart by how much.
+
+    The batches are the first `steps` of the shared epoch order (`epoch_batches`). Returns a dict:
+    "weights", per layer max|W₁ − W₂| / max|W₁| over W and b; "loss", the two engines' losses on X
+    after the steps, and "loss_difference", their relative difference.
+    """
+    engines = [create_engine(name, spec) for name in names]
+    order, batches = epoch_batches(len(X), spec.batch_size, spec.seed, 0)
+    for engine in engines:
+        engine.set_weights(weights)
+        for s in batches[:steps]:
+            engine.train_batch(X[order[s]], Y[order[s]])
+    first, second = (engine.get_weights() for engine in engines)
+    differences = [max(float(np.abs(p1 - p2).max() / max(np.abs(p1).max(), 1e-12)) for p1, p2 in zip(l1, l2))
+                   for l1, l2 in zip(first, second)]
+    losses = [engine.loss(X, Y) for engine in engines]
+    return {"names": names, "weights": differences, "loss": losses, "loss_difference": relative_error(*losses)}
