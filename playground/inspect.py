@@ -83,28 +83,34 @@ def unit_health(weights, activations, X):
 
 
 def verdict(grad_norms, update_ratios):
-    """("vanishing" | "exploding" | "healthy", a sentence naming the layers) from one epoch's records.
+    """("vanishing" | "exploding" | "healthy", a sentence naming the layers) from recent epochs' records.
 
-    Exploding: a gradient norm that is not finite or above EXPLODING_NORM, or weights that moved
-    by more than EXPLODING_RATIO of their size in one epoch. Vanishing: the layers whose gradient
-    norm is below VANISHING × the last layer's (when the last layer still has a gradient).
+    `grad_norms` and `update_ratios` are (epochs, layers) arrays, the last row the latest epoch.
+    Exploding, in any of those epochs: a gradient norm that is not finite or above EXPLODING_NORM, or
+    weights that moved by more than EXPLODING_RATIO of their size in one epoch. Vanishing, in the
+    latest epoch: the layers whose gradient norm is below VANISHING × the last layer's (when the
+    last layer still has a gradient).
     """
-    for i, (g, r) in enumerate(zip(grad_norms, update_ratios), start=1):
-        if not math.isfinite(g) or g > EXPLODING_NORM:
-            return "exploding", (f"Exploding gradients: layer {i}'s gradient norm is {g:.3g}. The steps are so "
-                                 "large that the loss jumps around or overflows: lower the learning rate.")
-        if math.isfinite(r) and r > EXPLODING_RATIO:
-            return "exploding", (f"Exploding updates: layer {i}'s weights moved by {r:.1f}× their own size in "
-                                 "one epoch. Training is unstable: lower the learning rate.")
-    last = grad_norms[-1]
-    weak = [i for i, g in enumerate(grad_norms[:-1], start=1) if last > 1e-8 and g < VANISHING * last]
+    norms, ratios = np.asarray(grad_norms, float), np.asarray(update_ratios, float)
+    for i in range(norms.shape[1]):
+        g = norms[:, i]
+        if not np.isfinite(g).all() or g.max() > EXPLODING_NORM:
+            worst = g[~np.isfinite(g)][0] if not np.isfinite(g).all() else g.max()
+            return "exploding", (f"Exploding gradients: layer {i + 1}'s gradient norm reached {worst:.3g}. The steps "
+                                 "are so large that the loss jumps around or overflows: lower the learning rate.")
+        r = ratios[:, i][np.isfinite(ratios[:, i])]
+        if r.size and r.max() > EXPLODING_RATIO:
+            return "exploding", (f"Exploding updates: layer {i + 1}'s weights moved by {r.max():.1f}× their own size "
+                                 "in one epoch. Training is unstable: lower the learning rate.")
+    latest = norms[-1]
+    weak = [i for i, g in enumerate(latest[:-1], start=1) if latest[-1] > 1e-8 and g < VANISHING * latest[-1]]
     if weak:
         names = f"layer {weak[0]}" if len(weak) == 1 else f"layers {', '.join(map(str, weak))}"
-        ratio = grad_norms[weak[0] - 1] / last
         return "vanishing", (f"Vanishing gradients: {names} get{'s' if len(weak) == 1 else ''} a gradient "
-                             f"{ratio:.1e} times the last layer's, so {'it barely learns' if len(weak) == 1 else 'they barely learn'}. "
-                             "Each sigmoid or tanh on the way back multiplies it by f′(z) ≤ 0.25 or 1: "
-                             "try ReLU, fewer layers, or He initialization.")
+                             f"{latest[weak[0] - 1] / latest[-1]:.1e} times the last layer's, so "
+                             f"{'it barely learns' if len(weak) == 1 else 'they barely learn'}. Each sigmoid or tanh "
+                             "on the way back multiplies it by f′(z) ≤ 0.25 or 1: try ReLU, fewer layers, or He "
+                             "initialization.")
     return "healthy", "Gradients look healthy: every layer gets a gradient within a factor 1000 of the last layer's."
 
 

@@ -11,7 +11,11 @@ import time
 
 import numpy as np
 
+from . import inspect
 from .engines import create_engine
+
+
+HEALTH_BATCH = 64
 
 
 def targets(y, task, n_outputs):
@@ -54,6 +58,7 @@ class TrainingRun:
         self.history = {"epoch": [], "train_loss": [], "test_loss": [], "train_score": [], "test_score": []}
         self.diverged = False
         self._evaluate()
+        self._start_health()
 
     @property
     def epoch(self):
@@ -75,11 +80,26 @@ class TrainingRun:
         with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported, not warned about
             loss = self.engine.train_epoch(self.X_train, self.Y_train)
             self._evaluate()
+            weights = self.engine.get_weights()
+            self._record_health(weights)
         if not (math.isfinite(loss) and math.isfinite(self.history["train_loss"][-1])):
             self.diverged = True
             return False
-        self.last_finite = (self.epoch, self.engine.get_weights())
+        self.last_finite = (self.epoch, weights)
         return True
+
+    def _start_health(self):
+        """Gradient health is measured each epoch on one fixed batch of HEALTH_BATCH training examples."""
+        n = len(self.X_train)
+        rows = np.sort(np.random.default_rng(self.spec.seed).choice(n, min(HEALTH_BATCH, n), replace=False))
+        self.health_batch = self.X_train[rows], self.Y_train[rows]
+        self.health = inspect.HealthLog(len(self.initial_weights))
+        self._record_health(self.initial_weights)
+
+    def _record_health(self, weights):
+        """Appends this epoch's gradient norm per layer, on the fixed batch, and ‖ΔW‖/‖W‖ over the epoch."""
+        self.health.append(self.epoch, inspect.gradient_norms(self.engine.gradients(*self.health_batch)),
+                           inspect.update_ratios(self.last_finite[1], weights))
 
     def train_for(self, seconds, max_epochs=None):
         """Trains whole epochs until `seconds` have passed (at least one); returns how many ran."""
@@ -105,6 +125,7 @@ class TrainingRun:
         keep = self.history["epoch"].index(epoch) + 1
         for values in self.history.values():
             del values[keep:]
+        self.health.truncate(keep)
         self.diverged = False
 
     def predict_points(self, points):

@@ -1,0 +1,43 @@
+"""Gradient health over time: each layer's gradient norm and update ratio, per epoch, on log axes."""
+import math
+
+import numpy as np
+
+from .charts import MAX_POINTS, _axis, _figure
+
+# One colour per layer, distinct enough to tell nine layers apart (8 hidden and the output).
+LAYER_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#17becf"]
+
+
+def _rows(n):
+    """Indices of every k-th row, so at most MAX_POINTS remain; the last is always kept."""
+    step = max(1, math.ceil(n / MAX_POINTS))
+    return np.unique(np.r_[np.arange(0, n, step), n - 1]) if n else np.zeros(0, int)
+
+
+def health_figure(epochs, grad_norms, update_ratios, height=280):
+    """Two panels against the epoch: ‖∂L/∂W‖ of each layer (left) and ‖ΔW‖/‖W‖ over each epoch (right).
+
+    `grad_norms` and `update_ratios` are (epochs, layers) arrays, as HealthLog.arrays gives them.
+    Values that are 0 or not finite are left out (a log axis cannot show them).
+    """
+    rows = _rows(len(epochs))
+    x = np.asarray(epochs)[rows].astype(np.float32)
+    data = []
+    for column, (values, axis) in enumerate(((grad_norms, ""), (update_ratios, "2"))):
+        for i in range(values.shape[1]):
+            y = values[rows, i].astype(np.float32)
+            y[~(np.isfinite(y) & (y > 0))] = np.nan
+            data.append({"type": "scatter", "mode": "lines", "name": f"layer {i + 1}", "x": x, "y": y,
+                         "line": {"color": LAYER_COLORS[i % len(LAYER_COLORS)], "width": 1.5},
+                         "legendgroup": str(i), "showlegend": column == 0, "xaxis": "x" + axis, "yaxis": "y" + axis,
+                         "hovertemplate": f"layer {i + 1}, epoch %{{x}}: %{{y:.3g}}<extra></extra>"})
+    titles = [("‖∂L/∂W‖ per layer (gradient norm)", 0.22), ("‖ΔW‖ / ‖W‖ over one epoch (update ratio)", 0.78)]
+    annotations = [{"text": text, "showarrow": False, "xref": "paper", "yref": "paper", "x": x0, "y": 1.0,
+                    "xanchor": "center", "yanchor": "bottom", "font": {"size": 12}} for text, x0 in titles]
+    return _figure(data, height, None, annotations=annotations, margin={"l": 50, "r": 10, "t": 60, "b": 40},
+                   legend={"orientation": "h", "yanchor": "bottom", "y": 1.12, "x": 0},
+                   xaxis=_axis(domain=[0, 0.44], title={"text": "epoch"}, rangemode="tozero"),
+                   yaxis=_axis(type="log", exponentformat="power"),
+                   xaxis2=_axis(domain=[0.56, 1], title={"text": "epoch"}, rangemode="tozero", anchor="y2"),
+                   yaxis2=_axis(type="log", exponentformat="power", anchor="x2"))

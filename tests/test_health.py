@@ -1,0 +1,99 @@
+"""Gradient health: what a run records each epoch, the vanishing/exploding rules, dead and saturated units."""
+import numpy as np
+import pytest
+
+from playground import inspect, plots
+from playground.data import make_dataset
+from playground.spec import NetworkSpec
+from playground.training import TrainingRun
+
+
+@pytest.fixture(scope="module")
+def circle():
+    return make_dataset("circle")
+
+
+def latest_verdict(run, window=20):
+    _, norms, ratios = run.health.arrays()
+    return inspect.verdict(norms[-window:], ratios[-window:])
+
+
+def test_a_run_records_one_row_per_epoch_and_a_roll_back_drops_the_rest(circle):
+    run = TrainingRun("numpy", NetworkSpec(), circle)
+    for _ in range(3):
+        run.train_epoch()
+    epochs, norms, ratios = run.health.arrays()
+    assert list(epochs) == [0, 1, 2, 3] and norms.shape == ratios.shape == (4, 3)
+    assert (norms > 0).all() and (ratios[0] == 0).all() and (ratios[1:] > 0).all()
+    run.last_finite = (2, run.last_finite[1])
+    run.roll_back()
+    assert list(run.health.arrays()[0]) == [0, 1, 2]
+
+
+def test_six_sigmoid_layers_vanish_at_the_first_layer(circle):
+    run = TrainingRun("numpy", NetworkSpec(hidden=(4,) * 6, activation="sigmoid"), circle)
+    for _ in range(5):
+        run.train_epoch()
+    kind, sentence = latest_verdict(run)
+    assert kind == "vanishing" and ("layer 1 " in sentence or "layers 1," in sentence)
+
+
+def test_a_huge_learning_rate_explodes(circle):
+    spec = NetworkSpec(hidden=(8, 8), activation="relu", output_activation="linear", loss="mse", learning_rate=3.0)
+    run = TrainingRun("numpy", spec, circle)
+    run.train_epoch()
+    kind, sentence = latest_verdict(run)
+    assert kind == "exploding" and "layer " in sentence and "learning rate" in sentence
+
+
+def test_the_default_network_is_healthy(circle):
+    run = TrainingRun("numpy", NetworkSpec(), circle)
+    for _ in range(5):
+        run.train_epoch()
+    assert latest_verdict(run)[0] == "healthy"
+
+
+@pytest.mark.parametrize("norms, ratios, kind, layer", [
+    ([[1e-6, 1e-2, 1.0]], [[0.01, 0.01, 0.01]], "vanishing", "layer 1 "),
+    ([[1e-5, 1e-5, 1.0]], [[0.01, 0.01, 0.01]], "vanishing", "layers 1, 2"),
+    ([[1.0, 1.0], [1.0, 5e3]], [[0.1, 0.1], [0.1, 0.1]], "exploding", "layer 2"),
+    ([[1.0, np.inf]], [[0.1, 0.1]], "exploding", "layer 2"),
+    ([[1.0, 1.0], [1.0, 1.0]], [[3.0, 0.1], [0.1, 0.1]], "exploding", "layer 1"),
+    ([[1e-6, 1e-9]], [[0.0, 0.0]], "healthy", ""),   # the last layer has no gradient left: converged
+    ([[0.5, 1.0]], [[0.01, 0.01]], "healthy", ""),
+])
+def test_verdict_rules(norms, ratios, kind, layer):
+    found, sentence = inspect.verdict(norms, ratios)
+    assert found == kind and layer in sentence
+
+
+def test_dead_relus_after_a_bad_init():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 2))
+    weights = [(0.5 * rng.normal(size=(2, 8)), np.full(8, -10.0)), (rng.normal(size=(8, 4)), np.zeros(4))]
+    first, second = inspect.unit_health(weights, ("relu", "relu"), X)
+    assert first == {"activation": "relu", "units": 8, "dead": 8, "saturated": None}
+    assert second["dead"] == 4  # its inputs are all 0, so its z = b = 0: never active either
+    weights[0] = (weights[0][0], np.zeros(8))
+    assert inspect.unit_health(weights, ("relu", "relu"), X)[0]["dead"] == 0
+
+
+def test_saturated_sigmoid_and_tanh_units():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 2))
+    W = rng.normal(size=(2, 6))
+    for f in ("sigmoid", "tanh"):
+        calm, = inspect.unit_health([(0.1 * W, np.zeros(6))], (f,), X)
+        assert calm["saturated"] == 0 and calm["dead"] is None
+        flat, = inspect.unit_health([(W, np.array([20.0, -20, 20, 0, 0, 0]))], (f,), X)
+        assert flat["saturated"] >= 3
+
+
+def test_health_figure_has_two_panels_of_one_line_per_layer(circle):
+    run = TrainingRun("numpy", NetworkSpec(hidden=(3, 3, 3)), circle)
+    for _ in range(2):
+        run.train_epoch()
+    figure = plots.health_figure(*run.health.arrays())
+    assert len(figure["data"]) == 2 * 4
+    assert figure["layout"]["yaxis"]["type"] == figure["layout"]["yaxis2"]["type"] == "log"
+    assert figure["data"][4]["xaxis"] == "x2" and figure["data"][0]["y"].dtype == np.float32
