@@ -13,6 +13,7 @@ import streamlit as st
 
 from .. import plots
 from ..data import DATASETS
+from . import health, step_through
 from .live_chart import live_chart
 
 TICK, BUDGET = 0.05, 0.3
@@ -65,7 +66,9 @@ def _charts(run):
             outputs = run.engine.predict(inputs)
             test = (ds.points_test, ds.y_test) if s.show_test else None
             live_chart(plots.boundary_figure(x, y, outputs, ds.task, ds.n_classes, (ds.points_train, ds.y_train),
-                                             test, s.discretize), key="chart_boundary", height=440)
+                                             test, s.discretize), key="chart_boundary", height=440,
+                       events=("click",), on_change=step_through.pick_clicked_point)
+            step_through.follow_click()
             a, b = st.columns(2)
             a.checkbox("Show test data", key="show_test")
             b.checkbox("Discretize output", key="discretize", disabled=ds.task == "regression")
@@ -78,6 +81,7 @@ def _charts(run):
     weights = run.engine.get_weights()
     rows = math.ceil(len(weights) / 3)
     live_chart(plots.weight_histograms(run.initial_weights, weights), key="chart_weights", height=max(260, 200 * rows))
+    health.health_view(run)
 
 
 def _grid(ds):

@@ -2,6 +2,7 @@
 import streamlit as st
 
 from . import compare, controls, lessons, live, state, takeaway
+from . import proofs, step_through
 from .preset import preset_panel, preset_sidebar
 
 
@@ -27,3 +28,5 @@ def main():
     live.live_part()
     compare.compare_section()
     takeaway.takeaway_section(run)
+    step_through.step_through_section(run)
+    proofs.proofs_section(run)

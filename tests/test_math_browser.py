@@ -1,0 +1,67 @@
+"""The teaching tools in Chromium: click a training point, the step-through shows it; the health chart plays along.
+
+Saves artifacts/step_through.png and artifacts/health.png for a person to look at.
+"""
+import os
+import time
+
+from playwright.sync_api import sync_playwright
+
+from playground.browser import ROOT, launch_chromium, open_app, start_streamlit
+
+ARTIFACTS = os.path.join(ROOT, "artifacts")
+BOUNDARY, HEALTH = ".st-key-chart_boundary iframe", ".st-key-chart_health iframe"
+
+# The training point (the first scatter trace) farthest from its nearest neighbour, so a click hits it alone.
+LONELY_POINT_JS = """() => {
+  const centers = [...document.querySelectorAll(".scatterlayer .trace:first-child .point")].map(p => {
+    const r = p.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; });
+  let best = 0, bestGap = -1;
+  centers.forEach((c, i) => {
+    const gap = Math.min(...centers.filter((_, j) => j !== i).map(d => Math.hypot(c[0] - d[0], c[1] - d[1])));
+    if (gap > bestGap) { best = i; bestGap = gap; } });
+  return best; }"""
+DRAWN_JS = "() => !!document.querySelector('.main-svg')"
+
+
+def step_index(page):
+    return int(page.locator(".st-key-step_index input").input_value())
+
+
+def test_click_a_point_to_step_through_it_and_watch_gradient_health():
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    with start_streamlit("app.py") as (_, url), sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = open_app(browser, url, viewport={"width": 1500, "height": 1100})
+        boundary = page.frame_locator(BOUNDARY)
+        boundary.locator(".scatterlayer .trace:first-child .point").first.wait_for(timeout=60_000)
+        frame = page.locator(BOUNDARY).element_handle().content_frame()
+        k = frame.evaluate(LONELY_POINT_JS)
+        assert step_index(page) == 0 and k > 0
+        box = boundary.locator(".scatterlayer .trace:first-child .point").nth(k).bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        deadline = time.monotonic() + 20
+        while step_index(page) != k and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert step_index(page) == k
+        page.get_by_text(f"Example {k} at epoch 0").wait_for(timeout=20_000)
+        section = page.locator("[data-testid='stVerticalBlock']").filter(has_text="Step through one example").last
+        assert page.locator(".katex").count() > 5
+        page.get_by_text("Step through one example").scroll_into_view_if_needed()
+        page.screenshot(path=os.path.join(ARTIFACTS, "step_through.png"), full_page=True)
+        assert section.count() == 1
+
+        page.get_by_role("button", name="▶ Play").click()
+        health = page.locator(HEALTH).element_handle().content_frame()
+        samples = []
+        for _ in range(20):
+            time.sleep(0.15)
+            samples.append(health.evaluate(DRAWN_JS))
+        assert all(samples), "the health chart left the screen while training"
+        assert page.get_by_text("Gradients look healthy").count() >= 1
+        page.get_by_role("button", name="⏸ Pause").click()
+        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
+        page.locator(".st-key-chart_health").scroll_into_view_if_needed()
+        page.screenshot(path=os.path.join(ARTIFACTS, "health.png"))
+        assert page.locator("[data-testid='stException']").count() == 0
+        browser.close()
