@@ -13,6 +13,7 @@ import numpy as np
 
 from . import inspect
 from .engines import create_engine
+from .nn import get_activation
 
 
 HEALTH_BATCH = 64
@@ -131,3 +132,17 @@ class TrainingRun:
     def predict_points(self, points):
         """Outputs for raw 2-D points, through the data set's features and scaling."""
         return self.engine.predict(self.dataset.transform(points))
+
+    def layer_outputs(self, X, weights=None):
+        """Each Dense layer's output for inputs X: a⁽⁰⁾ = X, a⁽ˡ⁾ = f(a⁽ˡ⁻¹⁾·W⁽ˡ⁾ + b⁽ˡ⁾).
+
+        Computed with playground.nn's activations on the current weights of whichever engine
+        trains (or on `weights`, as get_weights gives them): both engines use the same formulas,
+        so this is exact for either, up to float32 rounding.
+        """
+        a, outputs = np.asarray(X, np.float32), []
+        names = (*self.spec.activations, self.spec.output_activation)
+        for (W, b), name in zip(weights or self.engine.get_weights(), names):
+            a = get_activation(name).forward(a @ W + b)
+            outputs.append(a)
+        return outputs

@@ -2,6 +2,9 @@
 from .charts import (CLASS_COLORS, MAX_POINTS, boundary_figure, grid_points, history_figure,
                      weight_histograms)
 from .health import health_figure
+from .images import confusion_figure, image_grid_figure, image_sheet
+from .network import MAX_NEURONS, Column, network_figure
 
 __all__ = ["CLASS_COLORS", "MAX_POINTS", "boundary_figure", "grid_points", "history_figure", "weight_histograms",
+           "confusion_figure", "image_grid_figure", "image_sheet", "MAX_NEURONS", "Column", "network_figure",
            "health_figure"]

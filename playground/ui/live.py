@@ -13,6 +13,7 @@ import streamlit as st
 
 from .. import plots
 from ..data import DATASETS
+from . import image_view, network_view
 from . import health, step_through
 from .live_chart import live_chart
 
@@ -73,11 +74,12 @@ def _charts(run):
             a.checkbox("Show test data", key="show_test")
             b.checkbox("Discretize output", key="discretize", disabled=ds.task == "regression")
         else:
-            st.info("This data set does not lie in the (x1, x2) plane, so there is no decision boundary to draw.")
+            image_view.image_views(run)
     with right:
         pinned = s.get("pinned", ())  # (label, history) of earlier runs, drawn beside this one
         live_chart(plots.history_figure(run.history, "loss", "Loss", pinned), key="chart_loss", height=250)
         live_chart(plots.history_figure(run.history, "score", score, pinned), key="chart_score", height=250)
+    network_view.network_view(run, _grid(ds) if ds.points_train is not None else None)
     weights = run.engine.get_weights()
     rows = math.ceil(len(weights) / 3)
     live_chart(plots.weight_histograms(run.initial_weights, weights), key="chart_weights", height=max(260, 200 * rows))

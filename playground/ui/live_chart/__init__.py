@@ -97,6 +97,10 @@ def live_chart(figure, key: str, height: int = 400, events=(), config=None, on_c
     index, "point" the point index, "time" the click's browser timestamp in ms, so two
     clicks on one point differ). The value stays until the next click;
     `on_change` is called once per click.
+
+    A figure whose `layout.meta.hover_zoom` is {"trace": t, "image": i, "boxes": [[x, y, w, h],
+    ...], "smooth": bool} shows, while point k of trace t is hovered, box k of image trace i's
+    `source` enlarged beside the pointer (the network view's neuron pictures).
     """
     data = figure_bytes(figure)
     return _component(

@@ -1,0 +1,86 @@
+"""The image sets' views: a confusion matrix, and test images with their predicted and true labels.
+
+Like the other live charts, each is a plain figure dict with a fixed height. The images are
+one grey PNG that does not change while the network trains, so only the labels move.
+"""
+import base64
+import io
+
+import numpy as np
+from PIL import Image
+
+MISTAKE, CORRECT = "#d62728", "#374151"
+# White for none, and already a clear tint for a few, so that mistakes show beside the diagonal.
+COUNT_SCALE = [[0.0, "#ffffff"], [0.01, "#deebf7"], [0.1, "#9ecae1"], [1.0, "#08519c"]]
+
+
+def confusion_figure(y_true, y_pred, class_names, height=380):
+    """counts[i, j] = how many test images of class i were predicted as class j."""
+    k = len(class_names)
+    counts = np.bincount(np.asarray(y_true) * k + np.asarray(y_pred), minlength=k * k).reshape(k, k)
+    names = list(class_names)
+    accuracy = np.trace(counts) / max(counts.sum(), 1)
+    data = [{"type": "heatmap", "z": counts.astype(np.int32), "x": names, "y": names, "colorscale": COUNT_SCALE,
+             "showscale": False, "texttemplate": "%{z}", "textfont": {"size": 10},
+             "hovertemplate": "true %{y}, predicted %{x}: %{z} images<extra></extra>"}]
+    return {"data": data, "layout": {
+        "height": height, "margin": {"l": 50, "r": 10, "t": 40, "b": 45}, "uirevision": "keep",
+        "title": {"text": f"Confusion matrix: {accuracy:.1%} of test images right", "x": 0, "font": {"size": 14}},
+        "xaxis": {"title": {"text": "predicted"}, "type": "category", "side": "bottom", "fixedrange": True},
+        "yaxis": {"title": {"text": "true"}, "type": "category", "autorange": "reversed", "fixedrange": True,
+                  "scaleanchor": "x", "constrain": "domain"},
+        "paper_bgcolor": "white", "plot_bgcolor": "white"}}
+
+
+def _steps(shape):
+    """Pixels from one image's corner to the next: across, and down (room for a label)."""
+    h, w = shape
+    return w + max(2, round(0.15 * w)), h + round(0.7 * h)
+
+
+def image_sheet(images, columns):
+    """The images (n, h, w) in rows of `columns`, dark ink on white, as a PNG data URI.
+
+    Pixel values are taken as 0 (background) to their maximum (ink)."""
+    n, h, w = images.shape
+    across, down = _steps((h, w))
+    rows = -(-n // columns)
+    ink = images / max(float(images.max()), 1e-9)
+    sheet = np.ones((rows * down, columns * across))
+    for i, image in enumerate(ink):
+        r, c = divmod(i, columns)
+        sheet[r * down:r * down + h, c * across:c * across + w] = 1 - image
+    buffer = io.BytesIO()
+    Image.fromarray(np.rint(255 * sheet).astype(np.uint8), "L").save(buffer, "PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def image_grid_figure(sheet, shape, columns, y_true, y_pred, class_names, height=380):
+    """Test images (the `image_sheet` of them) with "predicted / true" under each; mistakes in red, framed."""
+    h, w = shape
+    across, down = _steps(shape)
+    n = len(y_true)
+    rows = -(-n // columns)
+    annotations, shapes = [], []
+    for i, (true, pred) in enumerate(zip(y_true, y_pred)):
+        r, c = divmod(i, columns)
+        x, y = c * across, r * down
+        wrong = true != pred
+        annotations.append({"text": f"{class_names[pred]} / {class_names[true]}", "x": x + w / 2, "y": y + h,
+                            "yanchor": "top", "showarrow": False,
+                            "font": {"size": 10, "color": MISTAKE if wrong else CORRECT}})
+        if wrong:
+            shapes.append({"type": "rect", "x0": x - 0.5, "x1": x + w + 0.5, "y0": y - 0.5, "y1": y + h + 0.5,
+                           "line": {"color": MISTAKE, "width": 2}})
+    mistakes = int(np.sum(np.asarray(y_true) != np.asarray(y_pred)))
+    return {"data": [{"type": "image", "source": sheet, "x0": 0.5, "y0": 0.5, "dx": 1, "dy": 1,
+                      "hoverinfo": "skip"}],
+            "layout": {
+                "height": height, "margin": {"l": 5, "r": 5, "t": 40, "b": 5}, "uirevision": "keep",
+                "title": {"text": f"{n} test images, predicted / true: {mistakes} wrong, framed in red",
+                          "x": 0, "font": {"size": 14}},
+                "annotations": annotations, "shapes": shapes, "paper_bgcolor": "white", "plot_bgcolor": "white",
+                "xaxis": {"visible": False, "fixedrange": True, "range": [-1, columns * across],
+                          "constrain": "domain"},
+                "yaxis": {"visible": False, "fixedrange": True, "range": [rows * down, -1],
+                          "scaleanchor": "x", "constrain": "domain"}}}

@@ -1,0 +1,76 @@
+"""The network view: its figure, the layer outputs behind it, and the view in the page."""
+import json
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from playground import plots
+from playground.data import make_dataset
+from playground.spec import NetworkSpec
+from playground.training import TrainingRun
+from playground.ui import network_view
+from playground.ui.live_chart import figure_bytes
+
+
+def charts(at):
+    """{key: figure} of every live chart on the page."""
+    found = {}
+    for element in at.get("component_instance"):
+        key = json.loads(element.proto.json_args)["key"]
+        found[key] = json.loads(next(a.bytes for a in element.proto.special_args if a.key == "figure"))
+    return found
+
+
+def plane_figure(hidden, epochs=1):
+    ds = make_dataset("circle")
+    run = TrainingRun("numpy", NetworkSpec(n_inputs=2, hidden=hidden), ds)
+    for _ in range(epochs):
+        run.train_epoch()
+    _, _, grid = plots.grid_points((-6, 6), (-6, 6))
+    columns = network_view._plane_columns(run, run.engine.get_weights(), ds.transform(grid))
+    return plots.network_figure(columns, [W for W, _ in run.engine.get_weights()])
+
+
+@pytest.mark.parametrize("engine", ["numpy", "keras"])
+def test_layer_outputs_end_in_the_engines_prediction(engine):
+    ds = make_dataset("blobs", n_classes=3)
+    spec = NetworkSpec(n_inputs=2, hidden=(5, 3), n_outputs=3, activation=("relu", "tanh"),
+                       output_activation="softmax", loss="categorical_crossentropy")
+    run = TrainingRun(engine, spec, ds)
+    run.train_epoch()
+    outputs = run.layer_outputs(ds.X_test)
+    assert [a.shape[1] for a in outputs] == [5, 3, 3]
+    np.testing.assert_allclose(outputs[-1], run.engine.predict(ds.X_test), rtol=1e-4, atol=1e-6)
+
+
+def test_default_network_has_a_tile_per_node_and_hover_for_every_link():
+    figure = plane_figure((4, 2))
+    zoom = figure["layout"]["meta"]["hover_zoom"]
+    assert len(zoom["boxes"]) == 2 + 4 + 2 + 1
+    assert figure["data"][zoom["image"]]["source"].startswith("data:image/png;base64,")
+    neurons = figure["data"][zoom["trace"]]
+    assert len(neurons["text"]) == 9 and "bias" in neurons["text"][2]
+    links = [t for t in figure["data"] if t.get("hovertemplate", "").startswith("a link")]
+    assert sum(len(t["customdata"]) for t in links) == 2 * 4 + 4 * 2 + 2 * 1
+    lines = [t for t in figure["data"] if t.get("mode") == "lines"]
+    assert sum(np.isnan(t["y"]).sum() for t in lines) == 18  # one gap after each link
+
+
+def test_eight_layers_of_128_are_summarized_and_small_enough_to_send_live():
+    figure = plane_figure((128,) * 8)
+    notes = [a["text"] for a in figure["layout"]["annotations"]]
+    assert notes.count(f"{plots.MAX_NEURONS} of 128") == 8
+    assert len(figure["layout"]["meta"]["hover_zoom"]["boxes"]) == 2 + 8 * plots.MAX_NEURONS + 1
+    assert len(figure_bytes(figure)) < 60_000
+
+
+def test_the_view_is_on_the_page_and_moves_with_training():
+    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    before = charts(at)["chart_network"]
+    assert "2 → 4 → 2 → 1" in before["layout"]["title"]["text"]
+    at.button(key="play").click().run()
+    at.run()
+    after = charts(at)["chart_network"]
+    assert not at.exception
+    assert after["data"] != before["data"]
