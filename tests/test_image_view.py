@@ -50,7 +50,7 @@ def test_digits_show_confusion_images_and_first_layer_weights_as_pictures():
     assert "chart_boundary" not in found and {"chart_confusion", "chart_images", "chart_network"} <= set(found)
     network = found["chart_network"]
     boxes = network["layout"]["meta"]["hover_zoom"]["boxes"]
-    assert boxes[1][2:] == [8, 8]                                  # a first-layer picture is 8×8
+    assert boxes[1][2:] == [16, 16]                                # an 8×8 first-layer picture, drawn at 2×
     links = [t for t in network["data"] if t.get("hovertemplate", "").startswith("a link")]
     assert len(links) == 1                                         # only layer 1 → output: pixels are pictures
     texts = [a["text"] for a in network["layout"]["annotations"]]

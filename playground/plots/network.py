@@ -17,6 +17,7 @@ import numpy as np
 from PIL import Image
 
 MAX_NEURONS = 8  # TensorFlow Playground's own limit per layer
+MIN_TILE = 16    # pixels: smaller pictures (digits' 8 × 8) are enlarged, so frames and gaps stay thin
 # Orange for negative, blue for positive, as in TensorFlow Playground.
 NEGATIVE, POSITIVE = np.array((245, 147, 34)), np.array((8, 119, 189))
 # |w| below 0.1, 0.3, 0.7, 1.5 and above: five line widths.
@@ -116,6 +117,9 @@ def _links(weights, corners, tile):
 def network_figure(columns, weights, smooth=True, title="Network"):
     """The network as a figure dict: `columns` (Column, inputs first), and between each pair of
     neighbouring columns its weights W (n_in, n_out), or None to draw no links there."""
+    factor = -(-MIN_TILE // columns[0].tiles.shape[2])
+    columns = [Column(c.title, c.tiles[:MAX_NEURONS].repeat(factor, axis=1).repeat(factor, axis=2), c.hover,
+                      max(c.size, len(c.tiles))) for c in columns]
     tile, corners, size = _layout(columns)
     h, w = tile
     lines, link_hover = _links(weights, corners, tile)
