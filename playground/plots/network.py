@@ -30,12 +30,14 @@ class Column:
 
     `tiles` (n, h, w) holds one picture per neuron, values in [−1, 1]: blue above 0, orange
     below, stronger further from 0. `hover` has one text per neuron; `title` names the column.
-    `size` is the number of neurons in the layer, when fewer tiles are given (the first ones).
+    `size` is the number of neurons in the layer, when fewer tiles are given (the first ones);
+    `labels`, if given, are written left of the tiles (the input features' names).
     """
     title: str
     tiles: np.ndarray
     hover: list
     size: int = 0
+    labels: tuple = ()
 
 
 def tile_colors(values):
@@ -119,7 +121,7 @@ def network_figure(columns, weights, smooth=True, title="Network"):
     neighbouring columns its weights W (n_in, n_out), or None to draw no links there."""
     factor = -(-MIN_TILE // columns[0].tiles.shape[2])
     columns = [Column(c.title, c.tiles[:MAX_NEURONS].repeat(factor, axis=1).repeat(factor, axis=2), c.hover,
-                      max(c.size, len(c.tiles))) for c in columns]
+                      max(c.size, len(c.tiles)), c.labels) for c in columns]
     tile, corners, size = _layout(columns)
     h, w = tile
     lines, link_hover = _links(weights, corners, tile)
@@ -148,6 +150,9 @@ def _figure_layout(columns, corners, tile, size, title, zoom):
         x = places[0][0] + w / 2
         annotations.append({"text": column.title, "x": x, "y": places[0][1] - 0.15 * h, "yanchor": "bottom",
                             "showarrow": False, "font": {"size": 11}})
+        for label, (x0, y0) in zip(column.labels, places):
+            annotations.append({"text": label, "x": x0 - 0.15 * w, "y": y0 + h / 2, "xanchor": "right",
+                                "showarrow": False, "font": {"size": 11}})
         if max(column.size, len(column.tiles)) > len(places):
             annotations.append({"text": f"{len(places)} of {max(column.size, len(column.tiles))}", "x": x,
                                 "y": places[-1][1] + 1.15 * h, "yanchor": "top", "showarrow": False,
@@ -157,6 +162,6 @@ def _figure_layout(columns, corners, tile, size, title, zoom):
     return {"height": min(560, max(340, 130 + 46 * rows)), "margin": {"l": 10, "r": 10, "t": 36, "b": 10},
             "title": {"text": title, "x": 0, "font": {"size": 14}}, "uirevision": "keep", "showlegend": False,
             "paper_bgcolor": "white", "plot_bgcolor": "white", "hovermode": "closest", "annotations": annotations,
-            "xaxis": {**hidden, "range": [-0.6 * w, width + 0.6 * w], "constrain": "domain"},
+            "xaxis": {**hidden, "range": [-1.2 * w, width + 0.6 * w], "constrain": "domain"},
             "yaxis": {**hidden, "range": [height + 1.1 * h, -0.9 * h], "scaleanchor": "x", "constrain": "domain"},
             "meta": {"hover_zoom": zoom}}

@@ -63,7 +63,7 @@ def _plane_columns(run, weights, grid):
     scaled = points / np.maximum(np.abs(points).max(axis=0), 1e-9)
     inputs = Column("input", scaled.T.reshape(-1, side, side),
                     [f"input {f}<br>from {points[:, k].min():.2f} to {points[:, k].max():.2f}"
-                     for k, f in enumerate(run.dataset.feature_names)])
+                     for k, f in enumerate(run.dataset.feature_names)], labels=run.dataset.feature_names)
     columns = [inputs]
     names, activations = _names(run)
     for a, (_, b), name, f in zip(run.layer_outputs(points, weights), weights, names, activations):
