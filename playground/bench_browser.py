@@ -58,10 +58,12 @@ def measure(seconds=60.0, warmup=60.0):
         time.sleep(warmup)
         start_rss, start_epoch, start_bytes, start = rss_mb(server.pid), epoch(page), received[0], time.monotonic()
         sampled = page.evaluate(SAMPLE_JS, 10_000)
+        print("changes per chart in 10 s:", sampled["changes"])
         time.sleep(max(0.0, seconds - (time.monotonic() - start)))
         elapsed = time.monotonic() - start
         result = {
             "epochs per second": (epoch(page) - start_epoch) / elapsed,
+            "redraws per second (loss chart)": sampled["changes"][1] / 10.0 if len(sampled["changes"]) > 1 else 0.0,
             "redraws per second (slowest chart)": min(sampled["changes"] or [0]) / 10.0,
             "frames with a chart missing (%)": 100.0 * sum(n < sampled["charts"] for n in sampled["frames"])
             / max(1, len(sampled["frames"])),

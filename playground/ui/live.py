@@ -3,8 +3,9 @@
 While playing, the fragment asks to run again TICK seconds after each run; each run trains
 whole epochs for about BUDGET seconds, then draws the metrics and the charts. The browser
 takes a moment to draw each update, so a long budget and a short tick keep the engine busy
-while still redrawing about twice a second. Only this fragment reruns,
-not the page, and the charts update in place (`live_chart`), so nothing blinks.
+while still redrawing more than twice a second (`python -m playground.bench --browser`
+measures both). Only this fragment reruns, not the page, and the charts update in place
+(`live_chart`), so nothing blinks.
 """
 import math
 
@@ -13,11 +14,10 @@ import streamlit as st
 
 from .. import plots
 from ..data import DATASETS
-from . import image_view, network_view
-from . import health, step_through
+from . import health, image_view, network_view, step_through
 from .live_chart import live_chart
 
-TICK, BUDGET = 0.05, 0.3
+TICK, BUDGET = 0.05, 0.2
 
 
 def live_part():

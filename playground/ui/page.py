@@ -1,8 +1,7 @@
 """The playground page: sidebar controls, run controls, and the live part that trains and draws."""
 import streamlit as st
 
-from . import compare, controls, lessons, live, state, takeaway
-from . import proofs, step_through
+from . import compare, controls, lessons, live, proofs, state, step_through, takeaway
 from .preset import preset_panel, preset_sidebar
 
 
