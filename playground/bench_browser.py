@@ -54,7 +54,7 @@ def measure(seconds=60.0, warmup=60.0):
         page.goto(url)
         page.wait_for_selector(APP_READY, timeout=60_000)
         time.sleep(3)
-        page.get_by_role("button", name="▶ Play").click()
+        page.get_by_role("button", name="Play").click()
         time.sleep(warmup)
         start_rss, start_epoch, start_bytes, start = rss_mb(server.pid), epoch(page), received[0], time.monotonic()
         sampled = page.evaluate(SAMPLE_JS, 10_000)

@@ -4,13 +4,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from playground.ui import settings
-
-
-def app(**query):
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+from pages import app
 
 
 def epoch(at):

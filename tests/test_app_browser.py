@@ -40,7 +40,7 @@ def test_play_trains_live_and_pause_holds():
         assert epoch(page) == 0
         assert "learning_rate=0.03" in page.url
 
-        page.get_by_role("button", name="▶ Play").click()
+        page.get_by_role("button", name="Play").click()
         samples = []
         for _ in range(30):
             time.sleep(0.1)
@@ -50,7 +50,7 @@ def test_play_trains_live_and_pause_holds():
         charts = page.locator("iframe[data-testid='stCustomComponentV1']").count()  # other views' charts too
         assert min(samples) == charts >= len(CHARTS), "a chart left the screen while training"
 
-        page.get_by_role("button", name="⏸ Pause").click()
+        page.get_by_role("button", name="Pause").click()
         page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
         time.sleep(1)
         paused = epoch(page)

@@ -1,19 +1,12 @@
 """Classroom mode: the URL names the controls to hide; their values still come from the URL."""
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from playground.ui import settings
+from pages import app
 
 SIDEBAR_KEYS = ("engine", "dataset", "noise", "samples", "train_percent", "regenerate", "features", "layers",
                 "width_1", "width_2", "activation", "per_layer", "output", "loss", "optimizer", "learning_rate",
                 "batch_size", "regularization", "penalty_rate", "seed")
-
-
-def app(**query):
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
 
 
 def drawn(at):

@@ -1,14 +1,7 @@
 """Compare runs: pin up to five, their curves on the charts, the settings that differ, unpin, clear."""
-from streamlit.testing.v1 import AppTest
 
 from playground.ui.compare import MAX_PINS, Pin, describe, difference_table
-
-
-def app(**query):
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+from pages import app
 
 
 def test_pinning_keeps_a_copy_of_the_history_for_the_charts():

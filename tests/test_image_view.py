@@ -1,20 +1,11 @@
 """The image sets' views: confusion matrix, labelled test images, weights as pictures."""
-import json
 
 import numpy as np
-from streamlit.testing.v1 import AppTest
 
 from playground import plots
 from playground.data import MNIST_VARIABLE
 from test_data_images import write_mnist
-
-
-def charts(at):
-    found = {}
-    for element in at.get("component_instance"):
-        key = json.loads(element.proto.json_args)["key"]
-        found[key] = json.loads(next(a.bytes for a in element.proto.special_args if a.key == "figure"))
-    return found
+from pages import app, charts
 
 
 def test_confusion_counts_true_rows_against_predicted_columns():
@@ -36,15 +27,8 @@ def test_mistakes_are_framed_and_labelled_in_red():
     assert "2 wrong" in figure["layout"]["title"]["text"]
 
 
-def image_page(**query):
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
-
-
 def test_digits_show_confusion_images_and_first_layer_weights_as_pictures():
-    at = image_page(dataset="digits", layers="1", width_1="16")
+    at = app(dataset="digits", layers="1", width_1="16")
     found = charts(at)
     assert not at.exception
     assert "chart_boundary" not in found and {"chart_confusion", "chart_images", "chart_network"} <= set(found)
@@ -63,7 +47,7 @@ def test_digits_show_confusion_images_and_first_layer_weights_as_pictures():
 def test_mnist_from_a_small_file(tmp_path, monkeypatch):
     write_mnist(tmp_path / "mnist.npz", n_train=40, n_test=20)
     monkeypatch.setenv(MNIST_VARIABLE, str(tmp_path / "mnist.npz"))
-    at = image_page(dataset="mnist")
+    at = app(dataset="mnist")
     at.button(key="step").click().run()
     found = charts(at)
     assert not at.exception

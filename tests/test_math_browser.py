@@ -51,7 +51,7 @@ def test_click_a_point_to_step_through_it_and_watch_gradient_health():
         page.screenshot(path=os.path.join(ARTIFACTS, "step_through.png"), full_page=True)
         assert section.count() == 1
 
-        page.get_by_role("button", name="▶ Play").click()
+        page.get_by_role("button", name="Play").click()
         health = page.locator(HEALTH).element_handle().content_frame()
         samples = []
         for _ in range(20):
@@ -59,7 +59,7 @@ def test_click_a_point_to_step_through_it_and_watch_gradient_health():
             samples.append(health.evaluate(DRAWN_JS))
         assert all(samples), "the health chart left the screen while training"
         assert page.get_by_text("Gradients look healthy").count() >= 1
-        page.get_by_role("button", name="⏸ Pause").click()
+        page.get_by_role("button", name="Pause").click()
         page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
         page.locator(".st-key-chart_health").scroll_into_view_if_needed()
         page.screenshot(path=os.path.join(ARTIFACTS, "health.png"))

@@ -1,9 +1,7 @@
 """The network view: its figure, the layer outputs behind it, and the view in the page."""
-import json
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from playground import plots
 from playground.data import make_dataset
@@ -11,15 +9,7 @@ from playground.spec import NetworkSpec
 from playground.training import TrainingRun
 from playground.ui import network_view
 from playground.ui.live_chart import figure_bytes
-
-
-def charts(at):
-    """{key: figure} of every live chart on the page."""
-    found = {}
-    for element in at.get("component_instance"):
-        key = json.loads(element.proto.json_args)["key"]
-        found[key] = json.loads(next(a.bytes for a in element.proto.special_args if a.key == "figure"))
-    return found
+from pages import app, charts
 
 
 def plane_figure(hidden, epochs=1):
@@ -66,7 +56,7 @@ def test_eight_layers_of_128_are_summarized_and_small_enough_to_send_live():
 
 
 def test_the_view_is_on_the_page_and_moves_with_training():
-    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    at = app()
     before = charts(at)["chart_network"]
     assert "2 → 4 → 2 → 1" in before["layout"]["title"]["text"]
     at.button(key="play").click().run()

@@ -1,15 +1,8 @@
 """The source material's example: one click sets it up, trains 10 epochs and shows the test accuracy."""
-from streamlit.testing.v1 import AppTest
 
 from playground.data import MNIST_VARIABLE
 from test_data_images import write_mnist
-
-
-def app(**query):
-    at = AppTest.from_file("../app.py", default_timeout=120)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+from pages import app
 
 
 def accuracies(at):
@@ -17,7 +10,7 @@ def accuracies(at):
 
 
 def test_the_preset_sets_the_source_network_trains_ten_epochs_and_compares_engines():
-    at = app()
+    at = app(timeout=120)
     at.button(key="preset_source").click().run()
     assert not at.exception
     s = at.session_state
@@ -37,7 +30,7 @@ def test_the_preset_sets_the_source_network_trains_ten_epochs_and_compares_engin
 def test_the_preset_runs_on_mnist_when_it_loads(tmp_path, monkeypatch):
     write_mnist(tmp_path / "mnist.npz", n_train=60, n_test=20)
     monkeypatch.setenv(MNIST_VARIABLE, str(tmp_path / "mnist.npz"))
-    at = app(dataset="mnist")
+    at = app(timeout=120, dataset="mnist")
     at.button(key="preset_source").click().run()
     assert not at.exception
     assert at.session_state.dataset == "mnist" and at.session_state.run.spec.n_inputs == 784
@@ -46,7 +39,7 @@ def test_the_preset_runs_on_mnist_when_it_loads(tmp_path, monkeypatch):
 
 def test_without_mnist_the_preset_says_so_and_runs_on_digits(tmp_path, monkeypatch):
     monkeypatch.setenv(MNIST_VARIABLE, str(tmp_path / "missing.npz"))
-    at = app(dataset="mnist", data_seed="7")  # data sets are cached across sessions: not the one loaded above
+    at = app(timeout=120, dataset="mnist", data_seed="7")  # data sets are cached across sessions: not the one loaded above
     at.button(key="preset_source").click().run()
     assert not at.exception
     assert at.session_state.dataset == "digits" and "Test accuracy" in accuracies(at)

@@ -1,16 +1,10 @@
 """The two proof buttons on the page (AppTest): finite differences, and the two engines side by side."""
 from streamlit.testing.v1 import AppTest
-
-
-def app(**query):
-    at = AppTest.from_file("../app.py", default_timeout=120)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+from pages import app
 
 
 def test_finite_difference_check_passes_on_the_current_network():
-    at = app(activation="relu")
+    at = app(timeout=120, activation="relu")
     at.button(key="step").click().run()
     at.button(key="proof_gradients").click().run()
     assert not at.exception
@@ -19,7 +13,7 @@ def test_finite_difference_check_passes_on_the_current_network():
 
 
 def test_both_engines_end_within_float32_rounding_and_the_run_is_untouched():
-    at = app(optimizer="adam")
+    at = app(timeout=120, optimizer="adam")
     run = at.session_state.run
     before = run.engine.get_weights()
     at.button(key="proof_engines").click().run()
@@ -30,7 +24,7 @@ def test_both_engines_end_within_float32_rounding_and_the_run_is_untouched():
 
 
 def test_diverged_weights_disable_the_proofs():
-    at = app(learning_rate="10", activation="relu", output="linear", loss="mse")
+    at = app(timeout=120, learning_rate="10", activation="relu", output="linear", loss="mse")
     for _ in range(5):
         at.button(key="step").click().run()
         if at.session_state.run.diverged:

@@ -3,13 +3,7 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from playground.ui.step_through import _matrix
-
-
-def app(**query):
-    at = AppTest.from_file("../app.py", default_timeout=90)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+from pages import app
 
 
 def latex(at):
@@ -17,7 +11,7 @@ def latex(at):
 
 
 def test_the_chosen_example_is_traced_layer_by_layer():
-    at = app()
+    at = app(timeout=90)
     run = at.session_state.run
     at.number_input(key="step_index").set_value(7).run()
     assert not at.exception
@@ -33,7 +27,7 @@ def test_the_chosen_example_is_traced_layer_by_layer():
 
 
 def test_the_update_is_previewed_and_the_run_is_unchanged():
-    at = app(optimizer="adam")
+    at = app(timeout=90, optimizer="adam")
     at.button(key="step").click().run()
     run = at.session_state.run
     before, iterations = run.engine.get_weights(), run.engine.optimizer.iterations
@@ -45,14 +39,14 @@ def test_the_update_is_previewed_and_the_run_is_unchanged():
 
 
 def test_wide_layers_show_their_first_rows_with_a_note():
-    at = app(layers="1", width_1="12")
+    at = app(timeout=90, layers="1", width_1="12")
     assert not at.exception
     assert any(r"\cdots" in body for body in latex(at))
     assert any("showing the first 6 of 12 neurons" in m.value for m in at.markdown)
 
 
 def test_the_keras_engine_is_traced_too():
-    at = app(engine="keras")
+    at = app(timeout=90, engine="keras")
     assert not at.exception
     run = at.session_state.run
     assert run.engine_name == "keras"

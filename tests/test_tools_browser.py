@@ -56,7 +56,7 @@ def test_pin_download_upload_and_a_lesson(tmp_path):
         settle(page)
         page.wait_for_function(f"({CHART_TEXT_JS})().includes('#1 circle')", timeout=20_000)
 
-        page.get_by_role("button", name="▶ Play").click()
+        page.get_by_role("button", name="Play").click()
         time.sleep(2)
         weights = download(page, "Weights (.npz)")
         with np.load(weights.path(), allow_pickle=False) as archive:
@@ -65,7 +65,7 @@ def test_pin_download_upload_and_a_lesson(tmp_path):
         assert weights.suggested_filename == "circle-weights.npz"
         history = open(download(page, "History (.csv)").path()).read().splitlines()
         assert history[0] == "epoch,train_loss,test_loss,train_score,test_score" and len(history) > 5
-        page.get_by_role("button", name="⏸ Pause").click()
+        page.get_by_role("button", name="Pause").click()
         settle(page)
 
         with zipfile.ZipFile(download(page, "Keras model (.keras)").path()) as model:
@@ -90,7 +90,7 @@ def test_pin_download_upload_and_a_lesson(tmp_path):
         while epoch(page) != 0 and time.monotonic() < deadline:
             time.sleep(0.2)
         assert epoch(page) == 0
-        page.get_by_role("button", name="▶ Play").click()
+        page.get_by_role("button", name="Play").click()
         page.wait_for_function("document.body.innerText.includes('smaller learning rate')", timeout=30_000)
         assert page.locator("[data-testid='stSidebar']").get_by_text("What happens when each step").count() == 1
         assert page.locator("[data-testid='stException']").count() == 0

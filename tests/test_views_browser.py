@@ -49,12 +49,12 @@ def test_the_network_view_moves_while_playing_and_enlarges_a_hovered_neuron():
         page = open_app(browser, url, viewport={"width": 1500, "height": 1100})
         frame = network_frame(page)
         start = frame.evaluate(NETWORK_JS)["source"]
-        page.get_by_role("button", name="▶ Play").click()
+        page.get_by_role("button", name="Play").click()
         samples = []
         for _ in range(30):
             page.wait_for_timeout(100)
             samples.append(frame.evaluate(NETWORK_JS))
-        page.get_by_role("button", name="⏸ Pause").click()
+        page.get_by_role("button", name="Pause").click()
         page.wait_for_selector(APP_READY)
         assert all(s and s["drawn"] for s in samples), "the network view left the screen while training"
         assert len({s["source"] for s in samples} | {start}) > 2, "the neuron pictures did not change"

@@ -81,10 +81,10 @@ def compare_section():
     st.subheader("Compare runs")
     left, right, _ = st.columns([1, 1, 4])
     left.button("Pin this run", key="pin", on_click=pin, disabled=len(pins) >= MAX_PINS,
-                use_container_width=True,
+                width="stretch",
                 help=f"Keep this run's test curves on the charts (up to {MAX_PINS}), then change a setting "
                      "and train again.")
-    right.button("Clear all", key="unpin_all", on_click=clear, disabled=not pins, use_container_width=True)
+    right.button("Clear all", key="unpin_all", on_click=clear, disabled=not pins, width="stretch")
     if not pins:
         st.caption("Pin a run to keep its test loss and accuracy on the charts as dotted lines, then change "
                    "a setting and train again to compare.")
@@ -94,7 +94,7 @@ def compare_section():
     for p in pins:
         label, button = st.columns([5, 1])
         label.markdown(f"**{p.label}**, {p.history['epoch'][-1]} epochs, test loss {p.history['test_loss'][-1]:.4f}")
-        button.button("Unpin", key=f"unpin_{p.number}", on_click=unpin, args=(p.number,), use_container_width=True)
+        button.button("Unpin", key=f"unpin_{p.number}", on_click=unpin, args=(p.number,), width="stretch")
     table = difference_table(current_settings(), pins)
     if table.empty:
         st.caption("The pinned runs have the same settings as this one.")

@@ -174,9 +174,10 @@ def task_kind(ds):
 def run_buttons(run):
     playing = st.session_state.playing
     left, middle, right, _ = st.columns([1, 1, 1, 5])
-    left.button("⏸ Pause" if playing else "▶ Play", key="play", on_click=state.toggle_play, type="primary",
-                use_container_width=True, disabled=run.diverged)
-    middle.button("Step", key="step", on_click=state.step, use_container_width=True, disabled=run.diverged,
+    left.button("Pause" if playing else "Play", icon=":material/pause:" if playing else ":material/play_arrow:",
+                key="play", on_click=state.toggle_play, type="primary",
+                width="stretch", disabled=run.diverged)
+    middle.button("Step", key="step", on_click=state.step, width="stretch", disabled=run.diverged,
                   help="Train one epoch.")
-    right.button("Reset", key="reset", on_click=state.reset, use_container_width=True,
+    right.button("Reset", key="reset", on_click=state.reset, width="stretch",
                  help="Start again from new initial weights.")

@@ -84,4 +84,4 @@ def lessons_sidebar():
     with sb.expander("Lessons: one click, one question", expanded=lesson is None):
         for item in LESSONS:
             st.button(item.title, key=f"lesson_{item.key}", on_click=start, args=(item.key,),
-                      help=item.question, use_container_width=True)
+                      help=item.question, width="stretch")

@@ -23,7 +23,7 @@ SETTINGS = {"layers": 2, "width_1": 64, "width_2": 64, "activation": "relu", "pe
 
 def preset_sidebar():
     st.sidebar.button("The source's example: 64 → 64 relu, 10 epochs", key="preset_source", on_click=_apply,
-                      use_container_width=True,
+                      width="stretch",
                       help="The tutorial's MNIST network (64 relu, 64 relu, 10 softmax; Adam 0.001; batches of 32), "
                            "trained for 10 epochs on digits, or on MNIST if mnist is the data set chosen.")
 

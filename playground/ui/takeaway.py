@@ -77,7 +77,7 @@ def takeaway_section(run):
     st.subheader("Take it away")
     for column, d in zip(st.columns(5), downloads(run)):
         column.download_button(d.label, d.make, file_name=d.file_name, mime=d.mime, key=d.key, help=d.help,
-                               on_click="ignore", use_container_width=True)
+                               on_click="ignore", width="stretch")
     st.file_uploader("Restore weights from an .npz file", type=["npz"], key="weights_file", on_change=_restore,
                      help="A file of the weights download, for a network of the same layers and neurons.")
     message = st.session_state.get("weights_message")
