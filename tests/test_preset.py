@@ -27,6 +27,16 @@ def test_the_preset_sets_the_source_network_trains_ten_epochs_and_compares_engin
     assert float(both["Test accuracy, Keras (TensorFlow)"][:-1]) > 85
 
 
+def test_pressing_the_preset_again_trains_it_again_from_the_start():
+    at = app(timeout=120)
+    at.button(key="preset_source").click().run()
+    first_run = at.session_state.run
+    at.button(key="preset_source").click().run()
+    assert not at.exception and not at.error
+    assert at.session_state.run is not first_run and at.session_state.run.epoch == 10
+    assert "Test accuracy" in accuracies(at)
+
+
 def test_the_preset_runs_on_mnist_when_it_loads(tmp_path, monkeypatch):
     write_mnist(tmp_path / "mnist.npz", n_train=60, n_test=20)
     monkeypatch.setenv(MNIST_VARIABLE, str(tmp_path / "mnist.npz"))

@@ -180,4 +180,4 @@ def run_buttons(run):
     middle.button("Step", key="step", on_click=state.step, width="stretch", disabled=run.diverged,
                   help="Train one epoch.")
     right.button("Reset", key="reset", on_click=state.reset, width="stretch",
-                 help="Start again from new initial weights.")
+                 help="Start again from the same initial weights; change the seed for others.")

@@ -22,7 +22,7 @@ SETTINGS = {"layers": 2, "width_1": 64, "width_2": 64, "activation": "relu", "pe
 
 
 def preset_sidebar():
-    st.sidebar.button("The source's example: 64 → 64 relu, 10 epochs", key="preset_source", on_click=_apply,
+    st.sidebar.button("The tutorial's example: 64 → 64 relu, 10 epochs", key="preset_source", on_click=_apply,
                       width="stretch",
                       help="The tutorial's MNIST network (64 relu, 64 relu, 10 softmax; Adam 0.001; batches of 32), "
                            "trained for 10 epochs on digits, or on MNIST if mnist is the data set chosen.")
@@ -39,6 +39,7 @@ def _apply():
             s.preset_note = f"{error} The example runs on digits instead."
     s.update(SETTINGS)
     s.dataset, s.playing = name, False
+    s.run_key = None   # a fresh run even if the settings were already these
     s.preset = {"dataset": name, "run": None, "results": {}, "compare": False}
 
 
@@ -62,7 +63,7 @@ def preset_panel(run):
         s.preset = None
         return
     with st.container(key="preset_panel", border=True):
-        st.markdown(f"**The source material's example** on {job['dataset']}: {run.spec.n_inputs} → 64 relu → "
+        st.markdown(f"**The tutorial's example** on {job['dataset']}: {run.spec.n_inputs} → 64 relu → "
                     f"64 relu → 10 softmax, Adam 0.001, batches of 32, {EPOCHS} epochs.")
         if s.get("preset_note"):
             st.warning(s.preset_note)

@@ -28,7 +28,7 @@ UPDATES = {
             r"\Delta W = -\alpha\,\frac{\sqrt{1 - \beta_2^t}}{1 - \beta_1^t}\,\frac{m}{\sqrt{v} + \epsilon}",
 }
 CONVENTION = ("Row vectors, as in Keras: an example is a row **a**, W has shape (inputs × neurons), and a layer "
-              "computes **z = a·W + b**. The source material writes one example as a column, **z = W·a + b** "
+              "computes **z = a·W + b**. Many textbooks write one example as a column, **z = W·a + b** "
               "with W of shape (neurons × inputs): the same numbers, transposed.")
 
 
