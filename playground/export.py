@@ -175,8 +175,8 @@ def _numbers(archive, name):
         array = archive[name].astype(np.float64)
     except (ValueError, OSError, EOFError, zipfile.BadZipFile):
         raise ValueError(f"{name} in this file is not a readable NumPy array.") from None
-    if not np.isfinite(array).all():
-        raise ValueError(f"{name} holds values that are not finite numbers (NaN or infinity).")
+    if not (np.abs(array) <= np.finfo(np.float32).max).all():  # the network computes in float32
+        raise ValueError(f"{name} holds values that are not finite numbers (NaN, infinity, or too large).")
     return array
 
 

@@ -1,7 +1,7 @@
 """NetworkSpec: every hyperparameter of a network and its training, validated, with defaults."""
 import math
 import numbers
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 
 from .nn import ACTIVATIONS, INITIALIZERS, LOSSES, OPTIMIZERS
 
@@ -110,9 +110,6 @@ class NetworkSpec:
 
     def replace(self, **changes):
         return replace(self, **changes)
-
-    def to_dict(self):
-        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def _as_tuple(name, value, what):

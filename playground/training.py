@@ -5,6 +5,7 @@ tick, reports what happened, and holds what the plots need. A run is one person'
 lives in that browser session's state, and its lock keeps two overlapping reruns of the
 same session from training it at once.
 """
+import itertools
 import math
 import threading
 import time
@@ -43,6 +44,9 @@ def score(outputs, y, task):
     return float(np.mean(predicted_classes(outputs) == y))
 
 
+_RUN_IDS = itertools.count(1)
+
+
 class TrainingRun:
     """Trains `engine_name` on `dataset` as `spec` says; `history` has one row per epoch."""
 
@@ -51,8 +55,9 @@ class TrainingRun:
         self.engine = create_engine(engine_name, spec)
         task = dataset.task
         self.X_train, self.X_test = dataset.X_train, dataset.X_test
-        self.Y_train = targets(dataset.y_train, task, spec.n_outputs)
-        self.Y_test = targets(dataset.y_test, task, spec.n_outputs)
+        self.Y_train = targets(dataset.y_train, task, spec.n_outputs).astype(spec.dtype)
+        self.Y_test = targets(dataset.y_test, task, spec.n_outputs).astype(spec.dtype)
+        self.id = next(_RUN_IDS)
         self.lock = threading.RLock()
         self.initial_weights = self.engine.get_weights()
         self.last_finite = (0, self.initial_weights)
@@ -129,9 +134,17 @@ class TrainingRun:
         self.health.truncate(keep)
         self.diverged = False
 
-    def predict_points(self, points):
-        """Outputs for raw 2-D points, through the data set's features and scaling."""
-        return self.engine.predict(self.dataset.transform(points))
+    def restore(self, weights):
+        """Puts `weights` in the network (ValueError, and nothing changed, if they do not fit) and
+        measures this epoch again; the optimizer carries on, and the restored weights count as finite."""
+        self.engine.set_weights(weights)
+        weights = self.engine.get_weights()
+        for values in self.history.values():
+            values.pop()
+        self.health.truncate(len(self.history["epoch"]))
+        self.last_finite, self.diverged = (self.epoch, weights), False
+        self._evaluate()
+        self._record_health(weights)
 
     def layer_outputs(self, X, weights=None):
         """Each Dense layer's output for inputs X: a⁽⁰⁾ = X, a⁽ˡ⁾ = f(a⁽ˡ⁻¹⁾·W⁽ˡ⁾ + b⁽ˡ⁾).

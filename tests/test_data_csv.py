@@ -121,6 +121,7 @@ BAD_FILES = {
     "huge feature": ("a,b,label\n1,2,x\n1e39,4,y\n", "Row 3, column 'a'.*finite"),
     "missing label": ("a,b,label\n1,2,x\n3,4,\n", "Row 3 has no label"),
     "nan label": ("a,label\n1,0.5\n2,nan\n", "Row 3 has the label 'nan'"),
+    "huge label": ("a,label\n1,0.5\n2,1e300\n", "Row 3 has the label '1e300'"),
     "single class": ("a,b,label\n1,2,x\n3,4,x\n", "single class"),
     "too many classes": ("a,label\n" + "".join(f"{i},c{i}\n" for i in range(51)), "regression"),
     "no feature column": ("label,split\nx,train\ny,test\n", "no feature columns"),

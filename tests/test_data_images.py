@@ -130,3 +130,11 @@ def test_importing_the_data_package_loads_no_tensorflow():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_mnist_with_test_images_of_another_size_is_refused(tmp_path, monkeypatch):
+    rng = np.random.default_rng(0)
+    write_mnist(tmp_path / "mnist.npz", x_test=rng.integers(0, 256, (12, 20, 20), dtype=np.uint8))
+    monkeypatch.setenv(MNIST_VARIABLE, str(tmp_path / "mnist.npz"))
+    with pytest.raises(ValueError, match="same size"):
+        make_dataset("mnist")

@@ -97,6 +97,7 @@ def test_restoring_weights_puts_them_in_the_run(run):
     (npz(W1=np.array([{"a": 1}], dtype=object), b1=np.zeros(4)), "Python objects"),
     (npz(W1=np.array(["a", "b"]), b1=np.zeros(4)), "not numbers"),
     (npz(W1=np.full((2, 4), np.nan), b1=np.zeros(4)), "not finite"),
+    (npz(W1=np.full((2, 4), 1e300), b1=np.zeros(4)), "too large"),
     (b"this is not a zip file", "not an .npz file"),
     (b"", "not an .npz file"),
 ])

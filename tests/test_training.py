@@ -74,3 +74,19 @@ def test_divergence_is_caught_and_rolled_back():
     assert run.history["epoch"][-1] == good_epoch
     assert all(math.isfinite(v) for v in run.history["train_loss"])
     assert all(np.array_equal(a, b) for (a, _), (b, _) in zip(good_weights, run.engine.get_weights()))
+
+
+def test_restore_puts_weights_in_clears_divergence_and_measures_again():
+    run = TrainingRun("numpy", SPEC, xor_data())
+    run.train_for(10.0, max_epochs=5)
+    good = run.engine.get_weights()
+    run.diverged = True
+    rows = len(run.history["epoch"])
+    run.restore(run.initial_weights)
+    assert not run.diverged and run.last_finite[0] == run.epoch == 5
+    assert len(run.history["epoch"]) == rows and run.history["epoch"][-1] == 5
+    assert run.history["train_loss"][-1] == pytest.approx(run.history["train_loss"][0], rel=1e-5)
+    assert len(run.health.epochs) == rows
+    with pytest.raises(ValueError, match="Layer 1"):
+        run.restore([(np.zeros((3, 8)), np.zeros(8))] + good[1:])
+    assert all(np.array_equal(a, b) for (a, _), (b, _) in zip(run.initial_weights, run.engine.get_weights()))

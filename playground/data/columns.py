@@ -70,8 +70,8 @@ def label_values(cells, lines, column, task):
         raise ValueError(f"Row {lines[cells.index('')]} has no label in column {column!r}. "
                          "Fill it in or delete the row.")
     numbers = _numbers(cells)
-    if numbers is not None and not np.isfinite(numbers).all():
-        i = int(np.argmin(np.isfinite(numbers)))
+    if numbers is not None and not (np.abs(numbers) <= FLOAT32_MAX).all():  # float32 is what trains
+        i = int(np.argmin(np.abs(numbers) <= FLOAT32_MAX))
         raise ValueError(f"Row {lines[i]} has the label {cells[i]!r}, which is not a finite "
                          "number. Fill in a real label or delete the row.")
     if task is None:

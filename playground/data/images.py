@@ -93,4 +93,8 @@ def check_mnist(arrays, where):
         if not len(y) or not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() > 9:
             raise ValueError(f"{where} needs training and test images labelled with the "
                              "digits 0 to 9.")
+    (x_train, _), (x_test, _) = arrays
+    if x_train.shape[1:] != x_test.shape[1:]:
+        raise ValueError(f"{where} has training images of {x_train.shape[1]}×{x_train.shape[2]} pixels but test "
+                         f"images of {x_test.shape[1]}×{x_test.shape[2]}: both must be the same size.")
     return arrays

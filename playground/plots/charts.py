@@ -34,12 +34,12 @@ def _axis(**kwargs):
 
 
 def _thin(values):
-    """Every k-th value, so at most MAX_POINTS remain; the last one is always kept."""
-    values = np.asarray(values, np.float32)
-    if not len(values):
-        return values
-    step = max(1, math.ceil(len(values) / MAX_POINTS))
-    return values[np.unique(np.r_[np.arange(0, len(values), step), len(values) - 1])]
+    """Every k-th value, so at most MAX_POINTS remain; the last one is always kept. Only those are
+    converted: a long run's history has hundreds of thousands of values."""
+    n = len(values)
+    step = max(1, math.ceil(n / MAX_POINTS))
+    kept = [*range(0, n - 1, step), n - 1] if n else []
+    return np.array([values[i] for i in kept], np.float32)
 
 
 def history_figure(history, metric, title, pinned=(), height=250):

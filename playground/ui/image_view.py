@@ -23,14 +23,14 @@ def image_views(run):
     live_chart(plots.confusion_figure(ds.y_test, predicted, ds.class_names), key="chart_confusion", height=380)
     if ds.image_shape is not None:
         shown = min(SHOWN, len(ds.y_test))
-        live_chart(plots.image_grid_figure(_sheet(ds, shown), ds.image_shape, COLUMNS, ds.y_test[:shown],
+        live_chart(plots.image_grid_figure(_sheet(run, shown), ds.image_shape, COLUMNS, ds.y_test[:shown],
                                             predicted[:shown], ds.class_names), key="chart_images", height=380)
 
 
-def _sheet(ds, shown):
-    """The PNG of the first test images, made once per data set."""
-    cache = st.session_state.get("image_sheet")
-    if cache is None or cache[0] is not ds:
+def _sheet(run, shown):
+    """The PNG of the first test images, made once per run."""
+    cache, ds = st.session_state.get("image_sheet"), run.dataset
+    if cache is None or cache[0] != run.id:
         pixels = ds.X_test[:shown].reshape(shown, *ds.image_shape)
-        cache = st.session_state.image_sheet = (ds, plots.image_sheet(pixels - pixels.min(), COLUMNS))
+        cache = st.session_state.image_sheet = (run.id, plots.image_sheet(pixels - pixels.min(), COLUMNS))
     return cache[1]

@@ -63,7 +63,7 @@ def _charts(run):
     left, right = st.columns([1.15, 1])
     with left:
         if ds.points_train is not None:
-            x, y, inputs = _grid(ds)
+            x, y, inputs = _grid(run)
             outputs = run.engine.predict(inputs)
             test = (ds.points_test, ds.y_test) if s.show_test else None
             live_chart(plots.boundary_figure(x, y, outputs, ds.task, ds.n_classes, (ds.points_train, ds.y_train),
@@ -79,21 +79,21 @@ def _charts(run):
         pinned = s.get("pinned", ())  # (label, history) of earlier runs, drawn beside this one
         live_chart(plots.history_figure(run.history, "loss", "Loss", pinned), key="chart_loss", height=250)
         live_chart(plots.history_figure(run.history, "score", score, pinned), key="chart_score", height=250)
-    network_view.network_view(run, _grid(ds) if ds.points_train is not None else None)
+    network_view.network_view(run, _grid(run) if ds.points_train is not None else None)
     weights = run.engine.get_weights()
     rows = math.ceil(len(weights) / 3)
     live_chart(plots.weight_histograms(run.initial_weights, weights), key="chart_weights", height=max(260, 200 * rows))
     health.health_view(run)
 
 
-def _grid(ds):
-    """The 100 × 100 grid over the data's plane, through its features and scaling; kept per data set.
+def _grid(run):
+    """The 100 × 100 grid over the data's plane, through its features and scaling; kept per run.
 
     The built-in sets are drawn over at least [−6, 6]², as in TensorFlow Playground; an
     upload over its own points, with a margin.
     """
-    cache = st.session_state.get("grid")
-    if cache is None or cache[0] is not ds:
+    cache, ds = st.session_state.get("grid"), run.dataset
+    if cache is None or cache[0] != run.id:
         points = np.vstack([ds.points_train, ds.points_test])
         low, high = points.min(axis=0), points.max(axis=0)
         margin = 0.1 * np.maximum(high - low, 1e-6)
@@ -101,7 +101,7 @@ def _grid(ds):
         if ds.name in DATASETS:
             low, high = np.minimum(low, -6.0), np.maximum(high, 6.0)
         x, y, grid = plots.grid_points((low[0], high[0]), (low[1], high[1]))
-        cache = st.session_state.grid = (ds, x, y, ds.transform(grid))
+        cache = st.session_state.grid = (run.id, x, y, ds.transform(grid))
     return cache[1:]
 
 

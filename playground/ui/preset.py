@@ -32,8 +32,8 @@ def _apply():
     s = st.session_state
     name, s.preset_note = "digits", None
     if s.dataset == "mnist":
-        try:  # the same arguments as the sidebar's, so the set is loaded once
-            cached_dataset("mnist", None, s.noise, s.train_percent / 100, s.data_seed, tuple(s.features), s.classes)
+        try:  # as the sidebar asks for it, so the set is loaded once
+            cached_dataset("mnist")
             name = "mnist"
         except ValueError as error:
             s.preset_note = f"{error} The example runs on digits instead."

@@ -18,14 +18,14 @@ def proofs_section(run):
             with st.spinner("Computing difference quotients in float64…"):
                 errors = inspect.gradient_check(run.spec, weights, run.X_train[:CHECK_EXAMPLES],
                                                 run.Y_train[:CHECK_EXAMPLES])
-            st.session_state.proof_gradients_result = (id(run), run.epoch, errors)
+            st.session_state.proof_gradients_result = (run.id, run.epoch, errors)
         _show_gradient_check(run)
     with right:
         if st.button("Run both engines from these weights", key="proof_engines", disabled=not finite):
             with st.spinner("Running the NumPy and the Keras engine side by side (loading TensorFlow takes a few "
                             "seconds the first time)…"):
                 result = inspect.compare_engines(run.spec, weights, run.X_train, run.Y_train, ENGINE_STEPS)
-            st.session_state.proof_engines_result = (id(run), run.epoch, result)
+            st.session_state.proof_engines_result = (run.id, run.epoch, result)
         _show_engines(run)
     if not finite:
         st.caption("The weights are not finite numbers: go back to an epoch whose loss was finite to check them.")
@@ -34,7 +34,7 @@ def proofs_section(run):
 def _result(run, key):
     """The stored result of a proof, if it was made on this run."""
     stored = st.session_state.get(key)
-    return stored[1:] if stored and stored[0] == id(run) else (None, None)
+    return stored[1:] if stored and stored[0] == run.id else (None, None)
 
 
 def _show_gradient_check(run):

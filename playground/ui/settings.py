@@ -32,7 +32,6 @@ class Setting:
     key: str
     default: object
     parse: object            # text -> value; raises ValueError
-    label: str = ""
 
     def dump(self, value):
         if isinstance(value, bool):

@@ -2,11 +2,11 @@
 
 Everything here is one browser session's own: `st.session_state`, never a shared cache.
 """
-import hashlib
 import sys
 
 import streamlit as st
 
+from ..data import DATASETS
 from ..training import TrainingRun
 from . import settings
 from .settings import SETTINGS, UPLOAD
@@ -71,13 +71,28 @@ def _refuse_from_url(key):
         warnings.append(key)
 
 
+def data_arguments():
+    """make_dataset's arguments for the chosen set; those it ignores are left at their defaults,
+    so that changing them does not make a new data set (or a new run)."""
+    s = st.session_state
+    kind = DATASETS[s.dataset].kind
+    arguments = {"train_fraction": s.train_percent / 100, "seed": s.data_seed}
+    if kind == "plane":
+        arguments.update(n_samples=s.samples, noise=s.noise, features=tuple(s.features))
+    if s.dataset == "blobs":
+        arguments["n_classes"] = s.classes
+    if s.dataset == "mnist":  # Keras's own split
+        arguments = {}
+    return arguments
+
+
 def data_key():
     """What identifies the data: a change here means a new data set, so a new run."""
     s = st.session_state
     if s.dataset == UPLOAD:
         file = s.get("upload_file")
-        return (UPLOAD, hashlib.sha256(file.getvalue()).hexdigest() if file else None)
-    return (s.dataset, s.noise, s.samples, s.train_percent, s.data_seed, tuple(s.features), s.classes)
+        return (UPLOAD, file.file_id if file else None)
+    return (s.dataset, *sorted(data_arguments().items()))
 
 
 def current_run(config, ds):

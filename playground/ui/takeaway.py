@@ -54,7 +54,7 @@ def restore_weights(run, content):
     if the file is not weights for this network."""
     weights = weights_from_npz(content)
     with run.lock:
-        run.engine.set_weights(weights)
+        run.restore(weights)
 
 
 def _restore():
@@ -66,10 +66,10 @@ def _restore():
     try:
         restore_weights(run, file.getvalue())
     except ValueError as error:
-        s.weights_message = (run, "error", f"{file.name} was not loaded: {error} The run is unchanged.")
+        s.weights_message = (run.id, "error", f"{file.name} was not loaded: {error} The run is unchanged.")
     else:
-        s.weights_message = (run, "success", f"The weights of {file.name} are in the network now; the loss and "
-                                             "accuracy are measured again at the next epoch.")
+        s.weights_message = (run.id, "success", f"The weights of {file.name} are in the network now, and the "
+                                                "loss and accuracy are measured again.")
 
 
 def takeaway_section(run):
@@ -81,5 +81,5 @@ def takeaway_section(run):
     st.file_uploader("Restore weights from an .npz file", type=["npz"], key="weights_file", on_change=_restore,
                      help="A file of the weights download, for a network of the same layers and neurons.")
     message = st.session_state.get("weights_message")
-    if message is not None and message[0] is run:
+    if message is not None and message[0] == run.id:
         getattr(st, message[1])(message[2])
