@@ -94,5 +94,5 @@ class Engine:
         return total / len(X)
 
     def to_keras(self):
-        from ..export import keras_model
+        from .keras_support import keras_model
         return keras_model(self.spec, self.get_weights())

@@ -12,7 +12,7 @@ call that loops over the batches inside TensorFlow.
 """
 import numpy as np
 
-from ..export import import_keras, keras_optimizer
+from .keras_support import import_keras, keras_optimizer
 from ..nn import LOSSES
 from .base import Engine, check_weights, initial_weights
 
