@@ -78,3 +78,17 @@ def open_app(browser, url, timeout=60_000, **context_kwargs):
     page.goto(url)
     page.wait_for_selector(APP_READY, timeout=timeout)
     return page
+
+
+def pause(page, timeout=30_000):
+    """Presses Pause and waits until the page shows Play again (the whole page has run); presses
+    again if the first press came while the button was being redrawn."""
+    for attempt in range(2):
+        page.get_by_role("button", name="Pause").click()
+        try:
+            page.get_by_role("button", name="Play").wait_for(timeout=timeout // 2)
+            break
+        except Exception:
+            if attempt:
+                raise
+    page.wait_for_selector(APP_READY, timeout=timeout)

@@ -4,7 +4,6 @@ Pure functions of weights, data and specs (no page, no plots), for the playgroun
 tools. Gradient health reads what a TrainingRun records each epoch; the two proofs build their
 own engines, so the run being watched is never touched.
 """
-import math
 from array import array
 
 import numpy as np

@@ -1,7 +1,6 @@
 """The page, driven through Streamlit's AppTest (a fragment's run_every never fires: at.run() ticks)."""
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from playground.ui import settings
 from pages import app

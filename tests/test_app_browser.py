@@ -8,7 +8,7 @@ import time
 
 from playwright.sync_api import sync_playwright
 
-from playground.browser import ROOT, launch_chromium, open_app, start_streamlit
+from playground.browser import ROOT, launch_chromium, open_app, pause, start_streamlit
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")
 CHARTS = ("chart_boundary", "chart_loss", "chart_score", "chart_network", "chart_weights")
@@ -50,8 +50,7 @@ def test_play_trains_live_and_pause_holds():
         charts = page.locator("iframe[data-testid='stCustomComponentV1']").count()  # other views' charts too
         assert min(samples) == charts >= len(CHARTS), "a chart left the screen while training"
 
-        page.get_by_role("button", name="Pause").click()
-        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
+        pause(page)
         time.sleep(1)
         paused = epoch(page)
         time.sleep(1.5)

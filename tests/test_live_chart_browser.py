@@ -11,7 +11,6 @@ import time
 import numpy as np
 import plotly.graph_objects as go
 
-import pytest
 from playwright.sync_api import sync_playwright
 
 from playground.browser import APP_READY, ROOT, launch_chromium, start_streamlit

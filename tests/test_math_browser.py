@@ -7,7 +7,7 @@ import time
 
 from playwright.sync_api import sync_playwright
 
-from playground.browser import ROOT, launch_chromium, open_app, start_streamlit
+from playground.browser import ROOT, launch_chromium, open_app, pause, start_streamlit
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")
 BOUNDARY, HEALTH = ".st-key-chart_boundary iframe", ".st-key-chart_health iframe"
@@ -59,8 +59,7 @@ def test_click_a_point_to_step_through_it_and_watch_gradient_health():
             samples.append(health.evaluate(DRAWN_JS))
         assert all(samples), "the health chart left the screen while training"
         assert page.get_by_text("Gradients look healthy").count() >= 1
-        page.get_by_role("button", name="Pause").click()
-        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
+        pause(page)
         page.locator(".st-key-chart_health").scroll_into_view_if_needed()
         page.screenshot(path=os.path.join(ARTIFACTS, "health.png"))
         assert page.locator("[data-testid='stException']").count() == 0

@@ -1,5 +1,4 @@
 """The two proof buttons on the page (AppTest): finite differences, and the two engines side by side."""
-from streamlit.testing.v1 import AppTest
 from pages import app
 
 

@@ -1,6 +1,5 @@
 """Step through one example, on the page (AppTest): the engine's numbers for the chosen training example."""
 import numpy as np
-from streamlit.testing.v1 import AppTest
 
 from playground.ui.step_through import _matrix
 from pages import app

@@ -1,6 +1,5 @@
 """The teaching tools in Chromium: pin a run, download files while playing, upload weights, a lesson,
 and classroom mode. Saves screenshots to artifacts/ (tools, lesson, compare, classroom .png)."""
-import io
 import os
 import re
 import time
@@ -9,7 +8,7 @@ import zipfile
 import numpy as np
 from playwright.sync_api import sync_playwright
 
-from playground.browser import APP_READY, ROOT, launch_chromium, open_app, start_streamlit
+from playground.browser import APP_READY, ROOT, launch_chromium, open_app, pause, start_streamlit
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")
 # The text of every live chart's iframe: the pinned runs' names show in the curves' legends.
@@ -65,7 +64,7 @@ def test_pin_download_upload_and_a_lesson(tmp_path):
         assert weights.suggested_filename == "circle-weights.npz"
         history = open(download(page, "History (.csv)").path()).read().splitlines()
         assert history[0] == "epoch,train_loss,test_loss,train_score,test_score" and len(history) > 2
-        page.get_by_role("button", name="Pause").click()
+        pause(page)
         settle(page)
 
         with zipfile.ZipFile(download(page, "Keras model (.keras)").path()) as model:

@@ -7,7 +7,7 @@ import time
 
 from playwright.sync_api import sync_playwright
 
-from playground.browser import APP_READY, ROOT, launch_chromium, open_app, start_streamlit
+from playground.browser import APP_READY, ROOT, launch_chromium, open_app, pause, start_streamlit
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")
 # The network view's state in its iframe: is it drawn, its tiles' PNG, and a neuron's place on screen.
@@ -54,8 +54,7 @@ def test_the_network_view_moves_while_playing_and_enlarges_a_hovered_neuron():
         for _ in range(30):
             page.wait_for_timeout(100)
             samples.append(frame.evaluate(NETWORK_JS))
-        page.get_by_role("button", name="Pause").click()
-        page.wait_for_selector(APP_READY)
+        pause(page)
         assert all(s and s["drawn"] for s in samples), "the network view left the screen while training"
         assert len({s["source"] for s in samples} | {start}) > 2, "the neuron pictures did not change"
 

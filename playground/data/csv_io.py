@@ -31,7 +31,7 @@ import re
 
 import numpy as np
 
-from .columns import MAX_CLASSES, column_roles, feature_values, label_values, split_rows
+from .columns import column_roles, feature_values, label_values, split_rows
 from .dataset import build, check_scale, check_train_fraction, fit_scaler
 from .features import plane_points
 
