@@ -11,19 +11,19 @@ BADGES = {"healthy": ":green-badge[healthy]", "vanishing": ":orange-badge[vanish
           "exploding": ":red-badge[exploding]"}
 
 
-def health_view(run):
+def health_view(run, weights):
     st.subheader("Gradient health")
     epochs, norms, ratios = run.health.arrays()
     live_chart(plots.health_figure(epochs, norms, ratios), key="chart_health", height=280)
     kind, sentence = inspect.verdict(norms[-WINDOW:], ratios[-WINDOW:])
     st.markdown(f"{BADGES[kind]} {sentence}")
-    st.markdown(units_summary(run))
+    st.markdown(units_summary(run, weights))
 
 
-def units_summary(run):
+def units_summary(run, weights):
     """One line per hidden layer: how many of its units are dead (ReLU) or saturated (sigmoid, tanh)."""
     X = run.X_train[:UNIT_SAMPLE]
-    layers = inspect.unit_health(run.engine.get_weights()[:-1], run.spec.activations, X)
+    layers = inspect.unit_health(weights[:-1], run.spec.activations, X)
     if not layers:
         return "No hidden layers: no hidden units to be dead or saturated."
     parts = []

@@ -79,11 +79,11 @@ def _charts(run):
         pinned = s.get("pinned", ())  # (label, history) of earlier runs, drawn beside this one
         live_chart(plots.history_figure(run.history, "loss", "Loss", pinned), key="chart_loss", height=250)
         live_chart(plots.history_figure(run.history, "score", score, pinned), key="chart_score", height=250)
-    network_view.network_view(run, _grid(run) if ds.points_train is not None else None)
-    weights = run.engine.get_weights()
+    weights = run.engine.get_weights()  # once per tick, for every view that draws them
+    network_view.network_view(run, weights, _grid(run) if ds.points_train is not None else None)
     rows = math.ceil(len(weights) / 3)
     live_chart(plots.weight_histograms(run.initial_weights, weights), key="chart_weights", height=max(260, 200 * rows))
-    health.health_view(run)
+    health.health_view(run, weights)
 
 
 def _grid(run):

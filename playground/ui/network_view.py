@@ -17,9 +17,9 @@ SAMPLE = 200    # test rows whose mean activation colours a neuron without a pla
 FLAT_TILE = 8   # the tile size of neurons shown by one colour
 
 
-def network_view(run, plane=None):
-    """Draws the network; `plane` is the boundary's (x, y, inputs) grid for a set in the plane."""
-    weights = run.engine.get_weights()
+def network_view(run, weights, plane=None):
+    """Draws the network with its current `weights`; `plane` is the boundary's (x, y, inputs) grid
+    for a set in the plane."""
     if plane is not None:
         columns = _plane_columns(run, weights, plane[2])
     else:
