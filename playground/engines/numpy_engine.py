@@ -48,24 +48,13 @@ class NumpyEngine(Engine):
         return self.network.train_batch(self._prepare(X), self._prepare(Y), self.optimizer)
 
     def trace(self, X, Y):
-        """Forward and backward on the batch; δ⁽ᴸ⁾ from the loss, then δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾·W⁽ˡ⁺¹⁾ᵀ) ⊙ f′(z⁽ˡ⁾)."""
-        net, Y = self.network, self._prepare(Y)
+        """The network's own forward and backward pass on the batch, read off each layer:
+        z, a, and δ = ∂L/∂z with δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾·W⁽ˡ⁺¹⁾ᵀ) ⊙ f′(z⁽ˡ⁾)."""
+        net = self.network
         net.forward(self._prepare(X))
-        net.backward(Y)
-        out = net.layers[-1]
-        if net.fused:
-            delta = net.loss_function.backward_from_logits(out.a, Y)
-        else:
-            delta = out.activation.backward(out.z, out.a, net.loss_function.backward(out.a, Y))
-        steps = []
-        for i in range(len(net.layers) - 1, -1, -1):
-            layer = net.layers[i]
-            steps.append({"a_in": layer.a_in, "z": layer.z, "a": layer.a, "delta": delta,
-                          "dW": layer.dW.copy(), "db": layer.db.copy()})
-            if i:
-                below = net.layers[i - 1]
-                delta = below.activation.backward(below.z, below.a, delta @ layer.W.T)
-        return steps[::-1]
+        net.backward(self._prepare(Y))
+        return [{"a_in": layer.a_in, "z": layer.z, "a": layer.a, "delta": layer.delta,
+                 "dW": layer.dW.copy(), "db": layer.db.copy()} for layer in net.layers]
 
     def preview_update(self, X, Y):
         """One step of a copy of the optimizer on the batch's gradients; the weights are put back."""

@@ -30,7 +30,9 @@ class Dense:
         return self.backward_z(self.activation.backward(self.z, self.a, grad_a), input_grad)
 
     def backward_z(self, delta, input_grad=True):
-        """From δ = ∂L/∂z: ∂L/∂W = a_inᵀ·δ, ∂L/∂b = Σ δ over the batch; returns ∂L/∂a_in = δ·Wᵀ."""
+        """From δ = ∂L/∂z (kept, for a look at the backward pass): ∂L/∂W = a_inᵀ·δ, ∂L/∂b = Σ δ over
+        the batch; returns ∂L/∂a_in = δ·Wᵀ."""
+        self.delta = delta
         np.matmul(self.a_in.T, delta, out=self.dW)
         np.sum(delta, axis=0, out=self.db)
         return delta @ self.W.T if input_grad else None
