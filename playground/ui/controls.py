@@ -6,6 +6,8 @@ from dataclasses import dataclass
 import streamlit as st
 
 from ..data import DATASETS, FEATURES, load_csv, make_dataset
+from ..engines import ENGINES
+from ..nn import OPTIMIZERS
 from ..spec import NetworkSpec
 from . import state
 from .settings import (HIDDEN_ACTIVATIONS, LEARNING_RATES, MAX_LAYERS, MAX_WIDTH, NOISE_LEVELS,
@@ -97,7 +99,7 @@ def network_sidebar(ds):
     sb, s = st.sidebar, st.session_state
     sb.header("Network")
     if shown("engine"):
-        sb.radio("Engine", list(ENGINE_LABELS), key="engine", format_func=ENGINE_LABELS.get, horizontal=True)
+        sb.radio("Engine", list(ENGINES), key="engine", format_func=engine_label, horizontal=True)
     if shown("layers"):
         sb.slider("Hidden layers", 0, MAX_LAYERS, key="layers")
     columns = sb.columns(2)
@@ -128,7 +130,7 @@ def network_sidebar(ds):
 
     sb.header("Training")
     if shown("optimizer"):
-        sb.selectbox("Optimizer", ("sgd", "momentum", "rmsprop", "adam"), key="optimizer")
+        sb.selectbox("Optimizer", tuple(OPTIMIZERS), key="optimizer")
     if shown("learning_rate"):
         sb.select_slider("Learning rate", LEARNING_RATES, key="learning_rate", help="α in W ← W − α·∂L/∂W.")
     n_train = len(ds.X_train) if ds is not None else 1000
@@ -163,6 +165,11 @@ def shown(name):
     A hidden control's setting keeps its value from the URL and stays in effect."""
     hidden = st.session_state.get("classroom", ())
     return name not in hidden and "all" not in hidden
+
+
+def engine_label(name):
+    """How the page names an engine; an engine added to ENGINES shows under its own name."""
+    return ENGINE_LABELS.get(name, name)
 
 
 def task_kind(ds):

@@ -13,7 +13,7 @@ import streamlit as st
 
 from ..engines import ENGINES
 from ..training import TrainingRun
-from .controls import ENGINE_LABELS, cached_dataset
+from .controls import cached_dataset, engine_label
 
 EPOCHS = 10
 SETTINGS = {"layers": 2, "width_1": 64, "width_2": 64, "activation": "relu", "per_layer": False,
@@ -73,13 +73,13 @@ def preset_panel(run):
         _show(here, run.engine_name, job["results"][run.engine_name], "Test accuracy")
         other = _other(run.engine_name)
         if job["compare"] and other not in job["results"]:
-            with st.spinner(f"Building the network in the {ENGINE_LABELS[other]} engine…"):
+            with st.spinner(f"Building the network in the {engine_label(other)} engine…"):
                 twin = TrainingRun(other, run.spec, run.dataset)
             job["results"][other] = _train(twin, there)
         if other in job["results"]:
-            _show(there, other, job["results"][other], f"Test accuracy, {ENGINE_LABELS[other]}")
+            _show(there, other, job["results"][other], f"Test accuracy, {engine_label(other)}")
         else:
-            there.button(f"The same in {ENGINE_LABELS[other]}", key="preset_compare", on_click=_compare)
+            there.button(f"The same in {engine_label(other)}", key="preset_compare", on_click=_compare)
 
 
 def _compare():
@@ -88,11 +88,11 @@ def _compare():
 
 def _train(run, where):
     """Trains `run` up to EPOCHS epochs with a progress bar; returns the test accuracy."""
-    bar = where.progress(0.0, text=f"{ENGINE_LABELS[run.engine_name]}: starting…")
+    bar = where.progress(0.0, text=f"{engine_label(run.engine_name)}: starting…")
     while run.epoch < EPOCHS and not run.diverged:
         with run.lock:
             run.train_epoch()
-        bar.progress(run.epoch / EPOCHS, text=f"{ENGINE_LABELS[run.engine_name]}: epoch {run.epoch} of {EPOCHS}, "
+        bar.progress(run.epoch / EPOCHS, text=f"{engine_label(run.engine_name)}: epoch {run.epoch} of {EPOCHS}, "
                                                f"training loss {run.history['train_loss'][-1]:.4f}")
     bar.empty()
     return run.history["test_score"][-1]
@@ -100,4 +100,4 @@ def _train(run, where):
 
 def _show(where, engine, accuracy, label):
     value = f"{accuracy:.1%}" if math.isfinite(accuracy) else "—"
-    where.metric(label, value, help=f"{ENGINE_LABELS[engine]} engine, after {EPOCHS} epochs, on the test images.")
+    where.metric(label, value, help=f"{engine_label(engine)} engine, after {EPOCHS} epochs, on the test images.")
