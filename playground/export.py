@@ -5,17 +5,30 @@ Keras is imported only inside these functions, so importing this module loads no
 
 Also the files a run can be taken away as: weights (.npz), history (CSV), a saved .keras model.
 """
-import csv
+import copy
 import io
+import json
+import math
 import os
+import struct
 import tempfile
+import tokenize
 import zipfile
+import zlib
 
 import numpy as np
 
-from .engines.keras_support import CLASSIFICATION_LOSSES, KERAS_OPTIMIZERS
+from .csvfile import write_csv
+from .engines.keras_support import keras_activations, keras_metrics
+from .nn import LOSSES, OPTIMIZERS, schedule_of
 
 MAX_WEIGHT_VALUES = 10_000_000   # far more than the largest network the page builds
+MAX_WEIGHT_FILE_BYTES = MAX_WEIGHT_VALUES * 8 + 2 ** 20   # those values in float64, and the zip around them
+MAX_ARRAYS = 64                  # W and b of 32 layers
+NPY_HEADER_BYTES = 16_384        # numpy writes headers of about 128 bytes and reads none past 10,000
+ZIP_FLAGS_OF_NUMPY = 0x080E      # deflate options, sizes after the data, UTF-8 names: nothing else
+# What zipfile and zlib raise on a damaged zip (NotImplementedError: a zip version or method it lacks)
+UNZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError)
 
 
 def keras_code(spec):
@@ -28,13 +41,16 @@ def keras_code(spec):
     ])
     penalty = (f"    penalty = keras.regularizers.L1L2(l1={spec.l1!r}, l2={spec.l2!r})  # on every layer's weights\n"
                if spec.l1 or spec.l2 else "")
+    *hidden, output = keras_activations(spec)
     layers = [f'        keras.layers.Dense({width}, activation="{f}"{options}),'
-              for width, f in zip(spec.hidden, spec.activations)]
-    layers.append(f'        keras.layers.Dense(n_outputs, activation="{spec.output_activation}"{options}),')
-    name, extra = KERAS_OPTIMIZERS[spec.optimizer]
-    optimizer = ", ".join([f"learning_rate={spec.learning_rate!r}"] + [f"{k}={v!r}" for k, v in extra.items()])
-    metrics = ', metrics=["accuracy"]' if spec.loss in CLASSIFICATION_LOSSES else ""
-    targets = {"binary_crossentropy": "0 or 1", "categorical_crossentropy": "one-hot"}.get(spec.loss, "real values")
+              for width, f in zip(spec.hidden, hidden)]
+    layers.append(f'        keras.layers.Dense(n_outputs, activation="{output}"{options}),')
+    optimizer_class, loss = OPTIMIZERS[spec.optimizer], LOSSES[spec.loss]
+    targets = loss.targets
+    learning_rate, schedule_line = _learning_rate_code(spec)
+    optimizer = ", ".join([f"learning_rate={learning_rate}"]
+                          + [f"{k}={v!r}" for k, v in optimizer_class.keras_arguments.items()])
+    metrics = f", metrics={json.dumps(keras_metrics(spec))}" if keras_metrics(spec) else ""
     return f'''import keras
 
 
@@ -44,8 +60,8 @@ def build_neural_network(n_inputs={spec.n_inputs}, n_outputs={spec.n_outputs}):
         keras.Input(shape=(n_inputs,)),
 {chr(10).join(layers)}
     ])
-    model.compile(optimizer=keras.optimizers.{name}({optimizer}),
-                  loss="{spec.loss}"{metrics})
+{schedule_line}    model.compile(optimizer=keras.optimizers.{optimizer_class.keras_name}({optimizer}),
+                  loss="{loss.keras_name}"{metrics})
     return model
 
 
@@ -56,6 +72,18 @@ if __name__ == "__main__":
     # model.fit(X_train, Y_train, epochs=10, batch_size={spec.batch_size}, validation_split=0.1)
     # model.evaluate(X_test, Y_test)
 '''
+
+
+def _learning_rate_code(spec):
+    """(the optimizer's learning_rate argument, the source lines that define it): a number and no lines
+    for a constant rate, else the Keras schedule that gives spec's schedule."""
+    schedule = schedule_of(spec)
+    if schedule.keras_name is None:
+        return repr(spec.learning_rate), ""
+    arguments = ", ".join(f"{k}={v!r}" for k, v in schedule.keras_arguments().items())
+    return "learning_rate", ("    # The learning rate changes with each optimizer step, that is with each batch.\n"
+                             f"    learning_rate = keras.optimizers.schedules.{schedule.keras_name}(\n"
+                             f"        {arguments})\n")
 
 
 def weights_npz(weights):
@@ -69,73 +97,181 @@ def weights_npz(weights):
 def weights_from_npz(content):
     """The list of (W, b) in the bytes of an .npz file as weights_npz writes it.
 
-    Raises ValueError saying what is wrong: not an .npz file, an array missing or unexpected, an
-    array of Python objects (nothing is unpickled), of text, too large, or not finite. Whether the
-    shapes fit a network is the engine's check (`set_weights`).
+    The file is a zip of .npy arrays, and nothing in it is trusted. Before any array is read, its
+    zip directory, member names and sizes, and each array's header are checked: plain numbers, at
+    most 2 dimensions, no dimension below zero, no more values than any network holds, and as many
+    bytes in the zip as the header says. Then no array is decompressed past the size it declares.
+    Raises ValueError with a sentence saying what is wrong and what to do: not an .npz file, an
+    array missing or unexpected, an array of Python objects (nothing is unpickled), of text, too
+    large, damaged, or not finite. Whether the shapes fit a network is the engine's check
+    (`set_weights`).
     """
+    if content.startswith(b"\x93NUMPY"):
+        raise ValueError("This is a single .npy array, not an .npz file with arrays W1, b1, W2, b2, ….")
+    if len(content) > MAX_WEIGHT_FILE_BYTES:
+        raise ValueError(f"The file is {len(content) / 2 ** 20:,.0f} MB, larger than the weights of any network "
+                         "here. Upload the weights download of a network built on this page.")
+    _check_zip_directory(content)
     try:
-        archive = np.load(io.BytesIO(content), allow_pickle=False)
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile):
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except UNZIP_ERRORS:
         raise ValueError("This is not an .npz file of weights: save one with the weights download "
                          "(or numpy.savez with arrays W1, b1, W2, b2, …).") from None
-    if not isinstance(archive, np.lib.npyio.NpzFile):
-        raise ValueError("This is a single .npy array, not an .npz file with arrays W1, b1, W2, b2, ….")
     with archive:
-        names = set(archive.files)
+        names = _member_names(archive)
         layers = next(i for i in range(1, len(names) + 2) if f"W{i}" not in names) - 1
         expected = [f"{kind}{i}" for i in range(1, max(layers, 1) + 1) for kind in "Wb"]
         missing = [name for name in expected if name not in names]
         if missing:
             raise ValueError(f"The file has no array named {missing[0]}: it needs W1, b1, W2, b2, … "
                              "for each layer in turn.")
-        unexpected = sorted(names - set(expected))
+        unexpected = sorted(set(names) - set(expected))
         if unexpected:
-            raise ValueError(f"The file has an array named {unexpected[0]}, which is no layer's weights or biases "
-                             "(expected W1, b1, W2, b2, …).")
-        _check_headers(archive, expected)
-        return [(_numbers(archive, f"W{i}"), _numbers(archive, f"b{i}")) for i in range(1, layers + 1)]
+            raise ValueError(f"The file has an array named {_shown(unexpected[0])}, which is no layer's weights or "
+                             "biases (expected W1, b1, W2, b2, …).")
+        headers = _check_headers(archive, expected)
+        return [(_numbers(archive, f"W{i}", headers[f"W{i}"]), _numbers(archive, f"b{i}", headers[f"b{i}"]))
+                for i in range(1, layers + 1)]
+
+
+def _damaged(what):
+    return ValueError(f"The file is damaged, or was not written by numpy.savez: {what}. Save the weights "
+                      "again with the weights download.")
+
+
+def _check_zip_directory(content):
+    """Refuses a zip whose end record declares more members, or a larger directory, than a weights file
+    has, before zipfile builds an entry for each. The record is found where zipfile looks for it: in the
+    last 22 bytes, else at the last signature within a comment's reach of the end."""
+    end = len(content) - 22
+    if not (end >= 0 and content.startswith(b"PK\x05\x06", end) and content.endswith(b"\0\0")):
+        end = content.rfind(b"PK\x05\x06", max(0, len(content) - 22 - 0xFFFF))
+    if end < 0 or end + 22 > len(content):
+        return  # no end record: zipfile refuses the file
+    members, directory = struct.unpack_from("<HI", content, end + 10)
+    if members > MAX_ARRAYS or directory > MAX_ARRAYS * 256 or content[max(0, end - 20):end].startswith(b"PK\x06\x07"):
+        raise ValueError(f"The file holds {members:,} files or more (a ZIP64 or very large archive), but weights "
+                         f"files hold at most {MAX_ARRAYS} arrays. Upload the weights download of a network "
+                         "built on this page.")
+
+
+def _member_names(archive):
+    """The arrays' names of the members (W1 for W1.npy); refuses too many members, a name twice over,
+    and a member that is no .npy file."""
+    members = archive.infolist()
+    if len(members) > MAX_ARRAYS:
+        raise ValueError(f"The file holds {len(members):,} files, but weights files hold at most {MAX_ARRAYS} "
+                         "arrays. Upload the weights download of a network built on this page.")
+    files = [info.filename for info in members]
+    twice = next((name for i, name in enumerate(files) if name in files[:i]), None)
+    if twice is not None:
+        raise _damaged(f"it holds two files named {_shown(twice)}")
+    other = next((name for name in files if not name.endswith(".npy")), None)
+    if other is not None:
+        raise ValueError(f"The file holds {_shown(other)}, which is not an .npy array: a weights file holds "
+                         "only W1.npy, b1.npy, W2.npy, b2.npy, ….")
+    return [name[:-4] for name in files]
+
+
+def _shown(name):
+    """A member's name as a message can show it: escaped, and cut short."""
+    return name.encode("unicode_escape").decode("ascii")[:40] or "a file with no name"
 
 
 def _check_headers(archive, names):
-    """Reads each array's header, before its data: numbers only, and no more than any network holds."""
-    total = 0
+    """Reads each array's header, before any data: plain numbers, at most 2 dimensions, none below zero,
+    no more values than any network holds, and as many bytes in the zip as the header describes.
+    Returns {name: (shape, fortran_order, dtype, offset of the data)}."""
+    headers, total = {}, 0
     for name in names:
-        try:
-            with archive.zip.open(f"{name}.npy") as file:
-                npy = np.lib.format
-                version = npy.read_magic(file)
-                header = npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0
-                shape, _, dtype = header(file)
-        except (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile):
-            raise ValueError(f"{name} in this file is not a readable NumPy array.") from None
+        info = archive.getinfo(f"{name}.npy")
+        if info.flag_bits & ~ZIP_FLAGS_OF_NUMPY or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise _damaged(f"{name} is encrypted or compressed in a way numpy.savez never uses")
+        if info.compress_type == zipfile.ZIP_STORED and info.compress_size != info.file_size:
+            raise _damaged(f"{name} is stored uncompressed in {info.compress_size:,} bytes, but says it holds "
+                           f"{info.file_size:,}")
+        shape, fortran_order, dtype, offset = _read_header(archive, info, name)
+        shape = tuple(map(int, shape))  # numpy's header check lets True and False pass as sizes
         if dtype.hasobject:
             raise ValueError(f"{name} holds Python objects, which this page does not load "
                              "(unpickling a file can run any code): save plain arrays of numbers.")
-        if dtype.kind not in "fiu":
-            raise ValueError(f"{name} holds {dtype} values, not numbers.")
-        total += int(np.prod(shape, dtype=np.int64))
-    if total > MAX_WEIGHT_VALUES:
-        raise ValueError(f"The file holds {total:,} values, more than any network here has.")
+        if dtype.kind not in "fiu" or dtype.fields is not None or dtype.subdtype is not None:
+            raise ValueError(f"{name} holds {dtype} values, not numbers: save arrays of floats.")
+        if len(shape) > 2:
+            raise ValueError(f"{name} has {len(shape)} dimensions, but weights have 2 (W) and biases 1 (b): "
+                             "save each layer's W and b as they are.")
+        if any(size < 0 for size in shape):
+            raise _damaged(f"{name} declares the shape {shape}, and no array has a size below zero")
+        count = math.prod(shape)
+        total += count
+        if total > MAX_WEIGHT_VALUES:
+            raise ValueError(f"The file holds {total:,} values or more (in {name} and before it), more than any "
+                             f"network here has ({MAX_WEIGHT_VALUES:,} at most). Upload the weights of a network "
+                             "built on this page.")
+        if info.file_size != offset + count * dtype.itemsize:
+            raise _damaged(f"{name} takes {info.file_size:,} bytes in the zip, but its header describes "
+                           f"{offset + count * dtype.itemsize:,}")
+        headers[name] = shape, fortran_order, dtype, offset
+    return headers
 
 
-def _numbers(archive, name):
-    """One array of the archive as float64; ValueError if it cannot be read or is not finite."""
+def _read_header(archive, info, name):
+    """(shape, fortran_order, dtype, offset): the .npy header of a member, read from its first bytes only."""
+    npy = np.lib.format
     try:
-        array = archive[name].astype(np.float64)
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile):
+        with _open(archive, info, info.file_size) as file:
+            head = io.BytesIO(file.read(min(info.file_size, NPY_HEADER_BYTES)))
+    except UNZIP_ERRORS:
+        raise _damaged(f"{name} cannot be decompressed") from None
+    try:  # the header is a Python literal, which numpy parses with ast and tokenize
+        read_header = {(1, 0): npy.read_array_header_1_0, (2, 0): npy.read_array_header_2_0}.get(npy.read_magic(head))
+        if read_header is None:
+            raise ValueError("an .npy version numpy.savez does not write")
+        shape, fortran_order, dtype = read_header(head)
+    except (ValueError, SyntaxError, tokenize.TokenError):
         raise ValueError(f"{name} in this file is not a readable NumPy array.") from None
+    return shape, fortran_order, dtype, head.tell()
+
+
+def _numbers(archive, name, header):
+    """One array of the archive as float64, read from at most the bytes its header declares (and
+    one more, which shows data longer than declared); ValueError if it cannot be read or is not finite."""
+    shape, fortran_order, dtype, offset = header
+    info = archive.getinfo(f"{name}.npy")
+    try:
+        with _open(archive, info, info.file_size + 1) as file:
+            data = file.read(info.file_size + 1)
+    except UNZIP_ERRORS:
+        raise _damaged(f"{name} cannot be decompressed") from None
+    if len(data) != info.file_size:
+        longer = "longer" if len(data) > info.file_size else "shorter"
+        raise _damaged(f"the data of {name} is {longer} than its header says")
+    if zlib.crc32(data) != info.CRC:
+        raise _damaged(f"the data of {name} does not match its checksum")
+    array = np.frombuffer(data, dtype, math.prod(shape), offset).reshape(shape, order="F" if fortran_order else "C")
+    array = array.astype(np.float64)
     if not (np.abs(array) <= np.finfo(np.float32).max).all():  # the network computes in float32
         raise ValueError(f"{name} holds values that are not finite numbers (NaN, infinity, or too large).")
     return array
 
 
-def history_csv(history):
-    """CSV text of a run's history: one row per epoch, one column per series (epoch, train_loss, …)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(list(history))
-    writer.writerows(zip(*history.values()))
-    return out.getvalue()
+def _open(archive, info, size):
+    """The member `info` opened to give at most `size` bytes: zipfile stops there, and decompresses
+    no more. Its checksum is left to the caller, which reads the member whole."""
+    bounded = copy.copy(info)
+    bounded.file_size, bounded.CRC = size, None
+    return archive.open(bounded)
+
+
+def history_csv(history, thinned_before=0):
+    """CSV text of a run's history: one row per epoch kept, one column per series (epoch, train_loss, …),
+    written by the spreadsheet-safe writer. A run that played long keeps fewer of its older epochs: then a
+    last column, `thinned`, is 1 on the rows before `thinned_before`, where epochs are missing, and 0 after."""
+    header, columns = list(history), list(history.values())
+    if thinned_before:
+        header.append("thinned")
+        columns.append([int(epoch < thinned_before) for epoch in history["epoch"]])
+    return write_csv(header, zip(*columns))
 
 
 def keras_file(model):

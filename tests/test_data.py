@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from playground.data import DATASETS, FEATURES, Dataset, make_dataset
+from playground.nn import targets
 
 PLANE_SETS = [name for name, info in DATASETS.items() if info.kind == "plane"]
 CLASSIFIERS = [name for name in PLANE_SETS if DATASETS[name].task == "classification"]
@@ -211,3 +212,12 @@ def test_the_catalog_describes_every_set():
     for info in DATASETS.values():
         assert info.task in ("classification", "regression") and info.description
         assert info.scale == ("minmax" if info.kind == "image" else None)
+
+
+def test_targets_for_each_task_and_output():
+    assert targets([0, 1], "classification", 1).tolist() == [[0], [1]]
+    assert targets([0, 2], "classification", 3).tolist() == [[1, 0, 0], [0, 0, 1]]
+    assert targets([1, 0], "classification", 2).tolist() == [[0, 1], [1, 0]]  # a softmax of 2 outputs
+    assert targets([0.5, -2.0], "regression", 1).tolist() == [[0.5], [-2.0]]
+    assert targets([1, 0], "classification", 1).dtype == np.float32
+    assert targets([1, 0], "classification", 2, dtype="float64").dtype == np.float64

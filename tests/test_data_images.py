@@ -8,18 +8,6 @@ import pytest
 from playground.data import MNIST_VARIABLE, make_dataset
 
 
-def write_mnist(path, n_train=30, n_test=12, **replace):
-    """A small mnist.npz in Keras's format: uint8 images (n, 28, 28), labels (n,)."""
-    rng = np.random.default_rng(0)
-    arrays = {"x_train": rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8),
-              "y_train": np.arange(n_train, dtype=np.uint8) % 10,
-              "x_test": rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8),
-              "y_test": np.arange(n_test, dtype=np.uint8) % 10}
-    arrays.update(replace)
-    np.savez(path, **{key: value for key, value in arrays.items() if value is not None})
-    return arrays
-
-
 @pytest.fixture
 def no_mnist_variable(monkeypatch):
     monkeypatch.delenv(MNIST_VARIABLE, raising=False)
@@ -57,8 +45,8 @@ def test_images_have_no_input_plane():
         make_dataset("digits").transform(np.zeros((4, 2)))
 
 
-def test_mnist_from_the_path_in_playground_mnist(tmp_path, monkeypatch):
-    arrays = write_mnist(tmp_path / "mnist.npz")
+def test_mnist_from_the_path_in_playground_mnist(tmp_path, monkeypatch, mnist_writer):
+    arrays = mnist_writer(tmp_path / "mnist.npz")
     monkeypatch.setenv(MNIST_VARIABLE, str(tmp_path / "mnist.npz"))
     ds = make_dataset("mnist")
     assert ds.name == "mnist" and ds.image_shape == (28, 28) and ds.n_inputs == 784
@@ -74,8 +62,8 @@ def test_mnist_from_the_path_in_playground_mnist(tmp_path, monkeypatch):
     ({"x_train": np.zeros((30, 784), np.uint8)}, "format"),
     ({"y_train": np.full(30, 12, np.uint8)}, "digits 0 to 9"),
 ])
-def test_a_bad_mnist_file_is_refused(tmp_path, monkeypatch, replace, words):
-    write_mnist(tmp_path / "mnist.npz", **replace)
+def test_a_bad_mnist_file_is_refused(tmp_path, monkeypatch, replace, words, mnist_writer):
+    mnist_writer(tmp_path / "mnist.npz", **replace)
     monkeypatch.setenv(MNIST_VARIABLE, str(tmp_path / "mnist.npz"))
     with pytest.raises(ValueError, match=words):
         make_dataset("mnist")
@@ -99,8 +87,8 @@ def keras_mnist_module():
     return sys.modules[keras.datasets.mnist.load_data.__module__]
 
 
-def test_mnist_through_keras_reads_what_get_file_hands_over(tmp_path, monkeypatch, no_mnist_variable):
-    arrays = write_mnist(tmp_path / "cached.npz", n_train=20, n_test=10)
+def test_mnist_through_keras_reads_what_get_file_hands_over(tmp_path, monkeypatch, no_mnist_variable, mnist_writer):
+    arrays = mnist_writer(tmp_path / "cached.npz", n_train=20, n_test=10)
     asked = {}
 
     def get_file(fname=None, origin=None, **kwargs):
@@ -132,9 +120,9 @@ def test_importing_the_data_package_loads_no_tensorflow():
     assert result.stdout.strip() == "[]"
 
 
-def test_mnist_with_test_images_of_another_size_is_refused(tmp_path, monkeypatch):
+def test_mnist_with_test_images_of_another_size_is_refused(tmp_path, monkeypatch, mnist_writer):
     rng = np.random.default_rng(0)
-    write_mnist(tmp_path / "mnist.npz", x_test=rng.integers(0, 256, (12, 20, 20), dtype=np.uint8))
+    mnist_writer(tmp_path / "mnist.npz", x_test=rng.integers(0, 256, (12, 20, 20), dtype=np.uint8))
     monkeypatch.setenv(MNIST_VARIABLE, str(tmp_path / "mnist.npz"))
     with pytest.raises(ValueError, match="same size"):
         make_dataset("mnist")

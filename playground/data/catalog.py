@@ -4,6 +4,7 @@ from functools import partial
 
 import numpy as np
 
+from ..i18n import N_
 from . import images, synthetic
 from .dataset import build, check_scale, check_train_fraction, fit_scaler, split_indices
 from .features import check_features, feature_matrix
@@ -11,6 +12,7 @@ from .features import check_features, feature_matrix
 DEFAULT_SAMPLES = 500          # TensorFlow Playground's number of points
 SAMPLES_RANGE = (10, 100_000)  # for the 2-D sets
 CLASSES_RANGE = (3, 5)         # for blobs
+PLANE_EXTENT = 6.0             # the 2-D sets are drawn over at least [−6, 6]², as in TensorFlow Playground
 
 
 @dataclass(frozen=True)
@@ -18,32 +20,32 @@ class DatasetInfo:
     task: str         # "classification" | "regression"
     kind: str         # "plane": points (x1, x2) with input features | "image"
     scale: object     # the scaling used when make_dataset is not told one
-    description: str
+    description: str  # marked for translation: shown with _(description)
     make: object      # a generator of synthetic.py, or a loader of images.py
 
 
 DATASETS = {
     "circle": DatasetInfo("classification", "plane", None,
-                          "A disc of one class inside a ring of the other.", synthetic.circle),
+                          N_("A disc of one class inside a ring of the other."), synthetic.circle),
     "xor": DatasetInfo("classification", "plane", None,
-                       "Four squares: one class where x1 and x2 share a sign.", synthetic.xor),
+                       N_("Four squares: one class where x1 and x2 share a sign."), synthetic.xor),
     "gauss": DatasetInfo("classification", "plane", None,
-                         "Two Gaussian clusters, one per class.", synthetic.gauss),
+                         N_("Two Gaussian clusters, one per class."), synthetic.gauss),
     "spiral": DatasetInfo("classification", "plane", None,
-                          "Two interleaved spiral arms.", synthetic.spiral),
+                          N_("Two interleaved spiral arms."), synthetic.spiral),
     "moons": DatasetInfo("classification", "plane", None,
-                         "Two interleaving half circles.", synthetic.moons),
+                         N_("Two interleaving half circles."), synthetic.moons),
     "blobs": DatasetInfo("classification", "plane", None,
-                         "Gaussian clusters of 3 to 5 classes, for softmax.", synthetic.blobs),
+                         N_("Gaussian clusters of 3 to 5 classes, for softmax."), synthetic.blobs),
     "plane": DatasetInfo("regression", "plane", None,
-                         "A tilted plane: the value grows with x1 + x2.", synthetic.plane),
+                         N_("A tilted plane: the value grows with x1 + x2."), synthetic.plane),
     "multi-gauss": DatasetInfo("regression", "plane", None,
-                               "Six Gaussian bumps, three up and three down.",
+                               N_("Six Gaussian bumps, three up and three down."),
                                synthetic.multi_gauss),
     "digits": DatasetInfo("classification", "image", "minmax",
-                          "scikit-learn's 1,797 handwritten digits, 8×8 pixels.", images.digits),
+                          N_("scikit-learn's 1,797 handwritten digits, 8×8 pixels."), images.digits),
     "mnist": DatasetInfo("classification", "image", "minmax",
-                         "MNIST's 70,000 handwritten digits, 28×28 pixels.", images.mnist),
+                         N_("MNIST's 70,000 handwritten digits, 28×28 pixels."), images.mnist),
 }
 
 
@@ -106,4 +108,4 @@ def plane_dataset(name, make, task, class_names, n_samples, noise, train_fractio
     rows_train, rows_test = featurize(points[train]), featurize(points[test])
     return build(name, task, rows_train, rows_test, y[train], y[test], features, class_names,
                  scale, fit_scaler(scale, rows_train), points_train=points[train],
-                 points_test=points[test], featurize=featurize)
+                 points_test=points[test], featurize=featurize, extent=PLANE_EXTENT)

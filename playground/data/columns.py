@@ -4,15 +4,26 @@ Rows are named by their line in the file, as a spreadsheet numbers them (the hea
 """
 import numpy as np
 
+from ..csvfile import unprotect
 from .dataset import split_indices
 
 MAX_CLASSES = 50
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
-def column_roles(header, max_features):
+def column_roles(header):
     """(label, split, features): the label column's index, the split column's or None, and
     the feature columns' indices. The label is the column named `label`, else the last."""
+    lowered = [name.lower() for name in header]
+    split = lowered.index("split") if "split" in lowered else None
+    rest = [index for index in range(len(header)) if index != split]
+    label = lowered.index("label") if "label" in lowered else rest[-1]
+    return label, split, [index for index in rest if index != label]
+
+
+def check_columns(header, max_features):
+    """ValueError unless every column has a name of its own and the feature columns number
+    between one and `max_features`."""
     lowered = [name.lower() for name in header]
     for index, name in enumerate(header):
         if not name:
@@ -20,52 +31,37 @@ def column_roles(header, max_features):
                              "Give every column a name.")
         if lowered.index(name.lower()) != index:
             raise ValueError(f"Two columns are named {name!r}. Give every column its own name.")
-    split = lowered.index("split") if "split" in lowered else None
-    rest = [index for index in range(len(header)) if index != split]
-    label = lowered.index("label") if "label" in lowered else rest[-1]
-    features = [index for index in rest if index != label]
+    features = column_roles(header)[2]
     if not features:
         raise ValueError("The file has a label column but no feature columns. Add at least "
                          "one column of numbers for the network to learn from.")
+    check_feature_count(features, max_features)
+
+
+def check_feature_count(features, max_features):
     if len(features) > max_features:
         raise ValueError(f"The file has {len(features):,} feature columns; the limit is "
                          f"{max_features:,}. Keep the columns that matter and try again.")
-    return label, split, features
 
 
-def _numbers(cells):
-    try:
-        return np.array(cells, dtype=np.float64)
-    except ValueError:
-        return None
+def feature_problem(line, column, cell):
+    """The sentence for a feature cell that is empty or not a number."""
+    what = "is empty" if not cell.strip() else f"holds {cell.strip()!r}, not a number"
+    return (f"Row {line}, column {column!r} {what}. Feature columns hold numbers only (written "
+            "like 1.5 or -2e3); fix the value or delete the row.")
 
 
-def feature_values(rows, lines, header, features):
-    """The feature columns as floats (n, k); a bad cell raises ValueError naming it."""
-    values = np.empty((len(rows), len(features)))
-    for k, j in enumerate(features):
-        column = [row[j] for row in rows]
-        numbers = _numbers(column)
-        if numbers is None:
-            i = next(i for i, cell in enumerate(column) if _numbers([cell]) is None)
-            what = "is empty" if not column[i].strip() else f"holds {column[i].strip()!r}, not a number"
-            raise ValueError(f"Row {lines[i]}, column {header[j]!r} {what}. Feature columns "
-                             "hold numbers only (written like 1.5 or -2e3); fix the value or "
-                             "delete the row.")
-        values[:, k] = numbers
-    bad = ~(np.abs(values) <= FLOAT32_MAX)
-    if bad.any():
-        i, k = np.argwhere(bad)[0]
-        raise ValueError(f"Row {lines[i]}, column {header[features[k]]!r} holds "
-                         f"{rows[i][features[k]].strip()!r}, which is missing or not a finite "
-                         "number. Fill in a value or delete the row.")
-    return values
+def non_finite_problem(line, column, cell):
+    """The sentence for a feature cell that is NaN, infinite or beyond float32."""
+    return (f"Row {line}, column {column!r} holds {cell.strip()!r}, which is missing or not a "
+            "finite number. Fill in a value or delete the row.")
 
 
 def label_values(cells, lines, column, task):
     """(task, y, class_names). Integers or text are classes; numbers not all integers are a
-    regression target. `task` ("classification" | "regression") overrides the guess."""
-    cells = [cell.strip() for cell in cells]
+    regression target. `task` ("classification" | "regression") overrides the guess. A label
+    that the CSV writer protected from spreadsheets (`'=x`) is read as written (`=x`)."""
+    cells = [unprotect(cell.strip()) for cell in cells]
     if "" in cells:
         raise ValueError(f"Row {lines[cells.index('')]} has no label in column {column!r}. "
                          "Fill it in or delete the row.")
@@ -84,6 +80,13 @@ def label_values(cells, lines, column, task):
         raise ValueError(f"Row {lines[i]} has the label {cells[i]!r}, which is not a number, "
                          "so the labels cannot be a regression target.")
     return task, numbers.astype(np.float32), ()
+
+
+def _numbers(cells):
+    try:
+        return np.array(cells, dtype=np.float64)
+    except ValueError:
+        return None
 
 
 def _classes(cells, numbers, column):

@@ -3,15 +3,19 @@
 The fields follow the data contract in DESIGN.md. Beyond it, a set that lives in the (x1, x2)
 plane keeps its points and can map any other points, such as a grid under the decision
 boundary, through the same features and scaling (`transform`); an image set keeps its image
-shape.
+shape; an upload keeps notes on how its file was read, for the page to show.
 """
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
+from ..nn.targets import targets
+
 SCALERS = {"standard": StandardScaler, "minmax": MinMaxScaler}
 SCALES = (None, *SCALERS)
+GRID_RESOLUTION = 100  # points on each side of the grid under the decision boundary
 
 
 def check_scale(scale):
@@ -38,13 +42,6 @@ def split_indices(n, train_fraction, rng):
     return order[:n_train], order[n_train:]
 
 
-def targets(y, task, n_classes):
-    """Engine targets: (n, 1) of 0/1 for 2 classes, one-hot (n, k) for more, (n, 1) reals."""
-    if task == "classification" and n_classes > 2:
-        return np.eye(n_classes, dtype=np.float32)[y]
-    return np.asarray(y, np.float32).reshape(-1, 1)
-
-
 @dataclass(eq=False, repr=False)
 class Dataset:
     name: str
@@ -60,13 +57,16 @@ class Dataset:
     points_test: np.ndarray = None
     image_shape: tuple = None        # (8, 8) or (28, 28), for image sets
     featurize: object = None         # points (n, 2) -> unscaled features, for sets in the plane
+    extent: float = None             # a built-in set's plane is drawn over at least [−extent, extent]²
     scaler: object = None            # fitted on the training rows; None for no scaling
+    notes: tuple = ()                # sentences on how the file was read ("... read as Windows-1252.")
     Y_train: np.ndarray = field(init=False)  # engine targets, from y and the task
     Y_test: np.ndarray = field(init=False)
 
     def __post_init__(self):
-        self.Y_train = targets(self.y_train, self.task, self.n_classes)
-        self.Y_test = targets(self.y_test, self.task, self.n_classes)
+        n_outputs = self.n_classes if self.n_classes > 2 else 1
+        self.Y_train = targets(self.y_train, self.task, n_outputs)
+        self.Y_test = targets(self.y_test, self.task, n_outputs)
 
     def __repr__(self):
         classes = f", {self.n_classes} classes" if self.n_classes else ""
@@ -91,6 +91,25 @@ class Dataset:
             raise ValueError(f"The data set {self.name!r} does not lie in the (x1, x2) plane, "
                              "so it has no decision boundary to draw.")
         return scaled(self.scaler, self.featurize(points))
+
+    @property
+    def grid(self):
+        """The network's inputs under the decision boundary (plane_grid's), or None off the plane."""
+        return None if self.points_train is None else self.plane_grid[2]
+
+    @cached_property
+    def plane_grid(self):
+        """(x values, y values, network inputs) of the GRID_RESOLUTION² grid under the decision boundary:
+        over the points with a margin of a tenth, and at least [−extent, extent]² for a built-in set."""
+        points = np.vstack([self.points_train, self.points_test])
+        low, high = points.min(axis=0), points.max(axis=0)
+        margin = 0.1 * np.maximum(high - low, 1e-6)
+        low, high = low - margin, high + margin
+        if self.extent is not None:
+            low, high = np.minimum(low, -self.extent), np.maximum(high, self.extent)
+        x, y = np.linspace(low[0], high[0], GRID_RESOLUTION), np.linspace(low[1], high[1], GRID_RESOLUTION)
+        x1, x2 = np.meshgrid(x, y)
+        return x, y, self.transform(np.column_stack([x1.ravel(), x2.ravel()]))
 
 
 def scaled(scaler, rows):
