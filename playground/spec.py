@@ -1,23 +1,42 @@
-"""NetworkSpec: every hyperparameter of a network and its training, validated, with defaults."""
+"""NetworkSpec: every hyperparameter of a network and its training, validated, with defaults.
+
+The names it accepts are read from playground.nn's registries each time a spec is checked, so
+an activation, loss, optimizer or schedule registered there is accepted here with no other change.
+
+The learning-rate schedule (`schedule`, nn/schedules.py) counts in optimizer steps, that is in
+batches, as Keras's schedules and the engines do: `decay_steps` (T) and `warmup_steps` (W). The
+page's settings count in epochs, and `settings.network_spec` converts them with the data set's
+batches per epoch. `decay_rate` (r) is the factor of the step and exponential decays. A schedule
+reads only the parameters it names; the others keep their defaults and change nothing.
+"""
 import math
 import numbers
 from dataclasses import dataclass, field, replace
 
-from .nn import ACTIVATIONS, INITIALIZERS, LOSSES, OPTIMIZERS
+from .nn import INITIALIZERS, LOSSES, OPTIMIZERS, SCHEDULES, hidden_activations, output_activations
 
-OUTPUT_ACTIVATIONS = ("sigmoid", "softmax", "linear", "tanh")
 DTYPES = ("float32", "float64")
-# The output activations each loss accepts; mse takes any of them.
-LOSS_OUTPUTS = {
-    "mse": OUTPUT_ACTIVATIONS,
-    "binary_crossentropy": ("sigmoid",),
-    "categorical_crossentropy": ("softmax",),
-}
 # What makes the network what it is; the other fields only change how it is trained.
 # `activations` (one name per layer) rather than `activation`, so that "relu" and
 # ("relu", "relu") are the same network.
 ARCHITECTURE = ("n_inputs", "hidden", "n_outputs", "activations", "output_activation", "loss",
                 "initializer", "seed", "dtype")
+
+
+def loss_outputs():
+    """The output activations each loss accepts, from the registries: {loss: (output activations…)}."""
+    outputs = output_activations()
+    return {name: tuple(a for a in outputs if loss.fits(a)) for name, loss in LOSSES.items()}
+
+
+def __getattr__(name):
+    """OUTPUT_ACTIVATIONS and LOSS_OUTPUTS, the names these tables had when they were kept by hand,
+    computed from the registries at each use, so that they can never disagree with them."""
+    if name == "OUTPUT_ACTIVATIONS":
+        return output_activations()
+    if name == "LOSS_OUTPUTS":
+        return loss_outputs()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _choices(names):
@@ -34,6 +53,10 @@ class NetworkSpec:
     loss: str = "binary_crossentropy"
     optimizer: str = "sgd"
     learning_rate: float = 0.03
+    schedule: str = "constant"      # how α changes with the optimizer's step count (SCHEDULES)
+    decay_steps: int = 1000         # T: the decay's horizon, in optimizer steps
+    decay_rate: float = 0.5         # r: "step" and "exponential" multiply α by r every T steps
+    warmup_steps: int = 100         # W: "warmup_cosine" climbs from 0 to α in W steps
     batch_size: int = 10
     l1: float = 0.0
     l2: float = 0.0
@@ -62,23 +85,26 @@ class NetworkSpec:
         if not isinstance(self.activation, str) and len(self.activation) != len(self.hidden):
             yield (f"activation gives {len(self.activation)} names for {len(self.hidden)} hidden layers: "
                    "give one name for all of them, or one per hidden layer.")
-        hidden_choices = [a for a in ACTIVATIONS if a != "softmax"]
+        hidden_choices, output_choices = hidden_activations(), output_activations()
         for name in self.activations:
             if name not in hidden_choices:
                 yield f"activation = {name!r} is unknown for a hidden layer: choose one of {_choices(hidden_choices)}."
-        if self.output_activation not in OUTPUT_ACTIVATIONS:
-            yield f"output_activation = {self.output_activation!r} is unknown: choose one of {_choices(OUTPUT_ACTIVATIONS)}."
+        if self.output_activation not in output_choices:
+            yield (f"output_activation = {self.output_activation!r} is unknown: "
+                   f"choose one of {_choices(output_choices)}.")
         elif self.output_activation == "softmax" and self.n_outputs < 2:
             yield "output_activation = 'softmax' needs at least 2 outputs: use 'sigmoid' for one output."
         if self.loss not in LOSSES:
             yield f"loss = {self.loss!r} is unknown: choose one of {_choices(LOSSES)}."
-        elif self.output_activation not in LOSS_OUTPUTS[self.loss]:
+        elif not LOSSES[self.loss].fits(self.output_activation):
+            fitting = loss_outputs()[self.loss]
             yield (f"loss = {self.loss!r} does not fit output_activation = {self.output_activation!r}: "
-                   f"it needs {_choices(LOSS_OUTPUTS[self.loss])} (or use 'mse', which fits any output).")
+                   f"it needs {_choices(fitting)} (or use 'mse', which fits any output).")
         if self.optimizer not in OPTIMIZERS:
             yield f"optimizer = {self.optimizer!r} is unknown: choose one of {_choices(OPTIMIZERS)}."
         if not _is_number(self.learning_rate) or not self.learning_rate > 0:
             yield f"learning_rate = {self.learning_rate!r}: it must be a finite number greater than 0, such as 0.03."
+        yield from self._schedule_problems()
         if not _is_int(self.batch_size) or self.batch_size < 1:
             yield f"batch_size = {self.batch_size!r}: it must be a whole number of at least 1."
         for name in ("l1", "l2"):
@@ -91,6 +117,19 @@ class NetworkSpec:
             yield f"seed = {self.seed!r}: it must be a whole number, 0 or more."
         if self.dtype not in DTYPES:
             yield f"dtype = {self.dtype!r} is unknown: choose one of {_choices(DTYPES)}."
+
+    def _schedule_problems(self):
+        if self.schedule not in SCHEDULES:
+            yield f"schedule = {self.schedule!r} is unknown: choose one of {_choices(SCHEDULES)}."
+        if not _is_int(self.decay_steps) or self.decay_steps < 1:
+            yield (f"decay_steps = {self.decay_steps!r}: the decay lasts a whole number of optimizer steps, "
+                   "at least 1, such as 1000.")
+        if not _is_number(self.decay_rate) or not 0 < self.decay_rate < 1:
+            yield (f"decay_rate = {self.decay_rate!r}: the learning rate is multiplied by this factor, which must "
+                   "lie between 0 and 1 (0.5 halves it).")
+        if not _is_int(self.warmup_steps) or self.warmup_steps < 0:
+            yield (f"warmup_steps = {self.warmup_steps!r}: the warm-up lasts a whole number of optimizer steps, "
+                   "0 or more, such as 100.")
 
     @property
     def activations(self):

@@ -1,4 +1,5 @@
-"""The NumPy engine behind the engine contract: learning, determinism, weights, batching, reconfigure."""
+"""The NumPy engine: learning, determinism, initial weights, batching, exact steps, reconfigure, float64.
+(What every engine promises is in tests/test_engine_contract.py.)"""
 import subprocess
 import sys
 import warnings
@@ -84,66 +85,6 @@ def test_epoch_batches_cover_every_index_once_and_keep_the_last_batch():
 def test_epoch_batches_with_a_batch_larger_than_the_data():
     order, batches = epoch_batches(4, 10, seed=0, epoch=0)
     assert sorted(order[batches[0]]) == [0, 1, 2, 3] and len(batches) == 1
-
-
-def test_train_epoch_returns_the_mean_loss_per_sample():
-    X, Y = regression_data(25)
-    spec = NetworkSpec(hidden=(3,), output_activation="linear", loss="mse", batch_size=10, dtype="float64")
-    engine, replay = create_engine("numpy", spec), create_engine("numpy", spec)
-    order, batches = epoch_batches(25, 10, spec.seed, 0)
-    losses = [replay.train_batch(X[order[s]], Y[order[s]]) for s in batches]
-    expected = (10 * losses[0] + 10 * losses[1] + 5 * losses[2]) / 25
-    assert engine.train_epoch(X, Y) == pytest.approx(expected, rel=1e-12)
-    assert expected != pytest.approx(np.mean(losses), rel=1e-6)
-    assert_weights_equal(engine.get_weights(), replay.get_weights())
-
-
-def test_get_weights_returns_copies_and_set_weights_round_trips():
-    engine = create_engine("numpy", NetworkSpec(hidden=(3, 2)))
-    weights = engine.get_weights()
-    weights[0][0][:] = 42.0
-    weights[0][1][:] = 42.0
-    assert not (engine.get_weights()[0][0] == 42).any()
-    new = [(np.full(W.shape, 0.5 + i), np.full(b.shape, -1.0 - i)) for i, (W, b) in enumerate(weights)]
-    engine.set_weights(new)
-    got = engine.get_weights()
-    assert_weights_equal(got, [(W.astype(np.float32), b.astype(np.float32)) for W, b in new])
-    new[0][0][:] = 7.0
-    assert engine.get_weights()[0][0][0, 0] == 0.5
-
-
-@pytest.mark.parametrize("layer, bad", [(1, "W"), (2, "b"), (3, "W")])
-def test_set_weights_wrong_shape_names_the_layer(layer, bad):
-    engine = create_engine("numpy", NetworkSpec(hidden=(3, 2)))
-    weights = engine.get_weights()
-    W, b = weights[layer - 1]
-    weights[layer - 1] = (np.zeros((W.shape[0] + 1, W.shape[1])), b) if bad == "W" else (W, np.zeros(b.size + 2))
-    before = engine.get_weights()
-    with pytest.raises(ValueError, match=f"Layer {layer}"):
-        engine.set_weights(weights)
-    assert_weights_equal(engine.get_weights(), before)
-
-
-def test_set_weights_wrong_number_of_layers():
-    engine = create_engine("numpy", NetworkSpec(hidden=(3, 2)))
-    with pytest.raises(ValueError, match="layers"):
-        engine.set_weights(engine.get_weights()[:2])
-
-
-def test_predict_loss_and_gradients_follow_the_contract():
-    X, _ = regression_data(8)
-    Y = np.eye(3)[np.arange(8) % 3]
-    spec = NetworkSpec(hidden=(4,), n_outputs=3, output_activation="softmax", loss="categorical_crossentropy",
-                       l1=0.01, l2=0.01)
-    engine = create_engine("numpy", spec)
-    P = engine.predict(X)
-    assert P.shape == (8, 3) and P.dtype == np.float32
-    np.testing.assert_allclose(P.sum(axis=1), 1, rtol=1e-6)
-    assert engine.loss(X, Y) == pytest.approx(-np.mean(np.log(P[Y == 1])), rel=1e-5)
-    grads = engine.gradients(X, Y)
-    assert [(dW.shape, db.shape) for dW, db in grads] == [(W.shape, b.shape) for W, b in engine.get_weights()]
-    P[:] = 0
-    assert engine.predict(X).sum() == pytest.approx(8, rel=1e-5)
 
 
 def test_train_batch_returns_data_loss_plus_penalty_and_steps_against_the_gradient():

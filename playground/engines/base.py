@@ -1,33 +1,15 @@
-"""The Engine contract, and what every engine shares: initial weights and batch order.
+"""The Engine contract, and what every engine shares: initial weights, batch order, the shape check.
 
-An engine trains one network, described by a NetworkSpec:
-
-    get_weights()      list of (W, b) per Dense layer, W (n_in, n_out), b (n_out,); copies
-    set_weights(w)     the same structure; a wrong shape raises ValueError naming the layer
-    predict(X)         (n, n_inputs) -> (n, n_outputs), the output activation's values
-    loss(X, Y)         mean data loss, no penalty
-    gradients(X, Y)    list of (dW, db) of (mean data loss + penalty) on that batch
-    train_batch(X, Y)  one optimizer step; returns that batch's loss (data + penalty)
-    train_epoch(X, Y)  one pass in batches of spec.batch_size; returns the mean loss per sample
-
-and, beyond that:
-
-    reconfigure(spec)  take new training settings (learning rate, batch size, penalties,
-                       optimizer) and keep the weights; the optimizer keeps its state unless
-                       the optimizer itself changed. A spec of another network raises ValueError.
-    to_keras()         a keras.Model holding the current weights.
-    trace(X, Y)        one forward and backward pass on that batch, layer by layer: a list with,
-                       per Dense layer, a dict of arrays "a_in" (its input), "z" = a_in·W + b,
-                       "a" = f(z), "delta" = ∂L/∂z (one row per example), "dW" = a_inᵀ·delta
-                       (+ the penalty's gradient) and "db" = Σ delta over the batch; L is the mean
-                       data loss + penalty, so dW, db are those of gradients(X, Y).
-    preview_update(X, Y)  list of (ΔW, Δb) per Dense layer: what one train_batch(X, Y) would add
-                       to the weights under the current optimizer and its state. The weights and
-                       the optimizer's state are left as they were.
+An engine trains one network, described by a NetworkSpec. `Engine` below declares every method
+of the contract, each with what it promises; an engine subclasses it and implements the
+abstract ones (Python refuses to create an engine that misses one). tests/test_engine_contract.py
+holds every engine in ENGINES to the same promises, against the NumPy engine's numbers.
 
 Engines given one spec start from the same weights (`initial_weights`) and visit the data
 in the same order (`epoch_batches`), so they follow the same trajectory up to rounding.
 """
+from abc import ABC, abstractmethod
+
 import numpy as np
 
 from ..nn import INITIALIZERS
@@ -49,7 +31,8 @@ def epoch_batches(n, batch_size, seed, epoch):
 
 
 def check_weights(weights, spec):
-    """Raises ValueError naming the first layer whose shapes do not fit spec."""
+    """Raises ValueError naming the first layer whose shapes do not fit spec: the one shape check
+    of every engine's set_weights."""
     sizes = spec.sizes
     if len(weights) != len(sizes) - 1:
         raise ValueError(f"These weights have {len(weights)} layers; the network has {len(sizes) - 1}.")
@@ -59,8 +42,9 @@ def check_weights(weights, spec):
                              f"got {np.shape(W)} and {np.shape(b)}.")
 
 
-class Engine:
-    """What the engines share: the spec, the epoch counter, reconfigure and batching."""
+class Engine(ABC):
+    """One network, trained as its NetworkSpec says. X is (n, n_inputs); Y is (n, n_outputs) of
+    0/1, one-hot rows or real values. `epoch` counts the epochs trained by train_epoch."""
 
     name = ""
 
@@ -68,31 +52,77 @@ class Engine:
         self.spec = spec
         self.epoch = 0
 
+    @abstractmethod
+    def get_weights(self):
+        """A list of (W, b) per Dense layer, W of shape (n_in, n_out), b of shape (n_out,); copies."""
+
+    @abstractmethod
+    def set_weights(self, weights):
+        """Puts the weights in, the same structure as get_weights gives; a wrong shape raises
+        ValueError naming the layer (`check_weights`), and nothing is changed."""
+
+    @abstractmethod
+    def predict(self, X):
+        """(n, n_inputs) -> (n, n_outputs): the output activation's values."""
+
+    @abstractmethod
+    def loss(self, X, Y):
+        """The mean data loss on X, Y, without the penalty."""
+
+    @abstractmethod
+    def gradients(self, X, Y):
+        """A list of (dW, db) per Dense layer: the gradient of (mean data loss + penalty) on that batch."""
+
+    @abstractmethod
+    def train_batch(self, X, Y):
+        """One optimizer step on the batch; returns its loss before the step (data + penalty)."""
+
+    def train_batches(self, X, Y, batches):
+        """One optimizer step on X[i], Y[i] for each array of indices i in turn; returns the sum over
+        those batches of (batch loss × batch size)."""
+        X, Y = self._prepare(X), self._prepare(Y)
+        total = 0.0
+        for i in batches:
+            total += self.train_batch(X[i], Y[i]) * len(i)
+        return total
+
+    def train_epoch(self, X, Y):
+        """One pass over the data in batches of spec.batch_size, in the shared order (`epoch_batches`);
+        returns the mean loss per sample, as Keras's fit reports it."""
+        order, batches = epoch_batches(len(X), self.spec.batch_size, self.spec.seed, self.epoch)
+        self.epoch += 1
+        return self.train_batches(X, Y, [order[s] for s in batches]) / len(X)
+
     def reconfigure(self, spec):
+        """Takes new training settings (learning rate and its schedule, batch size, penalties, optimizer)
+        and keeps the weights; the optimizer keeps its state, step count included, unless the optimizer
+        itself changed, so a new schedule carries on from the steps taken (as a Keras schedule does, from
+        `optimizer.iterations`). A spec of another network raises ValueError."""
         if not self.spec.same_network(spec):
             raise ValueError("That spec describes another network: create a new engine for it.")
         old, self.spec = self.spec, spec
         self._apply_training_settings(old)
 
+    @abstractmethod
     def _apply_training_settings(self, old):
-        raise NotImplementedError
+        """Makes self.spec's training settings take effect; `old` is the spec they replace."""
 
-    def train_epoch(self, X, Y):
-        X, Y = self._prepare(X), self._prepare(Y)
-        order, batches = epoch_batches(len(X), self.spec.batch_size, self.spec.seed, self.epoch)
-        self.epoch += 1
-        return self._train_batches(X, Y, [order[s] for s in batches])
+    def to_keras(self):
+        """A compiled keras.Model holding the current weights."""
+        from .keras_support import keras_model
+        return keras_model(self.spec, self.get_weights())
+
+    @abstractmethod
+    def trace(self, X, Y):
+        """One forward and backward pass on the batch, layer by layer: a list with, per Dense layer, a
+        dict of arrays "a_in" (its input), "z" = a_in·W + b, "a" = f(z), "delta" = ∂L/∂z (one row per
+        example), "dW" = a_inᵀ·delta (+ the penalty's gradient) and "db" = Σ delta over the batch. L is
+        the mean data loss + penalty, so dW, db are those of gradients(X, Y)."""
+
+    @abstractmethod
+    def preview_update(self, X, Y):
+        """A list of (ΔW, Δb) per Dense layer: what one train_batch(X, Y) would add to the weights under
+        the current optimizer and its state. The weights and the optimizer's state are left as they were."""
 
     def _prepare(self, A):
         return np.ascontiguousarray(A, dtype=self.spec.dtype)
-
-    def _train_batches(self, X, Y, batches):
-        """Trains on X[i], Y[i] for each array of indices i in turn; returns the mean loss per sample."""
-        total = 0.0
-        for i in batches:
-            total += self.train_batch(X[i], Y[i]) * len(i)
-        return total / len(X)
-
-    def to_keras(self):
-        from .keras_support import keras_model
-        return keras_model(self.spec, self.get_weights())

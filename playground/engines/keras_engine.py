@@ -1,9 +1,10 @@
 """The Keras engine: a keras.Sequential on TensorFlow behind the Engine contract.
 
-Keras's own Dense layers, activations, losses, L1L2 penalty and optimizers do the math; the
-start (`initial_weights`) and the batch order (`epoch_batches`) are those every engine shares,
-so it follows the NumPy engine's trajectory up to float rounding. Keras and TensorFlow are
-imported when the first engine is created. Each engine owns its model and optimizer.
+Keras's own Dense layers, activations, losses, L1L2 penalty, optimizers and learning-rate
+schedules do the math; the start (`initial_weights`) and the batch order (`epoch_batches`) are
+those every engine shares, so it follows the NumPy engine's trajectory up to float rounding.
+Keras and TensorFlow are imported when the first engine is created. Each engine owns its model
+and optimizer.
 
 The model ends in the output layer's logits z; predict applies the output activation.
 Cross-entropy after its partner activation (sigmoid, softmax) is computed from z, the stable
@@ -12,9 +13,9 @@ call that loops over the batches inside TensorFlow.
 """
 import numpy as np
 
-from .keras_support import import_keras, keras_optimizer
-from ..nn import LOSSES
+from ..nn import LOSSES, schedule_of
 from .base import Engine, check_weights, initial_weights
+from .keras_support import import_keras, keras_activations, keras_optimizer
 
 
 class KerasEngine(Engine):
@@ -22,16 +23,18 @@ class KerasEngine(Engine):
 
     def __init__(self, spec):
         super().__init__(spec)
+        self._tensors = {}
         keras = import_keras()
         import tensorflow as tf
         self._tf = tf
-        dense = [keras.layers.Dense(width, activation=f, dtype=spec.dtype)
-                 for width, f in zip(spec.hidden, spec.activations)]
+        *hidden, output = keras_activations(spec)
+        dense = [keras.layers.Dense(width, activation=f, dtype=spec.dtype) for width, f in zip(spec.hidden, hidden)]
         dense.append(keras.layers.Dense(spec.n_outputs, dtype=spec.dtype))
         self.model = keras.Sequential([keras.Input((spec.n_inputs,), dtype=spec.dtype), *dense])
-        self.output_activation = keras.activations.get(spec.output_activation)
-        self.from_logits = LOSSES[spec.loss].logits_activation == spec.output_activation
-        self.loss_function = keras.losses.get(spec.loss)
+        self.output_activation = keras.activations.get(output)
+        loss = LOSSES[spec.loss]
+        self.from_logits = loss.logits_activation == spec.output_activation
+        self.loss_function = keras.losses.get(loss.keras_name)
         self.set_weights(initial_weights(spec))
         x = tf.TensorSpec([None, spec.n_inputs], spec.dtype)
         y = tf.TensorSpec([None, spec.n_outputs], spec.dtype)
@@ -41,9 +44,17 @@ class KerasEngine(Engine):
         self._loss = tf.function(self._data_loss, input_signature=[x, y])
         self._new_optimizer()
 
-    def _new_optimizer(self):
+    def _new_optimizer(self, carry=None):
+        """A Keras optimizer for the spec; with `carry`, an optimizer of the same kind, the new one takes
+        over its step count and slots (every variable but the learning rate), so it goes on where that
+        one stops. The variables of one optimizer over one model are named alike in each."""
         self.optimizer = keras_optimizer(self.spec)
         self.optimizer.build(self.model.trainable_variables)
+        if carry is not None:
+            state = {v.name: v for v in carry.variables if v.name != "learning_rate"}
+            for variable in self.optimizer.variables:
+                if variable.name in state:
+                    variable.assign(state[variable.name])
         self._trace()
 
     def _trace(self):
@@ -57,10 +68,17 @@ class KerasEngine(Engine):
             x, y, tf.TensorSpec([None], tf.int64), tf.TensorSpec([], tf.int64)])
 
     def _apply_training_settings(self, old):
+        """A new optimizer starts afresh. A new schedule takes a new optimizer of the same kind that carries
+        the old one's state on: Keras lets a schedule replace a number, but not a number a schedule, and its
+        schedule is baked into the traced functions. A new constant rate is assigned to the rate's variable."""
+        schedule, before = schedule_of(self.spec), schedule_of(old)
         if self.spec.optimizer != old.optimizer:
             self._new_optimizer()
+        elif schedule != before and (schedule.keras_name or before.keras_name):
+            self._new_optimizer(carry=self.optimizer)
         else:
-            self.optimizer.learning_rate = self.spec.learning_rate
+            if schedule.keras_name is None:
+                self.optimizer.learning_rate = self.spec.learning_rate
             if (self.spec.l1, self.spec.l2) != (old.l1, old.l2):
                 self._trace()
 
@@ -87,9 +105,21 @@ class KerasEngine(Engine):
     def train_batch(self, X, Y):
         return float(self._train_step(self._prepare(X), self._prepare(Y)))
 
-    def _train_batches(self, X, Y, batches):
-        """The whole epoch in one call into TensorFlow; the batches are consecutive slices of one order."""
+    def train_batches(self, X, Y, batches):
+        """All the batches in one call into TensorFlow; they are consecutive slices of one order, all of
+        the first one's size but the last. The data's tensors are kept between calls."""
+        X, Y = self._tensor(X), self._tensor(Y)
         return float(self._train_epoch(X, Y, np.concatenate(batches), len(batches[0])))
+
+    def _tensor(self, A):
+        """A as a tensor, converted once: a run trains on the same arrays slice after slice, and
+        converting MNIST's would copy 190 MB each time."""
+        cached = self._tensors.get(id(A))
+        if cached is None or cached[0] is not A:
+            if len(self._tensors) >= 4:
+                self._tensors.clear()
+            cached = self._tensors[id(A)] = (A, self._tf.constant(self._prepare(A)))
+        return cached[1]
 
     def trace(self, X, Y):
         """Each Dense layer's z = a_in·W + b and a = f(z), recorded under a GradientTape, which
@@ -153,6 +183,7 @@ class KerasEngine(Engine):
         return loss
 
     def _epoch(self, X, Y, order, batch_size):
+        """Σ batch loss × batch size over the batches order[0:batch_size], order[batch_size:2·batch_size], …"""
         tf = self._tf
         n = tf.shape(order, out_type=tf.int64)[0]
         total = tf.zeros([], self.spec.dtype)
@@ -160,4 +191,4 @@ class KerasEngine(Engine):
             batch = order[start:start + batch_size]
             loss = self._step(tf.gather(X, batch), tf.gather(Y, batch))
             total += loss * tf.cast(tf.shape(batch)[0], self.spec.dtype)
-        return total / tf.cast(n, self.spec.dtype)
+        return total

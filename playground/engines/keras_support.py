@@ -1,16 +1,11 @@
 """Keras for the engines and the export: imported lazily, set up once, and one translation of a
-NetworkSpec into Keras's optimizers and models, shared by the Keras engine and `to_keras()`."""
+NetworkSpec into Keras's optimizers and models, shared by the Keras engine, `to_keras()` and the
+code export. The Keras names come from the registries in playground.nn (`keras_name`,
+`keras_arguments`): nothing here lists activations, losses or optimizers by hand."""
 import functools
 import os
 
-# The Keras optimizer class, and the arguments beyond the learning rate, of each spec optimizer.
-KERAS_OPTIMIZERS = {
-    "sgd": ("SGD", {}),
-    "momentum": ("SGD", {"momentum": 0.9}),
-    "rmsprop": ("RMSprop", {}),
-    "adam": ("Adam", {}),
-}
-CLASSIFICATION_LOSSES = ("binary_crossentropy", "categorical_crossentropy")
+from ..nn import LOSSES, OPTIMIZERS, get_activation, schedule_of
 
 
 @functools.cache
@@ -24,8 +19,10 @@ def import_keras():
         raise RuntimeError(f"The playground needs Keras on TensorFlow, not {keras.backend.backend()!r}: "
                            "unset KERAS_BACKEND or set it to 'tensorflow'.")
     # Each engine traces its own tf.functions once; TensorFlow counts those as retracing one function.
+    # The filter is process-wide, and set here on purpose rather than at start: only a process that
+    # loads TensorFlow has that logger, and this function is the one call that loads it (once).
     tf.get_logger().addFilter(lambda record: "triggered tf.function retracing" not in record.getMessage())
-    cores = len(os.sched_getaffinity(0))
+    cores = int(os.environ.get("PLAYGROUND_THREADS") or len(os.sched_getaffinity(0)))
     try:
         tf.config.threading.set_intra_op_parallelism_threads(cores)
         tf.config.threading.set_inter_op_parallelism_threads(cores)
@@ -34,10 +31,30 @@ def import_keras():
     return keras
 
 
+def keras_learning_rate(spec):
+    """spec's learning rate as Keras takes it: a number for a constant rate, else the Keras schedule
+    (keras.optimizers.schedules) that gives the same α at every step as spec's schedule."""
+    schedule = schedule_of(spec)
+    if schedule.keras_name is None:
+        return spec.learning_rate
+    return getattr(import_keras().optimizers.schedules, schedule.keras_name)(**schedule.keras_arguments())
+
+
 def keras_optimizer(spec):
-    """A new Keras optimizer for spec.optimizer at spec.learning_rate, with Keras's defaults."""
-    name, options = KERAS_OPTIMIZERS[spec.optimizer]
-    return getattr(import_keras().optimizers, name)(learning_rate=spec.learning_rate, **options)
+    """A new Keras optimizer for spec.optimizer at spec's learning rate (or schedule), with Keras's defaults."""
+    optimizer = OPTIMIZERS[spec.optimizer]
+    keras_class = getattr(import_keras().optimizers, optimizer.keras_name)
+    return keras_class(learning_rate=keras_learning_rate(spec), **optimizer.keras_arguments)
+
+
+def keras_activations(spec):
+    """Keras's name of each Dense layer's activation, the output layer's last."""
+    return [get_activation(f).keras_name for f in (*spec.activations, spec.output_activation)]
+
+
+def keras_metrics(spec):
+    """["accuracy"] for a loss that serves classification only, as Keras would report it; else none."""
+    return [] if "regression" in LOSSES[spec.loss].tasks else ["accuracy"]
 
 
 def keras_model(spec, weights):
@@ -48,9 +65,8 @@ def keras_model(spec, weights):
     model = keras.Sequential(
         [keras.Input((spec.n_inputs,), dtype=spec.dtype)]
         + [keras.layers.Dense(width, activation=f, kernel_regularizer=penalty, dtype=spec.dtype)
-           for width, f in zip(spec.sizes[1:], (*spec.activations, spec.output_activation))])
+           for width, f in zip(spec.sizes[1:], keras_activations(spec))])
     model.set_weights([array for W, b in weights for array in (W, b)])
-    metrics = ["accuracy"] if spec.loss in CLASSIFICATION_LOSSES else []
-    model.compile(optimizer=keras_optimizer(spec), loss=spec.loss, metrics=metrics)
+    model.compile(optimizer=keras_optimizer(spec), loss=LOSSES[spec.loss].keras_name, metrics=keras_metrics(spec))
     model.optimizer.build(model.trainable_variables)  # saved with its slots, it loads without a warning
     return model

@@ -1,15 +1,12 @@
-"""The NumPy engine: playground.nn behind the Engine contract."""
+"""The NumPy engine: playground.nn behind the Engine contract.
+
+It is fastest with BLAS on one thread: a process that trains calls
+`playground.startup.configure_process()` first (importing this module changes nothing).
+"""
 import copy
 
-from threadpoolctl import threadpool_limits
-
-from ..nn import NeuralNetwork, get_optimizer
+from ..nn import NeuralNetwork, get_optimizer, schedule_of
 from .base import Engine, check_weights, initial_weights
-
-# OpenBLAS's own threads pay off on large matrices only. On a network's small batches, with a
-# server's sessions training side by side on a few cores, they wait for each other: measured on
-# 2 shared cores, an MNIST epoch (60,000 images, batch 32) took 7 to 36 s with them, 0.9 s without.
-threadpool_limits(1, user_api="blas")
 
 
 class NumpyEngine(Engine):
@@ -20,13 +17,14 @@ class NumpyEngine(Engine):
         self.network = NeuralNetwork(spec.sizes, (*spec.activations, spec.output_activation), spec.loss,
                                      spec.l1, spec.l2, spec.dtype)
         self.network.set_weights(initial_weights(spec))
-        self.optimizer = get_optimizer(spec.optimizer, spec.learning_rate)
+        self.optimizer = get_optimizer(spec.optimizer, schedule_of(spec))
 
     def _apply_training_settings(self, old):
+        """A new schedule (or rate) carries on from the optimizer's step count; a new optimizer starts at 0."""
         self.network.l1, self.network.l2 = self.spec.l1, self.spec.l2
         if self.spec.optimizer != old.optimizer:
-            self.optimizer = get_optimizer(self.spec.optimizer, self.spec.learning_rate)
-        self.optimizer.learning_rate = self.spec.learning_rate
+            self.optimizer = get_optimizer(self.spec.optimizer, schedule_of(self.spec))
+        self.optimizer.learning_rate = schedule_of(self.spec)
 
     def get_weights(self):
         return self.network.get_weights()

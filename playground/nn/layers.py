@@ -1,10 +1,25 @@
 """Dense: a layer of neurons, each with a weight per input and a bias.
 
+A neuron is a column of its layer: neuron j has the weights W[:, j] (one per input), the
+bias b[j] and the layer's activation f, and computes z_j = a·W[:, j] + b[j], a'_j = f(z_j).
+A layer computes all its neurons at once, as one matrix product; `Dense.neurons` shows them
+one by one (`Neuron`).
+
 A batch is a matrix with one example per row and W has shape (n_in, n_out), as in Keras,
 so a layer computes z = a·W + b and a' = f(z). (The column-vector form z = W·a + b of a
 single example is the same computation, transposed.)
 """
+from typing import NamedTuple
+
 import numpy as np
+
+
+class Neuron(NamedTuple):
+    """One neuron of a Dense layer, to look at: its weights (a read-only view of a column of W,
+    so it follows training), its bias and its activation."""
+    weights: np.ndarray
+    bias: float
+    activation: object
 
 
 class Dense:
@@ -16,6 +31,16 @@ class Dense:
         self.b = np.zeros(n_out, dtype)
         self.dW = np.zeros_like(self.W)
         self.db = np.zeros_like(self.b)
+
+    @property
+    def neurons(self):
+        """The layer's neurons, one per column of W."""
+        neurons = []
+        for j in range(self.n_out):
+            weights = self.W[:, j]
+            weights.flags.writeable = False
+            neurons.append(Neuron(weights, float(self.b[j]), self.activation))
+        return neurons
 
     def forward(self, a_in):
         """z = a_in·W + b, a = f(z); both are kept for the backward pass."""

@@ -101,12 +101,24 @@ class NeuralNetwork:
         return [(layer.W.copy(), layer.b.copy()) for layer in self.layers]
 
     def set_weights(self, weights):
-        if len(weights) != len(self.layers):
-            raise ValueError(f"Expected weights for {len(self.layers)} layers, got {len(weights)}.")
-        for i, (layer, (W, b)) in enumerate(zip(self.layers, weights), start=1):
-            if np.shape(W) != layer.W.shape or np.shape(b) != layer.b.shape:
-                raise ValueError(f"Layer {i}: expected W {layer.W.shape} and b {layer.b.shape}, "
-                                 f"got W {np.shape(W)} and b {np.shape(b)}.")
+        """Copies each (W, b) into its layer. The shapes are not checked here: the engine checks
+        them once, naming the layer that does not fit (`check_weights` in playground/engines/base.py)."""
         for layer, (W, b) in zip(self.layers, weights):
             layer.W[...] = W
             layer.b[...] = b
+
+
+def forward_layers(weights, activations, X, dtype="float32"):
+    """Every layer's output [a⁽¹⁾, …, a⁽ᴸ⁾] for the inputs a⁽⁰⁾ = X, from a list of (W, b) and one
+    activation name per layer: a⁽ˡ⁾ = f(a⁽ˡ⁻¹⁾·W⁽ˡ⁾ + b⁽ˡ⁾), by Dense.forward, computed in `dtype`.
+
+    A pure function of the weights, whichever engine trained them: both engines compute the same
+    formulas, so this is their forward pass up to rounding.
+    """
+    a, outputs = np.asarray(X, dtype), []
+    for (W, b), name in zip(weights, activations):
+        layer = Dense(*np.shape(W), get_activation(name), dtype)
+        layer.W, layer.b = np.asarray(W, dtype), np.asarray(b, dtype)
+        a = layer.forward(a)
+        outputs.append(a)
+    return outputs
