@@ -12,6 +12,9 @@ Machines are shared and noisy: compare the ratios, not the seconds.
 The NumPy engine is timed before TensorFlow is loaded, whose idle threads share the cores.
 Last, the resident memory of the process before and after creating, training and dropping
 50 Keras engines: many users in one process must not make it grow without bound.
+The sweep case (also alone: `--sweep`): 12 runs of the default network for 300 epochs each,
+trained one after another in this process, then as a sweep on every core (joblib's process
+pool, its start-up included); the seconds of each and the ratio sweep / one by one.
 """
 import argparse
 import gc
@@ -23,6 +26,7 @@ import numpy as np
 
 from .engines import create_engine
 from .spec import NetworkSpec
+from .startup import configure_process
 
 CASES = {
     "a": NetworkSpec(n_inputs=2, hidden=(8, 8), activation="tanh", output_activation="sigmoid",
@@ -128,11 +132,34 @@ def keras_naive_grid(repeat=5):
     return best_time(lambda: model.predict(grid, verbose=0), repeat)
 
 
+def sweep_case(runs=12, epochs=300):
+    """Seconds to train `runs` default networks (seeds 0, 1, ...) one by one in this process, and
+    as a sweep on every core. Call it before anything else starts worker processes, so that the
+    pool's start-up counts."""
+    from . import settings
+    from .sweep import plan_sweep, run_sweep, train_run
+    plan = plan_sweep(settings.defaults(), {"seed": list(range(runs))}, epochs)
+    start = time.perf_counter()
+    for run in plan.runs:
+        train_run(run, epochs, plan.data)
+    serial = time.perf_counter() - start
+    start = time.perf_counter()
+    run_sweep(plan)
+    return serial, time.perf_counter() - start
+
+
+def sweep_extras(serial, parallel):
+    return {"sweep, 12 runs x 300 epochs, one by one in one process, s": serial,
+            f"sweep, the same on every core ({os.cpu_count()} processes), s": parallel,
+            "sweep / one by one": parallel / serial}
+
+
 def run(repeat_a=20, repeat_b=2):
     numpy_a = engine_epoch("numpy", "a", repeat_a)
     numpy_b = engine_epoch("numpy", "b", repeat_b)
     numpy_grid = grid_predict("numpy")
     peak = numpy_peak_memory_mb()
+    sweep = sweep_case()  # before TensorFlow's threads share the cores
     naive_a = keras_naive_epoch("a", max(3, repeat_a // 5))
     naive_b = keras_naive_epoch("b", repeat_b)
     naive_grid = keras_naive_grid()
@@ -150,7 +177,7 @@ def run(repeat_a=20, repeat_b=2):
     ]
     return rows, {"numpy grid / numpy epoch (a)": numpy_grid / numpy_a, "numpy peak memory (b), MB": peak,
                   "RSS before 50 keras engines, MB": before, "RSS after 50 keras engines, MB": after,
-                  "RSS growth over 50 keras engines, MB": after - before}
+                  "RSS growth over 50 keras engines, MB": after - before, **sweep_extras(*sweep)}
 
 
 def print_table(rows, extras):
@@ -162,15 +189,32 @@ def print_table(rows, extras):
 
 
 def main():
+    configure_process()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats, for a first look")
     parser.add_argument("--browser", action="store_true",
                         help="instead, measure the playground playing in Chromium (epochs/s, redraws/s, memory)")
     parser.add_argument("--seconds", type=float, default=60.0, help="with --browser: how long to measure")
+    parser.add_argument("--engine", default="numpy", help="with --browser: the engine to play")
+    parser.add_argument("--presses", nargs="*", choices=("pause", "play", "step"),
+                        help="with --browser: instead, press these buttons at random moments of play, once each, "
+                             "with a second session playing, and time what follows")
+    parser.add_argument("-n", type=int, default=100, help="with --presses: presses of each button")
+    parser.add_argument("--class", dest="classroom", action="store_true",
+                        help="instead, measure one server carrying a class: many sessions in Chromium")
+    parser.add_argument("--sweep", action="store_true",
+                        help="instead, only the sweep case: 12 runs one by one, then on every core")
     args = parser.parse_args()
+    if args.classroom:
+        from . import bench_class
+        return bench_class.main()
     if args.browser:
         from . import bench_browser
-        return bench_browser.main(args.seconds, warmup=10.0)
+        return bench_browser.main(args.seconds, 10.0, args.presses, args.n, args.engine)
+    if args.sweep:
+        for name, value in sweep_extras(*sweep_case()).items():
+            print(f"{name}: {value:.3f}")
+        return
     rows, extras = run(repeat_a=5, repeat_b=1) if args.quick else run()
     print_table(rows, extras)
 

@@ -4,6 +4,7 @@
 """
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -80,15 +81,14 @@ def open_app(browser, url, timeout=60_000, **context_kwargs):
     return page
 
 
+def button(page, label):
+    """The button whose text starts with `label` ("Play" finds "Play", whose accessible name goes on to
+    name its shortcut, and not "Help for Replay")."""
+    return page.get_by_role("button", name=re.compile(rf"^{re.escape(label)}\b"))
+
+
 def pause(page, timeout=30_000):
-    """Presses Pause and waits until the page shows Play again (the whole page has run); presses
-    again if the first press came while the button was being redrawn."""
-    for attempt in range(2):
-        page.get_by_role("button", name="Pause").click()
-        try:
-            page.get_by_role("button", name="Play").wait_for(timeout=timeout // 2)
-            break
-        except Exception:
-            if attempt:
-                raise
+    """Presses Pause once and waits until the page shows Play again and the script has run to its end."""
+    button(page, "Pause").click()
+    button(page, "Play").wait_for(timeout=timeout)
     page.wait_for_selector(APP_READY, timeout=timeout)

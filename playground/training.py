@@ -1,30 +1,27 @@
 """A training run: one engine on one data set, with its history, counters and snapshots.
 
-The page drives training only through a TrainingRun: it trains for a time budget on each
-tick, reports what happened, and holds what the plots need. A run is one person's: it
-lives in that browser session's state, and its lock keeps two overlapping reruns of the
-same session from training it at once.
+A run trains in slices: a few batches at a time for a time budget, never a whole epoch at
+once, so whoever drives it (a worker process for the page, a test, a sweep) can stop it
+within one slice however long an epoch is. Each finished epoch adds a row to the run's log
+(losses, scores and gradient health); recent rows stay in full and older ones are thinned, so
+a run that plays all lesson long keeps its whole story in bounded memory. `snapshot()` gives
+what the page draws.
 """
-import itertools
 import math
 import threading
 import time
+from dataclasses import dataclass
 
 import numpy as np
 
 from . import inspect
-from .engines import create_engine
-from .nn import get_activation
+from .engines import create_engine, epoch_batches
+from .nn import forward_layers, targets
 
-
-HEALTH_BATCH = 64
-
-
-def targets(y, task, n_outputs):
-    """Engine targets for labels y: reals (n, 1); 0/1 (n, 1) for one output; one-hot otherwise."""
-    if task == "regression" or n_outputs == 1:
-        return np.asarray(y, np.float64).reshape(-1, 1)
-    return np.eye(n_outputs)[np.asarray(y, int)]
+HEALTH_BATCH = 64   # training examples on which gradient health is measured each epoch
+MAX_POINTS = 400    # rows of the history a snapshot carries for the charts
+VERDICT_WINDOW = 20  # the latest epochs the health verdict looks at, so it does not flicker
+UNIT_SAMPLE = 2000  # training examples over which dead and saturated units are counted
 
 
 def predicted_classes(outputs):
@@ -44,118 +41,458 @@ def score(outputs, y, task):
     return float(np.mean(predicted_classes(outputs) == y))
 
 
-_RUN_IDS = itertools.count(1)
+def layer_outputs(spec, weights, X):
+    """Each Dense layer's output for inputs X, on `weights` (as get_weights gives them), in the run's dtype:
+    nn.forward_layers, the same forward pass for either engine's weights."""
+    return forward_layers(weights, (*spec.activations, spec.output_activation), X, spec.dtype)
+
+
+class Log:
+    """Rows of numbers, one per epoch, in columns of fixed width.
+
+    The latest `recent` rows are kept in full. When the log reaches `limit` rows, every other row
+    before the recent ones is dropped, so the oldest epochs end up furthest apart and a run of any
+    length keeps at most `limit` rows: with the page's columns, a few MB per run.
+    """
+
+    def __init__(self, widths, recent=10_000, limit=40_000):
+        self.widths, self.recent, self.limit = widths, recent, limit
+        self.columns = {name: np.empty((256, width) if width else 256, np.int64 if name == "epoch" else
+                                       np.float32 if width else np.float64) for name, width in widths.items()}
+        self.n = 0
+        self.thinned_before = 0  # epochs before this one are thinned out; 0 while nothing is
+
+    def __len__(self):
+        return self.n
+
+    def append(self, **values):
+        if self.n == len(self.columns["epoch"]):
+            for name, column in self.columns.items():
+                grown = np.empty((2 * len(column), *column.shape[1:]), column.dtype)
+                grown[:self.n] = column
+                self.columns[name] = grown
+        for name, column in self.columns.items():
+            column[self.n] = values[name]
+        self.n += 1
+        if self.n >= self.limit:
+            self._thin()
+
+    def _thin(self):
+        old = self.n - self.recent
+        keep = np.r_[np.arange(0, old, 2), np.arange(old, self.n)]
+        self.thinned_before = int(self.columns["epoch"][old])
+        for column in self.columns.values():
+            column[:len(keep)] = column[keep]
+        self.n = len(keep)
+
+    def __getitem__(self, name):
+        """The column `name` so far (a view)."""
+        return self.columns[name][:self.n]
+
+    def last(self, name):
+        return self.columns[name][self.n - 1]
+
+    def keep(self, n):
+        """Keeps the first n rows."""
+        self.n = min(self.n, n)
+
+    def rows(self, limit):
+        """At most `limit` evenly spread row indices, the last row always among them."""
+        step = max(1, math.ceil(self.n / limit))
+        return np.unique(np.r_[np.arange(0, self.n, step), self.n - 1]) if self.n else np.zeros(0, int)
+
+
+HISTORY = ("epoch", "train_loss", "test_loss", "train_score", "test_score")
+REPLAY_BYTES = 40 * 2**20   # the weights a run keeps for its replay: a byte budget…
+REPLAY_MOST = 20_000        # …and a number of snapshots (a small network reaches this first)
+
+
+class WeightHistory:
+    """The run's weights at past epochs, for its replay: every recent epoch, and older ones further and
+    further apart, so that a run of any length keeps its whole story within REPLAY_BYTES.
+
+    Each snapshot is all the weights of one epoch, flat, in float32. When the store is full, every other
+    snapshot of its older half is dropped: recent epochs stay dense, old ones end up about log-spaced.
+    """
+
+    def __init__(self, weights):
+        self.shapes = [(W.shape, b.shape) for W, b in weights]
+        size = sum(W.size + b.size for W, b in weights)
+        self.capacity = max(16, min(REPLAY_MOST, REPLAY_BYTES // (4 * size)))
+        self.flat = np.empty((min(self.capacity, 64), size), np.float32)
+        self.epochs = []
+
+    def add(self, epoch, weights):
+        if len(self.epochs) == self.capacity:
+            old = self.capacity // 2
+            keep = [*range(0, old, 2), *range(old, self.capacity)]
+            self.flat[:len(keep)] = self.flat[keep]
+            self.epochs = [self.epochs[i] for i in keep]
+        n = len(self.epochs)
+        if n == len(self.flat):
+            self.flat = np.concatenate([self.flat, np.empty_like(self.flat)])[:self.capacity]
+        self.flat[n] = np.concatenate([a.ravel() for W, b in weights for a in (W, b)])
+        self.epochs.append(epoch)
+
+    def keep_through(self, epoch):
+        """Forgets the snapshots after `epoch`."""
+        del self.epochs[int(np.searchsorted(self.epochs, epoch, side="right")):]
+
+    def at(self, epoch):
+        """(the latest kept epoch at or before `epoch`, its weights as a list of (W, b))."""
+        i = max(0, int(np.searchsorted(self.epochs, epoch, side="right")) - 1)
+        flat, weights, offset = self.flat[i], [], 0
+        for W_shape, b_shape in self.shapes:
+            W_size, b_size = int(np.prod(W_shape)), int(np.prod(b_shape))
+            weights.append((flat[offset:offset + W_size].reshape(W_shape).copy(),
+                            flat[offset + W_size:offset + W_size + b_size].copy()))
+            offset += W_size + b_size
+        return self.epochs[i], weights
+
+    @property
+    def nbytes(self):
+        return len(self.epochs) * self.flat.shape[1] * 4
+
+
+@dataclass(eq=False)
+class TrainingData:
+    """What a run needs of a data set, in plain arrays: it travels to a worker process without the
+    data set's code (features, scalers). `grid` holds the network's inputs under the decision
+    boundary, for a set in the plane."""
+    name: str
+    task: str
+    X_train: np.ndarray
+    X_test: np.ndarray
+    y_train: np.ndarray
+    y_test: np.ndarray
+    grid: np.ndarray = None
+
+    @classmethod
+    def of(cls, dataset):
+        return cls(dataset.name, dataset.task, dataset.X_train, dataset.X_test, dataset.y_train, dataset.y_test,
+                   dataset.grid)
+
+
+@dataclass
+class Snapshot:
+    """What the page draws of a run at one moment; plain data, so it travels between processes."""
+    run_id: int
+    epoch: int
+    batch: int              # batches done in the epoch under way
+    batches: int            # batches in an epoch
+    diverged: bool
+    last_finite_epoch: int
+    history: dict           # HISTORY's columns at ≤ MAX_POINTS epochs, the latest always among them
+    thinned_before: int     # the history keeps every epoch from this one on; fewer before it
+    health: dict            # "epochs", "norms", "ratios" (rows like history's), "units" and "diagnosis"
+    weights: list
+    boundary: object = None   # the outputs on the data set's plane grid, for a set in the plane
+    predicted: object = None  # the predicted class of each test example, for other classification sets
+    mode: str = "paused"      # "paused" | "playing" | "stepping", set by whoever drives the run
+    error: str = None
+    seq: int = 0
+
+    @property
+    def latest(self):
+        """The latest epoch's losses and scores."""
+        return {name: float(values[-1]) for name, values in self.history.items()}
+
+    @property
+    def active(self):
+        return self.mode != "paused"
 
 
 class TrainingRun:
-    """Trains `engine_name` on `dataset` as `spec` says; `history` has one row per epoch."""
+    """Trains `engine_name` on `dataset` as `spec` says, in slices, and keeps one log row per epoch."""
 
-    def __init__(self, engine_name, spec, dataset):
-        self.engine_name, self.spec, self.dataset = engine_name, spec, dataset
+    def __init__(self, engine_name, spec, dataset, run_id=0):
+        self.engine_name, self.spec, self.dataset, self.id = engine_name, spec, dataset, run_id
         self.engine = create_engine(engine_name, spec)
-        task = dataset.task
-        self.X_train, self.X_test = dataset.X_train, dataset.X_test
-        self.Y_train = targets(dataset.y_train, task, spec.n_outputs).astype(spec.dtype)
-        self.Y_test = targets(dataset.y_test, task, spec.n_outputs).astype(spec.dtype)
-        self.id = next(_RUN_IDS)
         self.lock = threading.RLock()
+        self._use(dataset)
         self.initial_weights = self.engine.get_weights()
         self.last_finite = (0, self.initial_weights)
-        self.history = {"epoch": [], "train_loss": [], "test_loss": [], "train_score": [], "test_score": []}
+        layers = len(spec.sizes) - 1
+        self.log = Log({**{name: 0 for name in HISTORY}, "grad_norm": layers, "update_ratio": layers})
         self.diverged = False
-        self._evaluate()
-        self._start_health()
+        self._pending, self._done, self._total, self._chunk = None, 0, 0.0, 1
+        self.replay = WeightHistory(self.initial_weights)
+        self._record(self.initial_weights)
+
+    def _use(self, dataset):
+        """Trains on `dataset` from now on: its arrays, its targets, and the fixed batch of gradient health."""
+        spec, task = self.spec, dataset.task
+        self.dataset, self.X_train, self.X_test = dataset, dataset.X_train, dataset.X_test
+        self.Y_train = targets(dataset.y_train, task, spec.n_outputs, spec.dtype)
+        self.Y_test = targets(dataset.y_test, task, spec.n_outputs, spec.dtype)
+        rows = np.sort(np.random.default_rng(spec.seed).choice(len(self.X_train), min(HEALTH_BATCH, len(self.X_train)),
+                                                                replace=False))
+        self.health_batch = self.X_train[rows], self.Y_train[rows]
+        self._pending = None
+
+    def set_data(self, dataset):
+        """Goes on training on other data of the same inputs and outputs (points drawn on the plane): the
+        weights, the optimizer's state and the history stay; the epoch under way starts afresh."""
+        with self.lock:
+            self._use(dataset)
 
     @property
     def epoch(self):
         return self.engine.epoch
 
-    def _evaluate(self):
-        """Appends this epoch's losses and scores to the history."""
-        ds, h = self.dataset, self.history
-        h["epoch"].append(self.epoch)
+    @property
+    def history(self):
+        """The retained history, column by column (lists); the thinned rows are missing."""
+        return {name: self.log[name].tolist() for name in HISTORY}
+
+    def _record(self, weights):
+        """Appends this epoch's row: losses and scores, gradient norms on the fixed batch, ‖ΔW‖/‖W‖."""
+        ds, row = self.dataset, {"epoch": self.epoch}
         for part, X, Y, y in (("train", self.X_train, self.Y_train, ds.y_train),
                               ("test", self.X_test, self.Y_test, ds.y_test)):
-            out = self.engine.predict(X)
-            loss = self.engine.loss(X, Y) if len(X) else math.nan
-            h[f"{part}_loss"].append(loss)
-            h[f"{part}_score"].append(score(out, y, ds.task) if len(X) and np.isfinite(out).all() else math.nan)
+            out = self.engine.predict(X) if len(X) else np.zeros((0, self.spec.n_outputs))
+            row[f"{part}_loss"] = self.engine.loss(X, Y) if len(X) else math.nan
+            finite = len(X) and np.isfinite(out).all()
+            row[f"{part}_score"] = score(out, y, ds.task) if finite else math.nan
+        self._test_outputs = out
+        row["grad_norm"] = inspect.gradient_norms(self.engine.gradients(*self.health_batch))
+        row["update_ratio"] = inspect.update_ratios(self.last_finite[1], weights)
+        self.log.append(**row)
+        self.replay.add(self.epoch, weights)
+
+    def train_slice(self, seconds, stop_epoch=None):
+        """Trains batches for about `seconds` (one call at least), finishing each epoch as its last batch
+        is done, never past `stop_epoch`. Returns how many epochs it finished."""
+        start, finished = time.perf_counter(), 0
+        with self.lock, np.errstate(over="ignore", invalid="ignore"):  # divergence is reported, not warned about
+            while not self.diverged and (stop_epoch is None or self.epoch < stop_epoch):
+                if self._pending is None:
+                    order, slices = epoch_batches(len(self.X_train), self.spec.batch_size, self.spec.seed, self.epoch)
+                    self._pending, self._done, self._total = [order[s] for s in slices], 0, 0.0
+                chunk = self._pending[self._done:self._done + self._chunk]
+                began = time.perf_counter()
+                self._total += self.engine.train_batches(self.X_train, self.Y_train, chunk)
+                self._adapt_chunk(time.perf_counter() - began, seconds)
+                self._done += len(chunk)
+                if self._done == len(self._pending) or not math.isfinite(self._total):
+                    self._finish_epoch()
+                    finished += 1
+                if time.perf_counter() - start >= seconds:
+                    break
+        return finished
+
+    def _adapt_chunk(self, took, seconds):
+        """Batches per call into the engine: each call should take a fraction of a slice (a call into
+        TensorFlow costs as much as many small batches, so more per call pays, but not past the slice)."""
+        if took < seconds / 8:
+            self._chunk = min(2 * self._chunk, 4096)
+        elif took > seconds / 2 and self._chunk > 1:
+            self._chunk //= 2
+
+    def _finish_epoch(self):
+        self.engine.epoch += 1
+        loss = self._total / len(self.X_train)
+        self._pending = None
+        weights = self.engine.get_weights()
+        self._record(weights)
+        if math.isfinite(loss) and math.isfinite(self.log.last("train_loss")):
+            self.last_finite = (self.epoch, weights)
+        else:
+            self.diverged = True
 
     def train_epoch(self):
-        """One epoch; returns False, and marks the run diverged, if the loss is no longer finite."""
-        with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported, not warned about
-            loss = self.engine.train_epoch(self.X_train, self.Y_train)
-            self._evaluate()
-            weights = self.engine.get_weights()
-            self._record_health(weights)
-        if not (math.isfinite(loss) and math.isfinite(self.history["train_loss"][-1])):
-            self.diverged = True
-            return False
-        self.last_finite = (self.epoch, weights)
-        return True
-
-    def _start_health(self):
-        """Gradient health is measured each epoch on one fixed batch of HEALTH_BATCH training examples."""
-        n = len(self.X_train)
-        rows = np.sort(np.random.default_rng(self.spec.seed).choice(n, min(HEALTH_BATCH, n), replace=False))
-        self.health_batch = self.X_train[rows], self.Y_train[rows]
-        self.health = inspect.HealthLog(len(self.initial_weights))
-        self._record_health(self.initial_weights)
-
-    def _record_health(self, weights):
-        """Appends this epoch's gradient norm per layer, on the fixed batch, and ‖ΔW‖/‖W‖ over the epoch."""
-        self.health.append(self.epoch, inspect.gradient_norms(self.engine.gradients(*self.health_batch)),
-                           inspect.update_ratios(self.last_finite[1], weights))
+        """Trains to the end of the epoch under way; returns False, and marks the run diverged, if the
+        loss is no longer finite."""
+        self.train_slice(math.inf, stop_epoch=self.epoch + 1)
+        return not self.diverged
 
     def train_for(self, seconds, max_epochs=None):
-        """Trains whole epochs until `seconds` have passed (at least one); returns how many ran."""
+        """Trains until `seconds` have passed or `max_epochs` epochs are done; returns how many were."""
         start, count = time.perf_counter(), 0
         while not self.diverged and (max_epochs is None or count < max_epochs):
-            self.train_epoch()
-            count += 1
-            if time.perf_counter() - start >= seconds:
+            left = seconds - (time.perf_counter() - start)
+            if left <= 0:
                 break
+            count += self.train_slice(left, None if max_epochs is None else self.epoch + max_epochs - count)
         return count
 
     def reconfigure(self, spec):
-        """New training settings for the same network: the weights (and optimizer state) stay."""
-        self.engine.reconfigure(spec)
-        self.spec = spec
+        """New training settings for the same network: the weights (and optimizer state) stay. A new
+        batch size takes effect from the next epoch."""
+        with self.lock:
+            self.engine.reconfigure(spec)
+            self.spec = spec
 
     def roll_back(self):
-        """Back to the last epoch whose loss was finite, with a fresh optimizer."""
-        epoch, weights = self.last_finite
-        self.engine = create_engine(self.engine_name, self.spec)
-        self.engine.set_weights(weights)
-        self.engine.epoch = epoch
-        keep = self.history["epoch"].index(epoch) + 1
-        for values in self.history.values():
-            del values[keep:]
-        self.health.truncate(keep)
-        self.diverged = False
+        """Back to the start of the last epoch whose loss was finite, with a fresh optimizer."""
+        with self.lock:
+            epoch, weights = self.last_finite
+            self.engine = create_engine(self.engine_name, self.spec)
+            self.engine.set_weights(weights)
+            self.engine.epoch = epoch
+            self._back_to(epoch)
+
+    def _back_to(self, epoch):
+        """The log and the replay end at `epoch`; the epoch under way starts afresh."""
+        self.log.keep(int(np.searchsorted(self.log["epoch"], epoch, side="right")))
+        self.replay.keep_through(epoch)
+        self._pending, self.diverged = None, False
+
+    def continue_from(self, epoch):
+        """Back to the kept epoch at or before `epoch` (the replay's "continue from here"): its weights, a
+        fresh optimizer, the history and the replay up to it. Returns the epoch it went back to."""
+        with self.lock:
+            epoch, weights = self.replay.at(epoch)
+            self.engine = create_engine(self.engine_name, self.spec)
+            self.engine.set_weights(weights)
+            self.engine.epoch = epoch
+            self._back_to(epoch)
+            self.last_finite = (epoch, self.engine.get_weights())
+            return epoch
+
+    def replay_at(self, epoch):
+        """What the page draws of a past epoch, as a Snapshot: the kept epoch at or before `epoch`, its
+        weights, its outputs over the plane (or test predictions), and its row of the history."""
+        with self.lock:
+            kept, weights = self.replay.at(epoch)
+            row = max(0, int(np.searchsorted(self.log["epoch"], kept, side="right")) - 1)
+            outputs = layer_outputs(self.spec, weights, self.dataset.grid if self.dataset.grid is not None
+                                    else self.X_test)[-1]
+            boundary = outputs if self.dataset.grid is not None else None
+            predicted = None
+            if boundary is None and self.dataset.task == "classification":
+                predicted = predicted_classes(outputs) if np.isfinite(outputs).all() else np.zeros(len(outputs), int)
+            history = {name: self.log[name][row:row + 1] for name in HISTORY}
+            health = {"epochs": self.log["epoch"][:0], "norms": self.log["grad_norm"][:0],
+                      "ratios": self.log["update_ratio"][:0], "units": [], "unit_sample": 0, "diagnosis": ("healthy", {})}
+            return Snapshot(self.id, kept, 0, 0, False, kept, history, 0, health, weights, boundary, predicted)
+
+    def replay_frames(self, frames):
+        """Up to `frames` kept epochs spread over the run, each as (epoch, training loss, outputs over the plane
+        in float16): the frames of an animation of the decision boundary."""
+        with self.lock:
+            epochs = np.asarray(self.replay.epochs)
+            chosen = np.unique(np.round(np.linspace(0, len(epochs) - 1, min(frames, len(epochs)))).astype(int))
+            result = []
+            for i in chosen:
+                epoch, weights = self.replay.at(int(epochs[i]))
+                row = max(0, int(np.searchsorted(self.log["epoch"], epoch, side="right")) - 1)
+                outputs = layer_outputs(self.spec, weights, self.dataset.grid)[-1]
+                result.append((epoch, float(self.log["train_loss"][row]), outputs.astype(np.float16)))
+            return result
 
     def restore(self, weights):
         """Puts `weights` in the network (ValueError, and nothing changed, if they do not fit) and
         measures this epoch again; the optimizer carries on, and the restored weights count as finite."""
-        self.engine.set_weights(weights)
-        weights = self.engine.get_weights()
-        for values in self.history.values():
-            values.pop()
-        self.health.truncate(len(self.history["epoch"]))
-        self.last_finite, self.diverged = (self.epoch, weights), False
-        self._evaluate()
-        self._record_health(weights)
+        with self.lock:
+            self.engine.set_weights(weights)
+            weights = self.engine.get_weights()
+            self.log.keep(len(self.log) - 1)
+            self.replay.keep_through(self.epoch - 1)
+            self.last_finite, self.diverged = (self.epoch, weights), False
+            self._record(weights)
 
-    def layer_outputs(self, X, weights=None):
-        """Each Dense layer's output for inputs X: a⁽⁰⁾ = X, a⁽ˡ⁾ = f(a⁽ˡ⁻¹⁾·W⁽ˡ⁾ + b⁽ˡ⁾).
+    def resume(self, snapshot):
+        """Takes up where `snapshot` of this run's spec left off: its weights, epoch and history (as
+        thinned as the snapshot's). The optimizer starts afresh. Returns the new snapshot."""
+        with self.lock:
+            self.engine.set_weights(snapshot.weights)
+            self.engine.epoch = snapshot.epoch
+            self.log.keep(0)
+            health = snapshot.health
+            for i in range(len(snapshot.history["epoch"])):
+                self.log.append(**{name: values[i] for name, values in snapshot.history.items()},
+                                grad_norm=health["norms"][i], update_ratio=health["ratios"][i])
+            self.log.thinned_before = snapshot.thinned_before
+            self.replay = WeightHistory(snapshot.weights)
+            self.replay.add(self.epoch, snapshot.weights)
+            self.diverged = snapshot.diverged
+            self.last_finite = (0, self.initial_weights) if self.diverged else (self.epoch, snapshot.weights)
+            return self.snapshot()
 
-        Computed with playground.nn's activations on the current weights of whichever engine
-        trains (or on `weights`, as get_weights gives them): both engines use the same formulas,
-        so this is exact for either, up to float32 rounding.
-        """
-        a, outputs = np.asarray(X, np.float32), []
-        names = (*self.spec.activations, self.spec.output_activation)
-        for (W, b), name in zip(weights or self.engine.get_weights(), names):
-            a = get_activation(name).forward(a @ W + b)
-            outputs.append(a)
-        return outputs
+    def adopt(self, weights, epoch, history):
+        """Takes up a run trained elsewhere (a sweep's): its weights at `epoch` and its `history` (columns of
+        HISTORY, as thinned as given). The optimizer starts afresh. Returns the new snapshot."""
+        with self.lock:
+            self.engine.set_weights(weights)
+            self.engine.epoch = epoch
+            self.log.keep(0)
+            blank = np.full(self.log.widths["grad_norm"], np.nan)
+            for i in range(len(history["epoch"])):
+                self.log.append(**{name: history[name][i] for name in HISTORY}, grad_norm=blank, update_ratio=blank)
+            self.log.thinned_before = epoch if len(history["epoch"]) < epoch + 1 else 0
+            self.replay = WeightHistory(weights)
+            self.replay.add(epoch, self.engine.get_weights())
+            self.last_finite = (epoch, self.engine.get_weights())
+            self._pending, self.diverged = None, False
+            return self.snapshot()
+
+    def weights(self):
+        with self.lock:
+            return self.engine.get_weights()
+
+    def predict(self, X):
+        with self.lock:
+            return self.engine.predict(X)
+
+    def trace(self, index):
+        """The engine's forward and backward pass on training example `index` alone, its loss, and the
+        update the optimizer would make: (weights, trace, update, loss, epoch). Nothing changes."""
+        X, Y = self.X_train[index:index + 1], self.Y_train[index:index + 1]
+        with self.lock:
+            return (self.engine.get_weights(), self.engine.trace(X, Y), self.engine.preview_update(X, Y),
+                    self.engine.loss(X, Y), self.epoch)
+
+    def keras_file(self):
+        """The network with its current weights as the bytes of a .keras file (loads TensorFlow)."""
+        from .export import keras_file
+        with self.lock:
+            return keras_file(self.engine.to_keras())
+
+    def history_table(self):
+        """The retained history as columns (lists), and the epoch before which rows are thinned."""
+        with self.lock:
+            return self.history, self.log.thinned_before
+
+    def gradient_check(self, examples):
+        """Backpropagation against finite differences on the first `examples` training examples."""
+        with self.lock:
+            weights = self.engine.get_weights()
+        return inspect.gradient_check(self.spec, weights, self.X_train[:examples], self.Y_train[:examples])
+
+    def compare_engines(self, steps):
+        """The NumPy and the Keras engine from the current weights, `steps` steps each (inspect.compare_engines)."""
+        with self.lock:
+            weights = self.engine.get_weights()
+        return inspect.compare_engines(self.spec, weights, self.X_train, self.Y_train, steps)
+
+    def lr_find(self):
+        """The learning-rate finder (lr_finder.find) from the current weights, on the training data in the
+        run's batch order from the start of the epoch under way. It trains a copy on the NumPy engine's
+        network: the run, its engine and its optimizer are untouched. Returns an LRFinderResult."""
+        from .lr_finder import find
+        with self.lock:
+            weights, spec, epoch = self.engine.get_weights(), self.spec, self.epoch
+        return find(spec, weights, self.X_train, self.Y_train, epoch)
+
+    def snapshot(self, views=True):
+        """What the page draws now: counters, the history thinned to MAX_POINTS rows, gradient health,
+        the weights, and with `views` the outputs over the plane (or the test predictions)."""
+        with self.lock:
+            log, rows = self.log, self.log.rows(MAX_POINTS)
+            history = {name: log[name][rows] for name in HISTORY}
+            recent = slice(max(0, len(log) - VERDICT_WINDOW), len(log))
+            weights = self.engine.get_weights()
+            units = inspect.unit_health(weights[:-1], self.spec.activations, self.X_train[:UNIT_SAMPLE])
+            health = {"epochs": log["epoch"][rows], "norms": log["grad_norm"][rows],
+                      "ratios": log["update_ratio"][rows], "units": units, "unit_sample": min(UNIT_SAMPLE, len(self.X_train)),
+                      "diagnosis": inspect.diagnose(log["grad_norm"][recent], log["update_ratio"][recent], units)}
+            boundary = predicted = None
+            if views and self.dataset.grid is not None:
+                boundary = self.engine.predict(self.dataset.grid)
+            elif views and self.dataset.task == "classification":
+                out = self._test_outputs
+                predicted = predicted_classes(out) if np.isfinite(out).all() else np.zeros(len(out), int)
+            return Snapshot(self.id, self.epoch, self._done if self._pending else 0,
+                            math.ceil(len(self.X_train) / self.spec.batch_size), self.diverged, self.last_finite[0],
+                            history, log.thinned_before, health, weights, boundary, predicted)

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from playground.spec import NetworkSpec
-from playground.training import TrainingRun, score, targets
+from playground.nn import targets
+from playground.training import Log, TrainingRun, score
 
 
 def xor_data(n=200, seed=0):
@@ -41,15 +42,38 @@ def test_a_run_records_one_row_per_epoch_and_learns():
     assert run.history["train_score"][-1] >= 0.9
 
 
-def test_train_for_stops_at_the_budget():
-    run = TrainingRun("numpy", SPEC, xor_data())
-    assert run.train_for(0.0) == 1
+def test_a_slice_stops_within_its_budget_in_the_middle_of_a_long_epoch():
+    run = TrainingRun("numpy", SPEC.replace(batch_size=1), xor_data(n=200_000))
+    assert run.train_slice(0.02) == 0
+    snapshot = run.snapshot(views=False)
+    assert snapshot.epoch == 0 and 0 < snapshot.batch < snapshot.batches / 10 and snapshot.batches == 100_000
+
+
+def test_an_epoch_trained_in_slices_is_the_epoch_trained_at_once():
+    sliced, whole = TrainingRun("numpy", SPEC, xor_data()), TrainingRun("numpy", SPEC, xor_data())
+    while sliced.epoch < 3:
+        sliced.train_slice(0.0005)
+    for _ in range(3):
+        whole.engine.train_epoch(whole.X_train, whole.Y_train)
+    assert all(np.array_equal(a, b) for (a, _), (b, _) in zip(sliced.weights(), whole.weights()))
+
+
+def test_the_log_keeps_recent_epochs_and_thins_older_ones_within_its_limit():
+    log = Log({"epoch": 0, "loss": 0, "norms": 3}, recent=100, limit=400)
+    for epoch in range(100_000):
+        log.append(epoch=epoch, loss=float(epoch), norms=[1.0, 2.0, 3.0])
+    epochs = log["epoch"]
+    assert len(log) < 400 and epochs[-1] == 99_999 and epochs[0] == 0
+    assert list(epochs[-100:]) == list(range(99_900, 100_000))
+    assert np.all(np.diff(epochs) > 0) and log.thinned_before > 0
+    assert np.diff(epochs[:len(epochs) // 2]).mean() > np.diff(epochs[-200:]).mean()
+    assert (log["loss"] == epochs).all() and log["norms"].shape == (len(log), 3)
 
 
 def test_reconfigure_keeps_the_weights():
     run = TrainingRun("numpy", SPEC, xor_data())
     run.train_for(10.0, max_epochs=3)
-    before = run.engine.get_weights()
+    before = run.weights()
     run.reconfigure(SPEC.replace(learning_rate=0.1, batch_size=5))
     assert all(np.array_equal(a, b) for (a, _), (b, _) in zip(before, run.engine.get_weights()))
     assert run.engine.optimizer.learning_rate == 0.1
@@ -86,7 +110,7 @@ def test_restore_puts_weights_in_clears_divergence_and_measures_again():
     assert not run.diverged and run.last_finite[0] == run.epoch == 5
     assert len(run.history["epoch"]) == rows and run.history["epoch"][-1] == 5
     assert run.history["train_loss"][-1] == pytest.approx(run.history["train_loss"][0], rel=1e-5)
-    assert len(run.health.epochs) == rows
+    assert len(run.log) == rows
     with pytest.raises(ValueError, match="Layer 1"):
         run.restore([(np.zeros((3, 8)), np.zeros(8))] + good[1:])
     assert all(np.array_equal(a, b) for (a, _), (b, _) in zip(run.initial_weights, run.engine.get_weights()))

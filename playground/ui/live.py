@@ -1,118 +1,147 @@
-"""The live part of the page: a fragment that trains for a time budget, then redraws.
+"""The live part of the page: a fragment that draws the run's latest snapshot.
 
-While playing, the fragment asks to run again TICK seconds after each run; each run trains
-whole epochs for about BUDGET seconds, then draws the metrics and the charts. The browser
-takes a moment to draw each update, so a long budget and a short tick keep the engine busy
-while still redrawing more than twice a second (`python -m playground.bench --browser`
-measures both). Only this fragment reruns, not the page, and the charts update in place
-(`live_chart`), so nothing blinks.
+The run trains in a worker process, never here. While it plays (or steps), the fragment runs
+again every TICK seconds, asks the worker for a fresh snapshot and redraws the metrics and the
+charts; a full run of the page draws the snapshot the page has just asked for. Only this
+fragment reruns, not the page, and the charts update in place (`live_chart`), so nothing blinks.
+When the run stops by itself (a step done, the loss no longer finite), the whole page runs
+again, so that the buttons say so.
 """
 import math
 
-import numpy as np
 import streamlit as st
 
 from .. import plots
-from ..data import DATASETS
-from . import health, image_view, network_view, step_through
+from ..i18n import N_, _, set_language
+from . import challenge, compare, draw, health, replay, image_view, network_view, state, step_through
 from .live_chart import live_chart
+from .safe import guarded, md, section
 
-TICK, BUDGET = 0.05, 0.2
+TICK = 0.5  # seconds between redraws while the run trains: the browser draws every chart twice a second
+HEIGHT, PRESENTATION_HEIGHT = 380, 520  # pixels of the charts across the screen
 
 
-def live_part():
-    st.session_state.full_run = True
-    st.fragment(run_every=TICK if st.session_state.playing else None)(_live)()
+def live_part(run):
+    s = st.session_state
+    s.live_active = run.snapshot.active
+    s.full_run = True
+    st.fragment(run_every=TICK if s.live_active else None)(_live)()
 
 
 def _live():
     s = st.session_state
+    set_language(s.lang)
     run = s.run
-    # A whole-page run trains one epoch only and draws at once, so that the fragment's first
-    # tick cannot cut it short and leave a chart to be mounted again; the ticks train longer.
-    budget = 0.0 if s.pop("full_run", False) else BUDGET
-    if s.playing:
-        with run.lock:
-            run.train_for(budget)
-        if run.diverged:
-            s.playing = False
+    if not s.pop("full_run", False):
+        snapshot = state.refresh(run)
+        if run.lost or snapshot.active != s.live_active:
             st.rerun()
-    with run.lock:
-        _metrics(run)
-        _charts(run)
+    with section(N_("the challenge")):
+        challenge.banner(run)
+    past = replay.scrub(run)  # a past epoch, when the paused run is replayed
+    _metrics(past or run.snapshot)
+    with section(N_("the live charts")):
+        _charts(run, past or run.snapshot, None if past is None else past.epoch)
 
 
 def _format(value, digits=4):
     return "—" if value is None or not math.isfinite(value) else f"{value:.{digits}f}"
 
 
-def _metrics(run):
-    h = run.history
-    score = "R²" if run.dataset.task == "regression" else "accuracy"
-    columns = st.columns(5)
-    columns[0].metric("Epoch", run.epoch)
-    columns[1].metric("Training loss", _format(h["train_loss"][-1]))
-    columns[2].metric("Test loss", _format(h["test_loss"][-1]))
-    columns[3].metric(f"Training {score}", _format(h["train_score"][-1], 3))
-    columns[4].metric(f"Test {score}", _format(h["test_score"][-1], 3))
+def _metrics(snapshot):
+    latest = snapshot.latest
+    regression = st.session_state.run.dataset.task == "regression"
+    with st.container(horizontal=True, key="metrics", gap="medium"):
+        st.metric(_("Epoch"), snapshot.epoch, width="content")
+        st.metric(_("Training loss"), _format(latest["train_loss"]), width="content")
+        st.metric(_("Test loss"), _format(latest["test_loss"]), width="content")
+        st.metric(_("Training R²") if regression else _("Training accuracy"), _format(latest["train_score"], 3),
+                  width="content")
+        st.metric(_("Test R²") if regression else _("Test accuracy"), _format(latest["test_score"], 3), width="content")
+    if snapshot.active and snapshot.batch:
+        st.caption(_("Epoch {epoch} under way: {batch} of {batches} batches.").format(
+            epoch=snapshot.epoch + 1, batch=snapshot.batch, batches=snapshot.batches))
 
 
-def _charts(run):
+def _charts(run, snapshot, mark=None):
+    """Across the screen, as data flows: the network (inputs, layers, output), the output over the
+    data (the decision boundary), and the curves; below them the weights and gradient health.
+    `snapshot` is the run's, or a past epoch's (then the curves, which are the run's, mark it)."""
     s, ds = st.session_state, run.dataset
-    score = "R²" if ds.task == "regression" else "Accuracy"
-    left, right = st.columns([1.15, 1])
-    with left:
+    height = PRESENTATION_HEIGHT if s.presentation else HEIGHT
+    score = _("R²") if ds.task == "regression" else _("Accuracy")
+    weights = snapshot.weights
+    # Columns never narrower than a chart can be read at: past that they wrap (the page's STYLE).
+    network, output, curves = st.container(key="live_row").columns([0.35, 0.37, 0.28], gap="small")
+    with network:
+        network_view.network_view(run, weights, ds.plane_grid if ds.points_train is not None else None, height)
+    with output:
         if ds.points_train is not None:
-            x, y, inputs = _grid(run)
-            outputs = run.engine.predict(inputs)
+            x, y, _inputs = ds.plane_grid
             test = (ds.points_test, ds.y_test) if s.show_test else None
-            live_chart(plots.boundary_figure(x, y, outputs, ds.task, ds.n_classes, (ds.points_train, ds.y_train),
-                                             test, s.discretize), key="chart_boundary", height=440,
-                       events=("click",), on_change=step_through.pick_clicked_point)
+            drawing = s.get("draw_mode", "off") != "off"
+            live_chart(plots.boundary_figure(x, y, snapshot.boundary, ds.task, ds.class_names,
+                                             (ds.points_train, ds.y_train), test, s.discretize, height=height),
+                       key="chart_boundary", height=height, events=("plane",) if drawing else ("click",),
+                       on_change=draw.on_click if drawing else step_through.pick_clicked_point)
             step_through.follow_click()
-            a, b = st.columns(2)
-            a.checkbox("Show test data", key="show_test")
-            b.checkbox("Discretize output", key="discretize", disabled=ds.task == "regression")
+            draw.follow()
         else:
-            image_view.image_views(run)
+            image_view.confusion_view(run, snapshot, height)
+    with curves:
+        pinned = compare.pinned()  # (label, history) of earlier runs, drawn beside this one
+        for metric, title in (("loss", _("Loss")), ("score", score)):
+            live_chart(plots.history_figure(run.snapshot.history, metric, title, pinned, height // 2,
+                                            run.snapshot.thinned_before, mark), key=f"chart_{metric}",
+                       height=height // 2)
+    if ds.points_train is None:
+        image_view.image_grid_view(run, snapshot)
+    left, right = st.container(key="live_row_2").columns(2, gap="medium")
+    with left:
+        rows = math.ceil(len(weights) / 2)
+        live_chart(plots.weight_histograms(run.initial_weights, weights, columns=2), key="chart_weights",
+                   height=max(280, 190 * rows))
     with right:
-        pinned = s.get("pinned", ())  # (label, history) of earlier runs, drawn beside this one
-        live_chart(plots.history_figure(run.history, "loss", "Loss", pinned), key="chart_loss", height=250)
-        live_chart(plots.history_figure(run.history, "score", score, pinned), key="chart_score", height=250)
-    weights = run.engine.get_weights()  # once per tick, for every view that draws them
-    network_view.network_view(run, weights, _grid(run) if ds.points_train is not None else None)
-    rows = math.ceil(len(weights) / 3)
-    live_chart(plots.weight_histograms(run.initial_weights, weights), key="chart_weights", height=max(260, 200 * rows))
-    health.health_view(run, weights)
+        health.health_view(run)
 
 
-def _grid(run):
-    """The 100 × 100 grid over the data's plane, through its features and scaling; kept per run.
+def view_options(run):
+    """How the plane is shown, and drawing on it: in the full page's run, not redrawn with each update."""
+    ds = run.dataset
+    if ds.points_train is None:
+        return
+    with st.container(horizontal=True, vertical_alignment="bottom", gap="medium", key="view_options"):
+        st.checkbox(_("Show test data"), key="show_test")
+        st.checkbox(_("Discretize output"), key="discretize", disabled=ds.task == "regression")
+        if draw.possible(ds) or draw.active(ds):
+            draw.controls(ds)
 
-    The built-in sets are drawn over at least [−6, 6]², as in TensorFlow Playground; an
-    upload over its own points, with a margin.
-    """
-    cache, ds = st.session_state.get("grid"), run.dataset
-    if cache is None or cache[0] != run.id:
-        points = np.vstack([ds.points_train, ds.points_test])
-        low, high = points.min(axis=0), points.max(axis=0)
-        margin = 0.1 * np.maximum(high - low, 1e-6)
-        low, high = low - margin, high + margin
-        if ds.name in DATASETS:
-            low, high = np.minimum(low, -6.0), np.maximum(high, 6.0)
-        x, y, grid = plots.grid_points((low[0], high[0]), (low[1], high[1]))
-        cache = st.session_state.grid = (run.id, x, y, ds.transform(grid))
-    return cache[1:]
+
+def run_notice(run):
+    """What stopped the run, if something did: a lost worker, an error, or a loss no longer finite."""
+    snapshot = run.snapshot
+    if run.lost:
+        st.error(_("The process that trained this run stopped, at epoch {epoch}. Other sessions go on; start this "
+                   "run again from where it was last shown.").format(epoch=snapshot.epoch))
+        st.button(_("Start again from epoch {epoch}").format(epoch=snapshot.epoch), key="revive", on_click=state.revive,
+                  type="primary")
+        return
+    error = st.session_state.pop("run_error", None) or snapshot.error
+    if error:
+        st.error(_("This run stopped on an error: {error}. Press Play to carry on, or Reset to start again.")
+                 .format(error=md(error)))
+    if snapshot.diverged:
+        divergence_notice(run)
 
 
 def divergence_notice(run):
-    epoch, _ = run.last_finite
-    st.error(f"The loss became too large to compute (not a finite number) after epoch {epoch}: the weights "
-             "jumped too far and training has stopped. Try a smaller learning rate, then go back and continue.")
-    st.button(f"Go back to epoch {epoch}", key="roll_back", on_click=_roll_back)
+    epoch, good = run.snapshot.epoch, run.snapshot.last_finite_epoch
+    st.error(_("At epoch {epoch} the loss became too large to compute (not a finite number): the weights jumped too "
+               "far and training has stopped. Try a smaller learning rate, then go back to epoch {good}, the last one "
+               "whose loss was finite, and continue.").format(epoch=epoch, good=good))
+    st.button(_("Go back to epoch {epoch}").format(epoch=good), key="roll_back", on_click=_roll_back)
 
 
+@guarded(N_("a button"))
 def _roll_back():
-    run = st.session_state.run
-    with run.lock:
-        run.roll_back()
+    state.on_run(st.session_state.run.roll_back)

@@ -1,15 +1,22 @@
-"""Session state: the settings (mirrored in the URL), the run, and the button callbacks.
+"""Session state: the settings (mirrored in the URL), the run's handle, and the button callbacks.
 
-Everything here is one browser session's own: `st.session_state`, never a shared cache.
+Everything here is one browser session's own: `st.session_state`, never a shared cache. The run
+itself trains in a worker process (`playground.trainer`); the session holds its RunHandle, and
+`run.snapshot` is what the page draws.
 """
-import sys
+import logging
+import weakref
 
 import streamlit as st
 
-from ..data import DATASETS
-from ..training import TrainingRun
-from . import settings
-from .settings import SETTINGS, UPLOAD
+from .. import settings
+from . import draw
+from ..i18n import N_, _, best_language
+from ..settings import SETTINGS, UPLOAD
+from ..trainer import RunFailed, RunHandle, RunLost
+from .safe import guarded
+
+log = logging.getLogger("playground.page")
 
 
 def init():
@@ -24,12 +31,14 @@ def init():
         for x in SETTINGS:
             s[x.key] = s[x.key] if x.key in s else x.default
         return
-    values, refused = settings.from_query(st.query_params.to_dict())
+    query = st.query_params.to_dict()
+    values, refused = settings.from_query(query)
+    if "lang" not in query:  # a link without a language: the browser's
+        values["lang"] = best_language(st.context.locale)
     for key, value in values.items():
         s[key] = list(value) if key == "features" else value
     s.url_warnings = refused
     s.url_given = set(st.query_params.to_dict())
-    s.playing = False
     s.run = None
     s.run_key = None
 
@@ -38,14 +47,19 @@ def show_url_warnings():
     refused = st.session_state.pop("url_warnings", [])
     if refused:
         names = ", ".join(f"`{key}`" for key in refused)
-        st.warning(f"The link had a value this page cannot use for {names}: the default is used instead.")
+        st.warning(_("The link had a value this page cannot use for {names}: the default is used instead.")
+                   .format(names=names))
+
+
+def values():
+    """Every setting's value now."""
+    s = st.session_state
+    return {x.key: s[x.key] if x.key in s else x.default for x in SETTINGS}
 
 
 def write_query_params():
     """The URL always holds every setting in effect, defaults included, so it can be shared."""
-    s = st.session_state
-    values = {x.key: s[x.key] if x.key in s else x.default for x in SETTINGS}
-    query = settings.to_query(values)
+    query = settings.to_query(values())
     if query != st.query_params.to_dict():
         st.query_params.from_dict(query)
 
@@ -72,18 +86,7 @@ def _refuse_from_url(key):
 
 
 def data_arguments():
-    """make_dataset's arguments for the chosen set; those it ignores are left at their defaults,
-    so that changing them does not make a new data set (or a new run)."""
-    s = st.session_state
-    kind = DATASETS[s.dataset].kind
-    arguments = {"train_fraction": s.train_percent / 100, "seed": s.data_seed}
-    if kind == "plane":
-        arguments.update(n_samples=s.samples, noise=s.noise, features=tuple(s.features))
-    if s.dataset == "blobs":
-        arguments["n_classes"] = s.classes
-    if s.dataset == "mnist":  # Keras's own split
-        arguments = {}
-    return arguments
+    return settings.data_arguments(values())
 
 
 def data_key():
@@ -92,7 +95,21 @@ def data_key():
     if s.dataset == UPLOAD:
         file = s.get("upload_file")
         return (UPLOAD, file.file_id if file else None)
-    return (s.dataset, *sorted(data_arguments().items()))
+    key = (s.dataset, *sorted(data_arguments().items()))
+    return key + (draw.key(),) if s.get("draw_points") is not None else key
+
+
+def _drawing_of(old, new):
+    """Whether the data key `new` is a drawing on the same set as `old` (or `old` one on `new`'s): then the
+    run trains on the drawn points, keeping its weights."""
+    def base(key):
+        return key[:-1] if key and isinstance(key[-1], tuple) and key[-1][:1] == ("drawn",) else key
+    return old != new and base(old) == base(new)
+
+
+def request_new_run():
+    """The next run of the page starts a fresh run, even if the settings are those of the current one."""
+    st.session_state.run_key = None
 
 
 def current_run(config, ds):
@@ -102,38 +119,106 @@ def current_run(config, ds):
     if config is None:
         return run
     key = (config.engine, config.data_key)
-    if run is not None and s.run_key == key and run.spec.same_network(config.spec):
+    same = run is not None and s.run_key is not None and s.run_key[0] == config.engine and \
+        run.spec.same_network(config.spec)
+    if same and _drawing_of(s.run_key[1], config.data_key):
+        on_run(run.set_data, ds, config.data_key)
+        s.run_key = key
+    if same and s.run_key == key:
         if run.spec != config.spec:
-            with run.lock:
-                run.reconfigure(config.spec)
+            on_run(run.reconfigure, config.spec)
         return run
-    loading = config.engine == "keras" and "tensorflow" not in sys.modules
-    with st.spinner("Loading TensorFlow for the Keras engine (the first time takes a few seconds)…"
-                    if loading else "Building the network…"):
-        s.run = TrainingRun(config.engine, config.spec, ds)
-    s.run_key = key
-    s.playing = False
-    return s.run
+    try:
+        with st.spinner(_("Building the network (the first Keras run loads TensorFlow, which takes a few seconds)…")
+                        if config.engine == "keras" else _("Building the network…")):
+            new = RunHandle(config.engine, config.spec, ds, config.data_key)
+    except (RunLost, RunFailed, TimeoutError) as error:
+        log.warning("A new run could not be built: %s", error)
+        st.error(_("The network could not be built just now ({error}). The page keeps the last run; change a "
+                   "setting or reload to try again.").format(error=type(error).__name__))
+        return run
+    if run is not None:
+        run.close()
+    s.run, s.run_key = new, key
+    return new
 
 
+def on_run(action, *args):
+    """Runs a command on the session's run; a run that is lost or failed is said on the page (by
+    `run_notice`), not raised. Returns the command's value, or None."""
+    try:
+        return action(*args)
+    except RunLost:
+        return None
+    except RunFailed as error:
+        st.session_state.run_error = str(error)
+        return None
+
+
+class Presence:
+    """This session's connection, as Streamlit sees it: released when its browser goes away."""
+
+    def __init__(self):
+        self.runs = weakref.WeakSet()
+
+
+def _gone(presence):
+    """The browser went away (a closed tab, a dropped connection): its runs stop training; they resume
+    if it comes back, and are closed if it does not (the worker's DETACHED_TTL)."""
+    for run in list(presence.runs):
+        run.detach()
+
+
+@st.cache_resource(scope="session", on_release=_gone, show_spinner=False)
+def _presence():
+    return Presence()
+
+
+def present(run):
+    """Marks the run as watched by this session, again after a reconnection."""
+    presence = _presence()
+    if run not in presence.runs:
+        presence.runs.add(run)
+        run.attach()
+
+
+def refresh(run, views=True):
+    """A fresh snapshot of the run (the last one if it is lost)."""
+    on_run(run.refresh, views)
+    return run.snapshot
+
+
+@guarded(N_("a button"))
 def regenerate():
     st.session_state.data_seed += 1
+    draw.forget()
 
 
-def toggle_play():
-    st.session_state.playing = not st.session_state.playing
+@guarded(N_("a button"))
+def set_playing(play):
+    """Play or Pause: the button says which, so a press that arrives twice does what it said once."""
+    run = st.session_state.run
+    if run is not None:
+        on_run(run.play if play else run.pause)
 
 
+@guarded(N_("a button"))
 def step():
-    s = st.session_state
-    s.playing = False
-    if s.run is not None:
-        with s.run.lock:
-            s.run.train_epoch()
+    run = st.session_state.run
+    if run is not None:
+        on_run(run.step)
 
 
+@guarded(N_("a button"))
 def reset():
-    s = st.session_state
-    s.playing = False
-    if s.run is not None:
-        s.run = TrainingRun(s.run.engine_name, s.run.spec, s.run.dataset)
+    run = st.session_state.run
+    if run is not None:
+        on_run(run.reset)
+
+
+@guarded(N_("a button"))
+def revive():
+    run = st.session_state.run
+    st.session_state.pop("run_error", None)
+    if run is not None:
+        on_run(run.revive)

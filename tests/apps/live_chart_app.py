@@ -11,7 +11,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-from playground.ui.live_chart import live_chart  # noqa: E402
+from playground.ui.live_chart import install_plotly_js, live_chart  # noqa: E402
+
+install_plotly_js()
 
 MODE = os.environ.get("LIVE_CHART_MODE", "live_chart")
 HEIGHT = 260

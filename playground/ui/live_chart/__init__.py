@@ -32,8 +32,8 @@ _FRONTEND = os.path.join(os.path.dirname(os.path.abspath(__file__)), "frontend")
 _PLOTLY_JS = os.path.join(os.path.dirname(plotly.__file__), "package_data", "plotly.min.js")
 
 
-def _ensure_plotly_js() -> None:
-    """Copy plotly.min.js into the frontend folder if it is missing or differs in size."""
+def install_plotly_js() -> None:
+    """Copy plotly.min.js into the frontend folder if it is missing or differs in size (at start-up)."""
     target = os.path.join(_FRONTEND, "plotly.min.js")
     if os.path.exists(target) and os.path.getsize(target) == os.path.getsize(_PLOTLY_JS):
         return
@@ -44,7 +44,6 @@ def _ensure_plotly_js() -> None:
     os.replace(tmp, target)  # atomic: two servers starting at once both end well
 
 
-_ensure_plotly_js()
 _component = components.declare_component("live_chart", path=_FRONTEND)
 
 
@@ -93,10 +92,13 @@ def live_chart(figure, key: str, height: int = 400, events=(), config=None, on_c
     `config` is merged into plotly's config (default: responsive, no mode bar).
 
     Returns None, unless `events` contains "click": then, after the user clicks a
-    point, the last click as {"x", "y", "curve", "point", "time"} ("curve" is the trace
-    index, "point" the point index, "time" the click's browser timestamp in ms, so two
-    clicks on one point differ). The value stays until the next click;
+    point, the last click as {"x", "y", "curve", "point", "customdata", "meta", "time"} ("curve"
+    is the trace index, "point" the point index, "customdata" the point's and "meta" its trace's,
+    "time" the click's browser timestamp in ms, so two clicks on one point differ). The value stays until the next click;
     `on_change` is called once per click.
+
+    With "plane" in `events`, a click anywhere on the plot area gives {"x", "y", "kind": "plane",
+    "time"} in the axes' units instead (and a click on a point does not give the point).
 
     A figure whose `layout.meta.hover_zoom` is {"trace": t, "image": i, "boxes": [[x, y, w, h],
     ...], "smooth": bool} shows, while point k of trace t is hovered, box k of image trace i's

@@ -1,0 +1,341 @@
+"""The worker processes that train the page's runs, and the page's handle on one run.
+
+Each server starts WORKERS worker processes (one per core by default; the environment variable
+PLAYGROUND_WORKERS sets another number) when the first run is created. A new run goes to the
+worker with the fewest runs. The page holds a RunHandle in its session state and reaches its run
+only through it: commands go to the worker, snapshots come back. A worker that dies costs only
+the runs it held: their handles report them lost, keep their last snapshot, and can start them
+again from it on another worker; a new worker takes the dead one's place.
+"""
+import dataclasses
+import itertools
+import logging
+import os
+import pickle
+import socket
+import subprocess
+import sys
+import threading
+import weakref
+from multiprocessing.connection import Connection
+
+from ..training import TrainingData
+
+log = logging.getLogger("playground.trainer")
+REPLY_TIMEOUT = 30.0   # seconds to wait for a worker's answer
+CREATE_TIMEOUT = 180.0  # the first Keras run of a worker loads TensorFlow, which takes long on a busy machine
+
+
+class RunLost(Exception):
+    """The worker that held the run is gone (or no longer knows the run)."""
+
+
+class RunFailed(Exception):
+    """The run raised something other than a ValueError; the message is short, the traceback is in the log."""
+
+
+def worker_count():
+    """PLAYGROUND_WORKERS, or the number of cores this process may use."""
+    text = os.environ.get("PLAYGROUND_WORKERS", "")
+    if text.isascii() and text.isdigit() and int(text) > 0:
+        return int(text)
+    return len(os.sched_getaffinity(0))
+
+
+class WorkerProcess:
+    """One worker: its process, its socket, and the requests waiting for an answer."""
+
+    def __init__(self, index):
+        self.index, self.runs, self.keras = index, set(), False  # keras: TensorFlow is loaded there
+        ours, theirs = socket.socketpair()
+        # One thread each (BLAS, TensorFlow): the workers share the cores between them. TensorFlow's
+        # notes about a missing GPU would fill the server's log.
+        env = {**os.environ, "PLAYGROUND_THREADS": "1", "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "-1"}
+        # A session of its own, so that its priority is its own (worker.lower_priority); it ends when the
+        # server does, as its socket closes.
+        self.process = subprocess.Popen([sys.executable, "-m", "playground.trainer.worker", str(theirs.fileno())],
+                                        pass_fds=[theirs.fileno()], env=env, cwd=_ROOT, start_new_session=True)
+        theirs.close()
+        self.conn = Connection(ours.detach())
+        self.send_lock, self.waiting, self.alive = threading.Lock(), {}, True
+        self.reader = threading.Thread(target=self._read, name=f"playground-worker-{index}", daemon=True)
+        self.reader.start()
+
+    @property
+    def pid(self):
+        return self.process.pid
+
+    def request(self, run_id, command, *args, timeout=REPLY_TIMEOUT):
+        """Sends a command and waits for its answer: the value, or ValueError / RunFailed / RunLost;
+        TimeoutError if none came within `timeout` seconds."""
+        answer, done = [], threading.Event()
+        request = next(_REQUESTS)
+        self.waiting[request] = (answer, done)
+        try:
+            self._send((request, run_id, command, args))
+            answered = done.wait(timeout)
+        finally:
+            self.waiting.pop(request, None)
+        if not answered:
+            raise TimeoutError(f"no answer to {command} within {timeout} s")
+        ok, value = answer
+        if ok:
+            return value
+        kind, message = value
+        if kind == "ValueError":
+            raise ValueError(message)
+        if kind in ("RunLost", "UnknownRun"):
+            raise RunLost(message)
+        raise RunFailed(f"{kind}: {message}")
+
+    def _send(self, message):
+        with self.send_lock:
+            if not self.alive:
+                raise RunLost("the worker is gone")
+            try:
+                self.conn.send(message)
+            except OSError:
+                raise RunLost("the worker is gone") from None
+
+    def send(self, run_id, command, *args):
+        """Sends a command without waiting for its answer."""
+        try:
+            self._send((next(_REQUESTS), run_id, command, args))
+        except RunLost:
+            pass
+
+    def _read(self):
+        while True:
+            try:
+                message = self.conn.recv_bytes()
+            except (EOFError, OSError, TypeError):  # TypeError: the connection was closed under it
+                break
+            try:
+                request, ok, value = pickle.loads(message)
+            except Exception:  # an answer that does not unpickle: that request fails, the others go on
+                log.exception("Worker %d sent an unreadable answer", self.index)
+                continue
+            waiter = self.waiting.get(request)
+            if waiter is not None:
+                waiter[0][:] = [ok, value]
+                waiter[1].set()
+        with self.send_lock:
+            self.alive = False
+        for answer, done in list(self.waiting.values()):
+            answer[:] = [False, ("RunLost", "the worker is gone")]
+            done.set()
+        _pool_lost(self)
+
+    def stop(self):
+        with self.send_lock:
+            self.alive = False
+            self.conn.close()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+_REQUESTS = itertools.count(1)
+_RUN_IDS = itertools.count(1)
+
+
+class Pool:
+    def __init__(self, size):
+        self.lock = threading.Lock()
+        self.workers = [WorkerProcess(i) for i in range(size)]
+
+    def place(self, engine):
+        """The worker with the fewest runs, for a new one; for a Keras run, one that has loaded TensorFlow
+        already if there is one, so that it loads once per server and stalls the runs beside it once."""
+        with self.lock:
+            alive = [w for w in self.workers if w.alive]
+            if engine == "keras" and any(w.keras for w in alive):
+                alive = [w for w in alive if w.keras]
+            worker = min(alive, key=lambda w: len(w.runs))
+            worker.keras = worker.keras or engine == "keras"
+            return worker
+
+    def replace(self, dead):
+        with self.lock:
+            if self.workers[dead.index] is dead and not _shutting_down:
+                self.workers[dead.index] = WorkerProcess(dead.index)
+                log.warning("Worker %d (pid %d) ended; a new one (pid %d) takes its place",
+                            dead.index, dead.pid, self.workers[dead.index].pid)
+
+    def stop(self):
+        for worker in self.workers:
+            worker.stop()
+
+
+_pool, _pool_lock, _shutting_down = None, threading.Lock(), False
+
+
+def pool():
+    """The server's worker pool, started on first use."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = Pool(worker_count())
+        return _pool
+
+
+def _pool_lost(worker):
+    if _pool is not None:
+        threading.Thread(target=_pool.replace, args=(worker,), daemon=True).start()
+
+
+def shutdown():
+    """Stops the workers (at exit; tests)."""
+    global _pool, _shutting_down
+    with _pool_lock:
+        _shutting_down = True
+        if _pool is not None:
+            _pool.stop()
+            _pool = None
+        _shutting_down = False
+
+
+class RunHandle:
+    """The page's door to one run in a worker: commands go there, snapshots come back.
+
+    `snapshot` is the latest one received; `lost` says the worker holding the run is gone, and
+    `revive()` starts the run again from that snapshot. Dropping the handle closes the run.
+    """
+
+    def __init__(self, engine_name, spec, dataset, data_key):
+        """A new run of `engine_name` and `spec` on `dataset`; `data_key` names the data set (runs in one
+        worker with the same key share one copy of it)."""
+        self.engine_name, self.spec, self.dataset, self.data_key = engine_name, spec, dataset, data_key
+        self._create()
+
+    def _create(self, resume=None):
+        self.id, self.worker = next(_RUN_IDS), pool().place(self.engine_name)
+        self.worker.runs.add(self.id)
+        self._finalizer = weakref.finalize(self, _close, self.worker, self.id)
+        self.lost = False
+        try:
+            self.initial_weights, self.snapshot = self.worker.request(
+                self.id, "create", self.engine_name, self.spec, self.data_key, TrainingData.of(self.dataset),
+                timeout=CREATE_TIMEOUT)
+            if resume is not None:
+                self.snapshot = self._call("resume", resume)
+        except BaseException:
+            self._finalizer()
+            raise
+
+    def _request(self, command, *args, timeout=REPLY_TIMEOUT):
+        if self.lost:
+            raise RunLost("the run's worker is gone")
+        try:
+            return self.worker.request(self.id, command, *args, timeout=timeout)
+        except RunLost:
+            self.lost = True
+            raise
+
+    def _call(self, method, *args):
+        return self._request("call", method, args)
+
+    def _drive(self, command, *args, timeout=REPLY_TIMEOUT):
+        self.snapshot = self._request(command, *args, timeout=timeout)
+        return self.snapshot
+
+    # Driving the run: each answers with the snapshot after the command took effect.
+    def refresh(self, views=True, timeout=2.0):
+        """Asks for a fresh snapshot; keeps the last one (and returns it) if the worker takes longer than `timeout`."""
+        try:
+            return self._drive("snapshot", views, timeout=timeout)
+        except TimeoutError:
+            return self.snapshot
+
+    def play(self):
+        return self._drive("play")
+
+    def pause(self):
+        return self._drive("pause")
+
+    def step(self, epochs=1, wait=0.5):
+        """Trains `epochs` more epochs; waits up to `wait` seconds for them (a long epoch goes on after)."""
+        try:
+            return self._drive("step", epochs, timeout=wait)
+        except TimeoutError:  # the worker is at it
+            self.snapshot = dataclasses.replace(self.snapshot, mode="stepping")
+            return self.snapshot
+
+    def reset(self):
+        self.initial_weights, self.snapshot = self._request("reset")
+        return self.snapshot
+
+    def set_data(self, dataset, data_key):
+        """Trains on `dataset` from now on (same inputs and outputs): weights, optimizer and history stay."""
+        self.snapshot = self._request("set_data", data_key, TrainingData.of(dataset))
+        self.dataset, self.data_key = dataset, data_key
+        return self.snapshot
+
+    def attach(self):
+        self.worker.send(self.id, "attach")
+
+    def detach(self):
+        self.worker.send(self.id, "detach")
+
+    # What the page may ask of the run.
+    def reconfigure(self, spec):
+        self._call("reconfigure", spec)
+        self.spec = spec
+
+    def roll_back(self):
+        self._call("roll_back")
+        return self.refresh()
+
+    def restore(self, weights):
+        self._call("restore", weights)
+        return self.refresh()
+
+    def weights(self):
+        return self._call("weights")
+
+    def trace(self, index):
+        return self._call("trace", index)
+
+    def keras_file(self):
+        return self._call("keras_file")
+
+    def history_table(self):
+        return self._call("history_table")
+
+    def gradient_check(self, examples):
+        return self._call("gradient_check", examples)
+
+    def compare_engines(self, steps):
+        return self._call("compare_engines", steps)
+
+    def adopt(self, weights, epoch, history):
+        self.snapshot = self._call("adopt", weights, epoch, history)
+        return self.snapshot
+
+    def lr_find(self):
+        return self._call("lr_find")
+
+    def replay_at(self, epoch):
+        return self._call("replay_at", epoch)
+
+    def replay_frames(self, frames):
+        return self._call("replay_frames", frames)
+
+    def continue_from(self, epoch):
+        self._call("continue_from", epoch)
+        return self.refresh()
+
+    def revive(self):
+        """Starts the lost run again on a live worker, from its last snapshot."""
+        self._finalizer()
+        self._create(resume=self.snapshot)
+
+    def close(self):
+        self._finalizer()
+
+
+def _close(worker, run_id):
+    worker.runs.discard(run_id)
+    worker.send(run_id, "close")

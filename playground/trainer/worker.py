@@ -1,0 +1,212 @@
+"""A worker process: it holds runs, trains the playing ones in turn, one slice each, and answers
+commands between slices.
+
+Started by the pool (`pool.py`) as `python -m playground.trainer.worker FD`, talking over the
+socket FD. Requests are (request id, run id, command, arguments); each gets one reply,
+(request id, ok, value), though a `step` is answered only when its epochs are done (or it is
+paused). A run whose session went away (`detach`) stops training, and is closed after
+DETACHED_TTL seconds unless its session comes back.
+"""
+import itertools
+import logging
+import os
+import sys
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+
+from ..startup import configure_process
+from ..training import TrainingRun
+
+SLICE = 0.02          # seconds of training per turn: Pause waits at most about this long
+IDLE_WAIT = 1.0       # seconds between looks at detached runs while nothing trains
+DETACHED_TTL = 40.0   # seconds a run is kept after its session went away
+NICE = 10             # training yields the cores to the server, so that pages and presses never wait on it
+# What the page may ask of a run, beyond driving it: TrainingRun's methods by name.
+CALLS = {"reconfigure", "roll_back", "restore", "weights", "trace", "keras_file", "history_table",
+         "gradient_check", "compare_engines", "resume", "replay_at", "replay_frames", "continue_from", "lr_find",
+         "adopt"}
+log = logging.getLogger("playground.worker")
+
+
+class UnknownRun(Exception):
+    """A command for a run this worker does not hold (closed, or held by a worker that died)."""
+
+
+@dataclass
+class Slot:
+    """A run, and how it is driven: paused, playing, or stepping until `stop_epoch`."""
+    run: TrainingRun
+    data_key: object
+    mode: str = "paused"
+    stop_epoch: int = None
+    waiting: list = None        # requests to answer when the step is done
+    error: str = None
+    detached_at: float = None   # when its session went away; None while it is there
+
+    def snapshot(self, views=True):
+        snap = self.run.snapshot(views)
+        snap.mode, snap.error = self.mode, self.error
+        return snap
+
+
+class Data:
+    """The data sets of the runs here (TrainingData), kept once and shared by the runs that use them."""
+
+    def __init__(self):
+        self.sets, self.users = {}, {}
+
+    def get(self, key, data):
+        self.sets.setdefault(key, data)
+        self.users[key] = self.users.get(key, 0) + 1
+        return self.sets[key]
+
+    def release(self, key):
+        self.users[key] -= 1
+        if not self.users[key]:
+            del self.users[key], self.sets[key]
+
+
+class Worker:
+    def __init__(self, conn):
+        self.conn, self.slots, self.data = conn, {}, Data()
+        self.turn = itertools.count()
+
+    def serve(self):
+        while True:
+            active = [slot for slot in self.slots.values() if slot.mode != "paused" and slot.detached_at is None]
+            if self.conn.poll(0 if active else IDLE_WAIT):
+                try:
+                    message = self.conn.recv()
+                except (EOFError, OSError):
+                    return  # the server is gone
+                self.handle(*message)
+                continue  # every waiting command before the next slice
+            self.expire()
+            if active:
+                self.train(active[next(self.turn) % len(active)])
+
+    def reply(self, request, ok, value):
+        self.conn.send((request, ok, value))
+
+    def handle(self, request, run_id, command, args):
+        try:
+            value = self.execute(run_id, command, args, request)
+        except (ValueError, UnknownRun) as error:  # a sentence for the person in front of the page
+            self.reply(request, False, (type(error).__name__, str(error)))
+        except Exception as error:  # a bug: the traceback goes to the server's log, a short message to the page
+            log.exception("Run %s: %s failed", run_id, command)
+            self.reply(request, False, (type(error).__name__, str(error)))
+        else:
+            if value is not _DEFERRED:
+                self.reply(request, True, value)
+
+    def execute(self, run_id, command, args, request):
+        if command == "create":
+            engine, spec, key, data = args
+            self.slots[run_id] = Slot(TrainingRun(engine, spec, self.data.get(key, data), run_id), key)
+            return self.slots[run_id].run.initial_weights, self.slots[run_id].snapshot()
+        if command == "ping":
+            return os.getpid()
+        slot = self.slots.get(run_id)
+        if slot is None:
+            raise UnknownRun(f"run {run_id} is not held here")
+        if command == "close":
+            self._answer_waiting(slot)
+            del self.slots[run_id]
+            self.data.release(slot.data_key)
+            return None
+        if command == "snapshot":
+            return slot.snapshot(*args)
+        if command in ("play", "pause"):
+            slot.mode, slot.stop_epoch = ("playing" if command == "play" and not slot.run.diverged else "paused"), None
+            self._answer_waiting(slot)
+            slot.error = None if command == "play" else slot.error
+            return slot.snapshot()
+        if command == "step":
+            (epochs,) = args
+            if slot.run.diverged:
+                return slot.snapshot()
+            base = slot.stop_epoch if slot.mode == "stepping" else slot.run.epoch
+            slot.mode, slot.stop_epoch, slot.error = "stepping", base + epochs, None
+            slot.waiting = [*(slot.waiting or []), request]
+            return _DEFERRED
+        if command == "set_data":
+            key, data = args
+            slot.run.set_data(self.data.get(key, data))
+            self.data.release(slot.data_key)
+            slot.data_key = key
+            return slot.snapshot()
+        if command == "reset":
+            run = slot.run
+            self._answer_waiting(slot)
+            slot.run, slot.mode, slot.stop_epoch, slot.error = (
+                TrainingRun(run.engine_name, run.spec, run.dataset, run.id), "paused", None, None)
+            return slot.run.initial_weights, slot.snapshot()
+        if command == "detach":
+            slot.detached_at = time.monotonic()
+            return None
+        if command == "attach":
+            slot.detached_at = None
+            return None
+        if command == "call":
+            method, call_args = args
+            if method not in CALLS:
+                raise KeyError(f"{method} is not a run's command")
+            return getattr(slot.run, method)(*call_args)
+        raise KeyError(f"unknown command {command!r}")
+
+    def train(self, slot):
+        """One slice of training; a step that reached its epoch, a divergence or an error pauses the run."""
+        try:
+            slot.run.train_slice(SLICE, slot.stop_epoch)
+        except Exception as error:
+            log.exception("Run %s failed while training", slot.run.id)
+            slot.error, slot.mode = f"{type(error).__name__}: {error}", "paused"
+        if slot.run.diverged or (slot.mode == "stepping" and slot.run.epoch >= slot.stop_epoch):
+            slot.mode, slot.stop_epoch = "paused", None
+        if slot.mode == "paused":
+            self._answer_waiting(slot)
+
+    def _answer_waiting(self, slot):
+        if slot.waiting:
+            snapshot = slot.snapshot()
+            for request in slot.waiting:
+                self.reply(request, True, snapshot)
+            slot.waiting = None
+
+    def expire(self):
+        """Closes the runs whose sessions have been gone for more than DETACHED_TTL seconds."""
+        now = time.monotonic()
+        for run_id, slot in list(self.slots.items()):
+            if slot.detached_at is not None and now - slot.detached_at > DETACHED_TTL:
+                del self.slots[run_id]
+                self.data.release(slot.data_key)
+
+
+_DEFERRED = object()
+
+
+def lower_priority():
+    """Training yields the cores to the server (and to a browser on the same machine): nice NICE, and,
+    where the kernel shares the CPU between sessions first (autogroup, as most Linux distributions do),
+    the worker's own session gets the same low weight. Else a busy worker holds a whole core against
+    every other session, whatever its nice value."""
+    os.nice(NICE)
+    if os.getsid(0) == os.getpid():  # a session of its own (start_new_session): its group is the worker's alone
+        try:
+            with open("/proc/self/autogroup", "w") as f:
+                f.write(str(NICE))
+        except OSError:  # no autogroup here: nice alone does it
+            pass
+
+
+def main(fd):
+    lower_priority()
+    configure_process()
+    logging.basicConfig(stream=sys.stderr, format="%(asctime)s worker %(process)d: %(message)s")
+    Worker(Connection(fd)).serve()
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]))

@@ -1,0 +1,103 @@
+"""Live training in Chromium, pressed as a person presses: once each, with another session playing.
+
+Play, Pause, Step and the keys Space and S take at the first press; two sessions train side by side;
+a worker killed under one session costs only that session, which starts again from where it was.
+"""
+import re
+import signal
+
+import psutil
+from playwright.sync_api import expect, sync_playwright
+
+from playground.browser import APP_READY, button, launch_chromium, start_streamlit
+
+EPOCH = "[data-testid='stMetric']:has-text('Epoch') [data-testid='stMetricValue']"
+
+
+def epoch(page):
+    return int(re.findall(r"\d+", page.locator(EPOCH).inner_text())[-1])
+
+
+def open_page(browser, url, draw=True):
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    if not draw:  # a companion session: the server's work, not the drawing
+        context.route(re.compile(r".*plotly\.min\.js.*"), lambda route: route.abort())
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_selector(APP_READY, timeout=60_000)
+    return page
+
+
+def moves(page, timeout=20_000):
+    """Waits until the Epoch metric moves, twice (so it is training, not just catching up)."""
+    first = epoch(page)
+    page.wait_for_function(f"() => +document.querySelector(\"{EPOCH}\").innerText > {first + 1}", timeout=timeout)
+
+
+def holds(page, seconds=1.5):
+    """Waits until the Epoch metric has stood still for `seconds`; returns it."""
+    value = epoch(page)
+    page.wait_for_timeout(seconds * 1000)
+    while epoch(page) != value:
+        value = epoch(page)
+        page.wait_for_timeout(seconds * 1000)
+    return value
+
+
+def test_play_pause_and_step_take_at_the_first_press_with_another_session_playing():
+    with start_streamlit("app.py") as (_, url), sync_playwright() as p:
+        browser = launch_chromium(p)
+        other = open_page(browser, url, draw=False)
+        button(other, "Play").click()
+        page = open_page(browser, url)
+        for _ in range(3):
+            button(page, "Play").click()
+            expect(button(page, "Pause")).to_be_visible()
+            moves(page)
+            button(page, "Pause").click()
+            expect(button(page, "Play")).to_be_visible()
+            held = holds(page)
+            button(page, "Step").click()
+            expect(page.locator(EPOCH)).to_have_text(str(held + 1))
+        moves(other)  # the other session played all along
+        assert page.locator("[data-testid='stException']").count() == 0
+        browser.close()
+
+
+def test_space_plays_and_pauses_and_s_steps():
+    with start_streamlit("app.py") as (_, url), sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = open_page(browser, url)
+        page.locator("h3, [data-testid='stMetric']").first.click()  # the page has the focus, no field
+        page.keyboard.press("Space")
+        expect(button(page, "Pause")).to_be_visible()
+        moves(page)
+        page.keyboard.press("Space")
+        expect(button(page, "Play")).to_be_visible()
+        held = holds(page)
+        page.keyboard.press("s")
+        expect(page.locator(EPOCH)).to_have_text(str(held + 1))
+        browser.close()
+
+
+def test_a_killed_worker_costs_only_its_session_which_starts_again_where_it_was():
+    with start_streamlit("app.py") as (server, url), sync_playwright() as p:
+        browser = launch_chromium(p)
+        first, second = open_page(browser, url, draw=False), open_page(browser, url, draw=False)
+        for page in (first, second):
+            button(page, "Play").click()
+            moves(page)
+        workers = [w for w in psutil.Process(server.pid).children() if "playground.trainer.worker" in " ".join(w.cmdline())]
+        assert len(workers) >= 2
+        workers[0].send_signal(signal.SIGKILL)  # the first run went to the first worker
+        restart = first.get_by_role("button", name=re.compile("Start again from epoch"))
+        expect(restart).to_be_visible(timeout=20_000)
+        stopped_at = int(re.findall(r"\d+", restart.inner_text())[-1])
+        moves(second)  # the other session goes on
+        assert second.get_by_role("button", name=re.compile("Start again")).count() == 0
+        restart.click()
+        expect(first.locator(EPOCH)).to_have_text(str(stopped_at))
+        button(first, "Play").click()
+        moves(first)
+        assert first.locator("[data-testid='stException']").count() == 0
+        browser.close()
