@@ -1,0 +1,151 @@
+"""Draw your own data on the decision boundary's plane.
+
+A draw mode (key `draw_mode`: off, draw, erase) turns clicks on the chart into points: in draw mode a
+click adds a point of the chosen class (`draw_class`: the data set's classes, or for regression a
+value), in erase mode it removes the point nearest the click; `draw_clear` empties the plane. Drawing
+starts from the data set's own points. The drawing replaces the data set's points, keeping its
+classes and input features, and the run goes on with the new points: its weights and its optimizer's
+state stay. The drawing travels in the link (`drawn`) up to MAX_LINK_POINTS points; past that the
+page says so, and the data download holds them.
+"""
+import hashlib
+
+import numpy as np
+import streamlit as st
+
+from ..data import drawn
+from ..i18n import N_, _
+from .safe import guarded, labels, md
+
+MODES = ("off", "draw", "erase")
+
+
+def possible(ds):
+    """Whether one can draw on this data set: a built-in set in the plane (an upload's columns are its own)."""
+    return ds is not None and ds.points_train is not None and ds.extent is not None
+
+
+def active(ds):
+    """Whether the session draws on this data set."""
+    return possible(ds) and st.session_state.get("draw_points") is not None
+
+
+def start(ds):
+    """A drawing begins with the data set's own points, unless the link brought one."""
+    s = st.session_state
+    if s.get("draw_points") is None:
+        if s.get("drawn"):
+            try:
+                s.draw_points, s.draw_labels = drawn.decode(s.drawn, ds.task, max(ds.n_classes, 1))
+            except ValueError:
+                s.drawn = ""
+        if s.get("draw_points") is None:
+            s.draw_points, s.draw_labels = drawn.points_of(ds)
+    _to_link()
+
+
+def forget():
+    """The drawing is dropped (another data set, a new sample of it)."""
+    s = st.session_state
+    s.draw_points = s.draw_labels = None
+    s.drawn = ""
+
+
+def dataset(base):
+    """The drawing as a data set with `base`'s task, classes and input features; None (with a message)
+    while it has too few points to train on."""
+    s = st.session_state
+    try:
+        return drawn.drawn_dataset(s.draw_points, s.draw_labels, base.task, base.class_names, base.feature_names)
+    except ValueError as error:
+        st.sidebar.warning(_("Your drawing cannot be trained on yet: {reason}").format(reason=md(error)))
+        return None
+
+
+def key():
+    """What identifies the drawing: its points and labels."""
+    s = st.session_state
+    digest = hashlib.sha1(np.asarray(s.draw_points, np.float32).tobytes()
+                          + np.asarray(s.draw_labels, np.float32).tobytes()).hexdigest()[:16]
+    return ("drawn", digest)
+
+
+def _to_link():
+    s = st.session_state
+    n = len(s.draw_points)
+    s.drawn = drawn.encode(s.draw_points, s.draw_labels, _task()) if n <= drawn.MAX_LINK_POINTS else ""
+
+
+def _task():
+    return st.session_state.run.dataset.task if st.session_state.get("run") else "classification"
+
+
+@guarded(N_("the drawing"))
+def on_click():
+    """The boundary chart's callback in draw or erase mode: a point added at the click, or the nearest removed."""
+    s = st.session_state
+    click = s.get("chart_boundary")
+    if not click or click.get("kind") != "plane" or s.get("draw_points") is None:
+        return
+    where = np.array([[click["x"], click["y"]]], np.float32)
+    if s.draw_mode == "draw" and len(s.draw_points) < drawn.MAX_POINTS:
+        s.draw_points = np.vstack([s.draw_points, where])
+        s.draw_labels = np.append(s.draw_labels, s.draw_class).astype(s.draw_labels.dtype)
+    elif s.draw_mode == "erase" and len(s.draw_points):
+        nearest = int(np.argmin(np.linalg.norm(s.draw_points - where, axis=1)))
+        s.draw_points = np.delete(s.draw_points, nearest, axis=0)
+        s.draw_labels = np.delete(s.draw_labels, nearest)
+    _to_link()
+    s.redrawn = True  # the data changed: the whole page runs again, and the run trains on the new points
+
+
+def follow():
+    """After a click changed the drawing (in the live part), the whole page runs, so the run gets the points."""
+    if st.session_state.pop("redrawn", False):
+        st.rerun()
+
+
+@guarded(N_("the drawing"))
+def _clear():
+    s = st.session_state
+    s.draw_points, s.draw_labels = np.zeros((0, 2), np.float32), s.draw_labels[:0]
+    s.drawn, s.redrawn = "", True
+
+
+def controls(ds):
+    """Under the boundary: the mode, the class to draw, Clear, and what the drawing is."""
+    s = st.session_state
+    with st.container(horizontal=True, vertical_alignment="bottom", key="draw", width="content"):
+        names = {"off": _("look"), "draw": _("draw"), "erase": _("erase")}
+        st.segmented_control(_("Draw your data"), MODES, key="draw_mode", format_func=labels(MODES, names.get),
+                             on_change=_mode_changed, args=(ds,),
+                             help=_("Draw: a click adds a point of the chosen class. Erase: a click removes the "
+                                    "nearest point. The run goes on with the drawn points."))
+        if s.get("draw_mode", "off") != "off":
+            if ds.task == "classification":
+                classes = list(range(ds.n_classes))
+                st.segmented_control(_("Class"), classes, key="draw_class", format_func=labels(
+                    classes, lambda k: str(ds.class_names[k])), required=True)
+            else:
+                st.select_slider(_("Value"), [round(v, 1) for v in np.linspace(-1, 1, 21)], key="draw_class",
+                                 width=200)
+            st.button(_("Clear"), key="draw_clear", on_click=_clear, help=_("Start from an empty plane."))
+    if active(ds):
+        n = len(s.draw_points)
+        note = _("Your drawing: {n} points; every {k}th point drawn is a test point, the others are training "
+                 "points.").format(n=n, k=drawn.TEST_EVERY)
+        if n > drawn.MAX_LINK_POINTS:
+            note += " " + _("A link holds at most {most} drawn points, so this drawing is not in the link: download "
+                            "the data (.csv) to keep it.").format(most=drawn.MAX_LINK_POINTS)
+        st.caption(note)
+
+
+@guarded(N_("the drawing"))
+def _mode_changed(ds):
+    s = st.session_state
+    if s.draw_mode != "off":
+        if ds.task == "classification" and s.get("draw_class") not in range(ds.n_classes):
+            s.draw_class = 0
+        if ds.task == "regression" and not isinstance(s.get("draw_class"), float):
+            s.draw_class = 0.0
+        start(ds)

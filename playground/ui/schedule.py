@@ -1,0 +1,114 @@
+"""The learning rate over training: a schedule (key `schedule`: constant, step, exponential, cosine,
+warmup_cosine) with a small chart of the rate over the epochs, and the learning-rate finder (`lr_finder`,
+then `lr_finder_use`), which tries rates from 1e-5 to 10 on a copy of the network and suggests one.
+
+The schedules' formulas are the registry's (nn.schedules); the finder's work is lr_finder's, in the
+run's worker. Changing the schedule keeps the weights, as changing the rate does.
+"""
+import numpy as np
+import streamlit as st
+
+from ..i18n import N_, _
+from ..nn import SCHEDULES
+from ..nn.schedules import rate_curve
+from ..settings import DECAY_EPOCHS, DECAY_RATES, LEARNING_RATES, WARMUP_EPOCHS, SCHEDULE_SETTINGS, steps_per_epoch
+from . import state
+from .classroom import may_change, shown
+from .live_chart import live_chart
+from .safe import guarded, labels
+
+NAMES = {"constant": N_("constant"), "step": N_("step decay"), "exponential": N_("exponential decay"),
+         "cosine": N_("cosine decay"), "warmup_cosine": N_("warm-up, then cosine")}
+CURVE_EPOCHS = 3  # the chart shows the schedule over this many times its horizon
+
+
+def schedule_controls(ds, spec):
+    """The schedule and the settings it uses, and the rate it gives over the epochs (drawn for `spec`)."""
+    if not shown("schedule"):
+        return
+    names = tuple(SCHEDULES)
+    st.selectbox(_("Learning-rate schedule"), names, key="schedule",
+                 format_func=labels(names, lambda n: _(NAMES.get(n, n))),
+                 help=_("How the learning rate changes as training goes on; the weights stay when it changes."))
+    uses = SCHEDULES[st.session_state.schedule].parameters
+    if SCHEDULE_SETTINGS["warmup_epochs"] in uses:
+        st.select_slider(_("Warm-up (epochs)"), WARMUP_EPOCHS, key="warmup_epochs")
+    if SCHEDULE_SETTINGS["decay_epochs"] in uses:
+        st.select_slider(_("Decay over (epochs)"), DECAY_EPOCHS, key="decay_epochs")
+    if SCHEDULE_SETTINGS["decay_rate"] in uses:
+        st.select_slider(_("Decay rate"), DECAY_RATES, key="decay_rate")
+    if ds is not None and spec is not None and st.session_state.schedule != "constant":
+        s = st.session_state
+        horizon = max(s.decay_epochs, s.warmup_epochs if "warmup_steps" in uses else 0)
+        epochs, rates = rate_curve(spec, steps_per_epoch(state.values(), ds), CURVE_EPOCHS * horizon)
+        live_chart(_rate_figure(epochs, rates), key="chart_schedule", height=150)
+
+
+def _rate_figure(epochs, rates):
+    return {"data": [{"type": "scatter", "mode": "lines", "x": np.asarray(epochs, np.float32),
+                      "y": np.asarray(rates, np.float32), "line": {"color": "#1f6feb", "width": 2},
+                      "hovertemplate": _("epoch %{x}") + ": α = %{y:.3g}<extra></extra>"}],
+            "layout": {"height": 150, "margin": {"l": 45, "r": 8, "t": 8, "b": 32}, "showlegend": False,
+                       "paper_bgcolor": "white", "plot_bgcolor": "white", "font": {"size": 12},
+                       "xaxis": {"title": {"text": _("epoch")}, "gridcolor": "#e5e7eb", "fixedrange": True},
+                       "yaxis": {"title": {"text": "α"}, "gridcolor": "#e5e7eb", "rangemode": "tozero",
+                                 "fixedrange": True}}}
+
+
+def nearest_rate(rate):
+    """The page's learning rate nearest to `rate` (on a log scale)."""
+    return min(LEARNING_RATES, key=lambda option: abs(np.log(option) - np.log(rate)))
+
+
+@guarded(N_("the learning-rate finder"))
+def _find():
+    run = st.session_state.run
+    result = state.on_run(run.lr_find)
+    if result is not None:
+        st.session_state.lr_found = (run.id, run.snapshot.epoch, result)
+
+
+@guarded(N_("the learning-rate finder"))
+def _use(rate):
+    st.session_state.learning_rate = rate
+
+
+def finder_section(run):
+    """One click: the finder's curve (smoothed loss against the rate, on a log axis), its suggestion and
+    the rule behind it, and a button that makes it the learning rate."""
+    st.subheader(_("Find a learning rate"))
+    allowed = may_change(["learning_rate"])
+    st.button(_("Try rates from 1e-5 to 10"), key="lr_finder", on_click=_find,
+              disabled=run.lost or run.snapshot.active or not allowed,
+              help=_("On a copy of the network, from its weights now: the rate grows tenfold every 30 steps or "
+                     "so, up to 300 steps, stopping once the loss passes 4 times its best. The run is untouched."))
+    found = st.session_state.get("lr_found")
+    if not found or found[0] != run.id:
+        st.caption(_("Pause the run, then try: the curve shows how the loss falls, then climbs, as the rate grows."))
+        return
+    _id, epoch, result = found
+    suggestion = nearest_rate(result.suggestion)
+    live_chart(_finder_figure(result), key="chart_lr_finder", height=260)
+    st.caption(_("From epoch {epoch}: the suggestion is the rate at the lowest smoothed loss, divided by 10 "
+                 "(fastai's rule): {rate:.3g}, which the page offers as {option:g}.").format(
+        epoch=epoch, rate=result.suggestion, option=suggestion))
+    st.button(_("Use this: {rate:g}").format(rate=suggestion), key="lr_finder_use", on_click=_use,
+              args=(suggestion,), disabled=not allowed or st.session_state.learning_rate == suggestion)
+
+
+def _finder_figure(result):
+    data = [{"type": "scatter", "mode": "lines", "name": _("loss"), "x": result.rates.astype(np.float32),
+             "y": result.losses.astype(np.float32), "line": {"color": "#adb5bd", "width": 1}},
+            {"type": "scatter", "mode": "lines", "name": _("smoothed loss"), "x": result.rates.astype(np.float32),
+             "y": result.smoothed.astype(np.float32), "line": {"color": "#1f6feb", "width": 2.5}}]
+    finite = result.smoothed[np.isfinite(result.smoothed)]
+    top = float(finite.max()) if finite.size else 1.0
+    return {"data": data, "layout": {
+        "height": 260, "margin": {"l": 50, "r": 10, "t": 30, "b": 40}, "paper_bgcolor": "white",
+        "plot_bgcolor": "white", "font": {"size": 12},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+        "xaxis": {"type": "log", "title": {"text": _("learning rate")}, "exponentformat": "power",
+                  "gridcolor": "#e5e7eb"},
+        "yaxis": {"title": {"text": _("loss")}, "gridcolor": "#e5e7eb", "range": [0, top * 1.05]},
+        "shapes": [{"type": "line", "x0": result.suggestion, "x1": result.suggestion, "yref": "paper", "y0": 0,
+                    "y1": 1, "line": {"color": "#e8590c", "dash": "dash", "width": 2}}]}}
