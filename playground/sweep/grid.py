@@ -1,0 +1,192 @@
+"""A sweep's plan: which settings vary, with which values, and every run's settings (the grid).
+
+Values are the page's: text is parsed by the same parser as the page's link
+(`settings.BY_KEY[key].parse`), and a value given as a value must survive that parser too, so
+a sweep can hold no setting the page could not show. Nothing is trained before every run's
+settings have made a valid network.
+"""
+import itertools
+from dataclasses import dataclass
+
+from ..data import DATASETS, make_dataset
+from ..nn import OPTIMIZERS, SCHEDULES
+from ..settings import (BY_KEY, HIDDEN_ACTIVATIONS, LEARNING_RATES, MAX_LAYERS, MAX_WIDTH, PENALTY_RATES, UPLOAD,
+                        data_arguments, network_spec)
+from .runs import PlannedRun, TrainingData
+
+MAX_RUNS = 25
+MAX_VARIED = 2
+
+
+class SweepError(ValueError):
+    """A sweep that cannot start: `argument` names what was wrong (as the command line spells it)."""
+
+    def __init__(self, argument, message):
+        super().__init__(f"{argument}: {message}")
+        self.argument, self.message = argument, message
+
+
+def _listed(values):
+    """Values as a person reads them: 0.00001 rather than 1e-05."""
+    return ", ".join(f"{v:.10f}".rstrip("0").rstrip(".") if isinstance(v, float) else str(v) for v in values)
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A setting a sweep can vary: its name in the page's link, the settings it sets, what it accepts."""
+    name: str
+    keys: tuple         # the page's settings it sets, all alike ("width" sets every layer's width)
+    accepts: str        # for the refusal: "<text> is not <accepts>"
+    acts_when: str = ""  # when its values make no difference, why
+
+    @property
+    def setting(self):
+        return BY_KEY[self.keys[0]]
+
+
+VARIABLES = {v.name: v for v in (
+    Variable("learning_rate", ("learning_rate",), f"one of the page's learning rates ({_listed(LEARNING_RATES)})"),
+    Variable("batch_size", ("batch_size",), "a whole number of examples from 1 to 1,000,000"),
+    Variable("optimizer", ("optimizer",), f"one of the optimizers ({_listed(OPTIMIZERS)})"),
+    Variable("activation", ("activation", *(f"activation_{i}" for i in range(1, MAX_LAYERS + 1))),
+             f"one of the hidden activations ({_listed(HIDDEN_ACTIVATIONS)})",
+             "the activation acts only on hidden layers: give layers 1 or more"),
+    Variable("layers", ("layers",), f"a whole number of hidden layers from 0 to {MAX_LAYERS}"),
+    Variable("width", tuple(f"width_{i}" for i in range(1, MAX_LAYERS + 1)),
+             f"a whole number of neurons per layer from 1 to {MAX_WIDTH}",
+             "the width acts only on hidden layers: give layers 1 or more"),
+    Variable("regularization", ("regularization",), "none, l1 or l2"),
+    Variable("penalty_rate", ("penalty_rate",), f"one of the page's penalty rates ({_listed(PENALTY_RATES)})",
+             "the penalty rate acts only with regularization l1 or l2"),
+    Variable("schedule", ("schedule",), f"one of the learning-rate schedules ({_listed(SCHEDULES)})"),
+    Variable("seed", ("seed",), "a whole number from 0 to 2147483647 (the initial weights and batch order)"),
+)}
+
+
+def parse_values(name, texts):
+    """The values of `name` (a variable of VARIABLES) from their text, as the page's link parses them."""
+    variable = _variable(name)
+    if not any(text.strip() for text in texts):
+        raise SweepError(f"--set {name}", "no values given")
+    values = []
+    for text in texts:
+        try:
+            value = variable.setting.parse(text.strip())
+        except (ValueError, TypeError, OverflowError):
+            shown = repr(text) if not text.strip() else text.strip()
+            raise SweepError(f"--set {name}", f"{shown} is not {variable.accepts}") from None
+        values.append(value)
+    return _distinct(name, values)
+
+
+def _checked_values(name, values):
+    """The values of `name`, each checked by a round trip through the page's link."""
+    setting = _variable(name).setting
+    return parse_values(name, [setting.dump(v) for v in values])
+
+
+def set_value(values, name, value):
+    """A copy of the settings `values` with `name` (a variable, or any page setting) set to `value`."""
+    keys = VARIABLES[name].keys if name in VARIABLES else (name,)
+    return {**values, **{key: value for key in keys}}
+
+
+def _variable(name):
+    if name not in VARIABLES:
+        raise SweepError(f"--set {name}", f"a sweep varies only {', '.join(VARIABLES)}")
+    return VARIABLES[name]
+
+
+def _distinct(name, values):
+    for i, value in enumerate(values):
+        if value in values[:i]:
+            raise SweepError(f"--set {name}", f"{VARIABLES[name].setting.dump(value)} is given twice")
+    return tuple(values)
+
+
+@dataclass(frozen=True, eq=False)
+class SweepPlan:
+    """What a sweep trains: each of `runs` for `epochs` epochs on `dataset`."""
+    base: dict
+    variations: tuple   # ((name, values), ...)
+    epochs: int
+    runs: tuple         # PlannedRun, in the grid's order
+    dataset: object     # the Dataset the base settings give (or the upload)
+    data: TrainingData  # its arrays, as workers are sent them
+
+    @property
+    def varied(self):
+        return tuple(name for name, _ in self.variations)
+
+    @property
+    def score_name(self):
+        return "R²" if self.dataset.task == "regression" else "accuracy"
+
+
+def plan_sweep(base, variations, epochs, dataset=None):
+    """Every run of the sweep: the grid (cross product) of `variations` ({name: values}) over the
+    settings `base` (every page setting's value). `dataset` is the data set the base settings
+    give; it is built here when not given, and needed for an upload. Raises SweepError, with
+    nothing started, for anything that would not make a valid run."""
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise SweepError("--epochs", f"train at least 1 epoch, not {epochs}")
+    variations = tuple((name, _checked_values(name, values)) for name, values in dict(variations).items())
+    if len(variations) > MAX_VARIED:
+        raise SweepError(f"--set {variations[MAX_VARIED][0]}",
+                         f"a sweep varies at most {MAX_VARIED} settings at once: give the others one value")
+    if all(len(values) < 2 for _, values in variations):
+        raise SweepError("--set", "nothing varies: give a setting two or more values, as in learning_rate=0.01,0.1")
+    count = 1
+    for _, values in variations:
+        count *= len(values)
+    if count > MAX_RUNS:
+        sizes = " × ".join(f"{len(values)} values of {name}" for name, values in variations)
+        raise SweepError("--set", f"{sizes} make {count} runs; a sweep has at most {MAX_RUNS}: give fewer values")
+    dataset = _dataset(base, dataset)
+    _check_network("--set", base, dataset)
+    runs = []
+    for index, combination in enumerate(itertools.product(*(values for _, values in variations))):
+        varied = {name: value for (name, _), value in zip(variations, combination)}
+        settings = dict(base)
+        for name, value in varied.items():
+            settings = set_value(settings, name, value)
+        shown = ", ".join(f"{name}={VARIABLES[name].setting.dump(v)}" for name, v in varied.items())
+        runs.append(PlannedRun(index, varied, settings, _check_network(f"--set {shown}", settings, dataset)))
+    _check_effects(runs, variations)
+    return SweepPlan(dict(base), variations, epochs, tuple(runs), dataset, TrainingData.of(dataset))
+
+
+def _dataset(base, dataset):
+    name = base["dataset"]
+    if name == UPLOAD:
+        if dataset is None:
+            raise SweepError("--dataset", "an uploaded data set must be given to the sweep: plan_sweep(..., dataset=)")
+        return dataset
+    if name not in DATASETS:
+        raise SweepError("--dataset", f"{name} is not one of the data sets ({_listed(DATASETS)})")
+    try:
+        return dataset if dataset is not None else make_dataset(name, **data_arguments(base))
+    except ValueError as error:
+        raise SweepError("--dataset", str(error)) from None
+
+
+def _check_network(argument, settings, dataset):
+    """The NetworkSpec that `settings` give, or SweepError naming `argument`."""
+    try:
+        return network_spec(settings, dataset)
+    except ValueError as error:
+        raise SweepError(argument, f"these settings make no network: {error}") from None
+
+
+def _check_effects(runs, variations):
+    """Each varied setting must change some run: else its values only repeat one run."""
+    for name, values in variations:
+        if len(values) < 2:
+            continue
+        groups = {}
+        for run in runs:
+            others = tuple(value for other, value in run.varied.items() if other != name)
+            groups.setdefault(others, set()).add(run.spec)
+        if all(len(group) == 1 for group in groups.values()):
+            reason = VARIABLES[name].acts_when or "it changes nothing with these settings"
+            raise SweepError(f"--set {name}", f"every value gives the same run: {reason}")

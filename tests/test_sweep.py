@@ -1,0 +1,248 @@
+"""Sweeps: the grid and its validation, reproducibility, cancel, the command line, and Dask."""
+import csv
+import io
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from playground import settings
+from playground.data import load_csv, make_dataset
+from playground.sweep import MAX_RUNS, SweepError, parse_values, plan_sweep, run_sweep, start_sweep, train_run
+from playground.sweep.cli import main
+from playground.training import TrainingRun
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SMALL = {**settings.defaults(), "samples": 100}            # 50 training points: quick runs
+VARIATIONS = {"learning_rate": [0.03, 0.3], "optimizer": ["sgd", "adam"]}
+EPOCHS = 15
+
+
+def trained_one_by_one(plan):
+    """Each run of the plan trained as the page trains one: a TrainingRun in this process."""
+    runs = []
+    for run in plan.runs:
+        dataset = make_dataset(run.settings["dataset"], **settings.data_arguments(run.settings))
+        training = TrainingRun(run.settings["engine"], settings.network_spec(run.settings, dataset), dataset)
+        for _ in range(plan.epochs):
+            training.train_epoch()
+        runs.append(training)
+    return runs
+
+
+def assert_same_runs(results, runs):
+    assert [r.index for r in results] == list(range(len(runs)))
+    for result, run in zip(results, runs):
+        assert result.history == run.history
+        assert result.epochs == run.epoch and result.diverged == run.diverged
+        assert result.test_loss == run.history["test_loss"][-1]
+        assert result.train_score == run.history["train_score"][-1]
+        for (W, b), (W1, b1) in zip(result.weights, run.engine.get_weights(), strict=True):
+            assert np.array_equal(W, W1) and np.array_equal(b, b1)
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return plan_sweep(SMALL, VARIATIONS, EPOCHS)
+
+
+@pytest.fixture(scope="module")
+def local_results(plan):
+    return run_sweep(plan)
+
+
+# The grid and its validation
+
+def test_the_grid_is_the_cross_product_over_the_base_settings(plan):
+    assert plan.varied == ("learning_rate", "optimizer")
+    assert [run.varied for run in plan.runs] == [
+        {"learning_rate": 0.03, "optimizer": "sgd"}, {"learning_rate": 0.03, "optimizer": "adam"},
+        {"learning_rate": 0.3, "optimizer": "sgd"}, {"learning_rate": 0.3, "optimizer": "adam"}]
+    for run in plan.runs:
+        assert run.settings == {**SMALL, **run.varied}
+        assert run.spec == settings.network_spec(run.settings, plan.dataset)
+
+
+def test_width_and_activation_set_every_layer_alike():
+    plan = plan_sweep(settings.defaults(), {"width": [3, 8], "activation": ["relu", "tanh"]}, 1)
+    first = plan.runs[0]
+    assert all(first.settings[f"width_{i}"] == 3 for i in range(1, 9))
+    assert all(first.settings[f"activation_{i}"] == "relu" for i in range(1, 9))
+    assert first.spec.hidden == (3, 3) and first.spec.activations == ("relu", "relu")
+
+
+def test_values_are_parsed_as_the_page_link_parses_them():
+    assert parse_values("learning_rate", ["0.030", "3e-1"]) == (0.03, 0.3)
+    assert parse_values("layers", ["0", "2"]) == (0, 2)
+    with pytest.raises(SweepError, match=r"^--set learning_rate: 0\.5 is not one of the page's learning rates "
+                                         r"\(0\.00001, .*, 10\)$"):
+        parse_values("learning_rate", ["0.5"])
+    with pytest.raises(SweepError, match="--set learning_rate: 0.5 is not"):  # values given as values, too
+        plan_sweep(settings.defaults(), {"learning_rate": [0.03, 0.5]}, 1)
+
+
+@pytest.mark.parametrize("variations, epochs, base, argument, message", [
+    ({"learning_rate": [0.001, 0.003, 0.01, 0.03, 0.1, 0.3], "layers": [0, 1, 2, 3, 4]}, 1, {}, "--set",
+     f"make 30 runs; a sweep has at most {MAX_RUNS}"),
+    ({"learning_rate": [0.03, 0.3], "layers": [1, 2], "optimizer": ["sgd", "adam"]}, 1, {}, "--set optimizer",
+     "at most 2 settings"),
+    ({"learning_rate": [0.03]}, 1, {}, "--set", "nothing varies"),
+    ({"learning_rate": []}, 1, {}, "--set learning_rate", "no values given"),
+    ({"learning_rate": [0.03, 0.03]}, 1, {}, "--set learning_rate", "0.03 is given twice"),
+    ({"noise": [0.1, 0.2]}, 1, {}, "--set noise", "a sweep varies only"),
+    ({"learning_rate": [0.03, 0.3]}, 0, {}, "--epochs", "at least 1 epoch"),
+    ({"penalty_rate": [0.01, 0.1]}, 1, {}, "--set penalty_rate", "only with regularization l1 or l2"),
+    ({"width": [2, 3]}, 1, {"layers": 0}, "--set width", "only on hidden layers"),
+    ({"learning_rate": [0.03, 0.3]}, 1, {"output": "softmax"}, "--set", "does not fit output_activation"),
+])
+def test_a_sweep_that_cannot_run_is_refused_before_anything_starts(variations, epochs, base, argument, message):
+    with pytest.raises(SweepError) as refusal:
+        plan_sweep({**settings.defaults(), **base}, variations, epochs)
+    assert refusal.value.argument == argument and message in refusal.value.message
+
+
+def test_a_result_keeps_at_most_400_rows_of_history_and_the_last(plan):
+    result = train_run(plan.runs[0], 1000, plan.data)
+    epochs = result.history["epoch"]
+    assert len(epochs) <= 400 and epochs[0] == 0 and epochs[-1] == 1000
+    assert result.history["test_loss"][-1] == result.test_loss
+
+
+# Reproducible: the numbers of the same settings trained one by one
+
+def test_a_sweep_on_every_core_gives_the_numbers_of_runs_trained_one_by_one(plan, local_results):
+    assert_same_runs(local_results, trained_one_by_one(plan))
+
+
+def test_a_sweep_in_this_process_gives_the_same_numbers(plan, local_results):
+    sweep = start_sweep(plan, jobs=1)
+    assert sweep.wait(60) and sweep.error is None and sweep.done == sweep.total == 4
+    assert_same_runs(sweep.results(), trained_one_by_one(plan))
+
+
+def test_an_upload_is_swept_on_its_own_arrays():
+    rng = np.random.default_rng(1)
+    points = rng.uniform(-1, 1, (60, 2))
+    text = "a,b,label\n" + "".join(f"{x:.4f},{y:.4f},{'in' if x * y > 0 else 'out'}\n" for x, y in points)
+    upload = load_csv(io.StringIO(text))
+    base = {**settings.defaults(), "dataset": settings.UPLOAD}
+    with pytest.raises(SweepError, match="an uploaded data set must be given"):
+        plan_sweep(base, {"layers": [1, 2]}, 5)
+    plan = plan_sweep(base, {"layers": [1, 2]}, 5, dataset=upload)
+    results = run_sweep(plan)
+    for result, run in zip(results, plan.runs, strict=True):
+        training = TrainingRun("numpy", run.spec, upload)
+        for _ in range(5):
+            training.train_epoch()
+        assert result.history == training.history
+
+
+# Cancel
+
+def assert_cancel_stops_within_a_second(scheduler=None):
+    # Run 0 takes one batch per epoch; the others 250 batches per epoch, for many seconds.
+    plan = plan_sweep(settings.defaults(), {"batch_size": [250, 1, 2, 3]}, 600)
+    sweep = start_sweep(plan, scheduler=scheduler)
+    deadline = time.monotonic() + 60
+    while sweep.done < 1 and sweep.running and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert sweep.done == 1 and sweep.running
+    start = time.monotonic()
+    sweep.cancel()
+    assert sweep.wait(5)
+    stopped = time.monotonic() - start
+    assert stopped < 1.0, f"the sweep took {stopped:.2f} s to stop"
+    assert sweep.cancelled and sweep.error is None
+    assert [r.index for r in sweep.results()] == [0] and sweep.results()[0].epochs == 600
+
+
+def test_cancel_stops_running_runs_within_a_second_and_keeps_the_finished_ones():
+    assert_cancel_stops_within_a_second()
+
+
+def test_a_run_that_fails_ends_the_sweep_with_its_reason(plan, monkeypatch):
+    def fail(run, epochs, data, cancel):
+        raise FloatingPointError(f"run {run.index} broke")
+    monkeypatch.setattr("playground.sweep.pool.train_run", fail)
+    sweep = start_sweep(plan, jobs=1)
+    assert sweep.wait(10) and sweep.error == "FloatingPointError: run 0 broke" and sweep.results() == []
+    with pytest.raises(RuntimeError, match="run 0 broke"):
+        run_sweep(plan, jobs=1)
+
+
+# The command line
+
+def test_the_command_line_prints_a_table_and_writes_one_csv_row_per_run(tmp_path, capsys):
+    out = tmp_path / "sweep.csv"
+    status = main(["--dataset", "circle", "--set", "learning_rate=0.03,0.3", "--set", "layers=1,2",
+                   "--set", "samples=100", "--epochs", "3", "--out", str(out)])
+    printed = capsys.readouterr().out.splitlines()
+    assert status == 0
+    header = ["learning_rate", "layers", "epochs", "train_loss", "test_loss", "train_accuracy", "test_accuracy",
+              "seconds"]
+    assert printed[0].split() == header
+    assert [line.split()[:3] for line in printed[1:5]] == [["0.03", "1", "3"], ["0.03", "2", "3"],
+                                                           ["0.3", "1", "3"], ["0.3", "2", "3"]]
+    assert printed[5].startswith("4 of 4 runs, 3 epochs each")
+    with open(out, newline="") as f:
+        table = list(csv.reader(f))
+    assert table[0] == header and len(table) == 5
+    assert [row[:2] for row in table[1:]] == [["0.03", "1"], ["0.03", "2"], ["0.3", "1"], ["0.3", "2"]]
+    for row in table[1:]:
+        assert 0 <= float(row[6]) <= 1 and float(row[3]) > 0 and float(row[7]) >= 0
+
+
+def test_a_regression_set_reports_r2():
+    plan = plan_sweep({**settings.defaults(), "dataset": "plane", "output": "linear", "loss": "mse"},
+                      {"seed": [0, 1]}, 1)
+    from playground.sweep.cli import columns
+    assert columns(plan)[-3:] == ["train_r2", "test_r2", "seconds"]
+
+
+@pytest.mark.parametrize("argv, named", [
+    (["--set", "learning_rate=0.5,0.03"], "--set learning_rate: 0.5 is not one of the page's learning rates ("),
+    (["--set", "learning_rate="], "--set learning_rate: no values given"),
+    (["--set", "colour=red,blue"], "--set colour: no such setting"),
+    (["--set", "noise=0.1,0.2"], "--set noise: a sweep varies only"),
+    (["--set", "lr"], "--set lr: write NAME=V1,V2"),
+    (["--set", "learning_rate=0.03,0.3", "--set", "layers=0,1,2,3,4,5,6,7,8", "--set", "seed=1,2"],
+     "--set seed: a sweep varies at most 2"),
+    (["--set", "learning_rate=0.001,0.003,0.01,0.03,0.1,0.3", "--set", "layers=0,1,2,3,4"], "--set: 6 values"),
+    (["--dataset", "nowhere", "--set", "layers=1,2"], "--dataset: nowhere is not one of the data sets"),
+    (["--set", "layers=1,2", "--epochs", "0"], "--epochs: train at least 1 epoch"),
+    (["--set", "layers=1,2", "--epochs", "many"], "argument --epochs: invalid int value"),
+    (["--set", "layers=1,2", "--jobs", "0"], "--jobs: give 1 or more"),
+    (["--set", "layers=1,2", "--out", "/nonexistent/folder/sweep.csv"], "--out /nonexistent/folder/sweep.csv"),
+    (["--set", "layers=1,2", "--scheduler", "tcp://127.0.0.1:1"],
+     "--scheduler: cannot reach a Dask scheduler at tcp://127.0.0.1:1"),
+])
+def test_a_bad_argument_gets_one_line_naming_it_and_status_2(argv, named, capsys):
+    argv = [*argv, "--epochs", "2"] if "--epochs" not in argv else argv
+    assert main(argv) == 2
+    printed = capsys.readouterr()
+    assert printed.out == ""
+    assert printed.err.count("\n") == 1 and printed.err.startswith(f"error: {named}"), printed.err
+
+
+def test_the_module_runs_headless_and_refuses_without_a_traceback():
+    command = [sys.executable, "-m", "playground.sweep", "--set", "learning_rate=0.5", "--epochs", "3"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.startswith("error: --set learning_rate: 0.5 is not") and done.stderr.count("\n") == 1
+
+
+# Beyond one machine: the same sweep on a Dask cluster
+
+def test_a_dask_cluster_gives_the_same_numbers_and_cancels_as_fast(plan, local_results):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                                  dashboard_address=None) as cluster:
+        sweep = start_sweep(plan, scheduler=cluster.scheduler_address)
+        assert sweep.wait(120) and sweep.error is None
+        assert_same_runs(sweep.results(), trained_one_by_one(plan))
+        for result, local in zip(sweep.results(), local_results):
+            assert result.history == local.history and result.settings == local.settings
+        assert_cancel_stops_within_a_second(cluster.scheduler_address)

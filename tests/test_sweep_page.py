@@ -1,0 +1,45 @@
+"""The Sweep section (AppTest): choose, run a small sweep, see its results, make one the current run."""
+import time
+
+
+def run_sweep(at, epochs=20):
+    at.number_input(key="sweep_epochs").set_value(epochs).run()
+    at.button(key="sweep_start").click().run()
+    deadline = time.monotonic() + 120
+    while at.session_state.sweep.running and time.monotonic() < deadline:
+        time.sleep(0.3)
+        at.run()
+    at.run()
+
+
+def test_a_sweep_of_two_settings_shows_a_heatmap_a_picture_per_run_and_one_becomes_the_run(app, charts):
+    at = app(tool="sweep")
+    at.multiselect(key="sweep_values_1").select(0.03).select(0.3).run()
+    at.selectbox(key="sweep_second").select("layers").run()
+    at.multiselect(key="sweep_values_2").select(1).select(2).run()
+    assert at.button(key="sweep_start").label == "Train 4 runs"
+    run_sweep(at)
+    assert at.session_state.sweep.done == 4 and not at.exception
+    heatmap = charts(at)["chart_sweep"]
+    assert heatmap["data"][0]["type"] == "heatmap" and len(heatmap["layout"]["shapes"]) == 1  # the best, ringed
+    captions = [c.value for c in at.caption if ": test accuracy " in c.value]
+    assert len(captions) == 4 and "learning_rate 0.3, layers 2" in " ".join(captions)
+    at.button(key="sweep_adopt_3").click().run()
+    assert at.session_state.learning_rate == 0.3 and at.session_state.layers == 2
+    assert at.session_state.run.snapshot.epoch == 20 and at.query_params["layers"] == "2"
+    at.button(key="step").click().run()
+    assert at.metric[0].value == "21" and not at.exception
+
+
+def test_cancel_stops_the_sweep_and_keeps_what_finished(app):
+    at = app(tool="sweep")
+    at.multiselect(key="sweep_values_1").select(0.01).select(0.1).select(1.0).run()
+    at.number_input(key="sweep_epochs").set_value(100_000).run()
+    at.button(key="sweep_start").click().run()
+    at.button(key="sweep_cancel").click().run()
+    deadline = time.monotonic() + 10
+    while at.session_state.sweep.running and time.monotonic() < deadline:
+        time.sleep(0.2)
+    at.run()
+    assert not at.session_state.sweep.running and at.session_state.sweep.cancelled
+    assert any("Cancelled" in c.value for c in at.caption) and not at.exception
