@@ -9,13 +9,15 @@ from array import array
 import numpy as np
 
 from .engines import create_engine, epoch_batches
-from .nn import get_activation
+from .i18n import _, ngettext, sentences
+from .nn import forward_layers
 
 VANISHING = 1e-3       # a layer's gradient norm below this fraction of the last layer's: vanishing
 EXPLODING_NORM = 1e3   # a gradient norm above this: exploding
 EXPLODING_RATIO = 1.0  # weights that moved by more than their own size in one epoch: exploding
 SATURATED_SLOPE = 0.1  # f′(z) below this fraction of its largest value: saturated
 SATURATED_SHARE = 0.9  # a unit saturated on this share of the examples counts as saturated
+SATURATED_UNITS = 0.5  # this share of the sigmoid and tanh units saturated: the learning rate is to blame
 FD_STEP, FD_TOLERANCE = 1e-5, 1e-4
 
 
@@ -67,11 +69,9 @@ def unit_health(weights, activations, X):
     SATURATED_SLOPE of its largest value (sigmoid: a < 0.026 or a > 0.974; tanh: |a| > 0.949) for
     at least SATURATED_SHARE of the examples: its gradient is nearly 0 there.
     """
-    a, layers = np.asarray(X, np.float32), []
-    for (W, b), name in zip(weights, activations):
-        z = a @ W + b
-        a = get_activation(name).forward(z)
-        dead = int(np.all(z <= 0, axis=0).sum()) if name == "relu" else None
+    layers = []
+    for (W, _), name, a in zip(weights, activations, forward_layers(weights, activations, X)):
+        dead = int(np.all(a <= 0, axis=0).sum()) if name == "relu" else None  # relu's a ≤ 0 exactly where z ≤ 0
         slope = {"sigmoid": lambda: 4 * a * (1 - a), "tanh": lambda: 1 - a * a}.get(name)
         saturated = None
         if slope is not None:
@@ -81,36 +81,73 @@ def unit_health(weights, activations, X):
     return layers
 
 
-def verdict(grad_norms, update_ratios):
-    """("vanishing" | "exploding" | "healthy", a sentence naming the layers) from recent epochs' records.
+def diagnose(grad_norms, update_ratios, units=()):
+    """(kind, details) of recent records: what is wrong with the gradients, as data (a worker computes it;
+    the page says it in its reader's language with `describe`).
 
-    `grad_norms` and `update_ratios` are (epochs, layers) arrays, the last row the latest epoch.
-    Exploding, in any of those epochs: a gradient norm that is not finite or above EXPLODING_NORM, or
-    weights that moved by more than EXPLODING_RATIO of their size in one epoch. Vanishing, in the
-    latest epoch: the layers whose gradient norm is below VANISHING × the last layer's (when the
-    last layer still has a gradient).
+    `grad_norms` and `update_ratios` are (epochs, layers) arrays, the last row the latest epoch;
+    `units` is unit_health's list for the hidden layers now. In this order:
+    "exploding_gradients" / "exploding_updates", in any of those epochs: a gradient norm that is not
+    finite or above EXPLODING_NORM, or weights that moved by more than EXPLODING_RATIO of their size in
+    one epoch. "saturated": at least SATURATED_UNITS of the sigmoid and tanh units are on their flat
+    part, where steps too large have pushed them (the cure is a smaller learning rate, not another
+    activation). "vanishing", in the latest epoch: the layers whose gradient norm is below VANISHING ×
+    the last layer's (when the last layer still has a gradient), with few saturated units: the depth
+    is to blame. Otherwise "healthy".
     """
     norms, ratios = np.asarray(grad_norms, float), np.asarray(update_ratios, float)
     for i in range(norms.shape[1]):
         g = norms[:, i]
         if not np.isfinite(g).all() or g.max() > EXPLODING_NORM:
             worst = g[~np.isfinite(g)][0] if not np.isfinite(g).all() else g.max()
-            return "exploding", (f"Exploding gradients: layer {i + 1}'s gradient norm reached {worst:.3g}. The steps "
-                                 "are so large that the loss jumps around or overflows: lower the learning rate.")
+            return "exploding_gradients", {"layer": i + 1, "norm": float(worst)}
         r = ratios[:, i][np.isfinite(ratios[:, i])]
         if r.size and r.max() > EXPLODING_RATIO:
-            return "exploding", (f"Exploding updates: layer {i + 1}'s weights moved by {r.max():.1f}× their own size "
-                                 "in one epoch. Training is unstable: lower the learning rate.")
+            return "exploding_updates", {"layer": i + 1, "ratio": float(r.max())}
+    saturable = [layer for layer in units if layer["saturated"] is not None]
+    total = sum(layer["units"] for layer in saturable)
+    saturated = sum(layer["saturated"] for layer in saturable)
+    if total and saturated >= SATURATED_UNITS * total:
+        return "saturated", {"saturated": saturated, "units": total}
     latest = norms[-1]
     weak = [i for i, g in enumerate(latest[:-1], start=1) if latest[-1] > 1e-8 and g < VANISHING * latest[-1]]
     if weak:
-        names = f"layer {weak[0]}" if len(weak) == 1 else f"layers {', '.join(map(str, weak))}"
-        return "vanishing", (f"Vanishing gradients: {names} get{'s' if len(weak) == 1 else ''} a gradient "
-                             f"{latest[weak[0] - 1] / latest[-1]:.1e} times the last layer's, so "
-                             f"{'it barely learns' if len(weak) == 1 else 'they barely learn'}. Each sigmoid or tanh "
-                             "on the way back multiplies it by f′(z) ≤ 0.25 or 1: try ReLU, fewer layers, or He "
-                             "initialization.")
-    return "healthy", "Gradients look healthy: every layer gets a gradient within a factor 1000 of the last layer's."
+        return "vanishing", {"layers": weak, "ratio": float(latest[weak[0] - 1] / latest[-1])}
+    return "healthy", {}
+
+
+BADGE = {"exploding_gradients": "exploding", "exploding_updates": "exploding", "saturated": "saturated",
+         "vanishing": "vanishing", "healthy": "healthy"}
+
+
+def describe(kind, details):
+    """(badge: "exploding" | "saturated" | "vanishing" | "healthy", a sentence naming the cause and the cure)."""
+    if kind == "exploding_gradients":
+        sentence = _("Exploding gradients: layer {layer}'s gradient norm reached {norm:.3g}. The steps are so large "
+                     "that the loss jumps around or overflows: lower the learning rate.").format(**details)
+    elif kind == "exploding_updates":
+        sentence = _("Exploding updates: layer {layer}'s weights moved by {ratio:.1f}× their own size in one epoch. "
+                     "Training is unstable: lower the learning rate.").format(**details)
+    elif kind == "saturated":
+        sentence = _("Saturated units: {saturated} of {units} sigmoid and tanh units sit on the flat part of their "
+                     "activation, where f′(z) ≈ 0, so little gradient passes through them. Steps too large pushed "
+                     "their inputs z that far: lower the learning rate.").format(**details)
+    elif kind == "vanishing":
+        layers = ", ".join(map(str, details["layers"]))
+        sentence = ngettext("Vanishing gradients: layer {layers} gets a gradient {ratio:.1e} times the last layer's, "
+                            "so it barely learns.",
+                            "Vanishing gradients: layers {layers} get a gradient {ratio:.1e} times the last layer's, "
+                            "so they barely learn.", len(details["layers"])).format(layers=layers, ratio=details["ratio"])
+        sentence = sentences(sentence, _("Each sigmoid or tanh on the way back multiplies it by f′(z) ≤ 0.25 or 1: try "
+                                         "ReLU, fewer layers, or He initialization."))
+    else:
+        sentence = _("Gradients look healthy: every layer gets a gradient within a factor 1000 of the last layer's.")
+    return BADGE[kind], sentence
+
+
+def verdict(grad_norms, update_ratios, units=()):
+    """(badge, sentence): `describe` of `diagnose`."""
+    return describe(*diagnose(grad_norms, update_ratios, units))
 
 
 def relative_error(a, b):

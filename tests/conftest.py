@@ -1,5 +1,104 @@
+"""What the tests share: the project on the path, the process set up as the app sets it up, the
+markers, and the helpers that open the page (AppTest) and read its charts.
+
+Markers: `browser` (a real Chromium: every test in a module named *_browser.py gets it) and
+`slow` (a test that trains for long or loads TensorFlow). The everyday run skips both:
+
+    python -m pytest -m "not browser and not slow"
+"""
+import base64
+import json
 import os
 import sys
 
+import numpy as np
+import pytest
+
 # The tests import the project from the repository itself, wherever pytest is started.
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from playground.startup import configure_process  # noqa: E402
+
+configure_process()
+APP = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "app.py")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: drives the page in Chromium (Debian's /usr/bin/chromium)")
+    config.addinivalue_line("markers", "slow: trains for long or loads TensorFlow; left out of the everyday run")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.module.__name__.endswith("_browser"):
+            item.add_marker(pytest.mark.browser)
+
+
+def open_page(timeout=60, tool=None, **query):
+    """The page after its first run (AppTest), opened with `query` as the URL's parameters; with `tool`,
+    that tool is then chosen below the live part."""
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    return open_tool(at, tool) if tool else at
+
+
+def open_tool(at, tool):
+    """Chooses `tool` ("compare", "takeaway", "step", "proofs", "finder", "sweep", "challenge") below the
+    live part."""
+    return at.segmented_control(key="tool").set_value(tool).run()
+
+
+def _arrays(value):
+    """Plotly's base64 typed arrays ({"dtype", "bdata"[, "shape"]}) in a figure, as (nested) lists."""
+    if isinstance(value, dict) and set(value) >= {"dtype", "bdata"}:
+        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        shape = value.get("shape")
+        return (array.reshape([int(n) for n in str(shape).split(",")]) if shape else array).tolist()
+    if isinstance(value, dict):
+        return {key: _arrays(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_arrays(item) for item in value]
+    return value
+
+
+def read_charts(at):
+    """{key: figure} of every live chart on the page, its typed arrays decoded."""
+    found = {}
+    for element in at.get("component_instance"):
+        key = json.loads(element.proto.json_args)["key"]
+        found[key] = _arrays(json.loads(next(a.bytes for a in element.proto.special_args if a.key == "figure")))
+    return found
+
+
+def write_mnist(path, n_train=30, n_test=12, **replace):
+    """A small mnist.npz in Keras's format: uint8 images (n, 28, 28), labels (n,); `replace` swaps arrays
+    (None drops one)."""
+    rng = np.random.default_rng(0)
+    arrays = {"x_train": rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8),
+              "y_train": np.arange(n_train, dtype=np.uint8) % 10,
+              "x_test": rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8),
+              "y_test": np.arange(n_test, dtype=np.uint8) % 10}
+    arrays.update(replace)
+    np.savez(path, **{key: value for key, value in arrays.items() if value is not None})
+    return arrays
+
+
+@pytest.fixture
+def app():
+    """open_page: the page in AppTest, opened with a link's parameters."""
+    return open_page
+
+
+@pytest.fixture
+def charts():
+    """read_charts: the live charts' figures on a page."""
+    return read_charts
+
+
+@pytest.fixture
+def mnist_writer():
+    """write_mnist: a small mnist.npz in Keras's format."""
+    return write_mnist

@@ -8,7 +8,7 @@ import time
 
 from playwright.sync_api import sync_playwright
 
-from playground.browser import ROOT, launch_chromium, open_app, pause, start_streamlit
+from playground.browser import ROOT, button, launch_chromium, open_app, pause, start_streamlit
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")
 CHARTS = ("chart_boundary", "chart_loss", "chart_score", "chart_network", "chart_weights")
@@ -40,7 +40,7 @@ def test_play_trains_live_and_pause_holds():
         assert epoch(page) == 0
         assert "learning_rate=0.03" in page.url
 
-        page.get_by_role("button", name="Play").click()
+        button(page, "Play").click()
         samples = []
         for _ in range(30):
             time.sleep(0.1)
@@ -66,7 +66,7 @@ def test_a_tampered_link_warns_and_the_page_still_works():
         page = open_app(browser, url + "/?width_1=10000&learning_rate=-1&activation=%3Cscript%3E")
         warning = page.locator("[data-testid='stAlert']").first.inner_text()
         assert "width_1" in warning and "learning_rate" in warning and "activation" in warning
-        page.get_by_role("button", name="Step").click()
+        button(page, "Step").click()
         assert wait_for_epoch(page, lambda e: e > 0) == 1
         assert page.locator("[data-testid='stException']").count() == 0
         browser.close()

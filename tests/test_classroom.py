@@ -1,8 +1,7 @@
 """Classroom mode: the URL names the controls to hide; their values still come from the URL."""
 import pytest
 
-from playground.ui import settings
-from pages import app
+from playground import settings
 
 SIDEBAR_KEYS = ("engine", "dataset", "noise", "samples", "train_percent", "regenerate", "features", "layers",
                 "width_1", "width_2", "activation", "per_layer", "output", "loss", "optimizer", "learning_rate",
@@ -16,13 +15,13 @@ def drawn(at):
             if any(i.endswith(f"-{key}") for i in ids)}
 
 
-def test_without_classroom_mode_every_control_is_drawn_and_the_url_does_not_mention_it():
+def test_without_classroom_mode_every_control_is_drawn_and_the_url_does_not_mention_it(app):
     at = app()
     assert drawn(at) >= {*SIDEBAR_KEYS, "lesson_xor", "lesson_l1"}
     assert "classroom" not in at.query_params
 
 
-def test_hidden_controls_are_not_drawn_and_their_values_stay_in_effect():
+def test_hidden_controls_are_not_drawn_and_their_values_stay_in_effect(app):
     at = app(classroom="optimizer,learning_rate,widths", optimizer="adam", learning_rate="0.1", width_1="7")
     assert not at.warning
     assert {"optimizer", "learning_rate", "width_1", "width_2"}.isdisjoint(drawn(at))
@@ -32,19 +31,19 @@ def test_hidden_controls_are_not_drawn_and_their_values_stay_in_effect():
     spec = at.session_state.run.spec
     assert spec.optimizer == "adam" and spec.learning_rate == 0.1 and spec.hidden == (7, 2)
     assert at.query_params["classroom"] == "optimizer,learning_rate,widths"
-    assert at.query_params["learning_rate"] == "0.1" and at.session_state.run.epoch == 3
+    assert at.query_params["learning_rate"] == "0.1" and at.session_state.run.snapshot.epoch == 3
 
 
-def test_classroom_all_hides_every_control_and_the_lessons_but_the_page_trains():
+def test_classroom_all_hides_every_control_and_the_lessons_but_the_page_trains(app):
     at = app(classroom="all", dataset="xor", layers="3")
     assert drawn(at) == set()
     at.button(key="step").click().run()
-    assert not at.exception and at.session_state.run.epoch == 1
+    assert not at.exception and at.session_state.run.snapshot.epoch == 1
     assert at.session_state.run.spec.hidden == (4, 2, 2) and at.session_state.run.dataset.name == "xor"
 
 
 @pytest.mark.parametrize("value", ["<script>", "optimizer,secret", "learning_rate,learning_rate", "all,seed"])
-def test_a_tampered_classroom_value_is_ignored_with_the_usual_warning(value):
+def test_a_tampered_classroom_value_is_ignored_with_the_usual_warning(value, app):
     at = app(classroom=value)
     assert not at.exception
     assert "`classroom`" in at.warning[0].value

@@ -1,23 +1,23 @@
 """Compare runs: pin up to five, their curves on the charts, the settings that differ, unpin, clear."""
 
 from playground.ui.compare import MAX_PINS, Pin, describe, difference_table
-from pages import app
 
 
-def test_pinning_keeps_a_copy_of_the_history_for_the_charts():
+def test_pinning_keeps_a_copy_of_the_history_for_the_charts(app):
     at = app()
     at.button(key="step").click().run()
     at.button(key="pin").click().run()
-    (label, history), = at.session_state.pinned
+    pin, = at.session_state.pins
+    label, history = pin.label, pin.history
     assert label == "#1 circle 4-2 tanh sgd α=0.03"
-    assert history["epoch"] == [0, 1]
+    assert list(history["epoch"]) == [0, 1]
     at.button(key="step").click().run()
-    assert history["epoch"] == [0, 1], "a pin is a copy: the run training on leaves it alone"
-    assert len(at.session_state.run.history["epoch"]) == 3
+    assert list(history["epoch"]) == [0, 1], "a pin is a copy: the run training on leaves it alone"
+    assert len(at.session_state.run.snapshot.history["epoch"]) == 3
     assert not at.exception
 
 
-def test_the_table_shows_the_settings_that_differ():
+def test_the_table_shows_the_settings_that_differ(app):
     at = app()
     at.button(key="pin").click().run()
     assert any("same settings" in c.value for c in at.main.caption)
@@ -30,26 +30,28 @@ def test_the_table_shows_the_settings_that_differ():
     assert "layers" not in table.index
 
 
-def test_at_most_five_pins_then_unpin_one_and_clear_all():
+def test_at_most_five_pins_then_unpin_one_and_clear_all(app):
     at = app()
     for _ in range(MAX_PINS):
+        at.button(key="step").click().run()
         at.button(key="pin").click().run()
     assert at.button(key="pin").disabled
-    assert len(at.session_state.pinned) == MAX_PINS
+    assert len(at.session_state.pins) == MAX_PINS
     at.button(key="unpin_2").click().run()
     assert [p.number for p in at.session_state.pins] == [1, 3, 4, 5]
     assert not at.button(key="pin").disabled
+    at.button(key="step").click().run()
     at.button(key="pin").click().run()
     assert [p.number for p in at.session_state.pins] == [1, 3, 4, 5, 6]
     at.button(key="unpin_all").click().run()
-    assert at.session_state.pinned == [] and not at.exception
+    assert at.session_state.pins == [] and not at.exception
 
 
-def test_pins_outlive_a_new_run():
+def test_pins_outlive_a_new_run(app):
     at = app()
     at.button(key="pin").click().run()
     at.slider(key="layers").set_value(3).run()
-    assert len(at.session_state.pinned) == 1
+    assert len(at.session_state.pins) == 1
     table = at.table[0].value
     assert table.loc["layers"].tolist() == ["3", "2"] and table.loc["width_3"].tolist() == ["2", "—"]
 
@@ -64,4 +66,29 @@ def test_describe_names_data_layers_activation_optimizer_rate_and_penalty():
 
 def test_difference_table_of_identical_settings_is_empty():
     now = {"dataset": "circle", "layers": "2"}
-    assert difference_table(now, [Pin(1, "#1", {}, dict(now))]).empty
+    assert difference_table(now, [Pin(1, {}, dict(now))]).empty
+
+
+def test_the_same_run_pinned_twice_is_refused_with_a_message(app):
+    at = app()
+    at.button(key="step").click().run()
+    at.button(key="pin").click().run()
+    at.button(key="pin").click().run()
+    assert [p.number for p in at.session_state.pins] == [1]
+    assert "pinned already, as #1" in at.warning[0].value
+    at.button(key="step").click().run()
+    at.button(key="pin").click().run()
+    assert [p.number for p in at.session_state.pins] == [1, 2] and not at.warning
+
+
+def test_pinned_curves_have_their_own_colour_and_dash_and_a_short_legend_name(app, charts):
+    at = app()
+    for _ in range(3):
+        at.button(key="step").click().run()
+        at.button(key="pin").click().run()
+    loss = charts(at)["chart_loss"]
+    pinned = [trace for trace in loss["data"] if trace["name"].startswith("#")]
+    assert [trace["name"] for trace in pinned] == ["#1", "#2", "#3"]
+    assert len({trace["line"]["color"] for trace in pinned}) == 3 and len({trace["line"]["dash"] for trace in pinned}) == 3
+    live = {trace["line"]["color"] for trace in loss["data"] if not trace["name"].startswith("#")}
+    assert live.isdisjoint(trace["line"]["color"] for trace in pinned)

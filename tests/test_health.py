@@ -13,8 +13,12 @@ def circle():
     return make_dataset("circle")
 
 
+def health(run):
+    return run.log["epoch"], run.log["grad_norm"], run.log["update_ratio"]
+
+
 def latest_verdict(run, window=20):
-    _, norms, ratios = run.health.arrays()
+    _, norms, ratios = health(run)
     return inspect.verdict(norms[-window:], ratios[-window:])
 
 
@@ -22,12 +26,12 @@ def test_a_run_records_one_row_per_epoch_and_a_roll_back_drops_the_rest(circle):
     run = TrainingRun("numpy", NetworkSpec(), circle)
     for _ in range(3):
         run.train_epoch()
-    epochs, norms, ratios = run.health.arrays()
+    epochs, norms, ratios = health(run)
     assert list(epochs) == [0, 1, 2, 3] and norms.shape == ratios.shape == (4, 3)
     assert (norms > 0).all() and (ratios[0] == 0).all() and (ratios[1:] > 0).all()
     run.last_finite = (2, run.last_finite[1])
     run.roll_back()
-    assert list(run.health.arrays()[0]) == [0, 1, 2]
+    assert list(health(run)[0]) == [0, 1, 2]
 
 
 def test_six_sigmoid_layers_vanish_at_the_first_layer(circle):
@@ -93,7 +97,27 @@ def test_health_figure_has_two_panels_of_one_line_per_layer(circle):
     run = TrainingRun("numpy", NetworkSpec(hidden=(3, 3, 3)), circle)
     for _ in range(2):
         run.train_epoch()
-    figure = plots.health_figure(*run.health.arrays())
+    figure = plots.health_figure(*health(run))
     assert len(figure["data"]) == 2 * 4
     assert figure["layout"]["yaxis"]["type"] == figure["layout"]["yaxis2"]["type"] == "log"
     assert figure["data"][4]["xaxis"] == "x2" and figure["data"][0]["y"].dtype == np.float32
+
+
+@pytest.mark.parametrize("learning_rate", [3.0, 10.0])
+def test_units_saturated_by_a_large_learning_rate_call_for_a_smaller_one_not_another_activation(circle, learning_rate):
+    run = TrainingRun("numpy", NetworkSpec(learning_rate=learning_rate), circle)
+    for _ in range(100):
+        run.train_epoch()
+    kind, sentence = inspect.describe(*run.snapshot(views=False).health["diagnosis"])
+    assert kind in ("saturated", "exploding") and "lower the learning rate" in sentence
+    assert "ReLU" not in sentence and "He initialization" not in sentence
+
+
+def test_deep_sigmoids_that_are_not_saturated_have_vanishing_gradients_from_depth(circle):
+    run = TrainingRun("numpy", NetworkSpec(hidden=(4,) * 6, activation="sigmoid"), circle)
+    for _ in range(100):
+        run.train_epoch()
+    health = run.snapshot(views=False).health
+    kind, sentence = inspect.describe(*health["diagnosis"])
+    assert kind == "vanishing" and "ReLU" in sentence and "learning rate" not in sentence
+    assert sum(layer["saturated"] for layer in health["units"]) == 0

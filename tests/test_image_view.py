@@ -4,8 +4,6 @@ import numpy as np
 
 from playground import plots
 from playground.data import MNIST_VARIABLE
-from test_data_images import write_mnist
-from pages import app, charts
 
 
 def test_confusion_counts_true_rows_against_predicted_columns():
@@ -27,7 +25,7 @@ def test_mistakes_are_framed_and_labelled_in_red():
     assert "2 wrong" in figure["layout"]["title"]["text"]
 
 
-def test_digits_show_confusion_images_and_first_layer_weights_as_pictures():
+def test_digits_show_confusion_images_and_first_layer_weights_as_pictures(app, charts):
     at = app(dataset="digits", layers="1", width_1="16")
     found = charts(at)
     assert not at.exception
@@ -44,8 +42,8 @@ def test_digits_show_confusion_images_and_first_layer_weights_as_pictures():
     assert charts(at)["chart_confusion"] != before
 
 
-def test_mnist_from_a_small_file(tmp_path, monkeypatch):
-    write_mnist(tmp_path / "mnist.npz", n_train=40, n_test=20)
+def test_mnist_from_a_small_file(tmp_path, monkeypatch, app, charts, mnist_writer):
+    mnist_writer(tmp_path / "mnist.npz", n_train=40, n_test=20)
     monkeypatch.setenv(MNIST_VARIABLE, str(tmp_path / "mnist.npz"))
     at = app(dataset="mnist")
     at.button(key="step").click().run()

@@ -1,10 +1,11 @@
-"""The engine contract's trace and preview_update, and playground.inspect's proofs: checked against the NumPy network."""
+"""playground.inspect's proofs: the gradient check and the engines side by side. (trace and preview_update,
+for every engine: tests/test_engine_contract.py.)"""
 import numpy as np
 import pytest
 
 from playground import inspect
 from playground.engines import create_engine
-from playground.nn import ACTIVATIONS, get_activation
+from playground.nn import ACTIVATIONS
 from playground.spec import NetworkSpec
 
 SPECS = {
@@ -30,60 +31,6 @@ def trained(name, spec, X, Y, steps=3):
     for _ in range(steps):
         engine.train_batch(X, Y)
     return engine
-
-
-@pytest.mark.parametrize("key", SPECS)
-def test_trace_is_the_numpy_networks_forward_and_backward_pass(key):
-    spec = SPECS[key]
-    X, Y = data(spec)
-    engine = trained("numpy", spec, X, Y)
-    trace = engine.trace(X, Y)
-    a = X.astype(np.float32)
-    names = (*spec.activations, spec.output_activation)
-    for layer, (W, b), (dW, db), f in zip(trace, engine.get_weights(), engine.gradients(X, Y), names):
-        np.testing.assert_allclose(layer["a_in"], a, rtol=1e-6)
-        np.testing.assert_allclose(layer["z"], a @ W + b, rtol=1e-5, atol=1e-6)
-        a = get_activation(f).forward(layer["z"])
-        np.testing.assert_allclose(layer["a"], a, rtol=1e-6)
-        np.testing.assert_array_equal(layer["dW"], dW)
-        np.testing.assert_array_equal(layer["db"], db)
-        penalty = spec.l1 * np.sign(W) + 2 * spec.l2 * W
-        np.testing.assert_allclose(layer["a_in"].T @ layer["delta"] + penalty, dW, rtol=1e-5, atol=1e-7)
-        np.testing.assert_allclose(layer["delta"].sum(axis=0), db, rtol=1e-5, atol=1e-7)
-    np.testing.assert_allclose(trace[-1]["a"], engine.predict(X), rtol=1e-6)
-
-
-@pytest.mark.parametrize("key", SPECS)
-def test_trace_and_preview_update_agree_across_engines(key):
-    spec = SPECS[key]
-    X, Y = data(spec)
-    numpy_engine, keras_engine = (trained(name, spec, X, Y) for name in ("numpy", "keras"))
-    for ours, theirs in zip(numpy_engine.trace(X, Y), keras_engine.trace(X, Y)):
-        for name in ("a_in", "z", "a", "delta", "dW", "db"):
-            scale = max(np.abs(ours[name]).max(), 1e-6)
-            np.testing.assert_allclose(ours[name], theirs[name], atol=1e-4 * scale, err_msg=name)
-    for (dW1, db1), (dW2, db2) in zip(numpy_engine.preview_update(X, Y), keras_engine.preview_update(X, Y)):
-        np.testing.assert_allclose(dW1, dW2, atol=1e-3 * np.abs(dW1).max())
-        np.testing.assert_allclose(db1, db2, atol=1e-3 * max(np.abs(db1).max(), 1e-8))
-
-
-@pytest.mark.parametrize("name", ["numpy", "keras"])
-@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
-def test_preview_update_is_the_next_step_and_changes_nothing(name, optimizer):
-    spec = SPECS["tanh-bce-l2"].replace(optimizer=optimizer)
-    X, Y = data(spec)
-    engine, twin = trained(name, spec, X, Y), trained(name, spec, X, Y)
-    before = engine.get_weights()
-    preview = engine.preview_update(X, Y)
-    for (W, b), (W0, b0) in zip(engine.get_weights(), before):
-        np.testing.assert_array_equal(W, W0)
-        np.testing.assert_array_equal(b, b0)
-    engine.train_batch(X, Y)
-    twin.train_batch(X, Y)
-    for (W, b), (Wt, bt), (W0, b0), (dW, db) in zip(engine.get_weights(), twin.get_weights(), before, preview):
-        np.testing.assert_array_equal(W, Wt)  # the optimizer's state was put back exactly
-        np.testing.assert_allclose(W - W0, dW, atol=1e-6)
-        np.testing.assert_allclose(b - b0, db, atol=1e-6)
 
 
 @pytest.mark.parametrize("key", SPECS)

@@ -1,8 +1,11 @@
 """Lessons: each preset sets up the page, and what it tells the student to watch for does happen."""
+import time
+
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from playground.training import TrainingRun
 from playground.ui.lessons import LESSONS
 
 
@@ -17,7 +20,9 @@ def lesson(key, **query):
 
 
 def train(at, epochs=300):
-    run = at.session_state.run
+    """The page's run, trained `epochs` epochs in this process (the same numbers as in its worker)."""
+    handle = at.session_state.run
+    run = TrainingRun(handle.engine_name, handle.spec, handle.dataset)
     run.train_for(1e9, max_epochs=epochs)
     return run
 
@@ -40,10 +45,12 @@ def test_a_lesson_sets_the_widgets_and_the_url_and_starts_fresh_keeping_the_engi
     at.button(key="lesson_spiral").click().run()
     assert at.selectbox(key="dataset").value == "spiral" and at.query_params["dataset"] == "spiral"
     assert at.session_state.learning_rate == 0.03 and at.query_params["layers"] == "2"
-    assert at.session_state.run.epoch == 0 and not at.session_state.playing
-    assert "spiral" in at.sidebar.info[0].value
+    assert at.session_state.run.snapshot.epoch == 0 and not at.session_state.run.snapshot.active
+    lesson_text = [m.value for m in at.sidebar.markdown if "spiral" in m.value]
+    assert lesson_text and at.sidebar.expander[0].label == "Lesson: The spiral"
+    assert at.button(key="lesson_xor")  # the list stays reachable while a lesson runs
     at.button(key="lesson_close").click().run()
-    assert not at.sidebar.info
+    assert not [m.value for m in at.sidebar.markdown if "spiral" in m.value]
 
 
 def test_xor_without_a_hidden_layer_is_not_learned_and_with_one_it_is():
@@ -66,12 +73,22 @@ def test_a_learning_rate_of_3_explodes_and_the_page_says_so():
     at = lesson("explode")
     assert at.session_state.run.spec.learning_rate == 3.0
     at.button(key="play").click().run()
-    for _ in range(5):
-        if not at.session_state.playing:
-            break
+    deadline = time.monotonic() + 30
+    while at.session_state.run.snapshot.active and time.monotonic() < deadline:
+        time.sleep(0.1)
         at.run()
-    assert at.session_state.run.diverged and not at.session_state.playing
+    snapshot = at.session_state.run.snapshot
+    assert snapshot.diverged and not snapshot.active
     assert "smaller learning rate" in at.error[0].value and not at.exception
+    # What the lesson shows: the loss climbing, epoch after epoch, before it breaks.
+    loss = snapshot.history["train_loss"]
+    finite = loss[np.isfinite(loss)]
+    rising = np.diff(finite[-4:])
+    assert len(finite) >= 4 and (rising > 0).all(), finite
+    # The message names the epoch the Epoch metric shows, and where going back leads.
+    shown = next(m.value for m in at.metric if m.label == "Epoch")
+    assert f"At epoch {shown} " in at.error[0].value
+    assert at.button(key="roll_back").label == f"Go back to epoch {snapshot.last_finite_epoch}"
 
 
 @pytest.mark.parametrize("change", [

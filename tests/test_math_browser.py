@@ -7,7 +7,7 @@ import time
 
 from playwright.sync_api import sync_playwright
 
-from playground.browser import ROOT, launch_chromium, open_app, pause, start_streamlit
+from playground.browser import ROOT, button, launch_chromium, open_app, pause, start_streamlit
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")
 BOUNDARY, HEALTH = ".st-key-chart_boundary iframe", ".st-key-chart_health iframe"
@@ -51,7 +51,7 @@ def test_click_a_point_to_step_through_it_and_watch_gradient_health():
         page.screenshot(path=os.path.join(ARTIFACTS, "step_through.png"), full_page=True)
         assert section.count() == 1
 
-        page.get_by_role("button", name="Play").click()
+        button(page, "Play").click()
         health = page.locator(HEALTH).element_handle().content_frame()
         samples = []
         for _ in range(20):

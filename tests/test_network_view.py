@@ -5,11 +5,10 @@ import pytest
 
 from playground import plots
 from playground.data import make_dataset
+from playground.engines import ENGINES
 from playground.spec import NetworkSpec
-from playground.training import TrainingRun
-from playground.ui import network_view
+from playground.training import TrainingRun, layer_outputs
 from playground.ui.live_chart import figure_bytes
-from pages import app, charts
 
 
 def plane_figure(hidden, epochs=1):
@@ -17,19 +16,17 @@ def plane_figure(hidden, epochs=1):
     run = TrainingRun("numpy", NetworkSpec(n_inputs=2, hidden=hidden), ds)
     for _ in range(epochs):
         run.train_epoch()
-    _, _, grid = plots.grid_points((-6, 6), (-6, 6))
-    columns = network_view._plane_columns(run, run.engine.get_weights(), ds.transform(grid))
-    return plots.network_figure(columns, [W for W, _ in run.engine.get_weights()])
+    return plots.network_view_figure(run.spec, ds, run.weights(), ds.plane_grid[2])
 
 
-@pytest.mark.parametrize("engine", ["numpy", "keras"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_layer_outputs_end_in_the_engines_prediction(engine):
     ds = make_dataset("blobs", n_classes=3)
     spec = NetworkSpec(n_inputs=2, hidden=(5, 3), n_outputs=3, activation=("relu", "tanh"),
                        output_activation="softmax", loss="categorical_crossentropy")
     run = TrainingRun(engine, spec, ds)
     run.train_epoch()
-    outputs = run.layer_outputs(ds.X_test)
+    outputs = layer_outputs(spec, run.weights(), ds.X_test)
     assert [a.shape[1] for a in outputs] == [5, 3, 3]
     np.testing.assert_allclose(outputs[-1], run.engine.predict(ds.X_test), rtol=1e-4, atol=1e-6)
 
@@ -55,12 +52,11 @@ def test_eight_layers_of_128_are_summarized_and_small_enough_to_send_live():
     assert len(figure_bytes(figure)) < 60_000
 
 
-def test_the_view_is_on_the_page_and_moves_with_training():
+def test_the_view_is_on_the_page_and_moves_with_training(app, charts):
     at = app()
     before = charts(at)["chart_network"]
     assert "2 → 4 → 2 → 1" in before["layout"]["title"]["text"]
-    at.button(key="play").click().run()
-    at.run()
+    at.button(key="step").click().run()
     after = charts(at)["chart_network"]
     assert not at.exception
     assert after["data"] != before["data"]

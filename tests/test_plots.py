@@ -1,5 +1,9 @@
+import base64
+import io
+
 import numpy as np
 import plotly.graph_objects as go
+from PIL import Image
 import pytest
 
 from playground import plots
@@ -13,31 +17,49 @@ def history(n):
 
 
 def test_history_is_thinned_and_keeps_the_last_epoch():
-    fig = plots.history_figure(history(5000), "loss", "Loss", pinned=[("run 1", history(10))])
+    fig = plots.history_figure(history(5000), "loss", "Loss", pinned=[("#1 circle 4-2 tanh", history(10))])
     go.Figure(fig)  # a valid plotly figure
     train = fig["data"][0]
     assert len(train["x"]) <= plots.MAX_POINTS + 1 and train["x"][-1] == 4999
     assert train["y"].dtype == np.float32
-    assert fig["data"][2]["name"] == "run 1 (test)"
+    assert fig["data"][2]["name"] == "#1" and "#1 circle 4-2 tanh" in fig["data"][2]["hovertemplate"]
+
+
+def test_an_empty_history_says_what_will_appear_and_a_huge_loss_goes_on_a_log_scale():
+    fig = plots.history_figure(history(1), "loss", "Loss")
+    assert "Press Play" in fig["layout"]["annotations"][0]["text"]
+    exploding = history(10)
+    exploding["train_loss"] = list(10.0 ** np.arange(10))
+    assert plots.history_figure(exploding, "loss", "Loss")["layout"]["yaxis"]["type"] == "log"
+    assert "type" not in plots.history_figure(history(10), "loss", "Loss")["layout"]["yaxis"]
 
 
 def test_weight_histograms_count_every_weight_at_start_and_now():
     rng = np.random.default_rng(0)
-    initial = [(rng.normal(size=(2, 4)), np.zeros(4)), (rng.normal(size=(4, 1)), np.zeros(1))]
+    initial = [(rng.normal(size=(8, 16)), np.zeros(16)), (rng.normal(size=(16, 8)), np.zeros(8))]
     current = [(W * 3, b) for W, b in initial]
     fig = plots.weight_histograms(initial, current)
     go.Figure(fig)
     bars = fig["data"]
-    assert len(bars) == 4
-    assert [int(b["y"].sum()) for b in bars] == [8, 8, 4, 4]
+    assert [b["type"] for b in bars] == ["bar"] * 4
+    assert [int(b["y"].sum()) for b in bars] == [128, 128, 128, 128]
     limit = fig["layout"]["xaxis"]["range"][1]
     assert limit >= np.abs(current[0][0]).max()
+
+
+def test_a_layer_with_few_weights_shows_each_weight_as_a_point():
+    initial = [(np.ones((2, 4)), np.zeros(4)), (np.ones((4, 1)), np.zeros(1))]
+    fig = plots.weight_histograms(initial, [(2 * W, b) for W, b in initial])
+    go.Figure(fig)
+    assert [t["type"] for t in fig["data"]] == ["scatter"] * 4
+    assert [len(t["x"]) for t in fig["data"]] == [8, 8, 4, 4]
+    assert fig["layout"]["yaxis"]["ticktext"] == ["now", "start"]
 
 
 def test_weight_histograms_ignore_non_finite_weights():
     W = np.array([[1.0, np.nan], [np.inf, -0.5]])
     fig = plots.weight_histograms([(np.ones((2, 2)), np.zeros(2))], [(W, np.zeros(2))])
-    assert int(fig["data"][1]["y"].sum()) == 2
+    assert len(fig["data"][1]["x"]) == 2
 
 
 @pytest.mark.parametrize("task, n_classes, outputs", [
@@ -50,14 +72,32 @@ def test_boundary_figure_for_each_task(task, n_classes, outputs):
     assert points.shape == (100, 2) and x[0] == -6 and y[-1] == 6
     labels = np.arange(5) % max(n_classes, 1) if task == "classification" else np.linspace(-1, 1, 5)
     train = (np.zeros((5, 2)), labels)
-    fig = plots.boundary_figure(x, y, outputs, task, n_classes, train, test=train, discretize=True)
+    names = [f"class {k}" for k in range(n_classes)]
+    fig = plots.boundary_figure(x, y, outputs, task, names, train, test=train, discretize=True)
     go.Figure(fig)
     background = fig["data"][0]
-    assert background["type"] == ("image" if n_classes > 2 else "heatmap")
-    assert [t["name"] for t in fig["data"][1:]] == ["train", "test"]
-    if task == "classification" and n_classes == 2:
-        assert set(np.unique(background["z"])) <= {0.0, 1.0}
+    assert background["type"] == ("image" if task == "classification" else "heatmap")
+    points = fig["data"][1:]
+    if task == "classification":  # each class by name in its colour, test points apart
+        assert [t["name"] for t in points] == names + [f"{name} (test)" for name in names]
+        assert [t["marker"]["color"] for t in points[:n_classes]] == plots.CLASS_COLORS[:n_classes]
+        assert sum(len(t["x"]) for t in points) == 10
+    else:
+        assert [t["name"] for t in points] == ["train", "test"]
+    assert {t["meta"] for t in points} == {"train", "test"}
+    if task == "classification":  # discretized: one colour per class, nothing paler
+        png = Image.open(io.BytesIO(base64.b64decode(background["source"].split(",")[1])))
+        assert png.size == (10, 10) and len(png.getcolors()) <= n_classes
     assert fig["layout"]["xaxis"]["range"] == [-6.0, 6.0]
+    assert fig["layout"]["yaxis"]["scaleanchor"] == "x"  # equal units on both axes
+
+
+def test_labels_from_a_file_are_shown_as_text_not_followed_as_html():
+    x, y, _ = plots.grid_points((-6, 6), (-6, 6), resolution=10)
+    fig = plots.boundary_figure(x, y, np.zeros((100, 1)), "classification", ['<a href="http://x">click</a>', "b"],
+                                (np.zeros((2, 2)), np.array([0, 1])))
+    assert fig["data"][1]["name"] == '&lt;a href="http://x"&gt;click&lt;/a&gt;'
+    assert "<a" not in str(plots.confusion_figure([0, 1], [1, 0], ["<b>x</b>", "y"]))
 
 
 def test_class_image_colours_each_cell_by_its_predicted_class():

@@ -1,9 +1,8 @@
 """The two proof buttons on the page (AppTest): finite differences, and the two engines side by side."""
-from pages import app
 
 
-def test_finite_difference_check_passes_on_the_current_network():
-    at = app(timeout=120, activation="relu")
+def test_finite_difference_check_passes_on_the_current_network(app):
+    at = app(timeout=120, tool="proofs", activation="relu")
     at.button(key="step").click().run()
     at.button(key="proof_gradients").click().run()
     assert not at.exception
@@ -11,23 +10,23 @@ def test_finite_difference_check_passes_on_the_current_network():
     assert len(at.table) == 1
 
 
-def test_both_engines_end_within_float32_rounding_and_the_run_is_untouched():
-    at = app(timeout=120, optimizer="adam")
+def test_both_engines_end_within_float32_rounding_and_the_run_is_untouched(app):
+    at = app(timeout=120, tool="proofs", optimizer="adam")
     run = at.session_state.run
-    before = run.engine.get_weights()
+    before = run.weights()
     at.button(key="proof_engines").click().run()
     assert not at.exception
     assert any("float32 rounding" in s.value for s in at.success)
-    assert at.session_state.run is run and run.epoch == 0
-    assert all((W == W0).all() for (W, _), (W0, _) in zip(run.engine.get_weights(), before))
+    assert at.session_state.run is run and run.snapshot.epoch == 0
+    assert all((W == W0).all() for (W, _), (W0, _) in zip(run.weights(), before))
 
 
-def test_diverged_weights_disable_the_proofs():
-    at = app(timeout=120, learning_rate="10", activation="relu", output="linear", loss="mse")
+def test_diverged_weights_disable_the_proofs(app):
+    at = app(timeout=120, tool="proofs", learning_rate="10", activation="relu", output="linear", loss="mse")
     for _ in range(5):
         at.button(key="step").click().run()
-        if at.session_state.run.diverged:
+        if at.session_state.run.snapshot.diverged:
             break
-    assert at.session_state.run.diverged
+    assert at.session_state.run.snapshot.diverged
     assert at.button(key="proof_gradients").disabled and at.button(key="proof_engines").disabled
     assert not at.exception

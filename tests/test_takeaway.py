@@ -119,8 +119,10 @@ def test_a_single_npy_array_is_refused():
 
 def test_the_page_has_a_download_for_each_file_and_a_weights_uploader():
     at = AppTest.from_file("../app.py", default_timeout=60).run()
+    at.segmented_control(key="tool").set_value("takeaway").run()
     keys = [d.proto.id.rsplit("-", 1)[-1] for d in at.get("download_button")]
-    assert keys == ["download_weights", "download_keras", "download_code", "download_data", "download_history"]
+    assert keys == ["download_weights", "download_keras", "download_code", "download_data", "download_history",
+                    "export_gif"]
     assert at.get("file_uploader")[-1].proto.id.endswith("-weights_file")
 
 

@@ -8,7 +8,7 @@ import zipfile
 import numpy as np
 from playwright.sync_api import sync_playwright
 
-from playground.browser import APP_READY, ROOT, launch_chromium, open_app, pause, start_streamlit
+from playground.browser import APP_READY, ROOT, button, launch_chromium, open_app, pause, start_streamlit
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")
 # The text of every live chart's iframe: the pinned runs' names show in the curves' legends.
@@ -49,13 +49,13 @@ def test_pin_download_upload_and_a_lesson(tmp_path):
         browser = launch_chromium(p)
         page = open_app(browser, url, viewport={"width": 1500, "height": 1100}, accept_downloads=True)
         for _ in range(3):
-            page.get_by_role("button", name="Step").click()
+            button(page, "Step").click()
             settle(page)
         page.get_by_role("button", name="Pin this run").click()
         settle(page)
         page.wait_for_function(f"({CHART_TEXT_JS})().includes('#1 circle')", timeout=20_000)
 
-        page.get_by_role("button", name="Play").click()
+        button(page, "Play").click()
         time.sleep(2)
         weights = download(page, "Weights (.npz)")
         with np.load(weights.path(), allow_pickle=False) as archive:
@@ -89,7 +89,7 @@ def test_pin_download_upload_and_a_lesson(tmp_path):
         while epoch(page) != 0 and time.monotonic() < deadline:
             time.sleep(0.2)
         assert epoch(page) == 0
-        page.get_by_role("button", name="Play").click()
+        button(page, "Play").click()
         page.wait_for_function("document.body.innerText.includes('smaller learning rate')", timeout=30_000)
         assert page.locator("[data-testid='stSidebar']").get_by_text("What happens when each step").count() == 1
         assert page.locator("[data-testid='stException']").count() == 0
@@ -110,7 +110,7 @@ def test_classroom_mode_hides_the_named_controls():
         assert sidebar.get_by_text("Hidden layers").count() == 1
         assert sidebar.get_by_text("Optimizer").count() == 0 and sidebar.get_by_text("Learning rate").count() == 0
         assert sidebar.get_by_text("Lessons").count() == 0
-        page.get_by_role("button", name="Step").click()
+        button(page, "Step").click()
         settle(page)
         assert epoch(page) == 1 and "learning_rate=0.1" in page.url and "classroom=" in page.url
         page.screenshot(path=os.path.join(ARTIFACTS, "classroom.png"), full_page=True)

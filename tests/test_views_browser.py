@@ -7,7 +7,7 @@ import time
 
 from playwright.sync_api import sync_playwright
 
-from playground.browser import APP_READY, ROOT, launch_chromium, open_app, pause, start_streamlit
+from playground.browser import APP_READY, ROOT, button, launch_chromium, open_app, pause, start_streamlit
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")
 # The network view's state in its iframe: is it drawn, its tiles' PNG, and a neuron's place on screen.
@@ -49,7 +49,7 @@ def test_the_network_view_moves_while_playing_and_enlarges_a_hovered_neuron():
         page = open_app(browser, url, viewport={"width": 1500, "height": 1100})
         frame = network_frame(page)
         start = frame.evaluate(NETWORK_JS)["source"]
-        page.get_by_role("button", name="Play").click()
+        button(page, "Play").click()
         samples = []
         for _ in range(30):
             page.wait_for_timeout(100)

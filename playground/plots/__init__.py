@@ -1,10 +1,12 @@
 """Plots: pure functions, data in, a plotly figure (a dict) out. Nothing here knows about the page."""
-from .charts import (CLASS_COLORS, MAX_POINTS, boundary_figure, grid_points, history_figure,
+from . import animation, sweep
+from .charts import (CLASS_COLORS, MAX_POINTS, boundary_figure, grid_points, history_figure, text,
                      weight_histograms)
 from .health import health_figure
 from .images import confusion_figure, image_grid_figure, image_sheet
 from .network import MAX_NEURONS, Column, network_figure
+from .network_view import network_view_figure
 
-__all__ = ["CLASS_COLORS", "MAX_POINTS", "boundary_figure", "grid_points", "history_figure", "weight_histograms",
-           "confusion_figure", "image_grid_figure", "image_sheet", "MAX_NEURONS", "Column", "network_figure",
+__all__ = ["animation", "sweep", "CLASS_COLORS", "MAX_POINTS", "boundary_figure", "grid_points", "history_figure", "text", "weight_histograms",
+           "confusion_figure", "image_grid_figure", "image_sheet", "MAX_NEURONS", "Column", "network_figure", "network_view_figure",
            "health_figure"]

@@ -3,7 +3,8 @@ import math
 
 import numpy as np
 
-from .charts import MAX_POINTS, _axis, _figure
+from ..i18n import _
+from .charts import MAX_POINTS, _axis, _figure, _note
 
 # One colour per layer, distinct enough to tell nine layers apart (8 hidden and the output).
 LAYER_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#17becf"]
@@ -28,16 +29,21 @@ def health_figure(epochs, grad_norms, update_ratios, height=280):
         for i in range(values.shape[1]):
             y = values[rows, i].astype(np.float32)
             y[~(np.isfinite(y) & (y > 0))] = np.nan
-            data.append({"type": "scatter", "mode": "lines", "name": f"layer {i + 1}", "x": x, "y": y,
+            data.append({"type": "scatter", "mode": "lines", "name": _("layer {layer}").format(layer=i + 1), "x": x, "y": y,
                          "line": {"color": LAYER_COLORS[i % len(LAYER_COLORS)], "width": 1.5},
                          "legendgroup": str(i), "showlegend": column == 0, "xaxis": "x" + axis, "yaxis": "y" + axis,
-                         "hovertemplate": f"layer {i + 1}, epoch %{{x}}: %{{y:.3g}}<extra></extra>"})
-    titles = [("‖∂L/∂W‖ per layer (gradient norm)", 0.22), ("‖ΔW‖ / ‖W‖ over one epoch (update ratio)", 0.78)]
+                         "hovertemplate": _("layer {layer}").format(layer=i + 1) + ", " + _("epoch %{x}")
+                                          + ": %{y:.3g}<extra></extra>"})
+    # Short titles, each over its own panel: on a phone the panels are narrow.
+    titles = [(_("gradient") + " ‖∂L/∂W‖", 0.22), (_("update") + " ‖ΔW‖/‖W‖", 0.78)]
     annotations = [{"text": text, "showarrow": False, "xref": "paper", "yref": "paper", "x": x0, "y": 1.0,
                     "xanchor": "center", "yanchor": "bottom", "font": {"size": 12}} for text, x0 in titles]
-    return _figure(data, height, None, annotations=annotations, margin={"l": 50, "r": 10, "t": 60, "b": 40},
-                   legend={"orientation": "h", "yanchor": "bottom", "y": 1.12, "x": 0},
-                   xaxis=_axis(domain=[0, 0.44], title={"text": "epoch"}, rangemode="tozero"),
+    if len(rows) <= 1:
+        annotations.append(_note(_("Press Play: each layer's gradient<br>and update appear here.")))
+    return _figure(data, height, _("Gradient health"), annotations=annotations,
+                   margin={"l": 50, "r": 10, "t": 84, "b": 40},
+                   legend={"orientation": "h", "yanchor": "bottom", "y": 1.12, "x": 0, "font": {"size": 12}},
+                   xaxis=_axis(domain=[0, 0.44], title={"text": _("epoch")}, rangemode="tozero"),
                    yaxis=_axis(type="log", exponentformat="power"),
-                   xaxis2=_axis(domain=[0.56, 1], title={"text": "epoch"}, rangemode="tozero", anchor="y2"),
+                   xaxis2=_axis(domain=[0.56, 1], title={"text": _("epoch")}, rangemode="tozero", anchor="y2"),
                    yaxis2=_axis(type="log", exponentformat="power", anchor="x2"))

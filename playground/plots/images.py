@@ -9,6 +9,9 @@ import io
 import numpy as np
 from PIL import Image
 
+from ..i18n import _
+from .charts import text
+
 MISTAKE, CORRECT = "#d62728", "#374151"
 # White for none, and already a clear tint for a few, so that mistakes show beside the diagonal.
 COUNT_SCALE = [[0.0, "#ffffff"], [0.01, "#deebf7"], [0.1, "#9ecae1"], [1.0, "#08519c"]]
@@ -18,16 +21,17 @@ def confusion_figure(y_true, y_pred, class_names, height=380):
     """counts[i, j] = how many test images of class i were predicted as class j."""
     k = len(class_names)
     counts = np.bincount(np.asarray(y_true) * k + np.asarray(y_pred), minlength=k * k).reshape(k, k)
-    names = list(class_names)
+    names = [text(name) for name in class_names]
     accuracy = np.trace(counts) / max(counts.sum(), 1)
     data = [{"type": "heatmap", "z": counts.astype(np.int32), "x": names, "y": names, "colorscale": COUNT_SCALE,
-             "showscale": False, "texttemplate": "%{z}", "textfont": {"size": 10},
-             "hovertemplate": "true %{y}, predicted %{x}: %{z} images<extra></extra>"}]
+             "showscale": False, "texttemplate": "%{z}", "textfont": {"size": 12},
+             "hovertemplate": _("true %{y}, predicted %{x}: %{z} images") + "<extra></extra>"}]
     return {"data": data, "layout": {
         "height": height, "margin": {"l": 50, "r": 10, "t": 40, "b": 45}, "uirevision": "keep",
-        "title": {"text": f"Confusion matrix: {accuracy:.1%} of test images right", "x": 0, "font": {"size": 14}},
-        "xaxis": {"title": {"text": "predicted"}, "type": "category", "side": "bottom", "fixedrange": True},
-        "yaxis": {"title": {"text": "true"}, "type": "category", "autorange": "reversed", "fixedrange": True,
+        "title": {"text": _("Confusion matrix: {accuracy:.1%} of test images right").format(accuracy=accuracy), "x": 0,
+                  "font": {"size": 14}},
+        "xaxis": {"title": {"text": _("predicted")}, "type": "category", "side": "bottom", "fixedrange": True},
+        "yaxis": {"title": {"text": _("true")}, "type": "category", "autorange": "reversed", "fixedrange": True,
                   "scaleanchor": "x", "constrain": "domain"},
         "paper_bgcolor": "white", "plot_bgcolor": "white"}}
 
@@ -66,9 +70,9 @@ def image_grid_figure(sheet, shape, columns, y_true, y_pred, class_names, height
         r, c = divmod(i, columns)
         x, y = c * across, r * down
         wrong = true != pred
-        annotations.append({"text": f"{class_names[pred]} / {class_names[true]}", "x": x + w / 2, "y": y + h,
+        annotations.append({"text": f"{text(class_names[pred])} / {text(class_names[true])}", "x": x + w / 2, "y": y + h,
                             "yanchor": "top", "showarrow": False,
-                            "font": {"size": 10, "color": MISTAKE if wrong else CORRECT}})
+                            "font": {"size": 12, "color": MISTAKE if wrong else CORRECT}})
         if wrong:
             shapes.append({"type": "rect", "x0": x - 0.5, "x1": x + w + 0.5, "y0": y - 0.5, "y1": y + h + 0.5,
                            "line": {"color": MISTAKE, "width": 2}})
@@ -77,7 +81,8 @@ def image_grid_figure(sheet, shape, columns, y_true, y_pred, class_names, height
                       "hoverinfo": "skip"}],
             "layout": {
                 "height": height, "margin": {"l": 5, "r": 5, "t": 40, "b": 5}, "uirevision": "keep",
-                "title": {"text": f"{n} test images, predicted / true: {mistakes} wrong, framed in red",
+                "title": {"text": _("{n} test images, predicted / true: {wrong} wrong, framed in red").format(
+                              n=n, wrong=mistakes),
                           "x": 0, "font": {"size": 14}},
                 "annotations": annotations, "shapes": shapes, "paper_bgcolor": "white", "plot_bgcolor": "white",
                 "xaxis": {"visible": False, "fixedrange": True, "range": [-1, columns * across],

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from ..i18n import _
+
 MAX_NEURONS = 8  # TensorFlow Playground's own limit per layer
 MIN_TILE = 16    # pixels: smaller pictures (digits' 8 × 8) are enlarged, so frames and gaps stay thin
 # Orange for negative, blue for positive, as in TensorFlow Playground.
@@ -99,8 +101,8 @@ def _links(weights, corners, tile):
         i, j = np.meshgrid(np.arange(len(left)), np.arange(len(right)), indexing="ij")
         i, j, values = i.ravel(), j.ravel(), W.ravel()
         x0, x1 = left[0][0] + w, right[0][0]
-        y0 = np.array([y for _, y in left])[i] + h / 2
-        y1 = np.array([y for _, y in right])[j] + h / 2
+        y0 = np.array([y for _x, y in left])[i] + h / 2
+        y1 = np.array([y for _x, y in right])[j] + h / 2
         widths = np.digitize(np.abs(values), WIDTH_EDGES)
         for sign, width in set(zip(values > 0, widths)):
             pick = ((values > 0) == sign) & (widths == width)
@@ -116,7 +118,7 @@ def _links(weights, corners, tile):
     return lines, hover
 
 
-def network_figure(columns, weights, smooth=True, title="Network"):
+def network_figure(columns, weights, smooth=True, title="Network", height=None):
     """The network as a figure dict: `columns` (Column, inputs first), and between each pair of
     neighbouring columns its weights W (n_in, n_out), or None to draw no links there."""
     factor = -(-MIN_TILE // columns[0].tiles.shape[2])
@@ -130,17 +132,21 @@ def network_figure(columns, weights, smooth=True, title="Network"):
     for c, x, y, custom in link_hover:
         data.append({"type": "scatter", "mode": "markers", "x0": x, "dx": 0, "y": y.astype(np.float32),
                      "customdata": custom.astype(np.float32), "marker": {"size": 7, "opacity": 0}, "showlegend": False,
-                     "hovertemplate": f"a link {columns[c].title} → {columns[c + 1].title}"
-                                      "<br>w = %{customdata:.3f}<extra></extra>"})
+                     "hovertemplate": _("a link {source} → {target}").format(source=columns[c].title,
+                                                                              target=columns[c + 1].title)
+                                      + "<br>w = %{customdata:.3f}<extra></extra>"})
     centres = [(x + w / 2, y + h / 2) for places in corners for x, y in places]
     texts = [text for column, places in zip(columns, corners) for text in column.hover[:len(places)]]
-    data.append({"type": "scatter", "mode": "markers", "x": np.array([x for x, _ in centres], np.float32),
-                 "y": np.array([y for _, y in centres], np.float32), "text": texts, "showlegend": False,
+    data.append({"type": "scatter", "mode": "markers", "x": np.array([x for x, _y in centres], np.float32),
+                 "y": np.array([y for _x, y in centres], np.float32), "text": texts, "showlegend": False,
                  "marker": {"size": max(12, w), "opacity": 0, "symbol": "square"},
                  "hovertemplate": "%{text}<extra></extra>"})
     zoom = {"trace": len(data) - 1, "image": len(lines), "smooth": smooth,
             "boxes": [[x + 1, y + 1, w, h] for places in corners for x, y in places]}
-    return {"data": data, "layout": _figure_layout(columns, corners, tile, size, title, zoom)}
+    layout = _figure_layout(columns, corners, tile, size, title, zoom)
+    if height:
+        layout["height"] = height
+    return {"data": data, "layout": layout}
 
 
 def _figure_layout(columns, corners, tile, size, title, zoom):
@@ -149,14 +155,15 @@ def _figure_layout(columns, corners, tile, size, title, zoom):
     for column, places in zip(columns, corners):
         x = places[0][0] + w / 2
         annotations.append({"text": column.title, "x": x, "y": places[0][1] - 0.15 * h, "yanchor": "bottom",
-                            "showarrow": False, "font": {"size": 11}})
+                            "showarrow": False, "font": {"size": 12}})
         for label, (x0, y0) in zip(column.labels, places):
             annotations.append({"text": label, "x": x0 - 0.15 * w, "y": y0 + h / 2, "xanchor": "right",
-                                "showarrow": False, "font": {"size": 11}})
+                                "showarrow": False, "font": {"size": 12}})
         if max(column.size, len(column.tiles)) > len(places):
-            annotations.append({"text": f"{len(places)} of {max(column.size, len(column.tiles))}", "x": x,
+            annotations.append({"text": _("{shown} of {n}").format(shown=len(places), n=max(column.size, len(column.tiles))),
+                                "x": x,
                                 "y": places[-1][1] + 1.15 * h, "yanchor": "top", "showarrow": False,
-                                "font": {"size": 10, "color": "#6b7280"}})
+                                "font": {"size": 12, "color": "#6b7280"}})
     rows = max(len(places) for places in corners)
     hidden = {"visible": False, "fixedrange": True}
     return {"height": min(560, max(340, 130 + 46 * rows)), "margin": {"l": 10, "r": 10, "t": 36, "b": 10},

@@ -1,4 +1,19 @@
 """The page: everything that imports streamlit lives in this package."""
+import functools
+
+from .. import startup, trainer
+from .live_chart import install_plotly_js
 from .page import main
 
-__all__ = ["main"]
+
+@functools.cache
+def setup():
+    """Once per server process, before the first page: one BLAS thread here, plotly.js beside the chart
+    component, and the worker processes that train the runs (they start now, so the first run need
+    not wait for them)."""
+    startup.configure_process()
+    install_plotly_js()
+    trainer.pool()
+
+
+__all__ = ["main", "setup"]

@@ -3,34 +3,36 @@ a badge when gradients vanish or explode, and the hidden units that are dead or 
 import streamlit as st
 
 from .. import inspect, plots
+from ..i18n import N_, _
 from .live_chart import live_chart
 
-WINDOW = 20  # the latest epochs the badge looks at, so it does not flicker from one epoch to the next
-UNIT_SAMPLE = 2000  # training examples over which dead and saturated units are counted
-BADGES = {"healthy": ":green-badge[healthy]", "vanishing": ":orange-badge[vanishing]",
-          "exploding": ":red-badge[exploding]"}
+BADGES = {"healthy": (":green-badge[{}]", N_("healthy")), "vanishing": (":orange-badge[{}]", N_("vanishing")),
+          "exploding": (":red-badge[{}]", N_("exploding")), "saturated": (":orange-badge[{}]", N_("saturated"))}
 
 
-def health_view(run, weights):
-    st.subheader("Gradient health")
-    epochs, norms, ratios = run.health.arrays()
-    live_chart(plots.health_figure(epochs, norms, ratios), key="chart_health", height=280)
-    kind, sentence = inspect.verdict(norms[-WINDOW:], ratios[-WINDOW:])
-    st.markdown(f"{BADGES[kind]} {sentence}")
-    st.markdown(units_summary(run, weights))
+def health_view(run):
+    health = run.snapshot.health
+    live_chart(plots.health_figure(health["epochs"], health["norms"], health["ratios"]), key="chart_health",
+               height=300)
+    kind, sentence = inspect.describe(*health["diagnosis"])
+    badge, word = BADGES[kind]
+    st.markdown(badge.format(_(word)) + " " + sentence)  # a badge, then its sentence
+    st.markdown(units_summary(health["units"], health["unit_sample"]))
 
 
-def units_summary(run, weights):
+def units_summary(layers, examples):
     """One line per hidden layer: how many of its units are dead (ReLU) or saturated (sigmoid, tanh)."""
-    X = run.X_train[:UNIT_SAMPLE]
-    layers = inspect.unit_health(weights[:-1], run.spec.activations, X)
     if not layers:
-        return "No hidden layers: no hidden units to be dead or saturated."
+        return _("No hidden layers: no hidden units to be dead or saturated.")
     parts = []
     for l, layer in enumerate(layers, start=1):
-        counts = [f"{layer[kind]} of {layer['units']} {kind}" for kind in ("dead", "saturated")
-                  if layer[kind] is not None]
-        parts.append(f"layer {l} ({layer['activation']}): {', '.join(counts) or 'cannot be dead or saturated'}")
-    return (f"Hidden units over {len(X)} training examples — " + "; ".join(parts) + ". Dead: a ReLU whose z ≤ 0 "
-            "for every example, so it never learns again. Saturated: a sigmoid or tanh on its flat part for 90% of "
-            "the examples, where f′(z) ≈ 0.")
+        counts = []
+        if layer["dead"] is not None:
+            counts.append(_("{count} of {units} dead").format(count=layer["dead"], units=layer["units"]))
+        if layer["saturated"] is not None:
+            counts.append(_("{count} of {units} saturated").format(count=layer["saturated"], units=layer["units"]))
+        parts.append(_("layer {layer} ({activation}): {counts}").format(
+            layer=l, activation=layer["activation"], counts=_(", ").join(counts) or _("cannot be dead or saturated")))
+    return _("Hidden units over {examples} training examples — {layers}. Dead: a ReLU whose z ≤ 0 for every "
+             "example, so it never learns again. Saturated: a sigmoid or tanh on its flat part for 90% of the "
+             "examples, where f′(z) ≈ 0.").format(examples=examples, layers=_("; ").join(parts))

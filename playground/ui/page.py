@@ -1,31 +1,87 @@
-"""The playground page: sidebar controls, run controls, and the live part that trains and draws."""
+"""The playground page: sidebar controls, run controls, and the live part that draws the run."""
 import streamlit as st
 
-from . import compare, controls, lessons, live, proofs, state, step_through, takeaway
-from .preset import preset_panel, preset_sidebar
+from ..i18n import LANGUAGES, N_, _, set_language
+from . import challenge, compare, controls, schedule, sweep, lessons, live, proofs, state, step_through, takeaway
+from .classroom import shown
+from .preset import preset_panel
+from .safe import labels, section
+
+# Made for a projector: little space above the first row, a sidebar that holds the settings a class
+# changes most without scrolling, and formulas that scroll inside their column rather than overflow.
+STYLE = """<style>
+.block-container { padding: 2.2rem 1.5rem 2rem 1.5rem; }
+[data-testid="stSidebarUserContent"] { padding-top: 0.5rem; }
+[data-testid="stSidebarHeader"] { height: 2.5rem; min-height: 2.5rem; padding-bottom: 0; }
+[data-testid="stSidebar"] [data-testid="stVerticalBlock"] { gap: 0.55rem; }
+[data-testid="stMetricValue"] { font-size: 1.9rem; }
+.katex-display { overflow-x: auto; overflow-y: hidden; padding: 2px 0; }
+.st-key-live_row [data-testid="stHorizontalBlock"], .st-key-live_row_2 [data-testid="stHorizontalBlock"]
+  { flex-wrap: wrap; }
+.st-key-live_row [data-testid="stColumn"] { min-width: 220px; }
+.st-key-live_row_2 [data-testid="stColumn"] { min-width: 330px; }
+</style>"""
+# Presentation: no sidebar (nor the control that opens it), the live part across the whole screen.
+PRESENTATION = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"]
+  { display: none; }
+</style>"""
 
 
 def main():
     state.init()
+    challenge.apply_made()
+    set_language(st.session_state.lang)
+    st.html(STYLE + (PRESENTATION if st.session_state.presentation else ""))
+    st.sidebar.selectbox("Language · 语言", tuple(LANGUAGES), key="lang", format_func=LANGUAGES.get,
+                         label_visibility="collapsed")
     lessons.lessons_sidebar()
-    preset_sidebar()
+    challenge.challenge_sidebar()
     ds = controls.data_sidebar()
     config = controls.network_sidebar(ds)
-    st.title("Neural Playground")
     state.show_url_warnings()
     state.write_query_params()
     run = state.current_run(config, ds)
     if run is None:
-        st.info("Choose a data set in the sidebar to begin.")
+        st.info(_("Choose a data set in the sidebar to begin."))
         return
+    state.present(run)
+    state.refresh(run)
     if config is None:
-        st.caption("Still showing the last run, until the data is fixed.")
+        if run.snapshot.active:
+            state.set_playing(False)
+        st.warning(_("These settings make no run yet: the last run is shown, paused, until they are fixed."))
     controls.run_buttons(run)
-    if run.diverged:
-        live.divergence_notice(run)
-    preset_panel(run)
-    live.live_part()
-    compare.compare_section()
-    takeaway.takeaway_section(run)
-    step_through.step_through_section(run)
-    proofs.proofs_section(run)
+    live.view_options(run)
+    live.run_notice(run)
+    with section(N_("the tutorial's example")):
+        preset_panel(run)
+    live.live_part(run)
+    tool = tools()
+    if tool is not None:
+        with section(TOOLS[tool][0]):
+            TOOLS[tool][1](run)
+
+
+# The tools below the live part, one at a time: a page that holds only what is in use stays light to
+# redraw while the run trains (every element on the page is drawn again with each update).
+TOOLS = {"compare": (N_("compare runs"), compare.compare_section),
+         "takeaway": (N_("take it away"), takeaway.takeaway_section),
+         "step": (N_("step through one example"), step_through.step_through_section),
+         "proofs": (N_("the proofs"), proofs.proofs_section),
+         "finder": (N_("the learning-rate finder"), schedule.finder_section),
+         "sweep": (N_("the sweep"), sweep.sweep_section),
+         "challenge": (N_("the challenge maker"), challenge.maker_section)}
+TOOL_LABELS = {"compare": N_("Compare runs"), "takeaway": N_("Take it away"), "step": N_("Step through"),
+               "proofs": N_("Proofs"), "finder": N_("Find a learning rate"), "sweep": N_("Sweep"),
+               "challenge": N_("Make a challenge")}
+
+
+def tools():
+    """The row that chooses the tool shown below the live part (or none); returns its name."""
+    names = [name for name in TOOLS if name != "challenge" or shown("challenge")]
+    if st.session_state.get("tool", "compare") not in (None, *names):
+        st.session_state.tool = None
+    st.session_state.setdefault("tool", "compare")
+    return st.segmented_control(_("Tools"), names, key="tool", format_func=labels(names, lambda n: _(TOOL_LABELS[n])),
+                                label_visibility="collapsed")

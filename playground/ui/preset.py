@@ -8,26 +8,39 @@ page then trains the new run with a progress bar and shows its test accuracy, an
 the same network's in the other engine, beside it.
 """
 import math
+import time
 
 import streamlit as st
 
 from ..engines import ENGINES
-from ..training import TrainingRun
+from ..i18n import N_, _
+from ..trainer import RunHandle
+from . import draw, state
+from .classroom import may_change
 from .controls import cached_dataset, engine_label
+from .safe import guarded, md
 
 EPOCHS = 10
+PROGRESS_EVERY = 0.25  # seconds between looks at the run while it trains
 SETTINGS = {"layers": 2, "width_1": 64, "width_2": 64, "activation": "relu", "per_layer": False,
             "output": "softmax", "loss": "categorical_crossentropy", "optimizer": "adam",
             "learning_rate": 0.001, "batch_size": 32, "regularization": "none"}
 
 
-def preset_sidebar():
-    st.sidebar.button("The tutorial's example: 64 → 64 relu, 10 epochs", key="preset_source", on_click=_apply,
-                      width="stretch",
-                      help="The tutorial's MNIST network (64 relu, 64 relu, 10 softmax; Adam 0.001; batches of 32), "
-                           "trained for 10 epochs on digits, or on MNIST if mnist is the data set chosen.")
+SETTINGS_CHANGED = ("dataset", *SETTINGS)
 
 
+def preset_button():
+    """The button that sets up the example, unless classroom mode hides a setting it would change."""
+    if not may_change(SETTINGS_CHANGED):
+        return
+    st.button(_("The tutorial's example: 64 → 64 relu, 10 epochs"), key="preset_source", on_click=_apply,
+              width="stretch", type="primary",
+              help=_("The tutorial's MNIST network (64 relu, 64 relu, 10 softmax; Adam 0.001; batches of 32), "
+                     "trained for 10 epochs on digits, or on MNIST if mnist is the data set chosen."))
+
+
+@guarded(N_("the tutorial's example"))
 def _apply():
     s = st.session_state
     name, s.preset_note = "digits", None
@@ -36,10 +49,11 @@ def _apply():
             cached_dataset("mnist")
             name = "mnist"
         except ValueError as error:
-            s.preset_note = f"{error} The example runs on digits instead."
+            s.preset_note = str(error)
     s.update(SETTINGS)
-    s.dataset, s.playing = name, False
-    s.run_key = None   # a fresh run even if the settings were already these
+    s.dataset = name
+    draw.forget()
+    state.request_new_run()
     s.preset = {"dataset": name, "run": None, "results": {}, "compare": False}
 
 
@@ -54,8 +68,8 @@ def preset_panel(run):
     if job is None:
         return
     if job["run"] is None:
-        if run.dataset.name != job["dataset"] or run.spec.hidden != (64, 64) or run.epoch:
-            st.error("The example could not be set up with this data: choose digits and press the button again.")
+        if run.dataset.name != job["dataset"] or run.spec.hidden != (64, 64) or run.snapshot.epoch:
+            st.error(_("The example could not be set up with this data: choose digits and press the button again."))
             s.preset = None
             return
         job["run"] = run
@@ -63,41 +77,50 @@ def preset_panel(run):
         s.preset = None
         return
     with st.container(key="preset_panel", border=True):
-        st.markdown(f"**The tutorial's example** on {job['dataset']}: {run.spec.n_inputs} → 64 relu → "
-                    f"64 relu → 10 softmax, Adam 0.001, batches of 32, {EPOCHS} epochs.")
+        st.markdown(_("**The tutorial's example** on {dataset}: {inputs} → 64 relu → 64 relu → 10 softmax, Adam "
+                      "0.001, batches of 32, {epochs} epochs.").format(dataset=job["dataset"], inputs=run.spec.n_inputs,
+                                                                       epochs=EPOCHS))
         if s.get("preset_note"):
-            st.warning(s.preset_note)
-        here, there, _ = st.columns([1, 1, 1])
+            st.warning(_("{reason} The example runs on digits instead.").format(reason=md(s.preset_note, limit=600)))
+        here, there, _rest = st.columns([1, 1, 1])
         if run.engine_name not in job["results"]:
             job["results"][run.engine_name] = _train(run, here)
-        _show(here, run.engine_name, job["results"][run.engine_name], "Test accuracy")
+        _show(here, run.engine_name, job["results"][run.engine_name],
+              _("Test accuracy at epoch {epochs}").format(epochs=EPOCHS))
         other = _other(run.engine_name)
         if job["compare"] and other not in job["results"]:
-            with st.spinner(f"Building the network in the {engine_label(other)} engine…"):
-                twin = TrainingRun(other, run.spec, run.dataset)
+            with st.spinner(_("Building the network in the {engine} engine…").format(engine=engine_label(other))):
+                twin = RunHandle(other, run.spec, run.dataset, run.data_key)
             job["results"][other] = _train(twin, there)
+            twin.close()
         if other in job["results"]:
-            _show(there, other, job["results"][other], f"Test accuracy, {engine_label(other)}")
+            _show(there, other, job["results"][other],
+                  _("Test accuracy at epoch {epochs}, {engine}").format(epochs=EPOCHS, engine=engine_label(other)))
         else:
-            there.button(f"The same in {engine_label(other)}", key="preset_compare", on_click=_compare)
+            there.button(_("The same in {engine}").format(engine=engine_label(other)), key="preset_compare",
+                         on_click=_compare)
 
 
+@guarded(N_("the tutorial's example"))
 def _compare():
     st.session_state.preset["compare"] = True
 
 
 def _train(run, where):
-    """Trains `run` up to EPOCHS epochs with a progress bar; returns the test accuracy."""
-    bar = where.progress(0.0, text=f"{engine_label(run.engine_name)}: starting…")
-    while run.epoch < EPOCHS and not run.diverged:
-        with run.lock:
-            run.train_epoch()
-        bar.progress(run.epoch / EPOCHS, text=f"{engine_label(run.engine_name)}: epoch {run.epoch} of {EPOCHS}, "
-                                               f"training loss {run.history['train_loss'][-1]:.4f}")
+    """Trains `run` (in its worker) up to EPOCHS epochs, with a progress bar; returns the test accuracy."""
+    label = engine_label(run.engine_name)
+    bar = where.progress(0.0, text=_("{engine}: starting…").format(engine=label))
+    snapshot = state.on_run(run.step, EPOCHS - run.snapshot.epoch, PROGRESS_EVERY) or run.snapshot
+    while snapshot.active and not run.lost:
+        bar.progress(snapshot.epoch / EPOCHS, text=_("{engine}: epoch {epoch} of {epochs}, training loss {loss:.4f}")
+                     .format(engine=label, epoch=snapshot.epoch, epochs=EPOCHS, loss=snapshot.latest["train_loss"]))
+        time.sleep(PROGRESS_EVERY)
+        snapshot = state.refresh(run, views=False)
     bar.empty()
-    return run.history["test_score"][-1]
+    return snapshot.latest["test_score"]
 
 
 def _show(where, engine, accuracy, label):
     value = f"{accuracy:.1%}" if math.isfinite(accuracy) else "—"
-    where.metric(label, value, help=f"{engine_label(engine)} engine, after {EPOCHS} epochs, on the test images.")
+    where.metric(label, value, help=_("{engine} engine, after {epochs} epochs, on the test images.")
+                 .format(engine=engine_label(engine), epochs=EPOCHS))

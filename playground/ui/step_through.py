@@ -8,36 +8,34 @@ import math
 import numpy as np
 import streamlit as st
 
+from ..i18n import N_, _, sentences
+from ..nn import OPTIMIZERS, get_activation, get_loss, targets
+from . import state
+
 SHOW = 6  # rows and columns shown of a wide vector or matrix
 
-ACTIVATIONS = {
-    "linear": "z", "sigmoid": r"\frac{1}{1 + e^{-z}}", "tanh": r"\tanh z", "relu": r"\max(0, z)",
-    "leaky_relu": r"\max(0.2z,\ z)", "elu": r"z \text{ if } z > 0 \text{ else } e^{z} - 1",
-    "softmax": r"\frac{e^{z_i}}{\sum_j e^{z_j}}",
-}
-LOSSES = {
-    "mse": r"L = \frac{1}{k}\sum_i (\hat y_i - y_i)^2",
-    "binary_crossentropy": r"L = -\frac{1}{k}\sum_i \big(y_i \log \hat y_i + (1 - y_i)\log(1 - \hat y_i)\big)",
-    "categorical_crossentropy": r"L = -\sum_i y_i \log \hat y_i",
-}
-UPDATES = {
-    "sgd": r"\Delta W = -\alpha\,\frac{\partial L}{\partial W}",
-    "momentum": r"v \leftarrow 0.9\,v - \alpha\,\frac{\partial L}{\partial W},\quad \Delta W = v",
-    "rmsprop": r"s \leftarrow 0.9\,s + 0.1\,g^2,\quad \Delta W = -\alpha\,\frac{g}{\sqrt{s + \epsilon}}",
-    "adam": r"m \leftarrow m + (g - m)(1 - \beta_1),\ v \leftarrow v + (g^2 - v)(1 - \beta_2),\ "
-            r"\Delta W = -\alpha\,\frac{\sqrt{1 - \beta_2^t}}{1 - \beta_1^t}\,\frac{m}{\sqrt{v} + \epsilon}",
-}
-CONVENTION = ("Row vectors, as in Keras: an example is a row **a**, W has shape (inputs × neurons), and a layer "
-              "computes **z = a·W + b**. Many textbooks write one example as a column, **z = W·a + b** "
-              "with W of shape (neurons × inputs): the same numbers, transposed.")
+CONVENTION = N_("Row vectors, as in Keras: an example is a row **a**, W has shape (inputs × neurons), and a layer "
+                "computes **z = a·W + b**. Many textbooks (the tutorial too) write one example as a column, "
+                "**z = W·a + b** with W of shape (neurons × inputs): the same numbers, transposed.")
+
+
+def formulas(spec):
+    """The formulas shown for `spec`, in LaTeX, read from the registries: "activations" (f(z) of each
+    layer, the output layer's last), "loss" (L), "output_delta" (δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾) and "update"."""
+    loss = get_loss(spec.loss)
+    return {"activations": [get_activation(f).formula for f in (*spec.activations, spec.output_activation)],
+            "loss": loss.formula, "output_delta": loss.output_delta(spec.output_activation),
+            "update": OPTIMIZERS[spec.optimizer].formula}
 
 
 def pick_clicked_point():
-    """on_change of the boundary chart: a click on a training point (trace 1) picks that example."""
+    """on_change of the boundary chart: a click on a training point picks that example (its customdata)
+    and opens the step-through tool on it."""
     click = st.session_state.get("chart_boundary")
-    if click and click.get("curve") == 1:
-        st.session_state.step_index = int(click["point"])
+    if click and click.get("meta") == "train" and isinstance(click.get("customdata"), int):
+        st.session_state.step_index = click["customdata"]
         st.session_state.step_picked = True
+        st.session_state.tool = "step"
 
 
 def follow_click():
@@ -47,22 +45,25 @@ def follow_click():
 
 
 def step_through_section(run):
-    st.subheader("Step through one example")
-    s, n = st.session_state, len(run.X_train)
+    st.subheader(_("Step through one example"))
+    s, ds, n = st.session_state, run.dataset, len(run.dataset.X_train)
     if s.get("step_index", 0) >= n:
         s.step_index = 0
     s.setdefault("step_index", 0)
-    st.number_input(f"Training example (0 to {n - 1}), or click a training point on the decision boundary",
-                    min_value=0, max_value=n - 1, step=1, key="step_index")
+    st.number_input(_("Training example (0 to {last}), or click a training point on the decision boundary")
+                    .format(last=n - 1), min_value=0, max_value=n - 1, step=1, key="step_index")
     i = int(s.step_index)
-    X, Y = run.X_train[i:i + 1], run.Y_train[i:i + 1]
-    with run.lock:
-        weights, trace, update = run.engine.get_weights(), run.engine.trace(X, Y), run.engine.preview_update(X, Y)
-        loss, epoch = run.engine.loss(X, Y), run.epoch
-    st.caption(f"Example {i} at epoch {epoch}, computed by the {run.engine_name} engine, as a batch of this one "
-               f"example (training averages over batches of {run.spec.batch_size}). The numbers follow the run "
-               "when it is paused or stepped. " + CONVENTION)
-    forward, loss_tab, backward, step = st.tabs(["Forward pass", "Loss", "Backward pass", "Update"], key="step_tabs")
+    traced = state.on_run(run.trace, i)
+    if traced is None:
+        return
+    weights, trace, update, loss, epoch = traced
+    Y = targets(ds.y_train[i:i + 1], ds.task, run.spec.n_outputs)
+    st.caption(sentences(_("Example {example} at epoch {epoch}, computed by the {engine} engine, as a batch of this one "
+                           "example (training averages over batches of {batch}). The numbers follow the run when it "
+                           "is paused or stepped.").format(example=i, epoch=epoch, engine=run.engine_name,
+                                                           batch=run.spec.batch_size), _(CONVENTION)))
+    forward, loss_tab, backward, step = st.tabs([_("Forward pass"), _("Loss"), _("Backward pass"), _("Update")],
+                                                key="step_tabs")
     with forward:
         _forward(run.spec, trace, weights)
     with loss_tab:
@@ -74,60 +75,59 @@ def step_through_section(run):
 
 
 def _forward(spec, trace, weights):
-    names = (*spec.activations, spec.output_activation)
-    for l, (layer, (W, b), f) in enumerate(zip(trace, weights, names), start=1):
-        st.markdown(f"**Layer {l}** ({f}, {layer['a_in'].shape[1]} → {layer['z'].shape[1]}) "
-                    + _note(layer["a_in"].shape[1], layer["z"].shape[1]))
+    names, shown = (*spec.activations, spec.output_activation), formulas(spec)["activations"]
+    for l, (layer, (W, b), f, formula) in enumerate(zip(trace, weights, names, shown), start=1):
+        st.markdown(_("**Layer {layer}** ({activation}, {inputs} → {neurons})").format(
+            layer=l, activation=f, inputs=layer["a_in"].shape[1], neurons=layer["z"].shape[1])
+            + _note(layer["a_in"].shape[1], layer["z"].shape[1]))
         st.latex(rf"z^{{({l})}} = a^{{({l - 1})}} W^{{({l})}} + b^{{({l})}}, \qquad a^{{({l})}} = f(z^{{({l})}}),\ "
-                 rf"f(z) = {ACTIVATIONS[f]}")
+                 rf"f(z) = {formula}")
         st.latex(rf"a^{{({l - 1})}} = {_matrix(layer['a_in'])}")
         st.latex(rf"W^{{({l})}} = {_matrix(W)} \qquad b^{{({l})}} = {_matrix(b[None])}")
         st.latex(rf"z^{{({l})}} = {_matrix(layer['z'])} \qquad a^{{({l})}} = {_matrix(layer['a'])}")
 
 
 def _loss(spec, trace, Y, loss):
-    st.latex(LOSSES[spec.loss] + rf",\quad k = {Y.shape[1]} \text{{ outputs}}")
+    outputs = _("outputs")
+    st.latex(formulas(spec)["loss"] + rf",\quad k = {Y.shape[1]} \text{{ {outputs}}}")
     st.latex(rf"\hat y = a^{{({len(trace)})}} = {_matrix(trace[-1]['a'])} \qquad y = {_matrix(Y)}")
-    st.latex(rf"L = {_number(loss)}" + (r"\quad (+\ \text{the penalty on } W)" if spec.l1 or spec.l2 else ""))
+    before, _w, after = _("the penalty on {W}").partition("{W}")  # the words around the formula's W
+    penalty = rf"\quad (+\ \text{{{before}}} W \text{{{after}}})" if spec.l1 or spec.l2 else ""
+    st.latex(rf"L = {_number(loss)}" + penalty)
 
 
 def _backward(spec, trace):
-    L = len(trace)
-    st.latex(rf"\delta^{{(l)}} = \frac{{\partial L}}{{\partial z^{{(l)}}}}:\quad \delta^{{({L})}} = {_output_delta(spec)},"
+    L, delta = len(trace), formulas(spec)["output_delta"]
+    st.latex(rf"\delta^{{(l)}} = \frac{{\partial L}}{{\partial z^{{(l)}}}}:\quad \delta^{{({L})}} = {delta},"
              rf"\qquad \delta^{{(l)}} = \big(\delta^{{(l+1)}}\, W^{{(l+1)\top}}\big) \odot f'(z^{{(l)}})")
-    penalty = r" + \frac{\partial\,\text{penalty}}{\partial W}" if spec.l1 or spec.l2 else ""
+    penalty = r" + \frac{\partial\,\text{" + _("penalty") + r"}}{\partial W}" if spec.l1 or spec.l2 else ""
     st.latex(rf"\frac{{\partial L}}{{\partial W^{{(l)}}}} = a^{{(l-1)\top}} \delta^{{(l)}}{penalty}, \qquad "
              rf"\frac{{\partial L}}{{\partial b^{{(l)}}}} = \delta^{{(l)}}")
     for l in range(L, 0, -1):
         layer = trace[l - 1]
-        st.markdown(f"**Layer {l}** " + _note(layer["dW"].shape[0], layer["dW"].shape[1]))
+        st.markdown(_("**Layer {layer}**").format(layer=l) + _note(layer["dW"].shape[0], layer["dW"].shape[1]))
         st.latex(rf"\delta^{{({l})}} = {_matrix(layer['delta'])}")
         st.latex(rf"\frac{{\partial L}}{{\partial W^{{({l})}}}} = {_matrix(layer['dW'])} \qquad "
                  rf"\frac{{\partial L}}{{\partial b^{{({l})}}}} = {_matrix(layer['db'][None])}")
 
 
-def _output_delta(spec):
-    """δ at the output: p − y over the outputs from the logits for the fused pairs, the chain rule otherwise."""
-    if spec.loss == "categorical_crossentropy":
-        return r"\hat y - y"
-    if spec.loss == "binary_crossentropy":
-        return r"\frac{\hat y - y}{k}"
-    return r"\frac{2}{k}(\hat y - y) \odot f'(z^{(L)})"
-
-
 def _update(spec, update):
-    st.latex(UPDATES[spec.optimizer] + rf",\qquad \alpha = {_number(spec.learning_rate)}")
-    st.caption(f"What one {spec.optimizer} step on this example alone would add to the weights, from the optimizer's "
-               "current state. It is not taken: the run is unchanged.")
+    st.latex(formulas(spec)["update"] + rf",\qquad \alpha = {_number(spec.learning_rate)}")
+    st.caption(_("What one {optimizer} step on this example alone would add to the weights, from the optimizer's "
+                 "current state. It is not taken: the run is unchanged.").format(optimizer=spec.optimizer))
     for l, (dW, db) in enumerate(update, start=1):
-        st.markdown(f"**Layer {l}** " + _note(dW.shape[0], dW.shape[1]))
+        st.markdown(_("**Layer {layer}**").format(layer=l) + _note(dW.shape[0], dW.shape[1]))
         st.latex(rf"\Delta W^{{({l})}} = {_matrix(dW)} \qquad \Delta b^{{({l})}} = {_matrix(db[None])}")
 
 
 def _note(n_in, n_out):
     """Says which part of a wide layer is shown."""
-    parts = [f"the first {SHOW} of {n} {what}" for n, what in ((n_in, "inputs"), (n_out, "neurons")) if n > SHOW]
-    return f"— showing {' and '.join(parts)}" if parts else ""
+    parts = []
+    if n_in > SHOW:
+        parts.append(_("the first {shown} of {n} inputs").format(shown=SHOW, n=n_in))
+    if n_out > SHOW:
+        parts.append(_("the first {shown} of {n} neurons").format(shown=SHOW, n=n_out))
+    return " " + _("— showing {parts}").format(parts=_(" and ").join(parts)) if parts else ""
 
 
 def _matrix(A):

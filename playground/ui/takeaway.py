@@ -4,12 +4,21 @@ Each download's bytes are made when it is clicked (a callable given to `st.downl
 from the run as it is then: nothing is built while the page trains, and the `.keras` file,
 the only one that needs TensorFlow, loads it only on that click.
 """
+import logging
+import re
 from dataclasses import dataclass
 
 import streamlit as st
 
 from ..data import dataset_to_csv
-from ..export import history_csv, keras_code, keras_file, weights_from_npz, weights_npz
+from ..export import history_csv, keras_code, weights_from_npz, weights_npz
+from .. import i18n
+from ..i18n import N_, _
+from ..trainer import RunFailed, RunLost
+from . import replay
+from .safe import md
+
+log = logging.getLogger("playground.page")
 
 
 @dataclass(frozen=True)
@@ -18,43 +27,62 @@ class Download:
     label: str
     file_name: str
     mime: str
-    make: object     # () -> bytes or text, read from the run under its lock
+    make: object     # () -> bytes or text, asked of the run when clicked
     help: str
 
 
 def downloads(run):
     """The files the run can be taken away as."""
-    name = run.dataset.name.replace(" ", "_")
-
-    def locked(read):
-        def make():
-            with run.lock:
-                return read()
-        return make
-
+    name = file_stem(run.dataset.name)
     return [
-        Download("download_weights", "Weights (.npz)", f"{name}-weights.npz", "application/octet-stream",
-                 locked(lambda: weights_npz(run.engine.get_weights())),
-                 "Arrays W1, b1, W2, b2, …: numpy.load(file) reads them; upload them here to restore."),
-        Download("download_keras", "Keras model (.keras)", f"{name}-model.keras", "application/zip",
-                 lambda: keras_file(locked(run.engine.to_keras)()),
-                 "This network with its trained weights: keras.saving.load_model(file). Built on click; "
-                 "the first time loads TensorFlow (a few seconds)."),
-        Download("download_code", "Keras code (.py)", f"{name}-network.py", "text/x-python",
-                 locked(lambda: keras_code(run.spec)), "The Python source that builds this network in Keras."),
-        Download("download_data", "Data (.csv)", f"{name}.csv", "text/csv", lambda: dataset_to_csv(run.dataset),
-                 "The data set as the network sees it: the input features, the label and the split."),
-        Download("download_history", "History (.csv)", f"{name}-history.csv", "text/csv",
-                 locked(lambda: history_csv(run.history)), "Loss and score per epoch, for training and test."),
-    ]
+        Download("download_weights", _("Weights (.npz)"), f"{name}-weights.npz", "application/octet-stream",
+                 lambda: weights_npz(run.weights()),
+                 _("Arrays W1, b1, W2, b2, …: numpy.load(file) reads them; upload them here to restore.")),
+        Download("download_keras", _("Keras model (.keras)"), f"{name}-model.keras", "application/zip",
+                 run.keras_file,
+                 _("This network with its trained weights: keras.saving.load_model(file). Built on click; the first "
+                   "time loads TensorFlow (a few seconds).")),
+        Download("download_code", _("Keras code (.py)"), f"{name}-network.py", "text/x-python",
+                 lambda: keras_code(run.spec), _("The Python source that builds this network in Keras.")),
+        Download("download_data", _("Data (.csv)"), f"{name}.csv", "text/csv", lambda: dataset_to_csv(run.dataset),
+                 _("The data set as the network sees it: the input features, the label and the split.")),
+        Download("download_history", _("History (.csv)"), f"{name}-history.csv", "text/csv",
+                 lambda: history_csv(*run.history_table()),
+                 _("Loss and score per epoch, for training and test (a long run keeps fewer of its older epochs: "
+                   "the column thinned says where).")),
+    ] + ([] if run.dataset.points_train is None else [
+        Download("export_gif", _("Animation (.gif)"), f"{name}-boundary.gif", "image/gif", lambda: replay.animation(run),
+                 _("The decision boundary over the run, with its epoch and loss: up to 100 frames, for slides."))])
+
+
+def file_stem(name):
+    """A data set's name as the start of a file name: letters, digits, dots and dashes only."""
+    return re.sub(r"[^\w.-]+", "_", name, flags=re.ASCII).strip("._")[:60] or "data"
+
+
+def _made(make):
+    """A download's maker whose failure is a sentence (the browser shows it), its traceback in the log.
+    The maker runs on click, outside the page's run: its sentences are translated now."""
+    unavailable = _("The run is not available: start it again, then download.")
+    failed = _("This file could not be made; the run is unchanged.")
+    language = i18n.language()  # for the words in the file itself (the animation's captions)
+
+    def made():
+        i18n.set_language(language)
+        try:
+            return make()
+        except (RunLost, RunFailed):
+            raise RuntimeError(unavailable) from None
+        except Exception:
+            log.exception("A download failed")
+            raise RuntimeError(failed) from None
+    return made
 
 
 def restore_weights(run, content):
     """Puts the weights in an .npz file's bytes into the run; ValueError, and the run untouched,
     if the file is not weights for this network."""
-    weights = weights_from_npz(content)
-    with run.lock:
-        run.restore(weights)
+    run.restore(weights_from_npz(content))
 
 
 def _restore():
@@ -63,23 +91,37 @@ def _restore():
     file, run = s.get("weights_file"), s.get("run")
     if file is None or run is None:
         return
+    # The message is said when the page is drawn, in its reader's language: kept here as (kind, text, reason).
     try:
         restore_weights(run, file.getvalue())
     except ValueError as error:
-        s.weights_message = (run.id, "error", f"{file.name} was not loaded: {error} The run is unchanged.")
+        s.weights_message = (run.id, "error", N_("{file} was not loaded: {reason} The run is unchanged."), str(error))
+    except (RunLost, RunFailed):
+        s.weights_message = (run.id, "error", N_("{file} was not loaded: the run is not available. Start it again."),
+                             "")
+    except Exception:
+        log.exception("Restoring weights from %r failed", file.name)
+        s.weights_message = (run.id, "error", N_("{file} was not loaded: something went wrong reading it. The run "
+                                                 "is unchanged."), "")
     else:
-        s.weights_message = (run.id, "success", f"The weights of {file.name} are in the network now, and the "
-                                                "loss and accuracy are measured again.")
+        s.weights_message = (run.id, "success", N_("The weights of {file} are in the network now, and the loss and "
+                                                   "accuracy are measured again."), "")
+    s.weights_message += (file.name,)
 
 
 def takeaway_section(run):
     """A download button for each file, and the uploader that restores weights."""
-    st.subheader("Take it away")
-    for column, d in zip(st.columns(5), downloads(run)):
-        column.download_button(d.label, d.make, file_name=d.file_name, mime=d.mime, key=d.key, help=d.help,
-                               on_click="ignore", width="stretch")
-    st.file_uploader("Restore weights from an .npz file", type=["npz"], key="weights_file", on_change=_restore,
-                     help="A file of the weights download, for a network of the same layers and neurons.")
+    st.subheader(_("Take it away"))
+    if st.session_state.get("weights_for") != run.id:  # a new network: the last file was for another
+        st.session_state.pop("weights_file", None)
+        st.session_state.weights_for = run.id
+    with st.container(horizontal=True):
+        for d in downloads(run):
+            st.download_button(d.label, _made(d.make), file_name=d.file_name, mime=d.mime, key=d.key, help=d.help,
+                               on_click="ignore")
+    st.file_uploader(_("Restore weights from an .npz file"), type=["npz"], key="weights_file", on_change=_restore,
+                     help=_("A file of the weights download, for a network of the same layers and neurons."))
     message = st.session_state.get("weights_message")
     if message is not None and message[0] == run.id:
-        getattr(st, message[1])(message[2])
+        _run, kind, text, reason, name = message
+        getattr(st, kind)(_(text).format(file=md(name), reason=md(reason, limit=600)))

@@ -1,0 +1,88 @@
+"""The page on a projector, a laptop, a tablet and a phone, at 100, 125 and 150% zoom, in Chromium.
+
+At 1280×720 and 100% the first screen holds the run's buttons, the Epoch and loss metrics and the
+network, the decision boundary and the loss curve; at every size and zoom no labelled element cuts
+its text, and chart text is at least 12 px. Saves artifacts/layout-W×H-Z.png for a person to look at.
+"""
+import os
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from playground.browser import APP_READY, ROOT, launch_chromium, start_streamlit
+
+ARTIFACTS = os.path.join(ROOT, "artifacts")
+SIZES = [(1280, 720), (1920, 1080), (768, 1024), (390, 844)]
+ZOOMS = [1.0, 1.25, 1.5]
+FIRST_SCREEN = ["[data-testid='stBaseButton-primary']", "button:has-text('Step')", "button:has-text('Reset')",
+                "[data-testid='stMetric']:has-text('Epoch')", "[data-testid='stMetric']:has-text('Training loss')",
+                ".st-key-chart_network", ".st-key-chart_boundary", ".st-key-chart_loss"]
+# Elements that carry a label a person reads; their text must fit their box (or wrap).
+CUT_JS = """() => [...document.querySelectorAll(
+    "button, [data-testid='stMetricLabel'], [data-testid='stMetricValue'], [data-testid='stWidgetLabel'], "
+    + "[data-testid='stCheckbox'] label, summary, [data-testid='stExpander'] summary span, h1, h2, h3")]
+  .filter(e => e.offsetParent !== null && e.getBoundingClientRect().width > 0)
+  .filter(e => e.scrollWidth > e.clientWidth + 1)
+  .map(e => `${e.tagName} ${e.getAttribute('data-testid') || ''} "${e.innerText.slice(0, 40)}" ${e.scrollWidth}>${e.clientWidth}`)"""
+CHARTS_DRAWN_JS = """() => [...document.querySelectorAll("iframe[data-testid='stCustomComponentV1']")]
+  .every(f => f.contentDocument && f.contentDocument.querySelector('.main-svg'))"""
+SMALLEST_TEXT_JS = """() => Math.min(...[...document.querySelectorAll("iframe[data-testid='stCustomComponentV1']")]
+  .flatMap(f => [...f.contentDocument.querySelectorAll('svg text')])
+  .filter(t => t.textContent.trim() && t.getBBox().width > 0)
+  .map(t => parseFloat(getComputedStyle(t).fontSize)))"""
+
+
+@pytest.fixture(scope="module")
+def browser_and_url():
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    with start_streamlit("app.py") as (_, url), sync_playwright() as p:
+        browser = launch_chromium(p)
+        yield browser, url
+        browser.close()
+
+
+def open_at(browser, url, width, height, zoom):
+    """The page as a browser window of width × height pixels at `zoom`: CSS pixels are zoom times larger."""
+    context = browser.new_context(viewport={"width": round(width / zoom), "height": round(height / zoom)},
+                                  device_scale_factor=zoom)
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_selector(APP_READY, timeout=60_000)
+    page.wait_for_function(CHARTS_DRAWN_JS, timeout=60_000)
+    return page
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("zoom", ZOOMS, ids=lambda z: f"{round(100 * z)}%")
+def test_no_label_is_cut_and_chart_text_is_readable(browser_and_url, size, zoom):
+    browser, url = browser_and_url
+    page = open_at(browser, url, *size, zoom)
+    assert page.evaluate(CUT_JS) == []
+    if zoom == 1.0:
+        assert page.evaluate(SMALLEST_TEXT_JS) >= 12
+    page.screenshot(path=os.path.join(ARTIFACTS, f"layout-{size[0]}x{size[1]}-{round(100 * zoom)}.png"))
+    page.context.close()
+
+
+def test_the_first_screen_of_a_projector_holds_the_run(browser_and_url):
+    browser, url = browser_and_url
+    page = open_at(browser, url, 1280, 720, 1.0)
+    for selector in FIRST_SCREEN:
+        box = page.locator(selector).first.bounding_box()
+        assert box is not None, selector
+        assert 0 <= box["y"] and box["y"] + box["height"] <= 720 and box["x"] + box["width"] <= 1280, (selector, box)
+    page.context.close()
+
+
+def test_presentation_hides_the_sidebar_and_enlarges_the_charts(browser_and_url):
+    browser, url = browser_and_url
+    page = open_at(browser, url, 1280, 720, 1.0)
+    before = page.locator(".st-key-chart_boundary").bounding_box()
+    page.get_by_text("Presentation").click()
+    page.wait_for_url("**presentation=1**")
+    page.wait_for_selector(APP_READY)
+    page.wait_for_function("() => !document.querySelector(\"[data-testid='stSidebar']\") || "
+                           "getComputedStyle(document.querySelector(\"[data-testid='stSidebar']\")).display === 'none'")
+    after = page.locator(".st-key-chart_boundary").bounding_box()
+    assert after["width"] > before["width"] and after["height"] > before["height"]
+    page.context.close()
