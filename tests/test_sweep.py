@@ -5,7 +5,9 @@ import os
 import subprocess
 import sys
 import time
+import types
 
+import distributed
 import numpy as np
 import pytest
 
@@ -236,8 +238,11 @@ def test_the_module_runs_headless_and_refuses_without_a_traceback():
 
 # Beyond one machine: the same sweep on a Dask cluster
 
-def test_a_dask_cluster_gives_the_same_numbers_and_cancels_as_fast(plan, local_results):
-    distributed = pytest.importorskip("distributed")
+def test_a_dask_cluster_gives_the_same_numbers_and_cancels_as_fast(plan, local_results, monkeypatch):
+    # Dask's nanny starts each worker with multiprocessing's spawn, which runs the parent's __main__
+    # again; after an AppTest that is app.py, as it is in a Streamlit server. A cluster is started on
+    # its own machines, from a bare __main__.
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
                                   dashboard_address=None) as cluster:
         sweep = start_sweep(plan, scheduler=cluster.scheduler_address)
