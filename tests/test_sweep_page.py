@@ -43,3 +43,12 @@ def test_cancel_stops_the_sweep_and_keeps_what_finished(app):
     at.run()
     assert not at.session_state.sweep.running and at.session_state.sweep.cancelled
     assert any("Cancelled" in c.value for c in at.caption) and not at.exception
+
+
+def test_classroom_mode_keeps_what_it_hides_out_of_the_sweep(app):
+    at = app(tool="sweep", classroom="learning_rate,layers")
+    varied = at.selectbox(key="sweep_first").options + at.selectbox(key="sweep_second").options
+    assert "learning rate" not in varied and "hidden layers" not in varied and "batch size" in varied
+    at = app(tool="sweep", classroom="all")
+    assert not at.get("selectbox") or all(s.key != "sweep_first" for s in at.selectbox)
+    assert any("Classroom mode hides every setting" in c.value for c in at.caption) and not at.exception

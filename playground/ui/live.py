@@ -36,9 +36,12 @@ def _live():
         snapshot = state.refresh(run)
         if run.lost or snapshot.active != s.live_active:
             st.rerun()
-    with section(N_("the challenge")):
+    # The banner and the replay slider come and go: each has its slot (a container, even when empty),
+    # so the charts below keep their places and are updated in place, not drawn afresh.
+    with st.container(key="challenge_slot"), section(N_("the challenge")):
         challenge.banner(run)
-    past = replay.scrub(run)  # a past epoch, when the paused run is replayed
+    with st.container(key="replay_slot"):
+        past = replay.scrub(run)  # a past epoch, when the paused run is replayed
     _metrics(past or run.snapshot)
     with section(N_("the live charts")):
         _charts(run, past or run.snapshot, None if past is None else past.epoch)
@@ -58,8 +61,9 @@ def _metrics(snapshot):
         st.metric(_("Training R²") if regression else _("Training accuracy"), _format(latest["train_score"], 3),
                   width="content")
         st.metric(_("Test R²") if regression else _("Test accuracy"), _format(latest["test_score"], 3), width="content")
+    progress = st.empty()  # a slot that stays when the caption goes
     if snapshot.active and snapshot.batch:
-        st.caption(_("Epoch {epoch} under way: {batch} of {batches} batches.").format(
+        progress.caption(_("Epoch {epoch} under way: {batch} of {batches} batches.").format(
             epoch=snapshot.epoch + 1, batch=snapshot.batch, batches=snapshot.batches))
 
 

@@ -39,7 +39,11 @@ def main():
     challenge.challenge_sidebar()
     ds = controls.data_sidebar()
     config = controls.network_sidebar(ds)
-    state.show_url_warnings()
+    # Messages come and go; each kind has its one slot (a container, even when empty), so that what
+    # they hold never moves the live part: its charts would be drawn afresh, and blink.
+    notices = st.container(key="notices")
+    with notices:
+        state.show_url_warnings()
     state.write_query_params()
     run = state.current_run(config, ds)
     if run is None:
@@ -50,11 +54,12 @@ def main():
     if config is None:
         if run.snapshot.active:
             state.set_playing(False)
-        st.warning(_("These settings make no run yet: the last run is shown, paused, until they are fixed."))
+        notices.warning(_("These settings make no run yet: the last run is shown, paused, until they are fixed."))
     controls.run_buttons(run)
     live.view_options(run)
-    live.run_notice(run)
-    with section(N_("the tutorial's example")):
+    with st.container(key="run_notice"):
+        live.run_notice(run)
+    with st.container(key="preset_slot"), section(N_("the tutorial's example")):
         preset_panel(run)
     live.live_part(run)
     tool = tools()

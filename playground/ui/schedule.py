@@ -80,7 +80,7 @@ def finder_section(run):
     allowed = may_change(["learning_rate"])
     st.button(_("Try rates from 1e-5 to 10"), key="lr_finder", on_click=_find,
               disabled=run.lost or run.snapshot.active or not allowed,
-              help=_("On a copy of the network, from its weights now: the rate grows tenfold every 30 steps or "
+              help=_("On a copy of the network, from its weights now: the rate grows tenfold every 50 steps or "
                      "so, up to 300 steps, stopping once the loss passes 4 times its best. The run is untouched."))
     found = st.session_state.get("lr_found")
     if not found or found[0] != run.id:

@@ -19,6 +19,7 @@ from ..settings import LEARNING_RATES, MAX_LAYERS, PENALTY_RATES
 from ..sweep import MAX_RUNS, SweepError, plan_sweep, start_sweep
 from ..trainer import RunHandle
 from . import state
+from .classroom import shown
 from .live_chart import live_chart
 from .safe import guarded, labels, md
 
@@ -64,10 +65,9 @@ def _start():
         variations[s.sweep_second] = list(s.get("sweep_values_2") or [])
     try:
         plan = plan_sweep(state.values(), variations, int(s.sweep_epochs), dataset=s.run.dataset)
+        s.sweep = start_sweep(plan, scheduler=scheduler())
     except SweepError as error:
         s.sweep_refusal = error.message
-        return
-    s.sweep = start_sweep(plan, scheduler=scheduler())
 
 
 @guarded(N_("the sweep"))
@@ -99,7 +99,11 @@ def sweep_section(run):
     s = st.session_state
     sweep = s.get("sweep")
     busy = sweep is not None and sweep.running
-    names = [NONE, *CHOICES]
+    # Classroom mode: a setting it hides is not varied, so no run of the sweep changes it.
+    names = [NONE, *(name for name in CHOICES if shown("widths" if name == "width" else name))]
+    if len(names) < 2:
+        st.caption(_("Classroom mode hides every setting a sweep could vary."))
+        return
     label = labels(names, lambda n: _(NAMES[n]) if n else _("nothing else"))
     with st.container(horizontal=True, vertical_alignment="bottom"):
         st.selectbox(_("Vary"), names[1:], key="sweep_first", format_func=label, disabled=busy, width=200)
