@@ -12,6 +12,8 @@ from playwright.sync_api import expect, sync_playwright
 from playground.browser import APP_READY, button, launch_chromium, start_streamlit
 
 EPOCH = "[data-testid='stMetric']:has-text('Epoch') [data-testid='stMetricValue']"
+EPOCH_ABOVE_JS = """(n) => [...document.querySelectorAll("[data-testid='stMetric']")]
+  .some(m => m.innerText.includes("Epoch") && +m.querySelector("[data-testid='stMetricValue']").innerText > n)"""
 
 
 def epoch(page):
@@ -31,7 +33,7 @@ def open_page(browser, url, draw=True):
 def moves(page, timeout=20_000):
     """Waits until the Epoch metric moves, twice (so it is training, not just catching up)."""
     first = epoch(page)
-    page.wait_for_function(f"() => +document.querySelector(\"{EPOCH}\").innerText > {first + 1}", timeout=timeout)
+    page.wait_for_function(EPOCH_ABOVE_JS, arg=first + 1, timeout=timeout)
 
 
 def holds(page, seconds=1.5):

@@ -7,7 +7,7 @@ import time
 
 from playwright.sync_api import sync_playwright
 
-from playground.browser import ROOT, button, launch_chromium, open_app, pause, start_streamlit
+from playground.browser import APP_READY, ROOT, button, launch_chromium, open_app, pause, start_streamlit
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")
 BOUNDARY, HEALTH = ".st-key-chart_boundary iframe", ".st-key-chart_health iframe"
@@ -21,6 +21,8 @@ LONELY_POINT_JS = """() => {
     const gap = Math.min(...centers.filter((_, j) => j !== i).map(d => Math.hypot(c[0] - d[0], c[1] - d[1])));
     if (gap > bestGap) { best = i; bestGap = gap; } });
   return best; }"""
+EXAMPLE_OF_POINT_JS = """(k) => document.querySelector(".js-plotly-plot")._fullData
+  .find(t => t.type === "scatter").customdata[k]"""
 DRAWN_JS = "() => !!document.querySelector('.main-svg')"
 
 
@@ -33,18 +35,21 @@ def test_click_a_point_to_step_through_it_and_watch_gradient_health():
     with start_streamlit("app.py") as (_, url), sync_playwright() as p:
         browser = launch_chromium(p)
         page = open_app(browser, url, viewport={"width": 1500, "height": 1100})
+        page.locator(".st-key-tool button").filter(has_text="Step through").click()
+        page.wait_for_selector(APP_READY)
         boundary = page.frame_locator(BOUNDARY)
         boundary.locator(".scatterlayer .trace:first-child .point").first.wait_for(timeout=60_000)
         frame = page.locator(BOUNDARY).element_handle().content_frame()
         k = frame.evaluate(LONELY_POINT_JS)
-        assert step_index(page) == 0 and k > 0
+        example = frame.evaluate(EXAMPLE_OF_POINT_JS, k)  # the training example the point is
+        assert step_index(page) == 0 and example > 0
         box = boundary.locator(".scatterlayer .trace:first-child .point").nth(k).bounding_box()
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         deadline = time.monotonic() + 20
-        while step_index(page) != k and time.monotonic() < deadline:
+        while step_index(page) != example and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert step_index(page) == k
-        page.get_by_text(f"Example {k} at epoch 0").wait_for(timeout=20_000)
+        assert step_index(page) == example
+        page.get_by_text(f"Example {example} at epoch 0").wait_for(timeout=20_000)
         section = page.locator("[data-testid='stVerticalBlock']").filter(has_text="Step through one example").last
         assert page.locator(".katex").count() > 5
         page.get_by_text("Step through one example").scroll_into_view_if_needed()

@@ -39,6 +39,11 @@ def npz(path, **arrays):
     return str(path)
 
 
+def choose_tool(page, name):
+    page.locator(".st-key-tool button").filter(has_text=name).click()
+    page.wait_for_selector(APP_READY)
+
+
 def alerts(page):
     return page.locator("[data-testid='stAlert']").all_inner_texts()
 
@@ -53,10 +58,11 @@ def test_pin_download_upload_and_a_lesson(tmp_path):
             settle(page)
         page.get_by_role("button", name="Pin this run").click()
         settle(page)
-        page.wait_for_function(f"({CHART_TEXT_JS})().includes('#1 circle')", timeout=20_000)
+        page.wait_for_function(f"({CHART_TEXT_JS})().includes('#1')", timeout=20_000)
 
         button(page, "Play").click()
         time.sleep(2)
+        choose_tool(page, "Take it away")
         weights = download(page, "Weights (.npz)")
         with np.load(weights.path(), allow_pickle=False) as archive:
             assert archive.files == ["W1", "b1", "W2", "b2", "W3", "b3"]
@@ -81,6 +87,7 @@ def test_pin_download_upload_and_a_lesson(tmp_path):
         assert page.locator("[data-testid='stException']").count() == 0
         page.screenshot(path=os.path.join(ARTIFACTS, "tools.png"), full_page=True)
 
+        page.locator("[data-testid='stSidebar']").get_by_text("Lessons and examples").click()
         page.get_by_role("button", name="Learning rate 3").click()
         page.wait_for_url(re.compile("dataset=plane"))
         settle(page)
@@ -95,6 +102,7 @@ def test_pin_download_upload_and_a_lesson(tmp_path):
         assert page.locator("[data-testid='stException']").count() == 0
         page.wait_for_function(ALL_CHARTS_DRAWN_JS, timeout=20_000)
         page.screenshot(path=os.path.join(ARTIFACTS, "lesson.png"))
+        choose_tool(page, "Compare runs")
         page.get_by_text("The settings that differ").scroll_into_view_if_needed()
         page.screenshot(path=os.path.join(ARTIFACTS, "compare.png"))
         browser.close()
@@ -106,6 +114,7 @@ def test_classroom_mode_hides_the_named_controls():
         page = open_app(browser, url + "/?classroom=optimizer,learning_rate,lessons&learning_rate=0.1",
                         viewport={"width": 1500, "height": 1100})
         sidebar = page.locator("[data-testid='stSidebar']")
+        sidebar.get_by_text("More network and training options").click()
         sidebar.get_by_text("Seed").wait_for()  # the sidebar's last control: the rest is drawn
         assert sidebar.get_by_text("Hidden layers").count() == 1
         assert sidebar.get_by_text("Optimizer").count() == 0 and sidebar.get_by_text("Learning rate").count() == 0

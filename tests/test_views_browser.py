@@ -75,6 +75,7 @@ def test_the_preset_trains_the_source_example_and_shows_its_accuracy_and_the_ima
     with start_streamlit("app.py") as (_, url), sync_playwright() as p:
         browser = launch_chromium(p)
         page = open_app(browser, url, viewport={"width": 1500, "height": 1100})
+        page.locator("[data-testid='stSidebar']").get_by_text("Lessons and examples").click()
         page.locator(".st-key-preset_source button").first.click()
         metric = page.locator(".st-key-preset_panel [data-testid='stMetric']").filter(has_text="Test accuracy")
         metric.first.wait_for(timeout=60_000)

@@ -37,7 +37,7 @@ def split(n):
 
 def drawn_dataset(points, labels, task, class_names, features):
     """A Dataset of drawn `points` (n, 2) and their `labels` (class indices, or values for regression).
-    ValueError when it cannot train: fewer than TEST_EVERY points, or a class that is drawn once."""
+    ValueError when it cannot be one: fewer than TEST_EVERY points, or more than MAX_POINTS."""
     points = np.asarray(points, np.float32).reshape(-1, 2)
     labels = np.asarray(labels, np.int64 if task == "classification" else np.float32)
     if len(points) < TEST_EVERY:

@@ -20,6 +20,11 @@ from .safe import guarded, labels, md
 MODES = ("off", "draw", "erase")
 
 
+def drawing():
+    """Whether clicks on the plane draw or erase (the mode is "off" until chosen)."""
+    return st.session_state.get("draw_mode") in ("draw", "erase")
+
+
 def possible(ds):
     """Whether one can draw on this data set: a built-in set in the plane (an upload's columns are its own)."""
     return ds is not None and ds.points_train is not None and ds.extent is not None
@@ -117,11 +122,13 @@ def controls(ds):
     s = st.session_state
     with st.container(horizontal=True, vertical_alignment="bottom", key="draw", width="content"):
         names = {"off": _("look"), "draw": _("draw"), "erase": _("erase")}
+        s.setdefault("draw_mode", "off")
         st.segmented_control(_("Draw your data"), MODES, key="draw_mode", format_func=labels(MODES, names.get),
+                             required=True,
                              on_change=_mode_changed, args=(ds,),
                              help=_("Draw: a click adds a point of the chosen class. Erase: a click removes the "
                                     "nearest point. The run goes on with the drawn points."))
-        if s.get("draw_mode", "off") != "off":
+        if drawing():
             if ds.task == "classification":
                 classes = list(range(ds.n_classes))
                 st.segmented_control(_("Class"), classes, key="draw_class", format_func=labels(
@@ -143,7 +150,7 @@ def controls(ds):
 @guarded(N_("the drawing"))
 def _mode_changed(ds):
     s = st.session_state
-    if s.draw_mode != "off":
+    if drawing():
         if ds.task == "classification" and s.get("draw_class") not in range(ds.n_classes):
             s.draw_class = 0
         if ds.task == "regression" and not isinstance(s.get("draw_class"), float):

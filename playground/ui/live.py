@@ -83,7 +83,7 @@ def _charts(run, snapshot, mark=None):
         if ds.points_train is not None:
             x, y, _inputs = ds.plane_grid
             test = (ds.points_test, ds.y_test) if s.show_test else None
-            drawing = s.get("draw_mode", "off") != "off"
+            drawing = draw.drawing()
             live_chart(plots.boundary_figure(x, y, snapshot.boundary, ds.task, ds.class_names,
                                              (ds.points_train, ds.y_train), test, s.discretize, height=height),
                        key="chart_boundary", height=height, events=("plane",) if drawing else ("click",),

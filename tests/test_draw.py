@@ -1,0 +1,95 @@
+"""Drawing a data set: the split rule, the link's text, the data set of the drawn points, and the page
+(AppTest): the draw mode, Clear, a drawing brought by a link, and a drawing that changes under a run
+that keeps its weights."""
+import json
+
+import numpy as np
+import pytest
+
+from playground.data import drawn, make_dataset
+
+
+def boundary_events(at):
+    for element in at.get("component_instance"):
+        args = json.loads(element.proto.json_args)
+        if args["key"] == "chart_boundary":
+            return args["events"]
+    raise AssertionError("no decision boundary on the page")
+
+
+def two_clusters(n=20):
+    rng = np.random.default_rng(0)
+    points = np.concatenate([rng.normal(-3, 0.5, (n // 2, 2)), rng.normal(3, 0.5, (n // 2, 2))]).astype(np.float32)
+    return points, np.repeat([0, 1], n // 2)
+
+
+def test_every_fourth_point_drawn_is_a_test_point():
+    train, test = drawn.split(10)
+    assert list(test) == [3, 7] and list(train) == [0, 1, 2, 4, 5, 6, 8, 9]
+
+
+def test_three_hundred_points_travel_in_a_short_link_and_come_back_within_a_step():
+    rng = np.random.default_rng(1)
+    points = rng.uniform(-6, 6, (300, 2)).astype(np.float32)
+    labels = rng.integers(0, 2, 300)
+    text = drawn.encode(points, labels, "classification")
+    assert len(text) < 2000 and text.isascii()
+    back, back_labels = drawn.decode(text, "classification", 2)
+    assert np.abs(back - points).max() <= 12 / 255 / 2 + 1e-6 and (back_labels == labels).all()
+    values = rng.uniform(-1, 1, 300)
+    _points, back_values = drawn.decode(drawn.encode(points, values, "regression"), "regression", 1)
+    assert np.abs(back_values - values).max() <= 2 / 255 / 2 + 1e-6
+
+
+@pytest.mark.parametrize("text", ["", "%%%", "abc", "A" * 9000, "eJwDAAAAAAE", "١٢٣"])
+def test_a_tampered_drawing_is_refused_with_a_value_error(text):
+    with pytest.raises(ValueError):
+        drawn.decode(text, "classification", 2)
+
+
+def test_a_drawing_of_a_class_the_set_lacks_is_refused():
+    points, labels = two_clusters()
+    with pytest.raises(ValueError, match="class"):
+        drawn.decode(drawn.encode(points, labels + 1, "classification"), "classification", 2)
+
+
+def test_the_drawn_set_computes_its_features_from_the_points():
+    points, labels = two_clusters()
+    ds = drawn.drawn_dataset(points, labels, "classification", ["a", "b"], ("x1", "x1^2", "sin(x2)"))
+    train, _test = drawn.split(len(points))
+    assert ds.X_train.shape == (15, 3) and ds.X_test.shape == (5, 3)
+    assert np.allclose(ds.X_train, np.column_stack([points[train, 0], points[train, 0] ** 2, np.sin(points[train, 1])]))
+    with pytest.raises(ValueError, match="at least"):
+        drawn.drawn_dataset(points[:3], labels[:3], "classification", ["a", "b"], ("x1", "x2"))
+
+
+def test_clicks_pick_points_until_a_draw_mode_is_chosen_then_they_draw(app):
+    at = app()
+    assert at.session_state.draw_mode == "off" and boundary_events(at) == ["click"]
+    circle = make_dataset("circle")
+    at.segmented_control(key="draw_mode").set_value("draw").run()
+    n = len(circle.y_train) + len(circle.y_test)
+    assert boundary_events(at) == ["plane"] and len(at.session_state.draw_points) == n
+    assert any(f"Your drawing: {n} points" in c.value for c in at.caption)
+    assert at.query_params.get("drawn") and not at.exception
+    at.button(key="draw_clear").click().run()
+    assert len(at.session_state.draw_points) == 0
+    assert any("cannot be trained on yet" in w.value for w in at.sidebar.warning) and not at.exception
+
+
+def test_a_drawing_in_the_link_is_trained_on_and_a_new_point_keeps_the_weights(app):
+    points, labels = two_clusters()
+    at = app(drawn=drawn.encode(points, labels, "classification"))
+    run = at.session_state.run
+    assert run.dataset.name == "drawn" and len(run.dataset.y_train) == 15 and len(run.dataset.y_test) == 5
+    for _ in range(3):
+        at.button(key="step").click().run()
+    before = [w.copy() for w, _b in at.session_state.run.snapshot.weights]
+    at.session_state.draw_points = np.vstack([at.session_state.draw_points, [[-3.0, 3.0]]]).astype(np.float32)
+    at.session_state.draw_labels = np.append(at.session_state.draw_labels, 0)
+    at.run()
+    after = at.session_state.run
+    assert len(after.dataset.y_train) + len(after.dataset.y_test) == 21 and after.snapshot.epoch == 3
+    assert all(np.array_equal(a, b) for a, (b, _b) in zip(before, after.snapshot.weights))
+    at.button(key="step").click().run()
+    assert at.session_state.run.snapshot.epoch == 4 and not at.exception

@@ -1,0 +1,165 @@
+"""The newer teaching tools in Chromium, pressed as a person presses them: draw a data set by clicking on
+the plane, scrub the replay slider, run the learning-rate finder, solve a built-in challenge, and run a
+2 × 2 sweep. Saves artifacts/draw.png, replay.png, finder.png, challenge.png and sweep.png for a person
+to look at.
+"""
+import os
+import re
+import time
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from playground.browser import APP_READY, ROOT, button, launch_chromium, open_app, pause, start_streamlit
+
+ARTIFACTS = os.path.join(ROOT, "artifacts")
+VIEWPORT = {"width": 1500, "height": 1100}
+BOUNDARY = ".st-key-chart_boundary iframe"
+
+
+@pytest.fixture(scope="module")
+def browser_and_url():
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    with start_streamlit("app.py") as (_, url), sync_playwright() as p:
+        browser = launch_chromium(p)
+        yield browser, url
+        browser.close()
+
+
+def metric(page, label):
+    """The number a metric shows (its last number: "Epoch 12" → 12.0)."""
+    text = page.locator("[data-testid='stMetric']").filter(has_text=label).first.inner_text()
+    return float(re.findall(r"-?\d+(?:\.\d+)?", text.replace(label, ""))[-1])
+
+
+def wait_for_metric(page, label, condition, timeout=30.0):
+    """Waits until condition(value of the metric) holds, reading it as the page updates; returns it."""
+    deadline = time.monotonic() + timeout
+    while not condition(value := metric(page, label)):
+        assert time.monotonic() < deadline, f"{label} stayed at {value}"
+        time.sleep(0.1)
+    return value
+
+
+def choose_tool(page, name):
+    page.locator(".st-key-tool button").filter(has_text=name).click()
+    page.wait_for_selector(APP_READY)
+
+
+def test_draw_ten_points_of_each_class_and_the_run_learns_them(browser_and_url):
+    browser, url = browser_and_url
+    page = open_app(browser, url, viewport=VIEWPORT)
+    page.locator(".st-key-draw_mode button").filter(has_text=re.compile("^draw$")).click()
+    page.locator(".st-key-draw_clear button").click()
+    caption = page.get_by_text(re.compile(r"^Your drawing: \d+ points"))
+    expect(caption).to_contain_text("Your drawing: 0 points", timeout=20_000)
+
+    plane = page.frame_locator(BOUNDARY).locator(".nsewdrag").first.bounding_box()
+    drawn = 0
+    for k, side in enumerate((0.2, 0.8)):  # class 0 on the left, class 1 on the right
+        page.locator(".st-key-draw_class button").nth(k).click()
+        page.wait_for_selector(APP_READY)
+        for i in range(10):
+            x = plane["x"] + plane["width"] * (side + 0.1 * ((i % 2) - 0.5))
+            y = plane["y"] + plane["height"] * (0.1 + 0.08 * i)
+            page.mouse.click(x, y)
+            drawn += 1
+            expect(caption).to_contain_text(f"Your drawing: {drawn} points", timeout=20_000)
+    page.wait_for_selector(APP_READY)
+    assert "drawn=" in page.url and metric(page, "Epoch") == 0
+    before = metric(page, "Training accuracy")
+
+    button(page, "Play").click()
+    wait_for_metric(page, "Epoch", lambda e: e >= 30)
+    pause(page)
+    after = metric(page, "Training accuracy")
+    page.screenshot(path=os.path.join(ARTIFACTS, "draw.png"), full_page=True)
+    assert after >= 0.9 and after > before, (before, after)
+    page.context.close()
+
+
+def test_scrub_the_replay_back_to_epoch_0_and_continue_from_there(browser_and_url):
+    browser, url = browser_and_url
+    page = open_app(browser, url, viewport=VIEWPORT)
+    button(page, "Play").click()
+    wait_for_metric(page, "Epoch", lambda e: e >= 30)
+    pause(page)
+    now = metric(page, "Epoch")
+    slider = page.locator(".st-key-replay_epoch [role='slider']")
+    assert int(slider.get_attribute("aria-valuenow")) == now
+    slider.focus()
+    page.keyboard.press("Home")
+    wait_for_metric(page, "Epoch", lambda e: e == 0)
+    page.wait_for_selector(APP_READY)
+    page.screenshot(path=os.path.join(ARTIFACTS, "replay.png"), full_page=True)
+
+    page.locator(".st-key-replay_continue button").click()
+    page.wait_for_selector(APP_READY)
+    expect(page.locator(".st-key-replay_epoch")).to_have_count(0, timeout=20_000)
+    assert metric(page, "Epoch") == 0
+    button(page, "Play").click()
+    wait_for_metric(page, "Epoch", lambda e: e >= 5)
+    pause(page)
+    page.context.close()
+
+
+def test_the_finder_suggests_a_rate_and_use_this_sets_it_without_training_the_run(browser_and_url):
+    browser, url = browser_and_url
+    page = open_app(browser, url, viewport=VIEWPORT)
+    choose_tool(page, "Find a learning rate")
+    page.locator(".st-key-lr_finder button").click()
+    use = page.locator(".st-key-lr_finder_use button")
+    use.wait_for(timeout=30_000)
+    expect(page.locator(".st-key-chart_lr_finder iframe")).to_have_count(1)
+    rate = re.search(r"Use this: ([0-9.e+-]+)", use.inner_text()).group(1)
+    assert metric(page, "Epoch") == 0
+    page.screenshot(path=os.path.join(ARTIFACTS, "finder.png"), full_page=True)
+    use.click()
+    page.wait_for_selector(APP_READY)
+    page.wait_for_url(re.compile(rf"learning_rate={re.escape(rate)}(&|$)"), timeout=20_000)
+    assert metric(page, "Epoch") == 0
+    page.context.close()
+
+
+def test_a_built_in_challenge_is_solved_by_its_solution(browser_and_url):
+    browser, url = browser_and_url
+    # XOR without a hidden layer: the feature x1·x2 separates it with a straight line.
+    page = open_app(browser, f"{url}/?challenge=xor&dataset=xor&layers=0&features=x1*x2", viewport=VIEWPORT)
+    banner = page.locator(".st-key-challenge_banner")
+    expect(banner).to_contain_text("XOR without a hidden layer")
+    button(page, "Play").click()
+    expect(banner).to_contain_text("Solved at epoch", timeout=30_000)
+    pause(page)
+    page.screenshot(path=os.path.join(ARTIFACTS, "challenge.png"), full_page=True)
+    assert "does not count" not in banner.inner_text()
+    page.context.close()
+
+
+def pick(page, key, *options):
+    """Chooses `options` (the first of each, by its text) in the select box or multiselect of widget `key`."""
+    for option in options:
+        page.locator(f".st-key-{key} [data-baseweb='select']").click()
+        page.get_by_role("option", name=option, exact=True).first.click()
+        page.wait_for_selector(APP_READY)
+    page.keyboard.press("Escape")
+
+
+def test_a_two_by_two_sweep_shows_four_thumbnails_and_the_heatmap(browser_and_url):
+    browser, url = browser_and_url
+    page = open_app(browser, url, viewport=VIEWPORT)
+    choose_tool(page, "Sweep")
+    pick(page, "sweep_values_1", "0.01", "0.3")
+    pick(page, "sweep_second", "hidden layers")
+    pick(page, "sweep_values_2", "1", "2")
+    epochs = page.locator(".st-key-sweep_epochs input")
+    epochs.fill("20")
+    epochs.press("Enter")
+    page.wait_for_selector(APP_READY)
+    page.locator(".st-key-sweep_start button").filter(has_text="Train 4 runs").click()
+    expect(page.get_by_text("4 of 4 runs finished")).to_be_visible(timeout=60_000)
+    page.wait_for_selector(APP_READY)
+    expect(page.locator("[data-testid='stImage']")).to_have_count(4, timeout=20_000)
+    heatmap = page.frame_locator(".st-key-chart_sweep iframe").locator(".heatmaplayer .hm")
+    expect(heatmap).to_have_count(1, timeout=20_000)
+    page.screenshot(path=os.path.join(ARTIFACTS, "sweep.png"), full_page=True)
+    page.context.close()
