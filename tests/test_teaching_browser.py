@@ -41,6 +41,11 @@ def wait_for_metric(page, label, condition, timeout=30.0):
     return value
 
 
+def key_button(page, key):
+    """The button of widget `key` (Streamlit keeps a hidden copy of a button beside it: the visible one)."""
+    return page.locator(f".st-key-{key}").get_by_role("button")
+
+
 def choose_tool(page, name):
     page.locator(".st-key-tool button").filter(has_text=name).click()
     page.wait_for_selector(APP_READY)
@@ -50,21 +55,23 @@ def test_draw_ten_points_of_each_class_and_the_run_learns_them(browser_and_url):
     browser, url = browser_and_url
     page = open_app(browser, url, viewport=VIEWPORT)
     page.locator(".st-key-draw_mode button").filter(has_text=re.compile("^draw$")).click()
-    page.locator(".st-key-draw_clear button").click()
+    page.wait_for_selector(APP_READY)
+    key_button(page, "draw_clear").click()
     caption = page.get_by_text(re.compile(r"^Your drawing: \d+ points"))
     expect(caption).to_contain_text("Your drawing: 0 points", timeout=20_000)
 
-    plane = page.frame_locator(BOUNDARY).locator(".nsewdrag").first.bounding_box()
     drawn = 0
     for k, side in enumerate((0.2, 0.8)):  # class 0 on the left, class 1 on the right
         page.locator(".st-key-draw_class button").nth(k).click()
         page.wait_for_selector(APP_READY)
         for i in range(10):
+            plane = page.frame_locator(BOUNDARY).locator(".nsewdrag").first.bounding_box()  # where it is now
             x = plane["x"] + plane["width"] * (side + 0.1 * ((i % 2) - 0.5))
             y = plane["y"] + plane["height"] * (0.1 + 0.08 * i)
             page.mouse.click(x, y)
             drawn += 1
             expect(caption).to_contain_text(f"Your drawing: {drawn} points", timeout=20_000)
+            page.wait_for_selector(APP_READY)  # the page has taken the point in: as a person sees it drawn
     page.wait_for_selector(APP_READY)
     assert "drawn=" in page.url and metric(page, "Epoch") == 0
     before = metric(page, "Training accuracy")
@@ -85,15 +92,15 @@ def test_scrub_the_replay_back_to_epoch_0_and_continue_from_there(browser_and_ur
     wait_for_metric(page, "Epoch", lambda e: e >= 30)
     pause(page)
     now = metric(page, "Epoch")
-    slider = page.locator(".st-key-replay_epoch [role='slider']")
-    assert int(slider.get_attribute("aria-valuenow")) == now
+    slider = page.locator(".st-key-replay_epoch input")
+    assert int(slider.input_value()) == now
     slider.focus()
     page.keyboard.press("Home")
     wait_for_metric(page, "Epoch", lambda e: e == 0)
     page.wait_for_selector(APP_READY)
     page.screenshot(path=os.path.join(ARTIFACTS, "replay.png"), full_page=True)
 
-    page.locator(".st-key-replay_continue button").click()
+    key_button(page, "replay_continue").click()
     page.wait_for_selector(APP_READY)
     expect(page.locator(".st-key-replay_epoch")).to_have_count(0, timeout=20_000)
     assert metric(page, "Epoch") == 0
@@ -107,8 +114,8 @@ def test_the_finder_suggests_a_rate_and_use_this_sets_it_without_training_the_ru
     browser, url = browser_and_url
     page = open_app(browser, url, viewport=VIEWPORT)
     choose_tool(page, "Find a learning rate")
-    page.locator(".st-key-lr_finder button").click()
-    use = page.locator(".st-key-lr_finder_use button")
+    key_button(page, "lr_finder").click()
+    use = key_button(page, "lr_finder_use")
     use.wait_for(timeout=30_000)
     expect(page.locator(".st-key-chart_lr_finder iframe")).to_have_count(1)
     rate = re.search(r"Use this: ([0-9.e+-]+)", use.inner_text()).group(1)
@@ -138,7 +145,9 @@ def test_a_built_in_challenge_is_solved_by_its_solution(browser_and_url):
 def pick(page, key, *options):
     """Chooses `options` (the first of each, by its text) in the select box or multiselect of widget `key`."""
     for option in options:
-        page.locator(f".st-key-{key} [data-baseweb='select']").click()
+        box = page.locator(f".st-key-{key} input[role='combobox']")
+        box.click()
+        box.press_sequentially(option)
         page.get_by_role("option", name=option, exact=True).first.click()
         page.wait_for_selector(APP_READY)
     page.keyboard.press("Escape")
@@ -155,7 +164,8 @@ def test_a_two_by_two_sweep_shows_four_thumbnails_and_the_heatmap(browser_and_ur
     epochs.fill("20")
     epochs.press("Enter")
     page.wait_for_selector(APP_READY)
-    page.locator(".st-key-sweep_start button").filter(has_text="Train 4 runs").click()
+    expect(key_button(page, "sweep_start")).to_have_text("Train 4 runs")
+    key_button(page, "sweep_start").click()
     expect(page.get_by_text("4 of 4 runs finished")).to_be_visible(timeout=60_000)
     page.wait_for_selector(APP_READY)
     expect(page.locator("[data-testid='stImage']")).to_have_count(4, timeout=20_000)
