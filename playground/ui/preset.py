@@ -115,8 +115,10 @@ def _train(run, where):
         bar.progress(snapshot.epoch / EPOCHS, text=_("{engine}: epoch {epoch} of {epochs}, training loss {loss:.4f}")
                      .format(engine=label, epoch=snapshot.epoch, epochs=EPOCHS, loss=snapshot.latest["train_loss"]))
         time.sleep(PROGRESS_EVERY)
-        snapshot = state.refresh(run, views=False)
+        snapshot = state.refresh(run, views=False)  # the counters only, while the bar moves
     bar.empty()
+    if not run.lost:
+        snapshot = state.refresh(run)  # the snapshot the live part draws: with its views
     return snapshot.latest["test_score"]
 
 
