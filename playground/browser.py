@@ -84,7 +84,7 @@ def open_app(browser, url, timeout=60_000, **context_kwargs):
 def button(page, label):
     """The button whose text starts with `label` ("Play" finds "Play", whose accessible name goes on to
     name its shortcut, and not "Help for Replay")."""
-    return page.get_by_role("button", name=re.compile(rf"^{re.escape(label)}\b"))
+    return page.get_by_role("button", name=re.compile(rf"^{re.escape(label)}(?!\w)"))
 
 
 def pause(page, timeout=30_000):

@@ -1,10 +1,12 @@
 """What the tests share: the project on the path, the process set up as the app sets it up, the
 markers, and the helpers that open the page (AppTest) and read its charts.
 
-Markers: `browser` (a real Chromium: every test in a module named *_browser.py gets it) and
-`slow` (a test that trains for long or loads TensorFlow). The everyday run skips both:
+Markers: `browser` (a real Chromium: every test in a module named *_browser.py gets it), `slow` (a
+test that trains for long or loads TensorFlow: every test parametrized with the Keras engine gets
+it) and `page` (the page in AppTest: every test that uses the `app` fixture). The everyday run skips
+all three:
 
-    python -m pytest -m "not browser and not slow"
+    python -m pytest -m "not browser and not slow and not page"
 """
 import base64
 import json
@@ -26,12 +28,18 @@ APP = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 
 def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives the page in Chromium (Debian's /usr/bin/chromium)")
     config.addinivalue_line("markers", "slow: trains for long or loads TensorFlow; left out of the everyday run")
+    config.addinivalue_line("markers", "page: runs the page in AppTest (every test that uses the `app` fixture)")
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
         if item.module.__name__.endswith("_browser"):
             item.add_marker(pytest.mark.browser)
+        if "app" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.page)
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and any(isinstance(v, str) and v == "keras" for v in callspec.params.values()):
+            item.add_marker(pytest.mark.slow)  # the Keras engine: TensorFlow loads
 
 
 def open_page(timeout=60, tool=None, **query):
@@ -90,6 +98,12 @@ def write_mnist(path, n_train=30, n_test=12, **replace):
 def app():
     """open_page: the page in AppTest, opened with a link's parameters."""
     return open_page
+
+
+@pytest.fixture
+def tool():
+    """open_tool: chooses a tool below the live part of a page in AppTest."""
+    return open_tool
 
 
 @pytest.fixture

@@ -217,6 +217,7 @@ def test_keras_engine_runs_in_the_page(app):
     assert at.session_state.run.engine_name == "keras"
 
 
+@pytest.mark.slow  # TensorFlow loads
 def test_tensorflow_loads_in_a_worker_never_in_the_page_process():
     code = ("from streamlit.testing.v1 import AppTest; import sys; "
             "at = AppTest.from_file('app.py', default_timeout=120); at.query_params['engine'] = 'keras'; at.run(); "

@@ -9,7 +9,6 @@ from the optimizer's step count; threads do not disturb each other; to_keras() s
 """
 import threading
 
-import keras
 import numpy as np
 import pytest
 
@@ -388,6 +387,7 @@ def test_two_threads_train_exactly_as_alone(engine):
                 loss="categorical_crossentropy", optimizer="adam", initializer="he_normal", dtype="float64"),
 ], ids=["sigmoid", "softmax-float64"])
 def test_to_keras_round_trips_through_a_keras_file(engine, spec, tmp_path):
+    import keras  # here, not at the top: collecting the tests loads no TensorFlow
     X, Y = make_data(spec, n=30)
     X = X.astype(spec.dtype)
     trained_engine = create_engine(engine, spec)

@@ -25,6 +25,7 @@ import tracemalloc
 import zipfile
 
 import numpy as np
+import pytest
 
 from playground.data import load_csv, make_dataset, dataset_to_csv, table
 from playground.export import weights_from_npz, weights_npz
@@ -245,6 +246,7 @@ def test_mutated_weights_files_give_a_value_error_or_weights_and_stay_small():
     print(f"{NPZ_CASES} .npz cases ({loaded} loaded) in {time.perf_counter() - start:.1f} s")
 
 
+@pytest.mark.slow  # a thousand files
 def test_mutated_csv_files_give_a_value_error_or_a_data_set_alike_from_both_readers(monkeypatch):
     start, loaded = time.perf_counter(), 0
     read_with_pandas = table._read_with_pandas

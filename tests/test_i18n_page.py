@@ -10,7 +10,6 @@ import re
 import time
 
 import pytest
-from conftest import open_tool
 
 from playground.ui.lessons import LESSONS
 
@@ -90,19 +89,19 @@ def test_the_allow_list_lets_names_through_and_stops_sentences():
 
 
 @pytest.mark.slow
-def test_every_part_of_the_page_is_in_chinese(app, charts):
+def test_every_part_of_the_page_is_in_chinese(app, charts, tool):
     at = app(timeout=180, lang="zh")
     seen = untranslated(at, charts)
     at.button(key="step").click().run()
     at.button(key="pin").click().run()
     at.button(key="play").click().run()
     at.button(key="play").click().run()
-    open_tool(at, "proofs")
+    tool(at, "proofs")
     at.button(key="proof_gradients").click().run()
     seen += untranslated(at, charts)
-    for tool in ("takeaway", "step", "finder", "sweep", "challenge"):
-        seen += untranslated(open_tool(at, tool), charts)
-    open_tool(at, "compare")
+    for name in ("takeaway", "step", "finder", "sweep", "challenge"):
+        seen += untranslated(tool(at, name), charts)
+    tool(at, "compare")
     for lesson in LESSONS:
         at.button(key=f"lesson_{lesson.key}").click().run()
         seen += untranslated(at, charts)

@@ -51,6 +51,7 @@ def test_gradient_check_catches_a_wrong_derivative(monkeypatch):
     assert errors[0] > 0.1 and errors[1] > 0.1 and errors[2] < inspect.FD_TOLERANCE  # the output is tanh
 
 
+@pytest.mark.slow  # TensorFlow loads
 def test_compare_engines_ends_within_float32_rounding():
     spec = SPECS["relu-softmax"]
     X, Y = data(spec, n=40)

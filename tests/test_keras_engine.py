@@ -5,12 +5,14 @@ import subprocess
 import sys
 import weakref
 
-import keras
 import numpy as np
+import pytest
 
 from playground.engines import create_engine
 from playground.nn import OPTIMIZERS
 from playground.spec import NetworkSpec
+
+pytestmark = pytest.mark.slow  # TensorFlow loads
 
 SPEC = NetworkSpec(hidden=(5, 3), batch_size=8)
 
@@ -32,6 +34,7 @@ def test_import_and_numpy_engine_load_no_tensorflow():
 
 
 def test_keras_optimizer_defaults_are_the_numpy_ones():
+    import keras  # here, not at the top: collecting the tests loads no TensorFlow
     assert (keras.optimizers.RMSprop().rho, keras.optimizers.RMSprop().epsilon) == (
         OPTIMIZERS["rmsprop"].rho, OPTIMIZERS["rmsprop"].epsilon)
     adam = keras.optimizers.Adam()

@@ -8,6 +8,8 @@ from streamlit.testing.v1 import AppTest
 from playground.training import TrainingRun
 from playground.ui.lessons import LESSONS
 
+pytestmark = pytest.mark.slow  # each lesson trains its setup
+
 
 def lesson(key, **query):
     at = AppTest.from_file("../app.py", default_timeout=60)

@@ -83,6 +83,7 @@ def test_the_run_is_untouched(circle, optimizer):
         np.testing.assert_array_equal(b, b1)
 
 
+@pytest.mark.slow  # TensorFlow loads
 def test_a_keras_run_is_untouched(circle):
     run, twin = default_run(circle, "keras"), default_run(circle, "keras")
     for r in (run, twin):

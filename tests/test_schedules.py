@@ -4,7 +4,6 @@ for bit; the spec's checks, the page's settings (epochs → steps), the chart's 
 (Both engines trained with each schedule, and reconfigured between them: tests/test_engine_contract.py.)"""
 import math
 
-import keras
 import numpy as np
 import pytest
 
@@ -21,14 +20,17 @@ PARAMS = {"decay_steps": 8, "decay_rate": 0.5, "warmup_steps": 3}
 
 def keras_rate(schedule, step):
     """α at `step` by the Keras schedule the registry names (a plain number for none)."""
+    import keras  # here, not at the top: collecting the tests loads no TensorFlow
     if schedule.keras_name is None:
         return schedule.learning_rate
     keras_schedule = getattr(keras.optimizers.schedules, schedule.keras_name)(**schedule.keras_arguments())
     return float(keras_schedule(step))
 
 
+@pytest.mark.slow  # TensorFlow loads
 @pytest.mark.parametrize("name", SCHEDULES)
 def test_every_schedule_carries_its_facts(name):
+    import keras  # here, not at the top: collecting the tests loads no TensorFlow
     cls = SCHEDULES[name]
     assert cls.name == name and cls.formula.startswith(r"\alpha_t =") and "α_t =" in cls.__doc__
     assert set(cls.parameters) <= set(PARAMETERS)
@@ -40,6 +42,7 @@ def test_every_schedule_carries_its_facts(name):
 @pytest.mark.parametrize("name", SCHEDULES)
 @pytest.mark.parametrize("params", [PARAMS, {"decay_steps": 1000, "decay_rate": 0.9, "warmup_steps": 250}],
                          ids=["short", "long"])
+@pytest.mark.slow  # TensorFlow loads
 def test_the_rate_is_keras_schedules_at_every_step(name, params):
     schedule = get_schedule(name, 0.03, **params)
     end = params["decay_steps"] + params["warmup_steps"]
@@ -202,6 +205,7 @@ def test_the_settings_give_the_spec_its_schedule_in_steps(circle):
 
 # The exported code
 
+@pytest.mark.slow  # TensorFlow loads
 @pytest.mark.parametrize("name", SCHEDULES)
 def test_the_exported_code_builds_the_schedule_and_trains(name):
     spec = NetworkSpec(schedule=name, optimizer="adam", learning_rate=0.01, decay_steps=6, decay_rate=0.5,

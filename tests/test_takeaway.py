@@ -126,6 +126,7 @@ def test_the_page_has_a_download_for_each_file_and_a_weights_uploader():
     assert at.get("file_uploader")[-1].proto.id.endswith("-weights_file")
 
 
+@pytest.mark.slow  # TensorFlow loads
 def test_a_playing_page_never_loads_tensorflow_for_the_downloads():
     script = """
 import sys

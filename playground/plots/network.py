@@ -165,10 +165,12 @@ def _figure_layout(columns, corners, tile, size, title, zoom):
                                 "y": places[-1][1] + 1.15 * h, "yanchor": "top", "showarrow": False,
                                 "font": {"size": 12, "color": "#6b7280"}})
     rows = max(len(places) for places in corners)
+    # Room at the left for the longest input label ("sin(x1)"), at about a fifth of a tile per character.
+    left = max(1.2, 0.35 + 0.2 * max((len(str(label)) for label in columns[0].labels), default=0))
     hidden = {"visible": False, "fixedrange": True}
     return {"height": min(560, max(340, 130 + 46 * rows)), "margin": {"l": 10, "r": 10, "t": 36, "b": 10},
             "title": {"text": title, "x": 0, "font": {"size": 14}}, "uirevision": "keep", "showlegend": False,
             "paper_bgcolor": "white", "plot_bgcolor": "white", "hovermode": "closest", "annotations": annotations,
-            "xaxis": {**hidden, "range": [-1.2 * w, width + 0.6 * w], "constrain": "domain"},
+            "xaxis": {**hidden, "range": [-left * w, width + 0.6 * w], "constrain": "domain"},
             "yaxis": {**hidden, "range": [height + 1.1 * h, -0.9 * h], "scaleanchor": "x", "constrain": "domain"},
             "meta": {"hover_zoom": zoom}}
