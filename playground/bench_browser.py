@@ -131,7 +131,8 @@ def _click(page, name):
 
 
 def _changes_after(page, t):
-    return [(when - t, value) for when, value in page.evaluate("window.__np.changes") if when > t]
+    """The Epoch metric's changes after the page-clock time `t` (ms): (seconds after t, value)."""
+    return [((when - t) / 1000, value) for when, value in page.evaluate("window.__np.changes") if when > t]
 
 
 def _press_pause(page, rng):
@@ -144,7 +145,7 @@ def _press_pause(page, rng):
     while time.monotonic() < deadline:
         time.sleep(0.25)
         changes = _changes_after(page, t)
-        now = page.evaluate("performance.now()") - t
+        now = (page.evaluate("performance.now()") - t) / 1000
         last = changes[-1][0] if changes else 0.0
         if now - last >= STILL and last <= PRESS_LIMIT:
             button(page, "Play").wait_for(timeout=10_000)

@@ -70,7 +70,7 @@ def unit_health(weights, activations, X):
     at least SATURATED_SHARE of the examples: its gradient is nearly 0 there.
     """
     layers = []
-    for (W, _), name, a in zip(weights, activations, forward_layers(weights, activations, X)):
+    for (W, _b), name, a in zip(weights, activations, forward_layers(weights, activations, X)):
         dead = int(np.all(a <= 0, axis=0).sum()) if name == "relu" else None  # relu's a ≤ 0 exactly where z ≤ 0
         slope = {"sigmoid": lambda: 4 * a * (1 - a), "tanh": lambda: 1 - a * a}.get(name)
         saturated = None

@@ -116,3 +116,17 @@ def charts():
 def mnist_writer():
     """write_mnist: a small mnist.npz in Keras's format."""
     return write_mnist
+
+
+@pytest.fixture(scope="module")
+def browser_and_url():
+    """(Chromium, the address of a Streamlit server running app.py), shared by a module's browser tests;
+    artifacts/ exists for their screenshots."""
+    from playwright.sync_api import sync_playwright
+
+    from playground.browser import ROOT, launch_chromium, start_streamlit
+    os.makedirs(os.path.join(ROOT, "artifacts"), exist_ok=True)
+    with start_streamlit("app.py") as (_, url), sync_playwright() as p:
+        browser = launch_chromium(p)
+        yield browser, url
+        browser.close()

@@ -7,9 +7,8 @@ its text, and chart text is at least 12 px. Saves artifacts/layout-W×H-Z.png fo
 import os
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-from playground.browser import APP_READY, ROOT, launch_chromium, start_streamlit
+from playground.browser import APP_READY, ROOT
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")
 SIZES = [(1280, 720), (1920, 1080), (768, 1024), (390, 844)]
@@ -30,15 +29,6 @@ SMALLEST_TEXT_JS = """() => Math.min(...[...document.querySelectorAll("iframe[da
   .flatMap(f => [...f.contentDocument.querySelectorAll('svg text')])
   .filter(t => t.textContent.trim() && t.getBBox().width > 0)
   .map(t => parseFloat(getComputedStyle(t).fontSize)))"""
-
-
-@pytest.fixture(scope="module")
-def browser_and_url():
-    os.makedirs(ARTIFACTS, exist_ok=True)
-    with start_streamlit("app.py") as (_, url), sync_playwright() as p:
-        browser = launch_chromium(p)
-        yield browser, url
-        browser.close()
 
 
 def open_at(browser, url, width, height, zoom):

@@ -7,23 +7,13 @@ import os
 import re
 import time
 
-import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from playground.browser import APP_READY, ROOT, button, launch_chromium, open_app, pause, start_streamlit
+from playground.browser import APP_READY, ROOT, button, open_app, pause
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")
 VIEWPORT = {"width": 1500, "height": 1100}
 BOUNDARY = ".st-key-chart_boundary iframe"
-
-
-@pytest.fixture(scope="module")
-def browser_and_url():
-    os.makedirs(ARTIFACTS, exist_ok=True)
-    with start_streamlit("app.py") as (_, url), sync_playwright() as p:
-        browser = launch_chromium(p)
-        yield browser, url
-        browser.close()
 
 
 def metric(page, label):

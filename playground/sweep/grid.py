@@ -12,7 +12,8 @@ from ..data import DATASETS, make_dataset
 from ..nn import OPTIMIZERS, SCHEDULES
 from ..settings import (BY_KEY, HIDDEN_ACTIVATIONS, LEARNING_RATES, MAX_LAYERS, MAX_WIDTH, PENALTY_RATES, UPLOAD,
                         data_arguments, network_spec)
-from .runs import PlannedRun, TrainingData
+from ..training import TrainingData
+from .runs import PlannedRun
 
 MAX_RUNS = 25
 MAX_VARIED = 2

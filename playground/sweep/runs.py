@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from threadpoolctl import threadpool_limits
 
-from ..training import HISTORY, TrainingData, TrainingRun
+from ..training import HISTORY, TrainingRun
 
 MAX_HISTORY_ROWS = 400
 

@@ -110,7 +110,7 @@ class WorkerProcess:
                 message = self.conn.recv_bytes()
             except (EOFError, OSError, TypeError):  # TypeError: the connection was closed under it
                 break
-            try:
+            try:  # from our own worker, over the socketpair it was started with: never a file or the network
                 request, ok, value = pickle.loads(message)
             except Exception:  # an answer that does not unpickle: that request fails, the others go on
                 log.exception("Worker %d sent an unreadable answer", self.index)
