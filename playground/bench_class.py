@@ -52,10 +52,18 @@ def sessions(browser, url, n, engine="numpy"):
     return [open_page(browser, f"{url}/?engine={engine}", draw=False) for _ in range(n)]
 
 
+class Results(dict):
+    """The figures, each printed as soon as it is measured (a long run that fails keeps what it had)."""
+
+    def __setitem__(self, name, value):
+        print(f"{name:<65}{value:>10.2f}", flush=True)
+        super().__setitem__(name, value)
+
+
 def measure(max_sessions=12):
     from playwright.sync_api import sync_playwright
 
-    results = {}
+    results = Results()
     with start_streamlit("app.py") as (server, url), sync_playwright() as p:
         browser = launch_chromium(p)
         warm = sessions(browser, url, 1)
@@ -106,6 +114,7 @@ def measure(max_sessions=12):
 
         page = open_page(browser, url, draw=False)
         switch = page.locator("[data-testid='stSidebar']")
+        switch.get_by_text("More network and training options").click()  # the engine is folded there
         engines = ["Keras (TensorFlow)", "NumPy (from scratch)"]
         switch.get_by_text(engines[0]).click()
         page.wait_for_selector(APP_READY, timeout=120_000)
@@ -122,5 +131,4 @@ def measure(max_sessions=12):
 
 
 def main():
-    for name, value in measure().items():
-        print(f"{name:<65}{value:>10.2f}")
+    measure()

@@ -19,6 +19,7 @@ import threading
 import weakref
 from multiprocessing.connection import Connection
 
+from ..startup import give_back_memory
 from ..training import TrainingData
 
 log = logging.getLogger("playground.trainer")
@@ -339,3 +340,17 @@ class RunHandle:
 def _close(worker, run_id):
     worker.runs.discard(run_id)
     worker.send(run_id, "close")
+    _trim_soon()
+
+
+_trim_timer = None
+
+
+def _trim_soon(delay=2.0):
+    """Gives the server's freed memory back a little after a handle closes: by then the rest of its
+    session has gone too (and many closing together are trimmed once)."""
+    global _trim_timer
+    if _trim_timer is None or not _trim_timer.is_alive():
+        _trim_timer = threading.Timer(delay, give_back_memory)
+        _trim_timer.daemon = True
+        _trim_timer.start()

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
-from ..startup import configure_process
+from ..startup import configure_process, give_back_memory
 from ..training import TrainingRun
 
 SLICE = 0.02          # seconds of training per turn: Pause waits at most about this long
@@ -115,6 +115,8 @@ class Worker:
             self._answer_waiting(slot)
             del self.slots[run_id]
             self.data.release(slot.data_key)
+            del slot
+            give_back_memory()
             return None
         if command == "snapshot":
             return slot.snapshot(*args)
@@ -178,10 +180,12 @@ class Worker:
     def expire(self):
         """Closes the runs whose sessions have been gone for more than DETACHED_TTL seconds."""
         now = time.monotonic()
-        for run_id, slot in list(self.slots.items()):
-            if slot.detached_at is not None and now - slot.detached_at > DETACHED_TTL:
-                del self.slots[run_id]
-                self.data.release(slot.data_key)
+        expired = [run_id for run_id, slot in self.slots.items()
+                   if slot.detached_at is not None and now - slot.detached_at > DETACHED_TTL]
+        for run_id in expired:
+            self.data.release(self.slots.pop(run_id).data_key)
+        if expired:
+            give_back_memory()
 
 
 _DEFERRED = object()

@@ -1,0 +1,42 @@
+"""Hostile names in Chromium: a CSV file whose name, header and class labels are markdown and HTML that
+would fetch addresses or make links. The page shows them as text, and no request leaves it."""
+
+from playwright.sync_api import expect, sync_playwright
+
+from playground.browser import APP_READY, launch_chromium, open_app, start_streamlit
+
+EVIL = "evil.invalid"
+NAME = f"![seen](http:{EVIL}) **bold** <b>x</b>.csv"
+HEADER = f'<img src="http://{EVIL}/h.png">,x2,label'
+LABELS = (f'<a href="http://{EVIL}/">click me</a>', f"![i](http://{EVIL}/i.png)")
+# Links or images that point at the hostile address, in the page or in any chart's frame.
+HOSTILE_ELEMENTS_JS = f"""() => [document, ...[...document.querySelectorAll("iframe")].map(f => f.contentDocument)]
+  .filter(Boolean).flatMap(d => [...d.querySelectorAll("a[href*='{EVIL}'], img[src*='{EVIL}'], image[href*='{EVIL}']")])
+  .length"""
+
+
+def hostile_csv():
+    rows = [HEADER]
+    for i in range(40):
+        rows.append(f'{(i % 7) - 3},{(i % 5) - 2},"{LABELS[i % 2].replace(chr(34), chr(34) * 2)}"')
+    return "\n".join(rows).encode()
+
+
+def test_hostile_names_are_shown_as_text_and_fetch_nothing():
+    with start_streamlit("app.py") as (_, url), sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = open_app(browser, f"{url}/?dataset=upload", viewport={"width": 1500, "height": 1100})
+        outside = []
+        page.context.on("request", lambda request: outside.append(request.url) if EVIL in request.url else None)
+        page.locator("[data-testid='stSidebar'] [data-testid='stFileUploader'] input[type='file']").set_input_files(
+            {"name": NAME, "mimeType": "text/csv", "buffer": hostile_csv()})
+        page.wait_for_selector(APP_READY, timeout=60_000)
+        boundary = page.frame_locator(".st-key-chart_boundary iframe")
+        expect(boundary.locator(".legend")).to_contain_text("click me", timeout=30_000)
+        legend = boundary.locator(".legend").text_content()
+        assert LABELS[0] in legend and LABELS[1] in legend, legend  # the labels, character for character
+        page.wait_for_timeout(1000)
+        assert page.evaluate(HOSTILE_ELEMENTS_JS) == 0
+        assert outside == []
+        assert page.locator("[data-testid='stException']").count() == 0
+        browser.close()
