@@ -10,6 +10,7 @@ on the server's cores), and each session has its own browser context. Measured:
 - the server's memory after 20 switches between the NumPy and the Keras engine in one session;
 - how many sessions play together at 30 epochs a second or more each.
 """
+import re
 import time
 
 import psutil
@@ -112,22 +113,40 @@ def measure(max_sessions=12):
         time.sleep(60)
         results["RSS after 40 sessions opened and closed, against before (MB)"] = rss_mb(server.pid) - baseline_rss
 
-        page = open_page(browser, url, draw=False)
-        switch = page.locator("[data-testid='stSidebar']")
-        switch.get_by_text("More network and training options").click()  # the engine is folded there
-        engines = ["Keras (TensorFlow)", "NumPy (from scratch)"]
-        switch.get_by_text(engines[0]).click()
-        page.wait_for_selector(APP_READY, timeout=120_000)
-        before = rss_mb(server.pid)
-        for i in range(20):
-            switch.get_by_text(engines[(i + 1) % 2]).click()
-            page.wait_for_selector(APP_READY, timeout=120_000)
-            button(page, "Step").click()
-            page.wait_for_selector(APP_READY, timeout=120_000)
-        time.sleep(2)
-        results["RSS growth over 20 engine switches, after the first (MB)"] = rss_mb(server.pid) - before
+        results["RSS growth over 20 engine switches, after the first (MB)"] = engine_switches(browser, url, server)
         browser.close()
     return results
+
+
+def engine_switches(browser, url, server, switches=20):
+    """The growth of the server's memory (workers included) over `switches` switches between the NumPy
+    and the Keras engine in one session, each followed by a Step, from after the first switch to Keras."""
+    from playwright.sync_api import expect
+
+    page = open_page(browser, url, draw=False)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_text("More network and training options").click()  # the engine is folded there
+    engines = ["Keras (TensorFlow)", "NumPy (from scratch)"]
+
+    def switch_and_step(engine):
+        """A new run of `engine` has been built, and has trained its first epoch, when this returns:
+        the switch starts a new run at epoch 0, and its Step makes it 1."""
+        sidebar.get_by_text(engine).click()
+        expect(page.locator("[data-testid='stMetric']").filter(has_text="Epoch").first).to_have_text(
+            re.compile(r"\D0$"), timeout=180_000)
+        page.wait_for_selector(APP_READY, timeout=180_000)
+        button(page, "Step").click()
+        expect(page.locator("[data-testid='stMetric']").filter(has_text="Epoch").first).to_have_text(
+            re.compile(r"\D1$"), timeout=180_000)
+
+    switch_and_step(engines[0])
+    before = rss_mb(server.pid)
+    for i in range(switches):
+        switch_and_step(engines[(i + 1) % 2])
+    time.sleep(2)
+    growth = rss_mb(server.pid) - before
+    page.context.close()
+    return growth
 
 
 def main():
