@@ -26,7 +26,8 @@ def open_page(browser, url, draw=True):
         context.route(re.compile(r".*plotly\.min\.js.*"), lambda route: route.abort())
     page = context.new_page()
     page.goto(url)
-    page.wait_for_selector(APP_READY, timeout=60_000)
+    button(page, "Play").wait_for(timeout=60_000)  # the first run has begun (the app reads as ready before it)
+    page.wait_for_selector(APP_READY, timeout=60_000)  # and has ended
     return page
 
 
