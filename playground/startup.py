@@ -6,6 +6,7 @@ nothing in the process; this call does, on purpose.
 """
 import ctypes
 import ctypes.util
+import functools
 import gc
 
 from threadpoolctl import threadpool_limits
@@ -31,9 +32,16 @@ def give_back_memory():
     system (glibc's malloc_trim), so that the process's resident memory falls back rather than staying
     at its high-water mark for the class's next sessions to fill. Elsewhere only the collection runs."""
     gc.collect()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim():
+    """glibc's malloc_trim, looked up once (finding the C library runs `ldconfig`); None elsewhere."""
     libc = ctypes.util.find_library("c")
-    if libc:
-        try:
-            ctypes.CDLL(libc).malloc_trim(0)
-        except (OSError, AttributeError):  # not glibc: nothing to trim
-            pass
+    try:
+        return ctypes.CDLL(libc).malloc_trim if libc else None
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        return None
