@@ -13,7 +13,7 @@ from playground.browser import APP_READY, button, launch_chromium, start_streaml
 from playground.trainer.worker import DETACHED_TTL
 
 
-def test_forty_sessions_opened_and_closed_leave_the_server_within_50_mb_of_where_it_started():
+def test_forty_sessions_opened_and_closed_leave_less_than_5_mb_after_60_s():
     with start_streamlit("app.py") as (server, url), sync_playwright() as p:
         browser = launch_chromium(p)
 
@@ -38,4 +38,5 @@ def test_forty_sessions_opened_and_closed_leave_the_server_within_50_mb_of_where
         after = rss_mb(server.pid)
         assert len(psutil.Process(server.pid).children(recursive=True)) == workers  # the same processes measured
         browser.close()
-    assert after - before < 50, f"the server and its workers grew by {after - before:.1f} MB"
+    print(f"the server and its workers grew by {after - before:.1f} MB")
+    assert after - before < 5, f"the server and its workers grew by {after - before:.1f} MB"
