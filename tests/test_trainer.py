@@ -1,4 +1,5 @@
 """The worker processes that train the page's runs, driven through RunHandle as the page drives them."""
+import importlib
 import os
 import signal
 import time
@@ -8,7 +9,7 @@ import pytest
 
 from playground import settings
 from playground.data import make_dataset
-from playground.trainer import RunHandle, RunLost, pool
+from playground.trainer import RunHandle, RunLost, live_runs, pool
 from playground.trainer.worker import Data, Slot, Worker
 from playground.training import TrainingRun
 
@@ -96,6 +97,26 @@ def test_reconfigure_keeps_the_weights_and_a_wrong_restore_changes_nothing(circl
         run.restore([(np.zeros((3, 4)), np.zeros(4))] + before[1:])
     assert same(before, run.weights()) and run.refresh().epoch == 2
     run.close()
+
+
+def test_live_runs_counts_the_runs_playing_whose_page_asked_lately(circle, monkeypatch):
+    before = live_runs()
+    a, b = handle(circle), handle(circle)
+    a.play()
+    b.step()  # done at once: paused again
+    assert live_runs() == before + 1
+    b.play()
+    assert live_runs() == before + 2
+    b.pause()
+    assert live_runs() == before + 1
+    monkeypatch.setattr(importlib.import_module("playground.trainer.pool"), "LIVE_WINDOW", 0.2)  # a's page stops asking: a closed tab
+    time.sleep(0.3)
+    assert live_runs() == before
+    a.refresh()
+    assert live_runs() == before + 1
+    a.close()
+    assert live_runs() == before
+    b.close()
 
 
 def test_a_closed_run_is_gone_from_its_worker(circle):

@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import weakref
 from multiprocessing.connection import Connection
 
@@ -198,6 +199,20 @@ def shutdown():
         _shutting_down = False
 
 
+_handles, _handles_lock = weakref.WeakSet(), threading.Lock()  # this server's handles
+LIVE_WINDOW = 5.0  # seconds: a run asked for nothing for longer is not drawn live
+
+
+def live_runs():
+    """How many of this server's runs are playing (or stepping) and had a command or a request for a
+    snapshot within LIVE_WINDOW seconds: the sessions drawing a run live now. A closed tab's run drops
+    out as soon as its page stops asking, even while its session is kept for a reconnection."""
+    now = time.monotonic()
+    with _handles_lock:
+        handles = list(_handles)
+    return sum(1 for h in handles if h.open and not h.lost and h.snapshot.active and now - h.asked_at < LIVE_WINDOW)
+
+
 class RunHandle:
     """The page's door to one run in a worker: commands go there, snapshots come back.
 
@@ -209,7 +224,14 @@ class RunHandle:
         """A new run of `engine_name` and `spec` on `dataset`; `data_key` names the data set (runs in one
         worker with the same key share one copy of it)."""
         self.engine_name, self.spec, self.dataset, self.data_key = engine_name, spec, dataset, data_key
+        self.asked_at = time.monotonic()
         self._create()
+        with _handles_lock:
+            _handles.add(self)
+
+    @property
+    def open(self):
+        return self._finalizer.alive
 
     def _create(self, resume=None):
         self.id, self.worker = next(_RUN_IDS), pool().place(self.engine_name)
@@ -239,6 +261,7 @@ class RunHandle:
         return self._request("call", method, args)
 
     def _drive(self, command, *args, timeout=REPLY_TIMEOUT):
+        self.asked_at = time.monotonic()
         self.snapshot = self._request(command, *args, timeout=timeout)
         return self.snapshot
 

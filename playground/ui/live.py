@@ -1,31 +1,52 @@
 """The live part of the page: a fragment that draws the run's latest snapshot.
 
 The run trains in a worker process, never here. While it plays (or steps), the fragment runs
-again every TICK seconds, asks the worker for a fresh snapshot and redraws the metrics and the
+again every `tick()` seconds, asks the worker for a fresh snapshot and redraws the metrics and the
 charts; a full run of the page draws the snapshot the page has just asked for. Only this
 fragment reruns, not the page, and the charts update in place (`live_chart`), so nothing blinks.
 When the run stops by itself (a step done, the loss no longer finite), the whole page runs
 again, so that the buttons say so.
+
+One server draws every session's charts, in one process, so under a class the redraws slow down
+(TICKS): six sessions redrawn 2.2 times a second each kept the server's Python busy, so that a page
+opened meanwhile waited for it and the workers for its requests; redrawn half as often, the six
+trained about twice the epochs a second.
 """
 import math
 
 import streamlit as st
 
 from .. import plots
+from ..trainer import live_runs
 from ..i18n import N_, _, set_language
 from . import challenge, compare, draw, health, replay, image_view, network_view, state, step_through
 from .live_chart import live_chart
 from .safe import guarded, md, section
 
-TICK = 0.45  # seconds between redraws while the run trains: with the time a redraw takes, a little over twice a second
+# Seconds between redraws while a run trains, by how many sessions of the server draw a run live (up to):
+# with the time a redraw takes, one session's charts are redrawn a little over twice a second.
+TICKS = ((3, 0.45), (6, 0.9), (12, 1.8), (math.inf, 3.0))
 HEIGHT, PRESENTATION_HEIGHT = 380, 520  # pixels of the charts across the screen
 
 
 def live_part(run):
     s = st.session_state
     s.live_active = run.snapshot.active
+    s.live_tick = tick(live_runs(), s.get("live_tick")) if s.live_active else None
     s.full_run = True
-    st.fragment(run_every=TICK if s.live_active else None)(_live)()
+    st.fragment(run_every=s.live_tick)(_live)()
+
+
+def tick(live, current=None):
+    """Seconds between redraws with `live` sessions drawing a run live. A slower tick in use (`current`)
+    stays until the count is one session below the level's, so that one run paused and played again
+    does not change every session's tick back and forth."""
+    def level(n):
+        return next(seconds for most, seconds in TICKS if n <= most)
+    wanted = level(live)
+    if current is not None and wanted < current:
+        wanted = max(wanted, level(live + 1))
+    return wanted
 
 
 def _live():
@@ -34,8 +55,9 @@ def _live():
     run = s.run
     if not s.pop("full_run", False):
         snapshot = state.refresh(run)
-        if run.lost or snapshot.active != s.live_active:
-            st.rerun()
+        if run.lost or snapshot.active != s.live_active or (
+                snapshot.active and tick(live_runs(), s.live_tick) != s.live_tick):
+            st.rerun()  # the page's buttons, or the fragment's tick, change
     # The banner and the replay slider come and go: each has its slot (a container, even when empty),
     # so the charts below keep their places and are updated in place, not drawn afresh.
     with st.container(key="challenge_slot"), section(N_("the challenge")):
