@@ -143,6 +143,18 @@ def test_changing_the_network_or_the_data_starts_a_new_run(change, app):
         old.worker.request(old.id, "snapshot")
 
 
+def test_a_step_pressed_with_a_change_of_network_steps_the_new_run(app):
+    """The page still shows the last run when Step is pressed: the press goes with the change."""
+    at = app()
+    old = at.session_state.run
+    at.slider(key="layers").set_value(3)
+    at.button(key="step").click()
+    at.run()
+    wait_while_active(at)
+    assert at.session_state.run is not old and epoch(at) == "1"
+    assert "presses" not in at.session_state
+
+
 def test_a_diverging_run_pauses_says_what_to_try_and_can_go_back(app):
     at = app(dataset="plane", output="linear", loss="mse", learning_rate="10", layers="1", width_1="8",
              activation="relu")

@@ -46,6 +46,7 @@ def main():
         state.show_url_warnings()
     state.write_query_params()
     run = state.current_run(config, ds)
+    state.apply_presses(run)
     if run is None:
         st.info(_("Choose a data set in the sidebar to begin."))
         return
@@ -53,7 +54,7 @@ def main():
     state.refresh(run)
     if config is None:
         if run.snapshot.active:
-            state.set_playing(False)
+            state.on_run(run.pause)
         notices.warning(_("These settings make no run yet: the last run is shown, paused, until they are fixed."))
     controls.run_buttons(run)
     live.view_options(run)

@@ -194,26 +194,33 @@ def regenerate():
     draw.forget()
 
 
-@guarded(N_("a button"))
+# The run buttons' callbacks note the press; the page applies it (`apply_presses`) once it knows which
+# run the settings show. A press that comes with a change of settings (the engine chosen, then Step
+# pressed while the page still shows the last run) goes to the new run, not to the one it replaces.
 def set_playing(play):
     """Play or Pause: the button says which, so a press that arrives twice does what it said once."""
-    run = st.session_state.run
-    if run is not None:
-        on_run(run.play if play else run.pause)
+    _press("play" if play else "pause")
 
 
-@guarded(N_("a button"))
 def step():
-    run = st.session_state.run
-    if run is not None:
-        on_run(run.step)
+    _press("step")
+
+
+def reset():
+    _press("reset")
+
+
+def _press(command):
+    s = st.session_state
+    s.presses = [*s.get("presses", ()), command]
 
 
 @guarded(N_("a button"))
-def reset():
-    run = st.session_state.run
-    if run is not None:
-        on_run(run.reset)
+def apply_presses(run):
+    """The presses noted since the page last ran, in order, on `run` (or on nothing)."""
+    for command in st.session_state.pop("presses", ()):
+        if run is not None:
+            on_run(getattr(run, command))
 
 
 @guarded(N_("a button"))
