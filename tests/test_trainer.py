@@ -87,6 +87,29 @@ def test_runs_share_the_workers_and_a_new_run_goes_to_the_least_busy(circle):
         run.close()
 
 
+def test_a_new_run_goes_to_a_worker_training_no_live_run_before_one_holding_fewer_runs(circle, monkeypatch):
+    module = importlib.import_module("playground.trainer.pool")
+    two = module.Pool(2)  # two workers, whatever the machine's cores
+    monkeypatch.setattr(module, "_pool", two)
+    try:
+        playing = handle(circle)
+        playing.play()
+        paused = [handle(circle), handle(circle)]
+        assert {run.worker for run in paused} == set(two.workers) - {playing.worker}
+        assert len(paused[0].worker.runs) == 2 > len(playing.worker.runs) == 1
+        playing.pause()
+        extra = handle(circle)
+        assert extra.worker is playing.worker  # now it is the one holding fewer runs
+        for run in paused:
+            run.detach()  # their tabs closed: kept for a while, but no load
+        last = handle(circle)
+        assert last.worker is paused[0].worker
+        for run in [playing, *paused, extra, last]:
+            run.close()
+    finally:
+        two.stop()
+
+
 def test_reconfigure_keeps_the_weights_and_a_wrong_restore_changes_nothing(circle):
     run = handle(circle)
     run.step(2, wait=10)

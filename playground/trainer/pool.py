@@ -2,8 +2,8 @@
 
 Each server starts WORKERS worker processes (one per core by default; the environment variable
 PLAYGROUND_WORKERS sets another number) when the first run is created. A new run goes to the
-worker with the fewest runs. The page holds a RunHandle in its session state and reaches its run
-only through it: commands go to the worker, snapshots come back. A worker that dies costs only
+worker training the fewest runs live, then holding the fewest. The page holds a RunHandle in its
+session state and reaches its run only through it: commands go to the worker, snapshots come back. A worker that dies costs only
 the runs it held: their handles report them lost, keep their last snapshot, and can start them
 again from it on another worker; a new worker takes the dead one's place.
 """
@@ -149,13 +149,18 @@ class Pool:
         self.workers = [WorkerProcess(i) for i in range(size)]
 
     def place(self, engine):
-        """The worker with the fewest runs, for a new one; for a Keras run, one that has loaded TensorFlow
+        """For a new run, the worker training the fewest live runs (see `live_runs`), then holding the
+        fewest runs of open tabs: a paused run costs its worker nothing until it plays, and a closed
+        tab's run, kept for a while, nothing at all. For a Keras run, one that has loaded TensorFlow
         already if there is one, so that it loads once per server and stalls the runs beside it once."""
+        playing = [h.worker for h in _live_handles()]
+        with _handles_lock:
+            held = [h.worker for h in _handles if h.open and not h.detached]
         with self.lock:
             alive = [w for w in self.workers if w.alive]
             if engine == "keras" and any(w.keras for w in alive):
                 alive = [w for w in alive if w.keras]
-            worker = min(alive, key=lambda w: len(w.runs))
+            worker = min(alive, key=lambda w: (playing.count(w), held.count(w)))
             worker.keras = worker.keras or engine == "keras"
             return worker
 
@@ -207,10 +212,14 @@ def live_runs():
     """How many of this server's runs are playing (or stepping) and had a command or a request for a
     snapshot within LIVE_WINDOW seconds: the sessions drawing a run live now. A closed tab's run drops
     out as soon as its page stops asking, even while its session is kept for a reconnection."""
+    return len(_live_handles())
+
+
+def _live_handles():
     now = time.monotonic()
     with _handles_lock:
         handles = list(_handles)
-    return sum(1 for h in handles if h.open and not h.lost and h.snapshot.active and now - h.asked_at < LIVE_WINDOW)
+    return [h for h in handles if h.open and not h.lost and h.snapshot.active and now - h.asked_at < LIVE_WINDOW]
 
 
 class RunHandle:
@@ -224,7 +233,7 @@ class RunHandle:
         """A new run of `engine_name` and `spec` on `dataset`; `data_key` names the data set (runs in one
         worker with the same key share one copy of it)."""
         self.engine_name, self.spec, self.dataset, self.data_key = engine_name, spec, dataset, data_key
-        self.asked_at = time.monotonic()
+        self.asked_at, self.detached = time.monotonic(), False
         self._create()
         with _handles_lock:
             _handles.add(self)
@@ -298,9 +307,11 @@ class RunHandle:
         return self.snapshot
 
     def attach(self):
+        self.detached = False
         self.worker.send(self.id, "attach")
 
     def detach(self):
+        self.detached = True
         self.worker.send(self.id, "detach")
 
     # What the page may ask of the run.
