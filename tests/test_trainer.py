@@ -87,24 +87,23 @@ def test_runs_share_the_workers_and_a_new_run_goes_to_the_least_busy(circle):
         run.close()
 
 
-def test_a_new_run_goes_to_a_worker_training_no_live_run_before_one_holding_fewer_runs(circle, monkeypatch):
+def test_a_new_run_goes_to_the_worker_with_fewest_open_runs_then_fewest_playing(circle, monkeypatch):
     module = importlib.import_module("playground.trainer.pool")
     two = module.Pool(2)  # two workers, whatever the machine's cores
     monkeypatch.setattr(module, "_pool", two)
     try:
         playing = handle(circle)
         playing.play()
-        paused = [handle(circle), handle(circle)]
-        assert {run.worker for run in paused} == set(two.workers) - {playing.worker}
-        assert len(paused[0].worker.runs) == 2 > len(playing.worker.runs) == 1
-        playing.pause()
-        extra = handle(circle)
-        assert extra.worker is playing.worker  # now it is the one holding fewer runs
-        for run in paused:
-            run.detach()  # their tabs closed: kept for a while, but no load
+        first = handle(circle)
+        assert first.worker is not playing.worker
+        second = handle(circle)  # one run each: the worker whose run does not play
+        assert second.worker is first.worker
+        third = handle(circle)
+        assert third.worker is playing.worker
+        first.detach(), second.detach()  # their tabs closed: kept for a while, but no load
         last = handle(circle)
-        assert last.worker is paused[0].worker
-        for run in [playing, *paused, extra, last]:
+        assert last.worker is first.worker
+        for run in [playing, first, second, third, last]:
             run.close()
     finally:
         two.stop()

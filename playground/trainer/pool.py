@@ -2,7 +2,7 @@
 
 Each server starts WORKERS worker processes (one per core by default; the environment variable
 PLAYGROUND_WORKERS sets another number) when the first run is created. A new run goes to the
-worker training the fewest runs live, then holding the fewest. The page holds a RunHandle in its
+worker holding the fewest runs of open tabs, then training the fewest. The page holds a RunHandle in its
 session state and reaches its run only through it: commands go to the worker, snapshots come back. A worker that dies costs only
 the runs it held: their handles report them lost, keep their last snapshot, and can start them
 again from it on another worker; a new worker takes the dead one's place.
@@ -149,10 +149,10 @@ class Pool:
         self.workers = [WorkerProcess(i) for i in range(size)]
 
     def place(self, engine):
-        """For a new run, the worker training the fewest live runs (see `live_runs`), then holding the
-        fewest runs of open tabs: a paused run costs its worker nothing until it plays, and a closed
-        tab's run, kept for a while, nothing at all. For a Keras run, one that has loaded TensorFlow
-        already if there is one, so that it loads once per server and stalls the runs beside it once."""
+        """For a new run, the worker holding the fewest runs of open tabs (a closed tab's run, kept for a
+        while, does not train), then training the fewest live runs (see `live_runs`). For a Keras run,
+        one that has loaded TensorFlow already if there is one, so that it loads once per server and
+        stalls the runs beside it once."""
         playing = [h.worker for h in _live_handles()]
         with _handles_lock:
             held = [h.worker for h in _handles if h.open and not h.detached]
@@ -160,7 +160,7 @@ class Pool:
             alive = [w for w in self.workers if w.alive]
             if engine == "keras" and any(w.keras for w in alive):
                 alive = [w for w in alive if w.keras]
-            worker = min(alive, key=lambda w: (playing.count(w), held.count(w)))
+            worker = min(alive, key=lambda w: (held.count(w), playing.count(w)))
             worker.keras = worker.keras or engine == "keras"
             return worker
 
