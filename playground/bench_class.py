@@ -3,9 +3,10 @@
 Every page here loads no plotly.js (in a class each browser draws on its student's machine, not
 on the server's cores), the class's pages run in a Chromium of low priority (`Background`), and
 each session has its own browser context. Measured:
-- epochs a second of one session playing alone, then of 2 and of 6 sessions playing together
-  (their total against one alone, and the slowest against the fastest);
-- how long a page opened while six sessions play takes to show its metrics;
+- epochs a second of one session playing alone and of 2 playing together, in turns (their total
+  against one alone), then of 6 sessions playing together (the slowest against the fastest);
+- how long a page takes to show its metrics, opened while six sessions play, and on the idle server
+  before (5 pages in turn each: the newcomer's Chromium shares the cores, as a student's would not);
 - the server's CPU (workers included) 6 s after every tab is closed;
 - the server's memory (workers included) after 40 sessions opened and closed one after another;
 - the server's memory after 20 switches between the NumPy and the Keras engine in one session;
@@ -13,6 +14,7 @@ each session has its own browser context. Measured:
 """
 import os
 import re
+import statistics
 import time
 
 import psutil
@@ -81,6 +83,38 @@ def rates(pages, seconds=10.0):
     return [(epoch(page) - s) / elapsed for page, s in zip(pages, start)]
 
 
+def turns(a, b, rounds=3, seconds=5.0):
+    """Epochs a second of `a` playing alone, and of `a` and `b` playing together, in turns: `rounds`
+    pairs of measures, each over `seconds`. This machine's speed drifts by as much as a third within
+    seconds (other machines share its cores), so a ratio is taken between measures made side by side."""
+    play_all([a])
+    time.sleep(3)
+    alone, together = [], []
+    for _ in range(rounds):
+        alone.append(rates([a], seconds)[0])
+        play_all([b])
+        time.sleep(1.5)
+        together.append(sum(rates([a, b], seconds)))
+        button(b, "Pause").click()
+        button(b, "Play").wait_for(timeout=30_000)
+        time.sleep(1.5)
+    return alone, together
+
+
+NEWCOMERS = 5  # pages opened one after another while six play
+
+
+def newcomer(browser, url):
+    """Seconds from opening a page (a browser context of its own) to its metrics shown; then it closes."""
+    began = time.monotonic()
+    page = open_page(browser, url, draw=False)
+    page.locator("[data-testid='stMetric']").filter(has_text="Epoch").wait_for(timeout=60_000)
+    ready = time.monotonic() - began
+    page.context.close()
+    time.sleep(2)
+    return ready
+
+
 def close_all(pages):
     for page in pages:
         page.context.close()
@@ -101,7 +135,7 @@ class Results(dict):
         super().__setitem__(name, value)
 
 
-def measure(max_sessions=12):
+def measure(class_sizes=(4, 8, 12, 16, 20, 24)):
     from playwright.sync_api import sync_playwright
 
     results = Results()
@@ -112,32 +146,27 @@ def measure(max_sessions=12):
         close_all(warm)
         time.sleep(2)
         baseline_rss = rss_mb(server.pid)
+        idle = [newcomer(front, url) for _ in range(NEWCOMERS)]
+        results[f"a page opened on the idle server: ready after (s), median of {NEWCOMERS}"] = statistics.median(idle)
 
-        alone = sessions(background, url, 1)
-        play_all(alone)
-        time.sleep(3)
-        one = rates(alone)[0]
-        results["one session alone (epochs/s)"] = one
-        pair = alone + sessions(background, url, 1)
-        play_all(pair[1:])
-        time.sleep(3)
-        two = rates(pair)
-        results["two sessions together / one alone"] = sum(two) / one
+        pair = sessions(background, url, 2)
+        alone, together = turns(*pair)
+        results["one session alone (epochs/s)"] = statistics.median(alone)
+        results["two sessions together / one alone"] = statistics.median(t / a for t, a in zip(together, alone))
         six = pair + sessions(background, url, 4)
-        play_all(six[2:])
+        play_all(six[1:])
         time.sleep(3)
         each = rates(six)
         results["six sessions: slowest / fastest"] = min(each) / max(each)
         results["six sessions: slowest (epochs/s)"] = min(each)
-        began = time.monotonic()
-        newcomer = open_page(front, url, draw=False)
-        newcomer.locator("[data-testid='stMetric']").filter(has_text="Epoch").wait_for(timeout=60_000)
-        results["a page opened while six play: ready after (s)"] = time.monotonic() - began
-        close_all([*six, newcomer])
+        ready = [newcomer(front, url) for _ in range(NEWCOMERS)]
+        results[f"a page opened while six play: ready after (s), median of {NEWCOMERS}"] = statistics.median(ready)
+        results[f"a page opened while six play: ready after (s), slowest of {NEWCOMERS}"] = max(ready)
+        close_all(six)
         time.sleep(6)
         results["CPU 6 s after every tab closed (% of a core)"] = cpu_percent(server.pid)
 
-        for n in range(2, max_sessions + 1, 2):
+        for n in class_sizes:
             group = sessions(background, url, n)
             play_all(group)
             time.sleep(3)
