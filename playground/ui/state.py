@@ -194,32 +194,38 @@ def regenerate():
     draw.forget()
 
 
-# The run buttons' callbacks note the press; the page applies it (`apply_presses`) once it knows which
-# run the settings show. A press that comes with a change of settings (the engine chosen, then Step
-# pressed while the page still shows the last run) goes to the new run, not to the one it replaces.
+# A run button's press takes at once, on the session's run. When the press comes with a change of
+# settings that makes a new run (the engine chosen, then Step pressed while the page still showed the
+# last run), the page gives it to the new run as well (`apply_presses`): it is the run the user sees next.
+@guarded(N_("a button"))
 def set_playing(play):
     """Play or Pause: the button says which, so a press that arrives twice does what it said once."""
     _press("play" if play else "pause")
 
 
+@guarded(N_("a button"))
 def step():
     _press("step")
 
 
+@guarded(N_("a button"))
 def reset():
     _press("reset")
 
 
 def _press(command):
     s = st.session_state
-    s.presses = [*s.get("presses", ()), command]
+    run = s.get("run")
+    if run is not None:
+        on_run(getattr(run, command))
+    s.presses = [*s.get("presses", ()), (command, run)]
 
 
 @guarded(N_("a button"))
 def apply_presses(run):
-    """The presses noted since the page last ran, in order, on `run` (or on nothing)."""
-    for command in st.session_state.pop("presses", ()):
-        if run is not None:
+    """The presses since the page last ran that went to another run than `run`, in order, on `run`."""
+    for command, pressed in st.session_state.pop("presses", ()):
+        if run is not None and run is not pressed:
             on_run(getattr(run, command))
 
 
