@@ -101,7 +101,7 @@ def turns(a, b, rounds=3, seconds=5.0):
     return alone, together
 
 
-NEWCOMERS = 5  # pages opened one after another while six play
+NEWCOMERS = 5  # pages opened one after another, each time a newcomer is measured
 
 
 def newcomer(browser, url):

@@ -100,7 +100,8 @@ def test_a_new_run_goes_to_the_worker_with_fewest_open_runs_then_fewest_playing(
         assert second.worker is first.worker
         third = handle(circle)
         assert third.worker is playing.worker
-        first.detach(), second.detach()  # their tabs closed: kept for a while, but no load
+        first.detach()  # their tabs closed: kept for a while, but no load
+        second.detach()
         last = handle(circle)
         assert last.worker is first.worker
         for run in [playing, first, second, third, last]:

@@ -2,10 +2,11 @@
 
 Each server starts WORKERS worker processes (one per core by default; the environment variable
 PLAYGROUND_WORKERS sets another number) when the first run is created. A new run goes to the
-worker holding the fewest runs of open tabs, then training the fewest. The page holds a RunHandle in its
-session state and reaches its run only through it: commands go to the worker, snapshots come back. A worker that dies costs only
-the runs it held: their handles report them lost, keep their last snapshot, and can start them
-again from it on another worker; a new worker takes the dead one's place.
+worker holding the fewest runs of open tabs, then training the fewest. The page holds a RunHandle
+in its session state and reaches its run only through it: commands go to the worker, snapshots
+come back. A worker that dies costs only the runs it held: their handles report them lost, keep
+their last snapshot, and can start them again from it on another worker; a new worker takes the
+dead one's place.
 """
 import dataclasses
 import itertools
