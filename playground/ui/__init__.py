@@ -9,10 +9,12 @@ from .sessions import forget_closed_sessions
 
 @functools.cache
 def setup():
-    """Once per server process, before the first page: one BLAS thread here, plotly.js beside the chart
-    component, and the worker processes that train the runs (they start now, so the first run need
-    not wait for them), and the thread that drops closed tabs' sessions when due."""
+    """Once per server process, before the first page: one BLAS thread here, no Nagle's algorithm on
+    the server's sockets, plotly.js beside the chart component, and the worker processes that train the
+    runs (they start now, so the first run need not wait for them), and the thread that drops closed
+    tabs' sessions when due."""
     startup.configure_process()
+    startup.no_delay_on_tcp_sockets()
     install_plotly_js()
     trainer.pool()
     forget_closed_sessions()
