@@ -10,8 +10,11 @@ each session has its own browser context. Measured:
 - the server's CPU (workers included) 6 s after every tab is closed;
 - the server's memory (workers included) after 40 sessions opened and closed one after another;
 - the server's memory after 20 switches between the NumPy and the Keras engine in one session;
-- how many sessions play together at 30 epochs a second or more each.
+- how many sessions play together at 30 epochs a second or more each;
+- how long the server takes to answer a request on a kept-alive connection (as a browser fetches a
+  page's files): Nagle's algorithm left on had it wait 40 ms for the browser's delayed ACK.
 """
+import http.client
 import os
 import re
 import statistics
@@ -101,6 +104,20 @@ def turns(a, b, rounds=3, seconds=5.0):
     return alone, together
 
 
+def kept_alive_requests(url, requests=20):
+    """Milliseconds to answer each request after the first on one kept-alive connection (median)."""
+    host, port = url.split("//")[1].split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    times = []
+    for _ in range(requests + 1):
+        began = time.perf_counter()
+        connection.request("GET", "/_stcore/health")
+        connection.getresponse().read()
+        times.append((time.perf_counter() - began) * 1000)
+    connection.close()
+    return statistics.median(times[1:])
+
+
 NEWCOMERS = 5  # pages opened one after another, each time a newcomer is measured
 
 
@@ -146,6 +163,8 @@ def measure(class_sizes=(4, 8, 12, 16, 20, 24)):
         close_all(warm)
         time.sleep(2)
         baseline_rss = rss_mb(server.pid)
+        results["a request on a kept-alive connection, after the first: answered in (ms), median of 20"] = \
+            kept_alive_requests(url)
         idle = [newcomer(front, url) for _ in range(NEWCOMERS)]
         results[f"a page opened on the idle server: ready after (s), median of {NEWCOMERS}"] = statistics.median(idle)
 
