@@ -13,6 +13,8 @@ each session has its own browser context. Measured:
 - how many sessions play together at 30 epochs a second or more each;
 - how long the server takes to answer a request on a kept-alive connection (as a browser fetches a
   page's files): Nagle's algorithm left on had it wait 40 ms for the browser's delayed ACK.
+It also gives this machine's speed at the start and at the end (a loop of pure Python, alone): on
+shared cores it drifts, and the figures of a slow hour are not those of a fast one.
 """
 import http.client
 import os
@@ -118,6 +120,18 @@ def kept_alive_requests(url, requests=20):
     return statistics.median(times[1:])
 
 
+def machine_speed(seconds=1.0):
+    """Millions of turns a second of a pure-Python loop, the best of 3 measures of `seconds`."""
+    best = 0.0
+    for _ in range(3):
+        count, end = 0, time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            for _ in range(10_000):
+                count += 1
+        best = max(best, count / seconds / 1e6)
+    return best
+
+
 NEWCOMERS = 5  # pages opened one after another, each time a newcomer is measured
 
 
@@ -156,6 +170,7 @@ def measure(class_sizes=(4, 8, 12, 16, 20, 24)):
     from playwright.sync_api import sync_playwright
 
     results = Results()
+    results["this machine at the start: a Python loop, millions of turns/s"] = machine_speed()
     with start_streamlit("app.py") as (server, url), sync_playwright() as p:
         front = launch_chromium(p)
         background = Background(p)
@@ -205,6 +220,7 @@ def measure(class_sizes=(4, 8, 12, 16, 20, 24)):
         results["RSS growth over 20 engine switches, after the first (MB)"] = engine_switches(background.browser, url, server)
         background.browser.close()
         front.close()
+    results["this machine at the end: a Python loop, millions of turns/s"] = machine_speed()
     return results
 
 
