@@ -14,8 +14,8 @@ each session has its own browser context. Measured:
 - how long the server takes to answer a request on a kept-alive connection (as a browser fetches a
   page's files): Nagle's algorithm left on had it wait 40 ms for the browser's delayed ACK.
 It also gives this machine's speed at the start and at the end (a loop of pure Python, alone), as
-it drifts on shared cores; it does not catch every slow stretch (one in which the sessions trained at
-60% of their pace an hour before showed the loop at its usual speed), so compare runs made side by side.
+it drifts on shared cores; it does not catch every slow stretch (one in which a session alone trained at
+55 to 80% of its pace half an hour before showed the loop at its usual speed), so compare runs made side by side.
 """
 import http.client
 import os
