@@ -2,7 +2,8 @@
 
 At 1280×720 and 100% the first screen holds the run's buttons, the Epoch and loss metrics and the
 network, the decision boundary and the loss curve; at every size and zoom no labelled element cuts
-its text (in the sidebar too, opened where it starts closed), and chart text is at least 12 px. Saves artifacts/layout-W×H-Z.png for a person to look at.
+its text (in the sidebar too, opened where it starts closed), and chart text is at least 12 px.
+Saves artifacts/layout-W×H-Z.png for a person to look at.
 """
 import os
 
