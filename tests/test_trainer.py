@@ -51,6 +51,30 @@ def test_a_run_steps_plays_and_pauses_in_its_worker(circle):
     run.close()
 
 
+def test_play_is_answered_once_its_first_slice_has_trained(circle):
+    """The page draws the snapshot Play answers with: it shows the run under way, not the epoch it paused at."""
+    worker = Worker.__new__(Worker)
+    worker.slots, worker.data, replies = {}, Data(), []
+    worker.reply = lambda request, ok, value: replies.append((request, ok, value))
+    worker.slots = {1: Slot(TrainingRun("numpy", spec_for(circle), circle, 1), "circle")}
+    worker.handle(5, 1, "play", ())
+    assert replies == [] and worker.slots[1].mode == "playing"
+    worker.train(worker.slots[1])
+    assert [(request, ok) for request, ok, _ in replies] == [(5, True)] and replies[0][2].epoch > 0
+    worker.handle(6, 1, "play", ())
+    worker.handle(7, 1, "pause", ())  # a Pause before the next slice answers the Play waiting as well
+    assert [request for request, _, _ in replies] == [5, 6, 7] and worker.slots[1].mode == "paused"
+    worker.slots[1].detached_at = time.monotonic()  # a closed tab's run does not train: Play is answered at once
+    worker.handle(8, 1, "play", ())
+    assert replies[-1][:2] == (8, True)
+
+
+def test_play_through_the_handle_shows_the_run_under_way(circle):
+    run = handle(circle)
+    assert run.play(wait=30).epoch > 0 and run.snapshot.mode == "playing"
+    run.close()
+
+
 def test_the_worker_trains_exactly_what_one_process_trains(circle):
     run = handle(circle, optimizer="adam")
     run.step(3, wait=10)

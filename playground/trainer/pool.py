@@ -283,8 +283,14 @@ class RunHandle:
         except TimeoutError:
             return self.snapshot
 
-    def play(self):
-        return self._drive("play")
+    def play(self, wait=0.25):
+        """Plays; waits up to `wait` seconds for the first slice of training, so that the snapshot shows
+        the run under way (a busy worker gets to it after)."""
+        try:
+            return self._drive("play", timeout=wait)
+        except TimeoutError:
+            self.snapshot = dataclasses.replace(self.snapshot, mode="playing")
+            return self.snapshot
 
     def pause(self):
         return self._drive("pause")

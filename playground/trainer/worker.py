@@ -4,8 +4,8 @@ commands between slices.
 Started by the pool (`pool.py`) as `python -m playground.trainer.worker FD`, talking over the
 socket FD. Requests are (request id, run id, command, arguments); each gets one reply,
 (request id, ok, value), though a `step` is answered only when its epochs are done (or it is
-paused). A run whose session went away (`detach`) stops training, and is closed after
-DETACHED_TTL seconds unless its session comes back.
+paused), and a `play` once its first slice has trained. A run whose session went away (`detach`)
+stops training, and is closed after DETACHED_TTL seconds unless its session comes back.
 """
 import itertools
 import logging
@@ -41,6 +41,7 @@ class Slot:
     mode: str = "paused"
     stop_epoch: int = None
     waiting: list = None        # requests to answer when the step is done
+    starting: list = None       # requests to answer when the next slice is done (a play)
     error: str = None
     detached_at: float = None   # when its session went away; None while it is there
 
@@ -124,6 +125,10 @@ class Worker:
             slot.mode, slot.stop_epoch = ("playing" if command == "play" and not slot.run.diverged else "paused"), None
             self._answer_waiting(slot)
             slot.error = None if command == "play" else slot.error
+            if slot.mode == "playing" and slot.detached_at is None:
+                # Answered after its first slice: the page then draws a run under way, not the epoch it paused at.
+                slot.starting = [*(slot.starting or []), request]
+                return _DEFERRED
             return slot.snapshot()
         if command == "step":
             (epochs,) = args
@@ -169,13 +174,20 @@ class Worker:
             slot.mode, slot.stop_epoch = "paused", None
         if slot.mode == "paused":
             self._answer_waiting(slot)
+        elif slot.starting:
+            self._answer(slot.starting, slot.snapshot())
+            slot.starting = None
 
     def _answer_waiting(self, slot):
-        if slot.waiting:
-            snapshot = slot.snapshot()
-            for request in slot.waiting:
-                self.reply(request, True, snapshot)
-            slot.waiting = None
+        """Answers every request waiting on the run (the run pauses, is reset or closed)."""
+        waiting = [*(slot.waiting or []), *(slot.starting or [])]
+        if waiting:
+            self._answer(waiting, slot.snapshot())
+        slot.waiting = slot.starting = None
+
+    def _answer(self, requests, snapshot):
+        for request in requests:
+            self.reply(request, True, snapshot)
 
     def expire(self):
         """Closes the runs whose sessions have been gone for more than DETACHED_TTL seconds."""
