@@ -4,7 +4,8 @@ Every page here loads no plotly.js (in a class each browser draws on its student
 on the server's cores), the class's pages run in a Chromium of low priority (`Background`), and
 each session has its own browser context. Measured:
 - epochs a second of one session playing alone and of 2 playing together, in turns (their total
-  against one alone), then of 6 sessions playing together (the slowest against the fastest);
+  against one alone), with the CPU the workers, the server and the two pages' browser used meanwhile,
+  then of 6 sessions playing together (the slowest against the fastest);
 - how long a page takes to show its metrics, opened while six sessions play, and on the idle server
   before (5 pages in turn each: the newcomer's Chromium shares the cores, as a student's would not),
   in the page's own clock, from its navigation's start to the first frame drawn with the metrics; and,
@@ -91,10 +92,11 @@ def rates(pages, seconds=10.0):
     return [(epoch(page) - s) / elapsed for page, s in zip(pages, start)]
 
 
-def turns(a, b, rounds=3, seconds=5.0):
+def turns(a, b, cpu=None, rounds=3, seconds=5.0):
     """Epochs a second of `a` playing alone, and of `a` and `b` playing together, in turns: `rounds`
     pairs of measures, each over `seconds`. This machine's speed drifts by as much as a third within
-    seconds (other machines share its cores), so a ratio is taken between measures made side by side."""
+    seconds (other machines share its cores), so a ratio is taken between measures made side by side.
+    `cpu` (a CpuShare), if given, is read over the measures of the two together."""
     play_all([a])
     time.sleep(3)
     alone, together = [], []
@@ -102,11 +104,47 @@ def turns(a, b, rounds=3, seconds=5.0):
         alone.append(rates([a], seconds)[0])
         play_all([b])
         time.sleep(1.5)
+        if cpu:
+            cpu.start()
         together.append(sum(rates([a, b], seconds)))
+        if cpu:
+            cpu.stop()
         button(b, "Pause").click()
         button(b, "Play").wait_for(timeout=30_000)
         time.sleep(1.5)
     return alone, together
+
+
+class CpuShare:
+    """The CPU time of groups of processes (by their roots: the server, its workers, a browser) over the
+    spans between start() and stop(), in % of one core."""
+
+    def __init__(self, **roots):
+        self.roots, self.used, self.elapsed, self.began = roots, dict.fromkeys(roots, 0.0), 0.0, None
+
+    def _times(self):
+        times = {}
+        for name, root in self.roots.items():
+            total = 0.0
+            for process in root():
+                try:
+                    cpu = process.cpu_times()
+                    total += cpu.user + cpu.system
+                except psutil.Error:  # ended meanwhile
+                    pass
+            times[name] = total
+        return times
+
+    def start(self):
+        self.began, self.at_start = time.monotonic(), self._times()
+
+    def stop(self):
+        self.elapsed += time.monotonic() - self.began
+        for name, value in self._times().items():
+            self.used[name] += value - self.at_start[name]
+
+    def percent(self):
+        return {name: 100.0 * used / self.elapsed for name, used in self.used.items()}
 
 
 def kept_alive_requests(url, requests=20):
@@ -204,9 +242,14 @@ def measure(class_sizes=(4, 8, 12, 16, 20, 24)):
         results[f"a page opened on the idle server: ready after (s), median of {NEWCOMERS}"] = statistics.median(idle)
 
         pair = sessions(background, url, 2)
-        alone, together = turns(*pair)
+        server_process = psutil.Process(server.pid)
+        cpu = CpuShare(workers=lambda: server_process.children(recursive=True), server=lambda: [server_process],
+                       browsers=lambda: [background.root, *background.root.children(recursive=True)])
+        alone, together = turns(*pair, cpu)
         results["one session alone (epochs/s)"] = statistics.median(alone)
         results["two sessions together / one alone"] = statistics.median(t / a for t, a in zip(together, alone))
+        for name, percent in cpu.percent().items():
+            results[f"  two together: CPU of the {name} (% of a core)"] = percent
         six = pair + sessions(background, url, 4)
         play_all(six[1:])
         time.sleep(3)
