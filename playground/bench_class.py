@@ -244,7 +244,7 @@ def measure(class_sizes=(4, 8, 12, 16, 20, 24)):
         pair = sessions(background, url, 2)
         server_process = psutil.Process(server.pid)
         cpu = CpuShare(workers=lambda: server_process.children(recursive=True), server=lambda: [server_process],
-                       browsers=lambda: [background.root, *background.root.children(recursive=True)])
+                       browser=lambda: [background.root, *background.root.children(recursive=True)])
         alone, together = turns(*pair, cpu)
         results["one session alone (epochs/s)"] = statistics.median(alone)
         results["two sessions together / one alone"] = statistics.median(t / a for t, a in zip(together, alone))
