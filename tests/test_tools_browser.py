@@ -6,7 +6,7 @@ import time
 import zipfile
 
 import numpy as np
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from playground.browser import APP_READY, ROOT, button, launch_chromium, open_app, pause, start_streamlit
 
@@ -120,6 +120,9 @@ def test_classroom_mode_hides_the_named_controls():
         assert sidebar.get_by_text("Optimizer").count() == 0 and sidebar.get_by_text("Learning rate").count() == 0
         assert sidebar.get_by_text("Lessons").count() == 0
         button(page, "Step").click()
+        # A busy machine may take longer than the page waits for the epoch (0.5 s): it is shown when done.
+        expect(page.locator("[data-testid='stMetric']").filter(has_text="Epoch").first).to_have_text(
+            re.compile(r"\D1$"), timeout=30_000)
         settle(page)
         assert epoch(page) == 1 and "learning_rate=0.1" in page.url and "classroom=" in page.url
         page.screenshot(path=os.path.join(ARTIFACTS, "classroom.png"), full_page=True)
