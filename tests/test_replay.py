@@ -78,7 +78,10 @@ def test_scrubbing_on_the_page_shows_that_epoch_and_the_curves_mark_it(app, char
     for _ in range(4):
         at.button(key="step").click().run()
     assert at.slider(key="replay_epoch").value == 4 and at.slider(key="replay_epoch").max == 4
+    # What a browser shows when it draws the slider from a message after the first: its default, the epoch now.
+    assert list(at.slider(key="replay_epoch").proto.default) == [4]
     at.slider(key="replay_epoch").set_value(2).run()
+    assert at.slider(key="replay_epoch").value == 2  # the scrub stays while the run stays paused
     assert at.metric[0].value == "2"
     assert charts(at)["chart_loss"]["layout"]["shapes"][0]["x0"] == 2
     at.button(key="replay_continue").click().run()

@@ -18,10 +18,13 @@ def scrub(run):
     if snapshot.active or not snapshot.epoch or run.lost:
         return None
     s = st.session_state
-    if s.get("replay_for") != (run.id, snapshot.epoch):  # paused anew: the slider starts at now
-        s.replay_epoch, s.replay_for = snapshot.epoch, (run.id, snapshot.epoch)
+    if s.get("replay_for") != (run.id, snapshot.epoch):  # paused anew: the slider starts at now, its default
+        s.pop("replay_epoch", None)
+        s.replay_for = (run.id, snapshot.epoch)
     with st.container(horizontal=True, vertical_alignment="bottom", key="replay"):
-        st.slider(_("Replay: epoch"), 0, snapshot.epoch, key="replay_epoch", width=420,
+        # Now is the slider's default, not a value set through the session state: a browser that draws the
+        # slider from a later run's message, before it has drawn the first, shows its default (it showed 0).
+        st.slider(_("Replay: epoch"), 0, snapshot.epoch, snapshot.epoch, key="replay_epoch", width=420,
                   help=_("Look back at any epoch of the run: the charts show the network as it was then."))
         if s.replay_epoch >= snapshot.epoch:
             return None
