@@ -69,11 +69,12 @@ class Background:
 
 def cpu_percent(pid, seconds=2.0):
     """The CPU the server and its workers use over `seconds`, in % of one core."""
-    processes = [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
-    for p in processes:
-        p.cpu_percent(None)
+    server = psutil.Process(pid)
+    share = CpuShare(server=lambda: [server, *server.children(recursive=True)])
+    share.start()
     time.sleep(seconds)
-    return sum(p.cpu_percent(None) for p in processes)
+    share.stop()
+    return share.percent()["server"]
 
 
 def play_all(pages):

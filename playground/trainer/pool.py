@@ -283,25 +283,26 @@ class RunHandle:
         except TimeoutError:
             return self.snapshot
 
+    def _drive_awhile(self, mode, wait, command, *args):
+        """A command the worker answers once it has trained: waits up to `wait` seconds for the answer, else
+        goes on with the last snapshot marked with `mode` (the worker is at it)."""
+        try:
+            return self._drive(command, *args, timeout=wait)
+        except TimeoutError:
+            self.snapshot = dataclasses.replace(self.snapshot, mode=mode)
+            return self.snapshot
+
     def play(self, wait=0.25):
         """Plays; waits up to `wait` seconds for the first slice of training, so that the snapshot shows
         the run under way (a busy worker gets to it after)."""
-        try:
-            return self._drive("play", timeout=wait)
-        except TimeoutError:
-            self.snapshot = dataclasses.replace(self.snapshot, mode="playing")
-            return self.snapshot
+        return self._drive_awhile("playing", wait, "play")
 
     def pause(self):
         return self._drive("pause")
 
     def step(self, epochs=1, wait=0.5):
         """Trains `epochs` more epochs; waits up to `wait` seconds for them (a long epoch goes on after)."""
-        try:
-            return self._drive("step", epochs, timeout=wait)
-        except TimeoutError:  # the worker is at it
-            self.snapshot = dataclasses.replace(self.snapshot, mode="stepping")
-            return self.snapshot
+        return self._drive_awhile("stepping", wait, "step", epochs)
 
     def reset(self):
         self.initial_weights, self.snapshot = self._request("reset")
