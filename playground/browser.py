@@ -22,6 +22,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 APP_READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
+# Every live chart on the page has drawn its plot: plotly.js has loaded in each chart's frame.
+CHARTS_DRAWN_JS = """() => [...document.querySelectorAll("iframe[data-testid='stCustomComponentV1']")]
+  .every(f => f.contentDocument && f.contentDocument.querySelector(".main-svg"))"""
 
 
 def free_port() -> int:

@@ -7,6 +7,10 @@ it) and `page` (the page in AppTest: every test that uses the `app` fixture). Th
 all three:
 
     python -m pytest -m "not browser and not slow and not page"
+
+No test may wait forever: one that runs for longer than TEST_TIMEOUT seconds fails (pytest-timeout)
+and prints where it was, and the run goes on; a test that needs longer says so with its own
+`@pytest.mark.timeout`.
 """
 import base64
 import json
@@ -22,6 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from playground.startup import configure_process  # noqa: E402
 
 configure_process()
+TEST_TIMEOUT = 600  # seconds; the slowest test takes a tenth of it
 APP = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "app.py")
 
 
@@ -40,6 +45,8 @@ def pytest_collection_modifyitems(items):
         callspec = getattr(item, "callspec", None)
         if callspec is not None and any(isinstance(v, str) and v == "keras" for v in callspec.params.values()):
             item.add_marker(pytest.mark.slow)  # the Keras engine: TensorFlow loads
+        if item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(TEST_TIMEOUT))
 
 
 def open_page(timeout=60, tool=None, **query):

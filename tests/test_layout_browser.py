@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from playground.browser import APP_READY, ROOT
+from playground.browser import APP_READY, CHARTS_DRAWN_JS, ROOT
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")
 SIZES = [(1280, 720), (1920, 1080), (768, 1024), (390, 844)]
@@ -25,8 +25,6 @@ CUT_JS = """() => [...document.querySelectorAll(
   .filter(e => e.getBoundingClientRect().right > 0 && e.getBoundingClientRect().left < innerWidth)  // on screen
   .filter(e => e.scrollWidth > e.clientWidth + 1)
   .map(e => `${e.tagName} ${e.getAttribute('data-testid') || ''} "${e.innerText.slice(0, 40)}" ${e.scrollWidth}>${e.clientWidth}`)"""
-CHARTS_DRAWN_JS = """() => [...document.querySelectorAll("iframe[data-testid='stCustomComponentV1']")]
-  .every(f => f.contentDocument && f.contentDocument.querySelector('.main-svg'))"""
 SMALLEST_TEXT_JS = """() => Math.min(...[...document.querySelectorAll("iframe[data-testid='stCustomComponentV1']")]
   .flatMap(f => [...f.contentDocument.querySelectorAll('svg text')])
   .filter(t => t.textContent.trim() && t.getBBox().width > 0)

@@ -5,11 +5,12 @@ a worker killed under one session costs only that session, which starts again fr
 """
 import re
 import signal
+import time
 
 import psutil
 from playwright.sync_api import expect, sync_playwright
 
-from playground.browser import APP_READY, button, launch_chromium, start_streamlit
+from playground.browser import APP_READY, CHARTS_DRAWN_JS, button, launch_chromium, start_streamlit
 
 EPOCH = "[data-testid='stMetric']:has-text('Epoch') [data-testid='stMetricValue']"
 EPOCH_ABOVE_JS = """(n) => [...document.querySelectorAll("[data-testid='stMetric']")]
@@ -21,6 +22,8 @@ def epoch(page):
 
 
 def open_page(browser, url, draw=True):
+    """A new page, once its first run has ended and, if it draws the charts, they are drawn: a person
+    presses once the page is there."""
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     if not draw:  # a companion session: the server's work, not the drawing
         context.route(re.compile(r".*plotly\.min\.js.*"), lambda route: route.abort())
@@ -28,6 +31,8 @@ def open_page(browser, url, draw=True):
     page.goto(url)
     button(page, "Play").wait_for(timeout=60_000)  # the first run has begun (the app reads as ready before it)
     page.wait_for_selector(APP_READY, timeout=60_000)  # and has ended
+    if draw:
+        page.wait_for_function(CHARTS_DRAWN_JS, timeout=60_000)
     return page
 
 
@@ -37,14 +42,16 @@ def moves(page, timeout=20_000):
     page.wait_for_function(EPOCH_ABOVE_JS, arg=first + 1, timeout=timeout)
 
 
-def holds(page, seconds=1.5):
-    """Waits until the Epoch metric has stood still for `seconds`; returns it."""
-    value = epoch(page)
-    page.wait_for_timeout(seconds * 1000)
-    while epoch(page) != value:
-        value = epoch(page)
+def holds(page, seconds=1.5, timeout=30):
+    """Waits until the Epoch metric has stood still for `seconds`; returns it. Fails if it is still moving
+    after `timeout` seconds: the run did not pause."""
+    deadline, seen = time.monotonic() + timeout, [epoch(page)]
+    while True:
         page.wait_for_timeout(seconds * 1000)
-    return value
+        seen.append(epoch(page))
+        if seen[-1] == seen[-2]:
+            return seen[-1]
+        assert time.monotonic() < deadline, f"the Epoch metric is still moving: {seen}"
 
 
 def test_play_pause_and_step_take_at_the_first_press_with_another_session_playing():

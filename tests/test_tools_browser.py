@@ -8,14 +8,12 @@ import zipfile
 import numpy as np
 from playwright.sync_api import expect, sync_playwright
 
-from playground.browser import APP_READY, ROOT, button, launch_chromium, open_app, pause, start_streamlit
+from playground.browser import APP_READY, CHARTS_DRAWN_JS, ROOT, button, launch_chromium, open_app, pause, start_streamlit
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")
 # The text of every live chart's iframe: the pinned runs' names show in the curves' legends.
 CHART_TEXT_JS = """() => [...document.querySelectorAll("iframe[data-testid='stCustomComponentV1']")]
   .map(f => f.contentDocument ? f.contentDocument.body.textContent : "").join(" ")"""
-ALL_CHARTS_DRAWN_JS = """() => [...document.querySelectorAll("iframe[data-testid='stCustomComponentV1']")]
-  .every(f => f.contentDocument && f.contentDocument.querySelector(".main-svg"))"""
 
 
 def epoch(page):
@@ -100,7 +98,7 @@ def test_pin_download_upload_and_a_lesson(tmp_path):
         page.wait_for_function("document.body.innerText.includes('smaller learning rate')", timeout=30_000)
         assert page.locator("[data-testid='stSidebar']").get_by_text("What happens when each step").count() == 1
         assert page.locator("[data-testid='stException']").count() == 0
-        page.wait_for_function(ALL_CHARTS_DRAWN_JS, timeout=20_000)
+        page.wait_for_function(CHARTS_DRAWN_JS, timeout=20_000)
         page.screenshot(path=os.path.join(ARTIFACTS, "lesson.png"))
         choose_tool(page, "Compare runs")
         page.get_by_text("The settings that differ").scroll_into_view_if_needed()
