@@ -26,7 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from playground.startup import configure_process  # noqa: E402
 
 configure_process()
-TEST_TIMEOUT = 600  # seconds; the slowest test takes a tenth of it
+TEST_TIMEOUT = 600  # seconds a test may take before it fails as hung (the forty sessions' test sets its own)
 APP = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "app.py")
 
 

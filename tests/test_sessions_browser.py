@@ -6,6 +6,7 @@ outside, as the operating system sees it.
 import time
 
 import psutil
+import pytest
 from playwright.sync_api import sync_playwright
 
 from playground.bench_browser import open_page, rss_mb
@@ -13,6 +14,7 @@ from playground.browser import APP_READY, button, launch_chromium, start_streaml
 from playground.trainer.worker import DETACHED_TTL
 
 
+@pytest.mark.timeout(1200)  # the slowest test: 265 s here
 def test_forty_sessions_opened_and_closed_leave_less_than_5_mb_after_60_s():
     with start_streamlit("app.py") as (server, url), sync_playwright() as p:
         browser = launch_chromium(p)
