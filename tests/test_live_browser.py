@@ -74,18 +74,23 @@ def test_play_pause_and_step_take_at_the_first_press_with_another_session_playin
         browser.close()
 
 
+def press_key(page, key, timeout=15_000):
+    """Presses `key` with the focus on the page's main part (no field), as after a click there; fails if the
+    page does not take it within `timeout` ms (page.keyboard.press waits as long as the page is busy)."""
+    page.locator("[data-testid='stMain']").press(key, timeout=timeout)
+
+
 def test_space_plays_and_pauses_and_s_steps():
     with start_streamlit("app.py") as (_, url), sync_playwright() as p:
         browser = launch_chromium(p)
         page = open_page(browser, url)
-        page.locator("h3, [data-testid='stMetric']").first.click()  # the page has the focus, no field
-        page.keyboard.press("Space")
+        press_key(page, "Space")
         expect(button(page, "Pause")).to_be_visible()
         moves(page)
-        page.keyboard.press("Space")
+        press_key(page, "Space")
         expect(button(page, "Play")).to_be_visible()
         held = holds(page)
-        page.keyboard.press("s")
+        press_key(page, "s")
         expect(page.locator(EPOCH)).to_have_text(str(held + 1))
         browser.close()
 

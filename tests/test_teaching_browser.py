@@ -84,8 +84,7 @@ def test_scrub_the_replay_back_to_epoch_0_and_continue_from_there(browser_and_ur
     now = metric(page, "Epoch")
     slider = page.locator(".st-key-replay_epoch input")
     assert int(slider.input_value()) == now
-    slider.focus()
-    page.keyboard.press("Home")
+    slider.press("Home", timeout=15_000)
     wait_for_metric(page, "Epoch", lambda e: e == 0)
     page.wait_for_selector(APP_READY)
     page.screenshot(path=os.path.join(ARTIFACTS, "replay.png"), full_page=True)
@@ -140,7 +139,7 @@ def pick(page, key, *options):
         box.press_sequentially(option)
         page.get_by_role("option", name=option, exact=True).first.click()
         page.wait_for_selector(APP_READY)
-    page.keyboard.press("Escape")
+    box.press("Escape", timeout=15_000)
 
 
 def test_a_two_by_two_sweep_shows_four_thumbnails_and_the_heatmap(browser_and_url):
