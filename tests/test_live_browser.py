@@ -54,6 +54,12 @@ def holds(page, seconds=1.5, timeout=30):
         assert time.monotonic() < deadline, f"the Epoch metric is still moving: {seen}"
 
 
+def press_key(page, key, timeout=15_000):
+    """Presses `key` with the focus on the page's main part (no field), as after a click there; fails if the
+    page does not take it within `timeout` ms (page.keyboard.press waits as long as the page is busy)."""
+    page.locator("[data-testid='stMain']").press(key, timeout=timeout)
+
+
 def test_play_pause_and_step_take_at_the_first_press_with_another_session_playing():
     with start_streamlit("app.py") as (_, url), sync_playwright() as p:
         browser = launch_chromium(p)
@@ -72,12 +78,6 @@ def test_play_pause_and_step_take_at_the_first_press_with_another_session_playin
         moves(other)  # the other session played all along
         assert page.locator("[data-testid='stException']").count() == 0
         browser.close()
-
-
-def press_key(page, key, timeout=15_000):
-    """Presses `key` with the focus on the page's main part (no field), as after a click there; fails if the
-    page does not take it within `timeout` ms (page.keyboard.press waits as long as the page is busy)."""
-    page.locator("[data-testid='stMain']").press(key, timeout=timeout)
 
 
 def test_space_plays_and_pauses_and_s_steps():
