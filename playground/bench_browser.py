@@ -79,13 +79,14 @@ def block_plotly(context):
 
 
 def open_page(browser, url, draw=True, viewport=None):
+    """A new page in a context of its own, once its first run has ended; `draw=False`: without plotly.js."""
     context = browser.new_context(viewport=viewport or {"width": 1500, "height": 1100})
     if not draw:
         block_plotly(context)
     page = context.new_page()
     page.goto(url)
-    page.wait_for_selector(APP_READY, timeout=60_000)
-    button(page, "Play").wait_for(timeout=60_000)
+    button(page, "Play").wait_for(timeout=60_000)  # the first run has begun (the app reads as ready before it)
+    page.wait_for_selector(APP_READY, timeout=60_000)  # and has ended
     return page
 
 

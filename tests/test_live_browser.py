@@ -10,7 +10,8 @@ import time
 import psutil
 from playwright.sync_api import expect, sync_playwright
 
-from playground.browser import APP_READY, CHARTS_DRAWN_JS, button, launch_chromium, start_streamlit
+from playground.bench_browser import open_page as bench_open_page
+from playground.browser import CHARTS_DRAWN_JS, button, launch_chromium, start_streamlit
 
 EPOCH = "[data-testid='stMetric']:has-text('Epoch') [data-testid='stMetricValue']"
 EPOCH_ABOVE_JS = """(n) => [...document.querySelectorAll("[data-testid='stMetric']")]
@@ -22,15 +23,9 @@ def epoch(page):
 
 
 def open_page(browser, url, draw=True):
-    """A new page, once its first run has ended and, if it draws the charts, they are drawn: a person
-    presses once the page is there."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    if not draw:  # a companion session: the server's work, not the drawing
-        context.route(re.compile(r".*plotly\.min\.js.*"), lambda route: route.abort())
-    page = context.new_page()
-    page.goto(url)
-    button(page, "Play").wait_for(timeout=60_000)  # the first run has begun (the app reads as ready before it)
-    page.wait_for_selector(APP_READY, timeout=60_000)  # and has ended
+    """A new page (bench_browser.open_page) and, if it draws the charts, once they are drawn: a person presses
+    once the page is there. `draw=False`: a companion session, the server's work without the drawing."""
+    page = bench_open_page(browser, url, draw, viewport={"width": 1400, "height": 900})
     if draw:
         page.wait_for_function(CHARTS_DRAWN_JS, timeout=60_000)
     return page
