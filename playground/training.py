@@ -217,7 +217,7 @@ class TrainingRun:
         self.diverged = False
         self._pending, self._done, self._total, self._chunk = None, 0, 0.0, 1
         self.replay = WeightHistory(self.initial_weights)
-        self._record(self.initial_weights)
+        self._record()
 
     def _use(self, dataset):
         """Trains on `dataset` from now on: its arrays, its targets, and the fixed batch of gradient health."""
@@ -245,20 +245,22 @@ class TrainingRun:
         """The retained history, column by column (lists); the thinned rows are missing."""
         return {name: self.log[name].tolist() for name in HISTORY}
 
-    def _record(self, weights):
-        """Appends this epoch's row: losses and scores, gradient norms on the fixed batch, ‖ΔW‖/‖W‖."""
+    def _record(self):
+        """Appends this epoch's row: losses and scores, gradient norms on the fixed batch, ‖ΔW‖/‖W‖.
+        Returns the weights."""
         ds, row = self.dataset, {"epoch": self.epoch}
-        for part, X, Y, y in (("train", self.X_train, self.Y_train, ds.y_train),
-                              ("test", self.X_test, self.Y_test, ds.y_test)):
-            out = self.engine.predict(X) if len(X) else np.zeros((0, self.spec.n_outputs))
-            row[f"{part}_loss"] = self.engine.loss(X, Y) if len(X) else math.nan
-            finite = len(X) and np.isfinite(out).all()
+        results, grads, weights = self.engine.evaluate(((self.X_train, self.Y_train), (self.X_test, self.Y_test)),
+                                                       self.health_batch)
+        for part, y, (out, loss) in zip(("train", "test"), (ds.y_train, ds.y_test), results):
+            row[f"{part}_loss"] = loss
+            finite = len(out) and np.isfinite(out).all()
             row[f"{part}_score"] = score(out, y, ds.task) if finite else math.nan
         self._test_outputs = out
-        row["grad_norm"] = inspect.gradient_norms(self.engine.gradients(*self.health_batch))
+        row["grad_norm"] = inspect.gradient_norms(grads)
         row["update_ratio"] = inspect.update_ratios(self.last_finite[1], weights)
         self.log.append(**row)
         self.replay.add(self.epoch, weights)
+        return weights
 
     def train_slice(self, seconds, stop_epoch=None):
         """Trains batches for about `seconds` (one call at least), finishing each epoch as its last batch
@@ -293,8 +295,7 @@ class TrainingRun:
         self.engine.epoch += 1
         loss = self._total / len(self.X_train)
         self._pending = None
-        weights = self.engine.get_weights()
-        self._record(weights)
+        weights = self._record()
         if math.isfinite(loss) and math.isfinite(self.log.last("train_loss")):
             self.last_finite = (self.epoch, weights)
         else:
@@ -390,7 +391,7 @@ class TrainingRun:
             self.log.keep(len(self.log) - 1)
             self.replay.keep_through(self.epoch - 1)
             self.last_finite, self.diverged = (self.epoch, weights), False
-            self._record(weights)
+            self._record()
 
     def resume(self, snapshot):
         """Takes up where `snapshot` of this run's spec left off: its weights, epoch and history (as

@@ -4,7 +4,7 @@ Parametrized over the registry, so a newly registered engine gets every test her
 list to edit. The NumPy engine is the reference: every other engine must follow its numbers
 from the same spec and data (gradients equal to a relative 1e-4, weights and predictions after
 3 epochs to 1e-3), for every optimizer and every learning-rate schedule; trace and preview_update
-give its numbers and change nothing; reconfigure keeps the weights, and a new schedule carries on
+give its numbers and change nothing; evaluate is predict, loss, gradients and get_weights in one call; reconfigure keeps the weights, and a new schedule carries on
 from the optimizer's step count; threads do not disturb each other; to_keras() saves.
 """
 import threading
@@ -220,6 +220,26 @@ def test_every_schedule_follows_the_reference(engine, schedule, optimizer):
 
 
 # reconfigure
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("output", OUTPUTS, ids=[o[0] for o in OUTPUTS])
+def test_evaluate_is_predict_loss_gradients_and_weights_in_one_call(engine, output):
+    spec = make_spec("tanh", output, optimizer="adam", l2=0.01)
+    X, Y = make_data(spec)
+    engine = trained(engine, spec, X, Y)
+    empty = X[:0], Y[:0]
+    for penalty in (0.01, 0.1):  # a new penalty retraces what evaluate computes
+        engine.reconfigure(spec.replace(l2=penalty))
+        results, grads, weights = engine.evaluate(((X, Y), (X[:7], Y[:7]), empty), (X[:16], Y[:16]))
+        for (outputs, loss), (x, y) in zip(results, ((X, Y), (X[:7], Y[:7]))):
+            assert_close([outputs], [engine.predict(x)], 1e-6)
+            assert abs(loss - engine.loss(x, y)) <= 1e-6 * abs(loss)
+        assert results[2][0].shape == (0, spec.n_outputs) and np.isnan(results[2][1])
+        assert_close(flat(grads), flat(engine.gradients(X[:16], Y[:16])), 1e-6)
+        assert_weights_equal(weights, engine.get_weights())
+        weights[0][0][...] = 0  # copies
+        assert np.abs(engine.get_weights()[0][0]).sum() > 0
+
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_reconfigure_keeps_the_weights_and_refuses_another_network(engine):

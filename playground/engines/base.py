@@ -8,6 +8,7 @@ holds every engine in ENGINES to the same promises, against the NumPy engine's n
 Engines given one spec start from the same weights (`initial_weights`) and visit the data
 in the same order (`epoch_batches`), so they follow the same trajectory up to rounding.
 """
+import math
 from abc import ABC, abstractmethod
 
 import numpy as np
@@ -92,6 +93,14 @@ class Engine(ABC):
         order, batches = epoch_batches(len(X), self.spec.batch_size, self.spec.seed, self.epoch)
         self.epoch += 1
         return self.train_batches(X, Y, [order[s] for s in batches]) / len(X)
+
+    def evaluate(self, sets, health):
+        """What a run records after each epoch, in one call, so an engine may compute it in one pass:
+        for each (X, Y) in `sets`, (predict(X), loss(X, Y)) (no rows and a NaN loss for an empty set);
+        then gradients(*health) and get_weights()."""
+        results = [(self.predict(X), self.loss(X, Y)) if len(X)
+                   else (np.zeros((0, self.spec.n_outputs), self.spec.dtype), math.nan) for X, Y in sets]
+        return results, self.gradients(*health), self.get_weights()
 
     def reconfigure(self, spec):
         """Takes new training settings (learning rate and its schedule, batch size, penalties, optimizer)

@@ -9,7 +9,8 @@ and optimizer.
 The model ends in the output layer's logits z; predict applies the output activation.
 Cross-entropy after its partner activation (sigmoid, softmax) is computed from z, the stable
 form Keras uses, like the NumPy engine. Training runs in tf.functions: a whole epoch is one
-call that loops over the batches inside TensorFlow.
+call that loops over the batches inside TensorFlow. What a run records after each epoch
+(`evaluate`: predictions and losses, health gradients, weights) is one more tf.function call.
 """
 import numpy as np
 
@@ -66,6 +67,7 @@ class KerasEngine(Engine):
         self._train_step = tf.function(self._step, input_signature=[x, y])
         self._train_epoch = tf.function(self._epoch, input_signature=[
             x, y, tf.TensorSpec([None], tf.int64), tf.TensorSpec([], tf.int64)])
+        self._evaluations = {}
 
     def _apply_training_settings(self, old):
         """A new optimizer starts afresh. A new schedule takes a new optimizer of the same kind that carries
@@ -111,12 +113,33 @@ class KerasEngine(Engine):
         X, Y = self._tensor(X), self._tensor(Y)
         return float(self._train_epoch(X, Y, np.concatenate(batches), len(batches[0])))
 
+    def evaluate(self, sets, health):
+        """One call into TensorFlow for all of it, each set's logits computed once; the arrays' tensors
+        are kept between calls, as train_batches keeps them (a run evaluates the same arrays each epoch)."""
+        function = self._evaluations.get(len(sets))
+        if function is None:
+            function = self._evaluations[len(sets)] = self._tf.function(
+                self._evaluate, input_signature=[self._signatures] * (len(sets) + 1))
+        results, grads, weights = function(*[(self._tensor(X), self._tensor(Y)) for X, Y in (*sets, health)])
+        results = [(outputs.numpy(), float(loss)) for outputs, loss in results]
+        grads, weights = [g.numpy() for g in grads], [w.numpy() for w in weights]
+        return results, list(zip(grads[::2], grads[1::2])), list(zip(weights[::2], weights[1::2]))
+
+    def _evaluate(self, *sets):
+        *sets, (x, y) = sets
+        results = []
+        for xs, ys in sets:
+            z = self.model(xs, training=False)
+            results.append((self.output_activation(z), self._loss_of_logits(z, ys)))
+        _, grads = self._total_gradients(x, y)
+        return results, grads, [self._tf.identity(v) for v in self.model.trainable_variables]
+
     def _tensor(self, A):
         """A as a tensor, converted once: a run trains on the same arrays slice after slice, and
         converting MNIST's would copy 190 MB each time."""
         cached = self._tensors.get(id(A))
         if cached is None or cached[0] is not A:
-            if len(self._tensors) >= 4:
+            if len(self._tensors) >= 8:
                 self._tensors.clear()
             cached = self._tensors[id(A)] = (A, self._tf.constant(self._prepare(A)))
         return cached[1]
