@@ -3,7 +3,8 @@
 `measure` starts the app on the default setup (or another engine), presses Play, and samples
 epochs a second (the Epoch metric), chart redraws a second (each chart's SVG changing), whether
 every chart stays on screen (looked at just before each paint), the websocket traffic the page
-receives, and the server's memory (RSS, workers included).
+receives, and the server's memory (RSS, workers included); then, as the baseline of the page's rate
+in the same run, the engine's own `train_epoch` on the same setup, in a process set up as a worker is.
 
 `presses` presses a button once at each of many random moments, as a person does, with a mouse
 click at its centre, while other sessions play on the same server, and times what follows from
@@ -11,9 +12,12 @@ the click's own timestamp in the page: for Pause, until the Epoch metric stands 
 until it first moves; for Step, until it shows one epoch more. A press after which nothing
 happens within PRESS_LIMIT seconds is lost.
 """
+import os
 import random
 import re
 import statistics
+import subprocess
+import sys
 import time
 
 from .browser import APP_READY, button, launch_chromium, start_streamlit
@@ -118,7 +122,40 @@ def measure(seconds=60.0, warmup=10.0, engine="numpy"):
             "measured for (s)": elapsed,
         }
         browser.close()
-        return result
+    bare = bare_rate(engine)
+    result["bare train_epoch, same setup (epochs/s)"] = bare
+    result["in the page / bare train_epoch (%)"] = 100.0 * result["epochs per second"] / bare
+    return result
+
+
+def bare_rate(engine, seconds=10.0):
+    """Epochs a second of `engine`'s own train_epoch on the page's default setup, with nothing else to
+    do, in a process of its own with one thread, as a worker has."""
+    env = {**os.environ, "PLAYGROUND_THREADS": "1", "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "-1"}
+    code = f"from playground.bench_browser import _bare_rate; print(_bare_rate({engine!r}, {seconds!r}))"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True,
+                         cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    return float(out.stdout.split()[-1])
+
+
+def _bare_rate(engine, seconds):
+    from . import settings
+    from .data import make_dataset
+    from .engines import create_engine
+    from .nn import targets
+    from .startup import configure_process
+    configure_process()
+    values = settings.defaults()
+    dataset = make_dataset(values["dataset"], **settings.data_arguments(values))
+    spec = settings.network_spec(values, dataset)
+    X, Y = dataset.X_train, targets(dataset.y_train, dataset.task, spec.n_outputs, spec.dtype)
+    model = create_engine(engine, spec)
+    model.train_epoch(X, Y)  # warm-up: tracing, first allocations
+    start, epochs = time.perf_counter(), 0
+    while time.perf_counter() - start < seconds:
+        model.train_epoch(X, Y)
+        epochs += 1
+    return epochs / (time.perf_counter() - start)
 
 
 def _click(page, name):
