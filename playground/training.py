@@ -245,12 +245,15 @@ class TrainingRun:
         """The retained history, column by column (lists); the thinned rows are missing."""
         return {name: self.log[name].tolist() for name in HISTORY}
 
-    def _record(self):
-        """Appends this epoch's row: losses and scores, gradient norms on the fixed batch, ‖ΔW‖/‖W‖.
-        Returns the weights."""
+    def _evaluation_sets(self):
+        """The arguments of the engine's evaluate: the training and test sets, the fixed batch."""
+        return ((self.X_train, self.Y_train), (self.X_test, self.Y_test)), self.health_batch
+
+    def _record(self, evaluation=None):
+        """Appends this epoch's row: losses and scores, gradient norms on the fixed batch, ‖ΔW‖/‖W‖, from
+        `evaluation` (the engine's evaluate) or, without it, evaluating now. Returns the weights."""
         ds, row = self.dataset, {"epoch": self.epoch}
-        results, grads, weights = self.engine.evaluate(((self.X_train, self.Y_train), (self.X_test, self.Y_test)),
-                                                       self.health_batch)
+        results, grads, weights = evaluation or self.engine.evaluate(*self._evaluation_sets())
         for part, y, (out, loss) in zip(("train", "test"), (ds.y_train, ds.y_test), results):
             row[f"{part}_loss"] = loss
             finite = len(out) and np.isfinite(out).all()
@@ -271,13 +274,18 @@ class TrainingRun:
                 if self._pending is None:
                     order, slices = epoch_batches(len(self.X_train), self.spec.batch_size, self.spec.seed, self.epoch)
                     self._pending, self._done, self._total = [order[s] for s in slices], 0, 0.0
-                chunk = self._pending[self._done:self._done + self._chunk]
+                chunk, evaluation = self._pending[self._done:self._done + self._chunk], None
                 began = time.perf_counter()
-                self._total += self.engine.train_batches(self.X_train, self.Y_train, chunk)
+                if self._done + len(chunk) == len(self._pending):  # the epoch's last batches
+                    total, evaluation = self.engine.train_and_evaluate(self.X_train, self.Y_train, chunk,
+                                                                       *self._evaluation_sets())
+                else:
+                    total = self.engine.train_batches(self.X_train, self.Y_train, chunk)
+                self._total += total
                 self._adapt_chunk(time.perf_counter() - began, seconds)
                 self._done += len(chunk)
                 if self._done == len(self._pending) or not math.isfinite(self._total):
-                    self._finish_epoch()
+                    self._finish_epoch(evaluation)
                     finished += 1
                 if time.perf_counter() - start >= seconds:
                     break
@@ -291,11 +299,11 @@ class TrainingRun:
         elif took > seconds / 2 and self._chunk > 1:
             self._chunk //= 2
 
-    def _finish_epoch(self):
+    def _finish_epoch(self, evaluation=None):
         self.engine.epoch += 1
         loss = self._total / len(self.X_train)
         self._pending = None
-        weights = self._record()
+        weights = self._record(evaluation)
         if math.isfinite(loss) and math.isfinite(self.log.last("train_loss")):
             self.last_finite = (self.epoch, weights)
         else:

@@ -4,8 +4,10 @@ Parametrized over the registry, so a newly registered engine gets every test her
 list to edit. The NumPy engine is the reference: every other engine must follow its numbers
 from the same spec and data (gradients equal to a relative 1e-4, weights and predictions after
 3 epochs to 1e-3), for every optimizer and every learning-rate schedule; trace and preview_update
-give its numbers and change nothing; evaluate is predict, loss, gradients and get_weights in one call; reconfigure keeps the weights, and a new schedule carries on
-from the optimizer's step count; threads do not disturb each other; to_keras() saves.
+give its numbers and change nothing; evaluate is predict, loss, gradients and get_weights in one
+call, and train_and_evaluate is train_batches then evaluate; reconfigure keeps the weights, and a
+new schedule carries on from the optimizer's step count; threads do not disturb each other;
+to_keras() saves.
 """
 import threading
 
@@ -239,6 +241,31 @@ def test_evaluate_is_predict_loss_gradients_and_weights_in_one_call(engine, outp
         assert_weights_equal(weights, engine.get_weights())
         weights[0][0][...] = 0  # copies
         assert np.abs(engine.get_weights()[0][0]).sum() > 0
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_train_and_evaluate_is_train_batches_then_evaluate(engine):
+    spec = make_spec("tanh", OUTPUTS[1], optimizer="adam", l2=0.01)
+    X, Y = make_data(spec)
+    one, other = trained(engine, spec, X, Y), trained(engine, spec, X, Y)
+    order, slices = epoch_batches(len(X), spec.batch_size, spec.seed, 0)
+    batches = [order[s] for s in slices][-2:]  # the end of an epoch
+    sets, health = ((X, Y), (X[:7], Y[:7])), (X[:16], Y[:16])
+    for penalty in (0.01, 0.1):
+        before = one.get_weights()
+        one.reconfigure(spec.replace(l2=penalty))
+        other.reconfigure(spec.replace(l2=penalty))
+        total, (results, grads, weights) = one.train_and_evaluate(X, Y, batches, sets, health)
+        expected_total = other.train_batches(X, Y, batches)
+        expected_results, expected_grads, expected_weights = other.evaluate(sets, health)
+        assert abs(total - expected_total) <= 1e-6 * abs(expected_total)
+        for (outputs, loss), (expected_outputs, expected_loss) in zip(results, expected_results):
+            assert_close([outputs], [expected_outputs], 1e-6)
+            assert abs(loss - expected_loss) <= 1e-6 * abs(expected_loss)
+        assert_close(flat(grads), flat(expected_grads), 1e-6)
+        assert_close(flat(weights), flat(expected_weights), 1e-6)
+        assert_weights_equal(weights, one.get_weights())  # read after the batches' updates
+        assert not np.allclose(flat(weights)[0], flat(before)[0])
 
 
 @pytest.mark.parametrize("engine", ENGINES)

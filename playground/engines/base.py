@@ -102,6 +102,11 @@ class Engine(ABC):
                    else (np.zeros((0, self.spec.n_outputs), self.spec.dtype), math.nan) for X, Y in sets]
         return results, self.gradients(*health), self.get_weights()
 
+    def train_and_evaluate(self, X, Y, batches, sets, health):
+        """train_batches(X, Y, batches), then evaluate(sets, health), as a run ends each epoch; an engine
+        may do both in one pass. Returns both results."""
+        return self.train_batches(X, Y, batches), self.evaluate(sets, health)
+
     def reconfigure(self, spec):
         """Takes new training settings (learning rate and its schedule, batch size, penalties, optimizer)
         and keeps the weights; the optimizer keeps its state, step count included, unless the optimizer

@@ -9,8 +9,9 @@ and optimizer.
 The model ends in the output layer's logits z; predict applies the output activation.
 Cross-entropy after its partner activation (sigmoid, softmax) is computed from z, the stable
 form Keras uses, like the NumPy engine. Training runs in tf.functions: a whole epoch is one
-call that loops over the batches inside TensorFlow. What a run records after each epoch
-(`evaluate`: predictions and losses, health gradients, weights) is one more tf.function call.
+call that loops over the batches inside TensorFlow. What a run records at the end of each epoch
+(`evaluate`: predictions and losses, health gradients, weights) is computed in the same call as
+the epoch's last batches (`train_and_evaluate`).
 """
 import numpy as np
 
@@ -40,6 +41,7 @@ class KerasEngine(Engine):
         x = tf.TensorSpec([None, spec.n_inputs], spec.dtype)
         y = tf.TensorSpec([None, spec.n_outputs], spec.dtype)
         self._signatures = x, y
+        self._batches_signature = [x, y, tf.TensorSpec([None], tf.int64), tf.TensorSpec([], tf.int64)]
         self._predict = tf.function(lambda x: self.output_activation(self.model(x, training=False)),
                                     input_signature=[x])
         self._loss = tf.function(self._data_loss, input_signature=[x, y])
@@ -59,15 +61,14 @@ class KerasEngine(Engine):
         self._trace()
 
     def _trace(self):
-        """New tf.functions, traced on first call: the penalty and the optimizer are baked into them."""
+        """New tf.functions, traced on first call (`_function` keeps the rest): the penalty and the
+        optimizer are baked into them."""
         keras, tf, spec = import_keras(), self._tf, self.spec
         self.penalty = keras.regularizers.L1L2(l1=spec.l1, l2=spec.l2) if spec.l1 or spec.l2 else None
         x, y = self._signatures
         self._gradients = tf.function(self._total_gradients, input_signature=[x, y])
         self._train_step = tf.function(self._step, input_signature=[x, y])
-        self._train_epoch = tf.function(self._epoch, input_signature=[
-            x, y, tf.TensorSpec([None], tf.int64), tf.TensorSpec([], tf.int64)])
-        self._evaluations = {}
+        self._functions = {}
 
     def _apply_training_settings(self, old):
         """A new optimizer starts afresh. A new schedule takes a new optimizer of the same kind that carries
@@ -110,17 +111,37 @@ class KerasEngine(Engine):
     def train_batches(self, X, Y, batches):
         """All the batches in one call into TensorFlow; they are consecutive slices of one order, all of
         the first one's size but the last. The data's tensors are kept between calls."""
-        X, Y = self._tensor(X), self._tensor(Y)
-        return float(self._train_epoch(X, Y, np.concatenate(batches), len(batches[0])))
+        return float(self._function(self._epoch, self._batches_signature)(*self._batches(X, Y, batches)))
 
     def evaluate(self, sets, health):
         """One call into TensorFlow for all of it, each set's logits computed once; the arrays' tensors
         are kept between calls, as train_batches keeps them (a run evaluates the same arrays each epoch)."""
-        function = self._evaluations.get(len(sets))
-        if function is None:
-            function = self._evaluations[len(sets)] = self._tf.function(
-                self._evaluate, input_signature=[self._signatures] * (len(sets) + 1))
-        results, grads, weights = function(*[(self._tensor(X), self._tensor(Y)) for X, Y in (*sets, health)])
+        function = self._function(self._evaluate, [self._signatures] * (len(sets) + 1))
+        return self._evaluation(function(*self._sets(sets, health)))
+
+    def train_and_evaluate(self, X, Y, batches, sets, health):
+        """Both in one call into TensorFlow."""
+        function = self._function(self._epoch_and_evaluate,
+                                  self._batches_signature + [self._signatures] * (len(sets) + 1))
+        total, evaluation = function(*self._batches(X, Y, batches), *self._sets(sets, health))
+        return float(total), self._evaluation(evaluation)
+
+    def _function(self, python, signature):
+        """`python` traced for `signature` into a concrete function, on first use: a call to it costs
+        about half of a call through tf.function's dispatch, which is much of a small network's epoch."""
+        key = python.__name__, len(signature)
+        if key not in self._functions:
+            self._functions[key] = self._tf.function(python, input_signature=signature).get_concrete_function()
+        return self._functions[key]
+
+    def _batches(self, X, Y, batches):
+        return self._tensor(X), self._tensor(Y), np.concatenate(batches), len(batches[0])
+
+    def _sets(self, sets, health):
+        return [(self._tensor(X), self._tensor(Y)) for X, Y in (*sets, health)]
+
+    def _evaluation(self, evaluation):
+        results, grads, weights = evaluation
         results = [(outputs.numpy(), float(loss)) for outputs, loss in results]
         grads, weights = [g.numpy() for g in grads], [w.numpy() for w in weights]
         return results, list(zip(grads[::2], grads[1::2])), list(zip(weights[::2], weights[1::2]))
@@ -133,6 +154,11 @@ class KerasEngine(Engine):
             results.append((self.output_activation(z), self._loss_of_logits(z, ys)))
         _, grads = self._total_gradients(x, y)
         return results, grads, [self._tf.identity(v) for v in self.model.trainable_variables]
+
+    def _epoch_and_evaluate(self, X, Y, order, batch_size, *sets):
+        """The evaluation reads the variables after the epoch's updates: a tf.function runs the stateful
+        operations on one variable in the order the Python code gives them."""
+        return self._epoch(X, Y, order, batch_size), self._evaluate(*sets)
 
     def _tensor(self, A):
         """A as a tensor, converted once: a run trains on the same arrays slice after slice, and
