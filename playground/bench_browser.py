@@ -131,7 +131,8 @@ def measure(seconds=60.0, warmup=10.0, engine="numpy"):
 def bare_rate(engine, seconds=10.0):
     """Epochs a second of `engine`'s own train_epoch on the page's default setup, with nothing else to
     do, in a process of its own with one thread, as a worker has."""
-    env = {**os.environ, "PLAYGROUND_THREADS": "1", "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "-1"}
+    from .trainer.pool import WORKER_ENVIRONMENT
+    env = {**os.environ, **WORKER_ENVIRONMENT}
     code = f"from playground.bench_browser import _bare_rate; print(_bare_rate({engine!r}, {seconds!r}))"
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True,
                          cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

@@ -27,6 +27,9 @@ from ..training import TrainingData
 log = logging.getLogger("playground.trainer")
 REPLY_TIMEOUT = 30.0   # seconds to wait for a worker's answer
 CREATE_TIMEOUT = 180.0  # the first Keras run of a worker loads TensorFlow, which takes long on a busy machine
+# One thread each (BLAS, TensorFlow): the workers share the cores between them. TensorFlow's notes
+# about a missing GPU would fill the server's log.
+WORKER_ENVIRONMENT = {"PLAYGROUND_THREADS": "1", "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "-1"}
 
 
 class RunLost(Exception):
@@ -51,9 +54,7 @@ class WorkerProcess:
     def __init__(self, index):
         self.index, self.runs, self.keras = index, set(), False  # keras: TensorFlow is loaded there
         ours, theirs = socket.socketpair()
-        # One thread each (BLAS, TensorFlow): the workers share the cores between them. TensorFlow's
-        # notes about a missing GPU would fill the server's log.
-        env = {**os.environ, "PLAYGROUND_THREADS": "1", "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "-1"}
+        env = {**os.environ, **WORKER_ENVIRONMENT}
         # A session of its own, so that its priority is its own (worker.lower_priority); it ends when the
         # server does, as its socket closes.
         self.process = subprocess.Popen([sys.executable, "-m", "playground.trainer.worker", str(theirs.fileno())],
