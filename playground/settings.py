@@ -28,6 +28,9 @@ SCHEDULE_SETTINGS = {"decay_epochs": "decay_steps", "decay_rate": "decay_rate", 
 PENALTY_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 SAMPLE_SIZES = (100, 200, 300, 500, 1000, 2000)
 NOISE_LEVELS = tuple(round(0.05 * i, 2) for i in range(11))
+# Epochs each frame of the live view advances (a fraction: that share of an epoch's batches); 0: as fast
+# as the engine goes. Half an epoch a frame lets a class watch the circle's boundary form (about 4 s).
+SPEEDS = (0.25, 0.5, 1, 2, 5, 10, 25, 100, 0)
 DEFAULT_WIDTHS = (4, 2, 2, 2, 2, 2, 2, 2)
 UPLOAD = "upload"          # the data set option for the user's own CSV file
 # What classroom mode can hide (`?classroom=optimizer,learning_rate`, or `?classroom=all`): the
@@ -170,6 +173,7 @@ SETTINGS = [
     Setting("regularization", "none", choice(("none", "l1", "l2"))),
     Setting("penalty_rate", 0.001, number_in(PENALTY_RATES)),
     Setting("seed", 0, integer(0, 2**31 - 1)),
+    Setting("speed", 0.5, number_in(SPEEDS)),
     Setting("show_test", False, flag),
     Setting("discretize", False, flag),
     Setting("presentation", False, flag),

@@ -265,16 +265,29 @@ class TrainingRun:
         self.replay.add(self.epoch, weights)
         return weights
 
-    def train_slice(self, seconds, stop_epoch=None):
+    @property
+    def batch(self):
+        """Batches done in the epoch under way."""
+        return self._done if self._pending else 0
+
+    @property
+    def batches(self):
+        """Batches in an epoch."""
+        return math.ceil(len(self.X_train) / self.spec.batch_size)
+
+    def train_slice(self, seconds, stop_epoch=None, max_batches=None):
         """Trains batches for about `seconds` (one call at least), finishing each epoch as its last batch
-        is done, never past `stop_epoch`. Returns how many epochs it finished."""
-        start, finished = time.perf_counter(), 0
+        is done, never past `stop_epoch` nor more than `max_batches` batches. Returns how many epochs it
+        finished."""
+        start, finished, trained = time.perf_counter(), 0, 0
         with self.lock, np.errstate(over="ignore", invalid="ignore"):  # divergence is reported, not warned about
-            while not self.diverged and (stop_epoch is None or self.epoch < stop_epoch):
+            while not self.diverged and (stop_epoch is None or self.epoch < stop_epoch) and (
+                    max_batches is None or trained < max_batches):
                 if self._pending is None:
                     order, slices = epoch_batches(len(self.X_train), self.spec.batch_size, self.spec.seed, self.epoch)
                     self._pending, self._done, self._total = [order[s] for s in slices], 0, 0.0
-                chunk, evaluation = self._pending[self._done:self._done + self._chunk], None
+                most = self._chunk if max_batches is None else min(self._chunk, max_batches - trained)
+                chunk, evaluation = self._pending[self._done:self._done + most], None
                 began = time.perf_counter()
                 if self._done + len(chunk) == len(self._pending):  # the epoch's last batches
                     total, evaluation = self.engine.train_and_evaluate(self.X_train, self.Y_train, chunk,
@@ -284,6 +297,7 @@ class TrainingRun:
                 self._total += total
                 self._adapt_chunk(time.perf_counter() - began, seconds)
                 self._done += len(chunk)
+                trained += len(chunk)
                 if self._done == len(self._pending) or not math.isfinite(self._total):
                     self._finish_epoch(evaluation)
                     finished += 1
@@ -502,6 +516,5 @@ class TrainingRun:
             elif views and self.dataset.task == "classification":
                 out = self._test_outputs
                 predicted = predicted_classes(out) if np.isfinite(out).all() else np.zeros(len(out), int)
-            return Snapshot(self.id, self.epoch, self._done if self._pending else 0,
-                            math.ceil(len(self.X_train) / self.spec.batch_size), self.diverged, self.last_finite[0],
+            return Snapshot(self.id, self.epoch, self.batch, self.batches, self.diverged, self.last_finite[0],
                             history, log.thinned_before, health, weights, boundary, predicted)

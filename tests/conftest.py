@@ -80,12 +80,19 @@ def _arrays(value):
 
 
 def read_charts(at):
-    """{key: figure} of every live chart on the page, its typed arrays decoded."""
-    found = {}
-    for element in at.get("component_instance"):
-        key = json.loads(element.proto.json_args)["key"]
-        found[key] = _arrays(json.loads(next(a.bytes for a in element.proto.special_args if a.key == "figure")))
-    return found
+    """{key: figure} of every plotly chart on the page, its typed arrays decoded. The weights and gradient
+    health come once the live view has drawn its first frame: here, as if it had."""
+    if not at.session_state["live_ready"] if "live_ready" in at.session_state else True:
+        at.session_state["live_ready"] = True
+        at.run()
+    return {element.proto.id.rsplit("-", 1)[-1]: _arrays(json.loads(element.proto.spec))
+            for element in at.get("plotly_chart")}
+
+
+def read_live(at):
+    """{key: data} of the live view's parts on the page (ui/live_view): what the page gives live.js."""
+    return {element.proto.id.rsplit("-", 1)[-1]: json.loads(element.proto.json)
+            for element in at.get("bidi_component")}
 
 
 def write_mnist(path, n_train=30, n_test=12, **replace):
@@ -117,6 +124,12 @@ def tool():
 def charts():
     """read_charts: the live charts' figures on a page."""
     return read_charts
+
+
+@pytest.fixture
+def live():
+    """read_live: the data of the live view's parts on a page."""
+    return read_live
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from playground.data import make_dataset
 from playground.engines import ENGINES
 from playground.spec import NetworkSpec
 from playground.training import TrainingRun, layer_outputs
-from playground.ui.live_chart import figure_bytes
 
 
 def plane_figure(hidden, epochs=1):
@@ -44,19 +43,25 @@ def test_default_network_has_a_tile_per_node_and_hover_for_every_link():
     assert sum(np.isnan(t["y"]).sum() for t in lines) == 18  # one gap after each link
 
 
-def test_eight_layers_of_128_are_summarized_and_small_enough_to_send_live():
+def test_eight_layers_of_128_are_summarized():
     figure = plane_figure((128,) * 8)
     notes = [a["text"] for a in figure["layout"]["annotations"]]
     assert notes.count(f"{plots.MAX_NEURONS} of 128") == 8
     assert len(figure["layout"]["meta"]["hover_zoom"]["boxes"]) == 2 + 8 * plots.MAX_NEURONS + 1
-    assert len(figure_bytes(figure)) < 60_000
 
 
-def test_the_view_is_on_the_page_and_moves_with_training(app, charts):
+def test_the_live_view_draws_the_network_in_the_plane(app, live):
     at = app()
-    before = charts(at)["chart_network"]
-    assert "2 → 4 → 2 → 1" in before["layout"]["title"]["text"]
+    network = live(at)["live_network"]
+    assert network["view"] == "network" and "2 → 4 → 2 → 1" in network["title"]
+    assert network["features"] == ["x1", "x2"] and network["activations"] == ["tanh", "tanh", "sigmoid"]
+
+
+def test_off_the_plane_the_network_is_a_chart_that_moves_with_training(app, charts):
+    at = app(dataset="digits")
+    before = charts(at)["network_figure"]
+    assert "64 → 4 → 2 → 10" in before["layout"]["title"]["text"]
     at.button(key="step").click().run()
-    after = charts(at)["chart_network"]
+    after = charts(at)["network_figure"]
     assert not at.exception
     assert after["data"] != before["data"]

@@ -119,6 +119,11 @@ class WorkerProcess:
             except Exception:  # an answer that does not unpickle: that request fails, the others go on
                 log.exception("Worker %d sent an unreadable answer", self.index)
                 continue
+            if request is None:  # a frame of a watched run: (None, run id, bytes)
+                listener = _listeners.get(ok)
+                if listener is not None:
+                    listener(value)
+                continue
             waiter = self.waiting.get(request)
             if waiter is not None:
                 waiter[0][:] = [ok, value]
@@ -128,6 +133,10 @@ class WorkerProcess:
         for answer, done in list(self.waiting.values()):
             answer[:] = [False, ("RunLost", "the worker is gone")]
             done.set()
+        for run_id in list(self.runs):
+            listener = _listeners.get(run_id)
+            if listener is not None:
+                listener(None)  # the page's live view hears that the run is lost
         _pool_lost(self)
 
     def stop(self):
@@ -179,6 +188,7 @@ class Pool:
 
 
 _pool, _pool_lock, _shutting_down = None, threading.Lock(), False
+_listeners = {}  # run id -> a function called with each frame of the run (None: the run is lost)
 
 
 def pool():
@@ -235,7 +245,7 @@ class RunHandle:
         """A new run of `engine_name` and `spec` on `dataset`; `data_key` names the data set (runs in one
         worker with the same key share one copy of it)."""
         self.engine_name, self.spec, self.dataset, self.data_key = engine_name, spec, dataset, data_key
-        self.asked_at, self.detached = time.monotonic(), False
+        self.asked_at, self.detached, self.speed = time.monotonic(), False, 1
         self._create()
         with _handles_lock:
             _handles.add(self)
@@ -255,6 +265,8 @@ class RunHandle:
                 timeout=CREATE_TIMEOUT)
             if resume is not None:
                 self.snapshot = self._call("resume", resume)
+            if self.speed != 1:
+                self.worker.send(self.id, "speed", self.speed)
         except BaseException:
             self._finalizer()
             raise
@@ -319,6 +331,24 @@ class RunHandle:
         self.detached = False
         self.worker.send(self.id, "attach")
 
+    def watch(self, listener):
+        """Calls `listener(frame)`, in the thread that reads the worker, with each frame of the run
+        (playground/frames.py) from a key frame on, and `listener(None)` if the run is lost. One listener a
+        run: a new one takes the place of the last."""
+        _listeners[self.id] = listener
+        self.worker.send(self.id, "watch", True)
+
+    def unwatch(self, listener):
+        if _listeners.get(self.id) is listener:
+            del _listeners[self.id]
+            self.worker.send(self.id, "watch", False)
+
+    def set_speed(self, speed):
+        """Epochs per frame from now on (a fraction: that share of an epoch); 0: as fast as the engine goes.
+        The run keeps playing or stays paused."""
+        self.speed = speed
+        self.worker.send(self.id, "speed", speed)
+
     def detach(self):
         self.detached = True
         self.worker.send(self.id, "detach")
@@ -381,6 +411,7 @@ class RunHandle:
 
 
 def _close(worker, run_id):
+    _listeners.pop(run_id, None)
     worker.runs.discard(run_id)
     worker.send(run_id, "close")
     _trim_soon()

@@ -6,6 +6,12 @@ socket FD. Requests are (request id, run id, command, arguments); each gets one 
 (request id, ok, value), though a `step` is answered only when its epochs are done (or it is
 paused), and a `play` once its first slice has trained. A run whose session went away (`detach`)
 stops training, and is closed after DETACHED_TTL seconds unless its session comes back.
+
+A playing run trains at its speed: `speed` epochs (a fraction: that share of an epoch's batches)
+for each frame, at most FRAME_RATE frames a second; speed 0 trains as fast as the engine goes. A
+run that a page watches (`watch`) also gets its frames sent, unasked, as (None, run id, bytes)
+(playground/frames.py): one after each frame's training, and one after each command that changes
+what the page draws.
 """
 import itertools
 import logging
@@ -15,6 +21,7 @@ import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
+from ..frames import FrameMaker
 from ..startup import configure_process, give_back_memory
 from ..training import TrainingRun
 
@@ -22,6 +29,13 @@ SLICE = 0.02          # seconds of training per turn: Pause waits at most about 
 IDLE_WAIT = 1.0       # seconds between looks at detached runs while nothing trains
 DETACHED_TTL = 40.0   # seconds a run is kept after its session went away
 NICE = 10             # training yields the cores to the server, so that pages and presses never wait on it
+FRAME_RATE = 45       # frames a second at most, per run
+FRAME_BYTES = 190_000  # bytes a second at most, per run: a frame of the largest networks comes less often
+FRAME_SHARE = 4       # a frame comes at most once per this many times the time it takes to make
+# The commands after which a watched run's page gets a frame: a key frame (the whole history) for those
+# that may rewrite it.
+FRAME_AFTER = {"pause", "step", "set_data", "speed"}
+KEY_FRAME_AFTER = {"watch", "reset", "roll_back", "restore", "continue_from", "resume", "adopt"}
 # What the page may ask of a run, beyond driving it: TrainingRun's methods by name.
 CALLS = {"reconfigure", "roll_back", "restore", "weights", "trace", "keras_file", "history_table",
          "gradient_check", "compare_engines", "resume", "replay_at", "replay_frames", "continue_from", "lr_find",
@@ -44,6 +58,14 @@ class Slot:
     starting: list = None       # requests to answer when the next slice is done (a play)
     error: str = None
     detached_at: float = None   # when its session went away; None while it is there
+    speed: float = 1.0          # epochs per frame; 0: as fast as the engine goes
+    watched: bool = False       # a page draws its frames
+    maker: FrameMaker = None
+    goal: int = None            # the batch count (epochs × batches + batch) at which its next frame is due
+    due: float = 0.0            # when its next frame's training may start
+    period: float = 1 / FRAME_RATE
+    stretch: float = 1.0        # periods per frame: more than 1 when a frame is less than a batch
+    framed_at: float = 0.0      # when its last frame was made
 
     def snapshot(self, views=True):
         snap = self.run.snapshot(views)
@@ -76,7 +98,9 @@ class Worker:
     def serve(self):
         while True:
             active = [slot for slot in self.slots.values() if slot.mode != "paused" and slot.detached_at is None]
-            if self.conn.poll(0 if active else IDLE_WAIT):
+            now = time.monotonic()
+            wait = max(0.0, min(slot.due for slot in active) - now) if active else IDLE_WAIT
+            if self.conn.poll(wait):
                 try:
                     message = self.conn.recv()
                 except (EOFError, OSError):
@@ -84,8 +108,9 @@ class Worker:
                 self.handle(*message)
                 continue  # every waiting command before the next slice
             self.expire()
-            if active:
-                self.train(active[next(self.turn) % len(active)])
+            due = [slot for slot in active if slot.due <= time.monotonic()]
+            if due:
+                self.train(due[next(self.turn) % len(due)])
 
     def reply(self, request, ok, value):
         self.conn.send((request, ok, value))
@@ -101,6 +126,10 @@ class Worker:
         else:
             if value is not _DEFERRED:
                 self.reply(request, True, value)
+            slot = self.slots.get(run_id)
+            what = args[0] if command == "call" else command
+            if slot is not None and slot.watched and (what in FRAME_AFTER or what in KEY_FRAME_AFTER):
+                self.send_frame(slot, key=what in KEY_FRAME_AFTER)
 
     def execute(self, run_id, command, args, request):
         if command == "create":
@@ -123,6 +152,7 @@ class Worker:
             return slot.snapshot(*args)
         if command in ("play", "pause"):
             slot.mode, slot.stop_epoch = ("playing" if command == "play" and not slot.run.diverged else "paused"), None
+            slot.goal, slot.due = None, 0.0
             self._answer_waiting(slot)
             slot.error = None if command == "play" else slot.error
             if slot.mode == "playing" and slot.detached_at is None:
@@ -135,7 +165,7 @@ class Worker:
             if slot.run.diverged:
                 return slot.snapshot()
             base = slot.stop_epoch if slot.mode == "stepping" else slot.run.epoch
-            slot.mode, slot.stop_epoch, slot.error = "stepping", base + epochs, None
+            slot.mode, slot.stop_epoch, slot.error, slot.due = "stepping", base + epochs, None, 0.0
             slot.waiting = [*(slot.waiting or []), request]
             return _DEFERRED
         if command == "set_data":
@@ -153,6 +183,14 @@ class Worker:
         if command == "detach":
             slot.detached_at = time.monotonic()
             return None
+        if command == "watch":
+            (slot.watched,) = args
+            slot.maker = FrameMaker() if slot.watched else None
+            return None
+        if command == "speed":
+            (speed,) = args
+            slot.speed, slot.goal, slot.due = float(speed), None, 0.0
+            return None
         if command == "attach":
             slot.detached_at = None
             return None
@@ -164,19 +202,44 @@ class Worker:
         raise KeyError(f"unknown command {command!r}")
 
     def train(self, slot):
-        """One slice of training; a step that reached its epoch, a divergence or an error pauses the run."""
+        """One slice of training, or what is left of a frame's share at the run's speed; a step that reached
+        its epoch, a divergence or an error pauses the run. A frame ends the share (or, as fast as the engine
+        goes, comes every period)."""
+        run, paced = slot.run, slot.mode == "playing" and slot.speed > 0
+        if paced and slot.goal is None:  # less than a batch a frame: a batch every few frames' time
+            share = slot.speed * run.batches
+            slot.goal, slot.stretch = _progress(run) + max(1, round(share)), max(1.0, 1 / share)
         try:
-            slot.run.train_slice(SLICE, slot.stop_epoch)
+            run.train_slice(SLICE, slot.stop_epoch, slot.goal - _progress(run) if paced else None)
         except Exception as error:
             log.exception("Run %s failed while training", slot.run.id)
             slot.error, slot.mode = f"{type(error).__name__}: {error}", "paused"
         if slot.run.diverged or (slot.mode == "stepping" and slot.run.epoch >= slot.stop_epoch):
             slot.mode, slot.stop_epoch = "paused", None
+        now = time.monotonic()
         if slot.mode == "paused":
             self._answer_waiting(slot)
-        elif slot.starting:
+            if slot.watched:
+                self.send_frame(slot)
+            return
+        if slot.starting:
             self._answer(slot.starting, slot.snapshot())
             slot.starting = None
+        if paced and _progress(run) >= slot.goal:
+            slot.goal = None
+            slot.due = max(slot.due + slot.period * slot.stretch, now - slot.period)
+        elif paced or now - slot.framed_at < slot.period:
+            return  # a long epoch: its share goes on at the next turn; or too soon for a frame
+        if slot.watched:
+            self.send_frame(slot)
+        slot.framed_at = now
+
+    def send_frame(self, slot, key=False):
+        """Sends the watched run's frame; its period grows for a frame that is large or slow to make."""
+        began = time.perf_counter()
+        frame = slot.maker.frame(slot.run, slot.mode, key)
+        slot.period = max(1 / FRAME_RATE, len(frame) / FRAME_BYTES, FRAME_SHARE * (time.perf_counter() - began))
+        self.conn.send((None, slot.run.id, frame))
 
     def _answer_waiting(self, slot):
         """Answers every request waiting on the run (the run pauses, is reset or closed)."""
@@ -201,6 +264,11 @@ class Worker:
 
 
 _DEFERRED = object()
+
+
+def _progress(run):
+    """Batches trained so far, counting every epoch as the run's batches now."""
+    return run.epoch * run.batches + run.batch
 
 
 def lower_priority():

@@ -2,7 +2,6 @@
 import functools
 
 from .. import startup, trainer
-from .live_chart import install_plotly_js
 from .page import main
 from .sessions import forget_closed_sessions
 
@@ -10,12 +9,10 @@ from .sessions import forget_closed_sessions
 @functools.cache
 def setup():
     """Once per server process, before the first page: one BLAS thread here, no Nagle's algorithm on
-    the server's sockets, plotly.js beside the chart component, and the worker processes that train the
-    runs (they start now, so the first run need not wait for them), and the thread that drops closed
-    tabs' sessions when due."""
+    the server's sockets, the worker processes that train the runs (they start now, so the first run
+    need not wait for them), and the thread that drops closed tabs' sessions when due."""
     startup.configure_process()
     startup.no_delay_on_tcp_sockets()
-    install_plotly_js()
     trainer.pool()
     forget_closed_sessions()
 

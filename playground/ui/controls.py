@@ -8,9 +8,9 @@ import streamlit as st
 
 from ..data import DATASETS, FEATURES, load_csv, make_dataset
 from ..engines import ENGINES
-from ..i18n import N_, _
+from ..i18n import N_, _, ngettext
 from ..nn import OPTIMIZERS, hidden_activations
-from ..settings import (LEARNING_RATES, MAX_LAYERS, MAX_WIDTH, NOISE_LEVELS, heads,
+from ..settings import (LEARNING_RATES, MAX_LAYERS, MAX_WIDTH, NOISE_LEVELS, SPEEDS, heads,
                         PENALTY_RATES, SAMPLE_SIZES, UPLOAD, network_spec, task_kind)
 from ..spec import NetworkSpec
 from . import draw, schedule, state
@@ -213,6 +213,15 @@ def engine_label(name):
     return _(ENGINE_LABELS[name]) if name in ENGINE_LABELS else name
 
 
+def speed_label(speed):
+    """How the speed control names a speed: epochs a frame, or full speed."""
+    if not speed:
+        return _("Full speed")
+    if speed < 1:
+        return _("{fraction} epoch a frame").format(fraction="¼" if speed == 0.25 else "½")
+    return ngettext("{n} epoch a frame", "{n} epochs a frame", speed).format(n=speed)
+
+
 def run_buttons(run):
     """Play/Pause, Step and Reset (Space plays and pauses, S steps), and the presentation switch.
 
@@ -228,6 +237,10 @@ def run_buttons(run):
                   help=_("Train one epoch (key: S)."))
         st.button(_("Reset"), key="reset", on_click=state.reset, disabled=run.lost,
                   help=_("Start again from the same initial weights; change the seed for others."))
+        st.select_slider(_("Speed"), SPEEDS, key="speed", format_func=labels(SPEEDS, speed_label), width=220,
+                         on_change=state.set_speed, label_visibility="collapsed",
+                         help=_("Epochs each drawn frame advances: at ¼ and ½ every epoch is drawn, slowly; at "
+                                "full speed the network trains as fast as it can."))
         st.space("stretch")
         st.toggle(_("Presentation"), key="presentation", on_change=state.write_query_params,
                   help=_("Hide the sidebar and enlarge the live charts, for a projector."))

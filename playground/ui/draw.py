@@ -15,6 +15,7 @@ import streamlit as st
 
 from ..data import drawn
 from ..i18n import N_, _
+from .live_view import clicked
 from .safe import guarded, labels, md
 
 MODES = ("off", "draw", "erase")
@@ -89,7 +90,7 @@ def _task():
 def on_click():
     """The boundary chart's callback in draw or erase mode: a point added at the click, or the nearest removed."""
     s = st.session_state
-    click = s.get("chart_boundary")
+    click = clicked()
     if not click or click.get("kind") != "plane" or s.get("draw_points") is None:
         return
     where = np.array([[click["x"], click["y"]]], np.float32)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from .. import inspect, plots
 from ..i18n import N_, _
-from .live_chart import live_chart
+from .chart import chart
 
 BADGES = {"healthy": (":green-badge[{}]", N_("healthy")), "vanishing": (":orange-badge[{}]", N_("vanishing")),
           "exploding": (":red-badge[{}]", N_("exploding")), "saturated": (":orange-badge[{}]", N_("saturated"))}
@@ -12,7 +12,7 @@ BADGES = {"healthy": (":green-badge[{}]", N_("healthy")), "vanishing": (":orange
 
 def health_view(run):
     health = run.snapshot.health
-    live_chart(plots.health_figure(health["epochs"], health["norms"], health["ratios"]), key="chart_health",
+    chart(plots.health_figure(health["epochs"], health["norms"], health["ratios"]), key="chart_health",
                height=300)
     kind, sentence = inspect.describe(*health["diagnosis"])
     badge, word = BADGES[kind]

@@ -7,7 +7,7 @@ import streamlit as st
 
 from .. import plots
 from ..i18n import _
-from .live_chart import live_chart
+from .chart import chart
 
 SHOWN, COLUMNS = 32, 8   # the first 32 test images, 8 to a row
 
@@ -18,7 +18,7 @@ def confusion_view(run, snapshot, height):
     if ds.task != "classification":
         st.info(_("This data set does not lie in the (x1, x2) plane, so there is no decision boundary to draw."))
         return
-    live_chart(plots.confusion_figure(ds.y_test, snapshot.predicted, ds.class_names, height),
+    chart(plots.confusion_figure(ds.y_test, snapshot.predicted, ds.class_names, height),
                key="chart_confusion", height=height)
 
 
@@ -28,7 +28,7 @@ def image_grid_view(run, snapshot):
     if ds.image_shape is None or ds.task != "classification":
         return
     shown = min(SHOWN, len(ds.y_test))
-    live_chart(plots.image_grid_figure(_sheet(run, shown), ds.image_shape, COLUMNS, ds.y_test[:shown],
+    chart(plots.image_grid_figure(_sheet(run, shown), ds.image_shape, COLUMNS, ds.y_test[:shown],
                                        snapshot.predicted[:shown], ds.class_names), key="chart_images", height=380)
 
 

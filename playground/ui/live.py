@@ -1,134 +1,146 @@
-"""The live part of the page: a fragment that draws the run's latest snapshot.
+"""The live part of the page: the run's metrics, decision boundary, network and curves, drawn by the
+browser from the run's frames (ui/live_view), and below them the weights and gradient health.
 
-The run trains in a worker process, never here. While it plays (or steps), the fragment runs
-again every `tick()` seconds, asks the worker for a fresh snapshot and redraws the metrics and the
-charts; a full run of the page draws the snapshot the page has just asked for. Only this
-fragment reruns, not the page, and the charts update in place (`live_chart`), so nothing blinks.
-When the run stops by itself (a step done, the loss no longer finite), the whole page runs
-again, so that the buttons say so.
-
-One server draws every session's charts, in one process, so under a class the redraws slow down
-(TICKS): six sessions redrawn 2.2 times a second each kept the server's Python busy, so that a page
-opened meanwhile waited for it and the workers for its requests; redrawn half as often, the six
-trained about twice the epochs a second.
+The run trains in a worker process, never here, and its frames reach the browser over their own
+channel (ui/channel.py) at the display's rate: the page's script runs only when the user acts, or
+when the run stops by itself (live.js then asks for a run, so that the buttons say so). What the
+script draws of the run (the weights, gradient health, the replay) is of the snapshot it asked for.
 """
 import math
 
 import streamlit as st
 
-from .. import plots
-from ..trainer import live_runs
-from ..i18n import N_, _, set_language
+from .. import frames, plots
+from ..i18n import N_, _
+from ..plots.charts import BINARY_SCALE, CLASS_COLORS, TEST_COLOR, TRAIN_COLOR
+from ..plots.network_view import title as network_title
 from . import challenge, compare, draw, health, replay, image_view, network_view, state, step_through
-from .live_chart import live_chart
+from .chart import chart
+from .live_view import part
 from .safe import guarded, md, section
 
-# Seconds between redraws while a run trains, by how many sessions of the server draw a run live (up to):
-# with the time a redraw takes, one session's charts are redrawn a little over twice a second.
-TICKS = ((3, 0.45), (6, 0.9), (12, 1.8), (math.inf, 3.0))
 HEIGHT, PRESENTATION_HEIGHT = 380, 520  # pixels of the charts across the screen
+REGRESSION_SCALE = [[0.0, "#b2182b"], [0.5, "#f7f7f7"], [1.0, "#2166ac"]]
 
 
 def live_part(run):
     s = st.session_state
-    s.live_active = run.snapshot.active
-    s.live_tick = tick(live_runs(), s.get("live_tick")) if s.live_active else None
-    s.full_run = True
-    st.fragment(run_every=s.live_tick)(_live)()
-
-
-def tick(live, current=None):
-    """Seconds between redraws with `live` sessions drawing a run live. A slower tick in use (`current`)
-    stays until the count is one session below the level's, so that one run paused and played again
-    does not change every session's tick back and forth."""
-    def level(n):
-        return next(seconds for most, seconds in TICKS if n <= most)
-    wanted = level(live)
-    if current is not None and wanted < current:
-        wanted = max(wanted, level(live + 1))
-    return wanted
-
-
-def _live():
-    s = st.session_state
-    set_language(s.lang)
-    run = s.run
-    if not s.pop("full_run", False):
-        snapshot = state.refresh(run)
-        if run.lost or snapshot.active != s.live_active or (
-                snapshot.active and tick(live_runs(), s.live_tick) != s.live_tick):
-            st.rerun()  # the page's buttons, or the fragment's tick, change
+    if run.speed != s.speed:
+        run.set_speed(s.speed)
     # The banner and the replay slider come and go: each has its slot (a container, even when empty),
-    # so the charts below keep their places and are updated in place, not drawn afresh.
+    # so the charts below keep their places.
     with st.container(key="challenge_slot"), section(N_("the challenge")):
         challenge.banner(run)
     with st.container(key="replay_slot"):
         past = replay.scrub(run)  # a past epoch, when the paused run is replayed
-    _metrics(past or run.snapshot)
+    still = None if past is None else frames.still(run.spec, past, run.dataset)
+    with st.container(key="metrics"):
+        part("metrics", "live_metrics", run, past=still, mode=run.snapshot.mode, on_stopped=_stopped,
+             on_ready=None if s.get("live_ready") else _ready, labels=_metric_labels(run.dataset))
     with section(N_("the live charts")):
-        _charts(run, past or run.snapshot, None if past is None else past.epoch)
+        _charts(run, past or run.snapshot, still, None if past is None else past.epoch)
 
 
-def _format(value, digits=4):
-    return "—" if value is None or not math.isfinite(value) else f"{value:.{digits}f}"
+def _stopped():
+    """The run stopped by itself (a step done, a divergence, a lost worker): the page runs again, and says so."""
 
 
-def _metrics(snapshot):
-    latest = snapshot.latest
-    regression = st.session_state.run.dataset.task == "regression"
-    with st.container(horizontal=True, key="metrics", gap="medium"):
-        st.metric(_("Epoch"), snapshot.epoch, width="content")
-        st.metric(_("Training loss"), _format(latest["train_loss"]), width="content")
-        st.metric(_("Test loss"), _format(latest["test_loss"]), width="content")
-        st.metric(_("Training R²") if regression else _("Training accuracy"), _format(latest["train_score"], 3),
-                  width="content")
-        st.metric(_("Test R²") if regression else _("Test accuracy"), _format(latest["test_score"], 3), width="content")
-    progress = st.empty()  # a slot that stays when the caption goes
-    if snapshot.active and snapshot.batch:
-        progress.caption(_("Epoch {epoch} under way: {batch} of {batches} batches.").format(
-            epoch=snapshot.epoch + 1, batch=snapshot.batch, batches=snapshot.batches))
+def _ready():
+    """The live view has drawn its first frame: the page runs again and draws the weights and gradient health.
+    Their charts load plotly.js, whose compiling held the browser for about 2 s: the live view comes first."""
+    st.session_state.live_ready = True
 
 
-def _charts(run, snapshot, mark=None):
+def _metric_labels(ds):
+    regression = ds.task == "regression"
+    return {"epoch": _("Epoch"), "train_loss": _("Training loss"), "test_loss": _("Test loss"),
+            "train_score": _("Training R²") if regression else _("Training accuracy"),
+            "test_score": _("Test R²") if regression else _("Test accuracy"),
+            "under_way": _("Epoch {epoch} under way: {batch} of {batches} batches.")}
+
+
+def _points(points, labels):
+    return None if points is None else {"x": points[:, 0].astype(float).round(4).tolist(),
+                                        "y": points[:, 1].astype(float).round(4).tolist(),
+                                        "label": (labels.astype(float).round(4) if points is not None and
+                                                  labels.dtype.kind == "f" else labels.astype(int)).tolist()}
+
+
+def _charts(run, snapshot, still, mark=None):
     """Across the screen, as data flows: the network (inputs, layers, output), the output over the
     data (the decision boundary), and the curves; below them the weights and gradient health.
-    `snapshot` is the run's, or a past epoch's (then the curves, which are the run's, mark it)."""
+    `snapshot` is the run's, or a past epoch's (`still` its frame; the curves mark its epoch)."""
     s, ds = st.session_state, run.dataset
     height = PRESENTATION_HEIGHT if s.presentation else HEIGHT
-    score = _("R²") if ds.task == "regression" else _("Accuracy")
-    weights = snapshot.weights
+    scale = 1.4 if s.presentation else 1.0  # chart text of at least 18 px on a projector
+    plane = ds.points_train is not None
     # Columns never narrower than a chart can be read at: past that they wrap (the page's STYLE).
     network, output, curves = st.container(key="live_row").columns([0.35, 0.37, 0.28], gap="small")
-    with network:
-        network_view.network_view(run, weights, ds.plane_grid if ds.points_train is not None else None, height)
+    with network, st.container(key="chart_network"):
+        if plane:
+            part("network", "live_network", run, height, past=still, scale=scale,
+                 title=network_title(run.spec, ds), features=[_label(f) for f in ds.feature_names],
+                 activations=[*run.spec.activations, run.spec.output_activation],
+                 labels={"input": _("input"), "output": _("output"), "layer": _("layer"), "neuron": _("neuron"),
+                         "more": _("+ {n} more")})
+        else:
+            network_view.network_view(run, snapshot.weights, None, height)
     with output:
-        if ds.points_train is not None:
+        if plane:
             x, y, _inputs = ds.plane_grid
-            test = (ds.points_test, ds.y_test) if s.show_test else None
             drawing = draw.drawing()
-            live_chart(plots.boundary_figure(x, y, snapshot.boundary, ds.task, ds.class_names,
-                                             (ds.points_train, ds.y_train), test, s.discretize, height=height),
-                       key="chart_boundary", height=height, events=("plane",) if drawing else ("click",),
-                       on_change=draw.on_click if drawing else step_through.pick_clicked_point)
+            regression = ds.task == "regression"
+            with st.container(key="chart_boundary"):
+                part("boundary", "live_boundary", run, height, past=still, scale=scale,
+                     on_click=draw.on_click if drawing else step_through.pick_clicked_point,
+                     x=[float(x[0]), float(x[-1])], y=[float(y[0]), float(y[-1])],
+                     train=_points(ds.points_train, ds.y_train), test=_points(ds.points_test, ds.y_test),
+                     show_test=bool(s.show_test), discretize=bool(s.discretize), drawing=drawing,
+                     regression=regression, range=list(frames.value_range(ds)), colors=CLASS_COLORS,
+                     scale_stops=REGRESSION_SCALE if regression else BINARY_SCALE,
+                     labels={"example": _("training example"),
+                             "not_finite": _("The outputs are not finite numbers")})
             step_through.follow_click()
             draw.follow()
         else:
-            image_view.confusion_view(run, snapshot, height)
+            with st.container(key="chart_boundary"):
+                image_view.confusion_view(run, snapshot, height)
     with curves:
         pinned = compare.pinned()  # (label, history) of earlier runs, drawn beside this one
+        score = _("R²") if ds.task == "regression" else _("Accuracy")
         for metric, title in (("loss", _("Loss")), ("score", score)):
-            live_chart(plots.history_figure(run.snapshot.history, metric, title, pinned, height // 2,
-                                            run.snapshot.thinned_before, mark), key=f"chart_{metric}",
-                       height=height // 2)
-    if ds.points_train is None:
+            with st.container(key=f"chart_{metric}"):
+                part(metric, f"live_{metric}", run, height // 2, scale=scale, metric=metric, title=title, mark=mark,
+                     train_color=TRAIN_COLOR, test_color=TEST_COLOR,
+                     pinned=[{"epoch": [float(e) for e in h["epoch"]], "values": [_number(v) for v in h[f"test_{metric}"]],
+                              "color": plots.charts.PIN_COLORS[i % len(plots.charts.PIN_COLORS)],
+                              "label": _label(label.split(" ")[0])} for i, (label, h) in enumerate(pinned)],
+                     labels={"train": _("train"), "test": _("test"), "epoch": _("epoch")},
+                     empty=_("Press Play: the curve appears here, epoch by epoch."))
+    if not plane:
         image_view.image_grid_view(run, snapshot)
-    left, right = st.container(key="live_row_2").columns(2, gap="medium")
+    weights = snapshot.weights
+    row = st.container(key="live_row_2")
+    if not s.get("live_ready") and plane:
+        return  # drawn once the live view has drawn its first frame (_ready)
+    left, right = row.columns(2, gap="medium")
     with left:
         rows = math.ceil(len(weights) / 2)
-        live_chart(plots.weight_histograms(run.initial_weights, weights, columns=2), key="chart_weights",
-                   height=max(280, 190 * rows))
+        chart(plots.weight_histograms(run.initial_weights, weights, columns=2), key="chart_weights",
+              height=max(280, 190 * rows))
     with right:
         health.health_view(run)
+
+
+def _label(value, limit=40):
+    """User text (a feature's or a pin's name) for the canvas, which draws it as text: only cut to `limit`."""
+    value = " ".join(str(value).split())
+    return value if len(value) <= limit else value[:limit - 1] + "…"
+
+
+def _number(value):
+    value = float(value)
+    return value if math.isfinite(value) else None
 
 
 def view_options(run):

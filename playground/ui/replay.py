@@ -12,20 +12,22 @@ from .safe import guarded
 
 
 def scrub(run):
-    """The slider, when the paused run has epochs behind it; returns the Snapshot of the epoch chosen
-    in the past, or None for the run as it is now."""
-    snapshot = run.snapshot
-    if snapshot.active or not snapshot.epoch or run.lost:
-        return None
-    s = st.session_state
-    if s.get("replay_for") != (run.id, snapshot.epoch):  # paused anew: the slider starts at now, its default
-        s.pop("replay_epoch", None)
-        s.replay_for = (run.id, snapshot.epoch)
+    """The slider (always in its place, so that pausing moves nothing; usable when the paused run has epochs
+    behind it); returns the Snapshot of the epoch chosen in the past, or None for the run as it is now."""
+    snapshot, s = run.snapshot, st.session_state
+    label, help_text = _("Replay: epoch"), _("Look back at any epoch of the run: the charts show the network as it "
+                                             "was then.")
     with st.container(horizontal=True, vertical_alignment="bottom", key="replay"):
+        if snapshot.active or not snapshot.epoch or run.lost:
+            st.slider(label, 0, max(1, snapshot.epoch), snapshot.epoch, key="replay_idle", width=420, disabled=True,
+                      help=help_text)
+            return None
+        if s.get("replay_for") != (run.id, snapshot.epoch):  # paused anew: the slider starts at now, its default
+            s.pop("replay_epoch", None)
+            s.replay_for = (run.id, snapshot.epoch)
         # Now is the slider's default, not a value set through the session state: a browser that draws the
         # slider from a later run's message, before it has drawn the first, shows its default (it showed 0).
-        st.slider(_("Replay: epoch"), 0, snapshot.epoch, snapshot.epoch, key="replay_epoch", width=420,
-                  help=_("Look back at any epoch of the run: the charts show the network as it was then."))
+        st.slider(label, 0, snapshot.epoch, snapshot.epoch, key="replay_epoch", width=420, help=help_text)
         if s.replay_epoch >= snapshot.epoch:
             return None
         past = state.on_run(run.replay_at, s.replay_epoch)

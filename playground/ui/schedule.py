@@ -14,7 +14,7 @@ from ..nn.schedules import rate_curve
 from ..settings import DECAY_EPOCHS, DECAY_RATES, LEARNING_RATES, WARMUP_EPOCHS, SCHEDULE_SETTINGS, steps_per_epoch
 from . import state
 from .classroom import may_change, shown
-from .live_chart import live_chart
+from .chart import chart
 from .safe import guarded, labels
 
 NAMES = {"constant": N_("constant"), "step": N_("step decay"), "exponential": N_("exponential decay"),
@@ -41,7 +41,7 @@ def schedule_controls(ds, spec):
         s = st.session_state
         horizon = max(s.decay_epochs, s.warmup_epochs if "warmup_steps" in uses else 0)
         epochs, rates = rate_curve(spec, steps_per_epoch(state.values(), ds), CURVE_EPOCHS * horizon)
-        live_chart(_rate_figure(epochs, rates), key="chart_schedule", height=150)
+        chart(_rate_figure(epochs, rates), key="chart_schedule", height=150)
 
 
 def _rate_figure(epochs, rates):
@@ -88,7 +88,7 @@ def finder_section(run):
         return
     _id, epoch, result = found
     suggestion = nearest_rate(result.suggestion)
-    live_chart(_finder_figure(result), key="chart_lr_finder", height=260)
+    chart(_finder_figure(result), key="chart_lr_finder", height=260)
     st.caption(_("From epoch {epoch}: the suggestion is the rate at the lowest smoothed loss, divided by 10 "
                  "(fastai's rule): {rate:.3g}, which the page offers as {option:g}.").format(
         epoch=epoch, rate=result.suggestion, option=suggestion))

@@ -204,6 +204,14 @@ def set_playing(play):
 
 
 @guarded(N_("a button"))
+def set_speed():
+    """The speed control: the run goes on (or stays paused) at the new speed."""
+    s = st.session_state
+    if s.get("run") is not None:
+        on_run(s.run.set_speed, s.speed)
+
+
+@guarded(N_("a button"))
 def step():
     _press("step")
 

@@ -11,6 +11,7 @@ import streamlit as st
 from ..i18n import N_, _, sentences
 from ..nn import OPTIMIZERS, get_activation, get_loss, targets
 from . import state
+from .live_view import clicked
 
 SHOW = 6  # rows and columns shown of a wide vector or matrix
 
@@ -31,7 +32,7 @@ def formulas(spec):
 def pick_clicked_point():
     """on_change of the boundary chart: a click on a training point picks that example (its customdata)
     and opens the step-through tool on it."""
-    click = st.session_state.get("chart_boundary")
+    click = clicked()
     if click and click.get("meta") == "train" and isinstance(click.get("customdata"), int):
         st.session_state.step_index = click["customdata"]
         st.session_state.step_picked = True

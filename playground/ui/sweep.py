@@ -20,7 +20,7 @@ from ..sweep import MAX_RUNS, SweepError, plan_sweep, start_sweep
 from ..trainer import RunHandle
 from . import state
 from .classroom import shown
-from .live_chart import live_chart
+from .chart import chart
 from .safe import guarded, labels, md
 
 NONE = ""
@@ -147,7 +147,7 @@ def _results():
         st.caption(_("Cancelled: the runs that finished are kept."))
     if not results:
         return
-    live_chart(plots.sweep.sweep_figure(plan, results), key="chart_sweep", height=320)
+    chart(plots.sweep.sweep_figure(plan, results), key="chart_sweep", height=320)
     score = "R²" if plan.dataset.task == "regression" else _("accuracy")
     for start in range(0, len(results), THUMBS_PER_ROW):
         for column, result in zip(st.columns(THUMBS_PER_ROW), results[start:start + THUMBS_PER_ROW]):

@@ -1,0 +1,173 @@
+"""What the live view draws of a run, one frame at a time, as a few kilobytes of bytes.
+
+A frame is a small JSON header and arrays: the history rows since the last frame, the decision
+boundary over a BOUNDARY × BOUNDARY grid of the plane (one byte a point), every shown neuron's
+picture over a coarser grid (one byte a point), and the shown links' weights. The browser draws
+them on canvases (playground/ui/live_view/live.js); nothing here knows of the page.
+
+Layout of the bytes: a little-endian uint32 n, n bytes of JSON header, then each array the header
+lists in "arrays" as [name, dtype, length], in that order, each starting on a multiple of 4 bytes.
+A key frame carries the whole (thinned) history and the inputs' pictures; the frames after it carry
+the rows finished since the one before (the header's "after" is the last epoch it had), so that
+the curves grow a point at a time.
+"""
+import json
+import math
+import struct
+
+import numpy as np
+
+from .nn import forward_layers
+
+BOUNDARY = 50        # points on each side of the boundary's grid (every other one of the data set's 100)
+NEURON_BYTES = 1600  # bytes for all the neuron pictures of one frame: each is as fine as that allows…
+NEURON_SIDE = (6, 16)  # …between 6 × 6 and 16 × 16 points
+MAX_NEURONS = 8      # neurons shown per layer (TensorFlow Playground's own limit)
+KEY_ROWS = 400       # history rows in a key frame, spread over the run (the latest always among them)
+COLUMNS = ("epoch", "train_loss", "test_loss", "train_score", "test_score")
+
+
+def _picks(side, n):
+    """Indices into an n × n grid (rows of increasing y, as meshgrid gives them) of a side × side grid,
+    its first row the top (largest y)."""
+    at = np.linspace(0, n - 1, side).round().astype(int)
+    return (at[::-1, None] * n + at[None, :]).ravel()
+
+
+def neuron_side(count):
+    """The side of each neuron's picture when `count` pictures share NEURON_BYTES."""
+    side = int(math.sqrt(NEURON_BYTES / max(count, 1)))
+    return min(max(side, NEURON_SIDE[0]), NEURON_SIDE[1])
+
+
+def to_bytes(values, low=-1.0, high=1.0):
+    """Values between low and high as 0…255 (NaN as 0, the ends clipped)."""
+    scaled = (np.nan_to_num(np.asarray(values, np.float64), nan=low) - low) / (high - low)
+    return np.round(np.clip(scaled, 0, 1) * 255).astype(np.uint8)
+
+
+def boundary_bytes(outputs, task, value_range):
+    """The output over the plane, one byte a point: for one output its probability (0…1), for several
+    the class (high 4 bits) and how sure the network is of it (low 4 bits, from 1/k to 1), for a
+    regression the value within `value_range`. Returns (kind, bytes)."""
+    if task == "regression":
+        return "value", to_bytes(outputs[:, 0], *value_range)
+    if outputs.shape[1] == 1:
+        return "probability", to_bytes(outputs[:, 0], 0.0, 1.0)
+    k = outputs.shape[1]
+    sure = np.nan_to_num(outputs.max(axis=1), nan=1 / k)
+    level = np.round(np.clip((sure - 1 / k) / (1 - 1 / k), 0, 1) * 15).astype(np.uint8)
+    return "classes", (np.minimum(np.nan_to_num(outputs.argmax(axis=1)), 15).astype(np.uint8) << 4) | level
+
+
+def pack(header, arrays):
+    """The frame's bytes: the header (with "arrays" listed) and the arrays, each 4-byte aligned."""
+    arrays = [(name, np.ascontiguousarray(a)) for name, a in arrays if a is not None]
+    header = {**header, "arrays": [[name, a.dtype.str[1:], int(a.size)] for name, a in arrays]}
+    text = json.dumps(header, separators=(",", ":")).encode()
+    parts = [struct.pack("<I", len(text)), text]
+    size = 4 + len(text)
+    for _name, a in arrays:
+        pad = -size % 4
+        parts += [b"\0" * pad, a.tobytes()]
+        size += pad + a.nbytes
+    return b"".join(parts)
+
+
+def unpack(frame):
+    """(header, {name: array}) of a frame's bytes: what the browser reads, for tests."""
+    (n,) = struct.unpack_from("<I", frame)
+    header = json.loads(frame[4:4 + n])
+    arrays, at = {}, 4 + n
+    for name, dtype, length in header["arrays"]:
+        at += -at % 4
+        a = np.frombuffer(frame, np.dtype("<" + dtype) if dtype != "u1" else np.uint8, length, at)
+        arrays[name], at = a, at + a.nbytes
+    return header, arrays
+
+
+def _finite(value):
+    return float(value) if value is not None and math.isfinite(value) else None
+
+
+class FrameMaker:
+    """Makes the frames of one run; remembers the last epoch sent, so each frame carries the new rows."""
+
+    def __init__(self):
+        self.sent_epoch, self.seq = None, 0
+
+    def frame(self, run, mode, key=False):
+        """The run's frame now; a key frame (the whole history) when asked, first, or after the run went
+        back in time (a reset, a roll back)."""
+        log, epoch = run.log, run.epoch
+        key = key or self.sent_epoch is None or epoch < self.sent_epoch
+        epochs = log["epoch"]
+        if key:
+            rows = log.rows(KEY_ROWS)
+        else:
+            rows = np.arange(int(np.searchsorted(epochs, self.sent_epoch, side="right")), len(log))
+        table = np.column_stack([log[name][rows] for name in COLUMNS]).astype(np.float32)
+        self.seq += 1
+        header = {"seq": self.seq, "key": bool(key), "after": None if key else self.sent_epoch, "epoch": int(epoch),
+                  "batch": run.batch, "batches": run.batches, "mode": mode, "diverged": bool(run.diverged),
+                  "good": int(run.last_finite[0]), "thinned_before": int(log.thinned_before),
+                  "latest": {name: _finite(log.last(name)) for name in COLUMNS[1:]} if len(log) else None}
+        self.sent_epoch = int(epochs[-1]) if len(log) else epoch
+        arrays = [("rows", table.ravel())]
+        grid = run.dataset.grid
+        if grid is not None:
+            header_views, view_arrays = plane_views(run.spec, run.engine.get_weights(), grid, run.dataset, key)
+            header.update(header_views)
+            arrays += view_arrays
+        return pack(header, arrays)
+
+
+def plane_views(spec, weights, grid, dataset, inputs=False):
+    """The boundary, the neurons' pictures and the shown links' weights over the data set's plane grid
+    (n × n network inputs), as (header entries, [(name, array)]); with `inputs`, the inputs' pictures too."""
+    n = int(round(math.sqrt(len(grid))))
+    activations = (*spec.activations, spec.output_activation)
+    outputs = forward_layers(weights, activations, grid[_picks(BOUNDARY, n)], spec.dtype)
+    kind, boundary = boundary_bytes(outputs[-1], dataset.task, value_range(dataset))
+    shown = [min(W.shape[1], MAX_NEURONS) for W, _b in weights]
+    side = neuron_side(sum(shown))
+    small = forward_layers(weights, activations, grid[_picks(side, n)], spec.dtype)
+    pictures = []
+    for a, f, k in zip(small, activations, shown):
+        values = a[:, :k].T
+        pictures.append(to_bytes(2 * values - 1 if f in ("sigmoid", "softmax") else values))
+    n_in = min(grid.shape[1], MAX_NEURONS)
+    links = [np.concatenate([W[:n_in if i == 0 else shown[i - 1], :k].ravel(), b[:k]])
+             for i, ((W, b), k) in enumerate(zip(weights, shown))]
+    header = {"boundary": {"side": BOUNDARY, "kind": kind, "finite": bool(np.isfinite(outputs[-1]).all())},
+              "side": side, "shown": shown, "sizes": [int(grid.shape[1])] + [int(W.shape[1]) for W, _b in weights]}
+    arrays = [("boundary", boundary), ("neurons", np.concatenate([p.ravel() for p in pictures])),
+              ("weights", np.concatenate(links).astype(np.float32))]
+    if inputs:
+        points = grid[_picks(side, n)][:, :n_in]
+        arrays.append(("inputs", to_bytes((points / np.maximum(np.abs(points).max(axis=0), 1e-9)).T)))
+    return header, arrays
+
+
+def value_range(dataset):
+    """The colour scale's ends for a regression: the training targets' range (fixed, so a colour keeps its
+    meaning while the run trains)."""
+    if dataset.task != "regression":
+        return (0.0, 1.0)
+    y = np.asarray(dataset.y_train, np.float64)
+    low, high = float(y.min()), float(y.max())
+    return (low, high) if high > low else (low - 1, high + 1)
+
+
+def still(spec, snapshot, dataset):
+    """The frame of one moment kept as a Snapshot (a replayed epoch): its picture and its metrics."""
+    latest = {name: _finite(values[-1]) for name, values in snapshot.history.items() if name != "epoch"}
+    header = {"seq": 0, "key": True, "after": None, "epoch": int(snapshot.epoch), "batch": 0, "batches": 0,
+              "mode": "paused", "diverged": bool(snapshot.diverged), "good": int(snapshot.last_finite_epoch),
+              "thinned_before": 0, "latest": latest}
+    arrays = [("rows", np.zeros(0, np.float32))]
+    if dataset.grid is not None:
+        views, view_arrays = plane_views(spec, snapshot.weights, dataset.grid, dataset)
+        header.update(views)
+        arrays += view_arrays
+    return pack(header, arrays)

@@ -1,0 +1,141 @@
+"""The live view's channel: each run's frames, from its worker to the browser, over a WebSocket on the
+page's own port, beside Streamlit's (a route of the server's `st.App`, in app.py).
+
+The page gives the browser a token for its run (`token`), unguessable and known only to that session;
+the socket `/_playground/live?token=…` then carries the run's frames (playground/frames.py) as they
+come, the text "lost" if the run's worker died, and takes one request, "key", for a key frame. The
+page's script never runs for a frame: frames go from the worker's reader thread to the socket.
+"""
+import asyncio
+import gzip
+import os
+import secrets
+import threading
+import weakref
+
+from starlette.middleware import Middleware
+from starlette.responses import FileResponse
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocketDisconnect
+
+PREFIX = "/_playground"
+BACKLOG = 45     # frames waiting for a browser that does not keep up (a second's worth): past it they are
+                 # dropped, and the browser, finding a gap in the curves, asks for a key frame
+SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "live_view", "live.js")
+_runs = weakref.WeakValueDictionary()   # token -> RunHandle
+_tokens = weakref.WeakKeyDictionary()   # RunHandle -> token
+_lock = threading.Lock()
+
+
+def token(run):
+    """The token that opens `run`'s frames: made once per run handle, 128 random bits."""
+    with _lock:
+        value = _tokens.get(run)
+        if value is None:
+            value = secrets.token_urlsafe(16)
+            _tokens[run], _runs[value] = value, run
+        return value
+
+
+async def live_socket(socket):
+    run = _runs.get(socket.query_params.get("token", ""))
+    if run is None:
+        await socket.close(code=1008)  # no such run (closed, or a guessed token)
+        return
+    await socket.accept()
+    loop, frames = asyncio.get_running_loop(), asyncio.Queue()
+
+    def put(frame):
+        if frames.qsize() >= BACKLOG and frame is not None:
+            while not frames.empty():
+                frames.get_nowait()
+        frames.put_nowait(frame)
+
+    def listener(frame):  # in the thread that reads the worker
+        try:
+            loop.call_soon_threadsafe(put, frame)
+        except RuntimeError:  # the loop has closed: the server is stopping
+            pass
+
+    async def send():
+        while True:
+            frame = await frames.get()
+            if frame is None:
+                await socket.send_text("lost")
+                return
+            await socket.send_bytes(frame)
+
+    async def receive():
+        while True:
+            message = await socket.receive_text()
+            if message == "key":
+                run.watch(listener)  # watched again: a key frame comes first
+            else:
+                return  # nothing else is spoken here
+
+    run.watch(listener)
+    tasks = [asyncio.create_task(send()), asyncio.create_task(receive())]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        run.unwatch(listener)
+        try:
+            await socket.close()
+        except (RuntimeError, WebSocketDisconnect):  # already closed by the browser
+            pass
+
+
+async def live_script(request):
+    return FileResponse(SCRIPT, media_type="text/javascript", headers={"Cache-Control": "no-cache"})
+
+
+ROUTES = [Route(PREFIX + "/live.js", live_script), WebSocketRoute(PREFIX + "/live", live_socket)]
+
+
+class CompressedStatic:
+    """ASGI middleware: Streamlit's own scripts and styles (`/static/…`), gzip-compressed once and kept.
+
+    Streamlit 1.67 serves them uncompressed, leaving compression to a proxy in front of it; a class's
+    server is often reached directly, and the page then loaded 3.4 MB (8 MB with plotly.js) before its first
+    picture. The files never change while the server runs (their names carry their hash), so each is
+    compressed at its first request and served from memory after (a few MB in all).
+    """
+
+    def __init__(self, app):
+        self.app, self.cache = app, {}
+
+    async def __call__(self, scope, receive, send):
+        path = scope.get("path", "")
+        headers = dict(scope.get("headers", ()))
+        if (scope["type"] != "http" or scope.get("method") != "GET" or "/static/" not in path
+                or b"gzip" not in headers.get(b"accept-encoding", b"") or b"range" in headers):
+            await self.app(scope, receive, send)
+            return
+        cached = self.cache.get(path)
+        if cached is None:
+            start, body = {}, []
+
+            async def keep(message):
+                if message["type"] == "http.response.start":
+                    start.update(message)
+                elif message["type"] == "http.response.body":
+                    body.append(message.get("body", b""))
+
+            await self.app(scope, receive, keep)
+            content = b"".join(body)
+            kept = [(k, v) for k, v in start.get("headers", ()) if k.lower() not in (b"content-length", b"content-encoding")]
+            if start.get("status") != 200 or len(content) < 1024:
+                await send({**start, "headers": start.get("headers", [])})
+                await send({"type": "http.response.body", "body": content})
+                return
+            packed = gzip.compress(content, 6)
+            cached = self.cache[path] = (kept + [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding"),
+                                                 (b"content-length", str(len(packed)).encode())], packed)
+        await send({"type": "http.response.start", "status": 200, "headers": cached[0]})
+        await send({"type": "http.response.body", "body": cached[1]})
+
+
+MIDDLEWARE = [Middleware(CompressedStatic)]

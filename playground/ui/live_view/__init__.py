@@ -1,0 +1,69 @@
+"""The live view's parts on the page: metrics, the decision boundary, the network and the curves, each
+drawn by live.js from the run's frames (playground/frames.py), which reach the browser over the
+page's own channel (ui/channel.py), not through the page's script.
+
+Each part is a Streamlit component (components v2: in the page itself, no frame of its own); its data
+is what the script knows and changes rarely (the points, the labels, the height, the run's token), so
+the script runs when the user acts, and the frames move the pictures in between. live.js is served
+once per page (`/_playground/live.js`) and every part shares its one connection to the run.
+"""
+import base64
+
+import streamlit as st
+
+from ..channel import PREFIX, token
+
+# The component's own script only loads live.js (a module: one copy, and one connection, per page) and
+# hands it the part's element and data.
+_STUB = """
+export default function (component) {
+  const {parentElement, data, setTriggerValue} = component;
+  let el = parentElement.querySelector("div.live");
+  if (!el) {
+    el = document.createElement("div");
+    el.className = "live";
+    parentElement.appendChild(el);
+  }
+  let cleanup = null, gone = false;
+  import(new URL("%s/live.js", window.location.href).href).then((live) => {
+    if (!gone) cleanup = live.mount(el, data, setTriggerValue);
+  });
+  return () => { gone = true; if (cleanup) cleanup(); };
+}
+""" % PREFIX
+_CSS = """
+.live { position: relative; width: 100%; font-family: "Source Sans Pro", "Noto Sans CJK SC", sans-serif; color: #111; }
+.metrics { display: flex; flex-wrap: wrap; gap: 0.4rem 1.6rem; }
+.metric .label { font-size: 0.875rem; color: #374151; white-space: nowrap; }
+.metric .value { font-size: 1.9rem; line-height: 1.2; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.note { font-size: 0.875rem; color: #4b5563; min-height: 1.3em; }
+.tip { position: absolute; display: none; pointer-events: none; background: #111827; color: #fff;
+       font-size: 13px; padding: 3px 6px; border-radius: 4px; white-space: nowrap; z-index: 2; }
+"""
+_component = st.components.v2.component("playground_live", js=_STUB, css=_CSS)
+
+
+def part(view, key, run, height=None, on_click=None, on_stopped=None, on_ready=None, past=None, **data):
+    """Mounts one part of the live view (`view`: "metrics", "boundary", "network", "loss" or "score") for
+    `run`; `past` is a frame's bytes to show instead of the run's (a replayed epoch). `on_click` is called
+    after a click on the plane (its value in st.session_state[key].click), `on_stopped` when the run stops
+    by itself, `on_ready` once the first frame is drawn."""
+    callbacks = {}
+    if on_click is not None:
+        callbacks["on_click_change"] = on_click
+    if on_stopped is not None:
+        callbacks["on_stopped_change"] = on_stopped
+    if on_ready is not None:
+        callbacks["on_ready_change"] = on_ready
+    payload = {"view": view, "token": token(run), "run": run.id, "height": height,
+               "past": base64.b64encode(past).decode() if past is not None else None, "ready": on_ready is None,
+               **data}
+    return _component(data=payload, key=key, height="content", **callbacks)
+
+
+def clicked(key="live_boundary"):
+    """The last click on the plane of the part keyed `key`, in an on_click callback: {"kind": "plane", "x", "y",
+    "time"} in draw mode, else {"meta": "train", "customdata": the training example's index, "time"}; or None."""
+    value = st.session_state.get(key)
+    click = value.get("click") if hasattr(value, "get") else None
+    return click if isinstance(click, dict) else None

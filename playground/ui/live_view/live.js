@@ -1,0 +1,683 @@
+// The live view in the browser: frames of the run (playground/frames.py) over the page's own
+// WebSocket, drawn on canvases at the display's rate. One connection a run, shared by the views
+// (metrics, boundary, network, curves) that the page mounts; every view draws the newest frame at
+// the same animation frame, so they advance together. Nothing here runs the page's script, except a
+// trigger when the run stops by itself (the buttons must then change).
+
+const connections = new Map();   // "token/run" -> Connection
+const COLUMNS = ["epoch", "train_loss", "test_loss", "train_score", "test_score"];
+const MOST_POINTS = 4000;        // history points kept per curve: past that, every other older one goes
+const REDUCED_MOTION = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+export function parse(buffer) {
+  const view = new DataView(buffer);
+  const n = view.getUint32(0, true);
+  const header = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 4, n)));
+  const arrays = {};
+  let at = 4 + n;
+  for (const [name, dtype, length] of header.arrays) {
+    at += (4 - (at % 4)) % 4;
+    arrays[name] = dtype === "f4" ? new Float32Array(buffer, at, length) : new Uint8Array(buffer, at, length);
+    at += length * (dtype === "f4" ? 4 : 1);
+  }
+  return {header, arrays};
+}
+
+function fromBase64(text) {
+  const bytes = Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+  return bytes.buffer;
+}
+
+class Connection {
+  constructor(token, run) {
+    this.token = token;
+    this.run = run;
+    this.views = new Set();
+    this.history = Object.fromEntries(COLUMNS.map((c) => [c, []]));
+    this.frame = null;        // the newest frame: {header, arrays}
+    this.inputs = null;       // the inputs' pictures (from a key frame)
+    this.lastEpoch = null;    // the last history epoch received
+    this.asked = false;       // a key frame is asked for
+    this.lost = false;
+    this.closed = false;
+    this.pending = false;
+    this.wait = 250;
+    this.frames = 0;          // frames drawn (for tests and the bench)
+    this.open();
+  }
+
+  open() {
+    if (this.closed) return;
+    const url = new URL("/_playground/live", window.location.href);
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    url.search = "?token=" + encodeURIComponent(this.token);
+    const socket = new WebSocket(url);
+    socket.binaryType = "arraybuffer";
+    socket.onmessage = (event) => this.receive(event.data);
+    socket.onopen = () => { this.wait = 250; };
+    socket.onclose = () => {
+      if (this.socket === socket && !this.closed && !this.lost) {
+        setTimeout(() => this.open(), this.wait);   // the server restarted, or the network dropped: again
+        this.wait = Math.min(2 * this.wait, 4000);
+      }
+    };
+    this.socket = socket;
+  }
+
+  close() {
+    this.closed = true;
+    if (this.socket) this.socket.close();
+  }
+
+  receive(data) {
+    if (typeof data === "string") {
+      if (data === "lost") { this.lost = true; this.schedule(); }
+      return;
+    }
+    const frame = parse(data);
+    const h = frame.header;
+    if (h.key) {
+      for (const c of COLUMNS) this.history[c] = [];
+      this.asked = false;
+      if (frame.arrays.inputs) this.inputs = frame.arrays.inputs;
+    } else if (h.after !== this.lastEpoch) {   // a frame went missing: the curves need the whole history
+      if (!this.asked && this.socket.readyState === 1) { this.socket.send("key"); this.asked = true; }
+      if (this.lastEpoch === null) return;
+    }
+    const rows = frame.arrays.rows;
+    for (let i = 0; i < rows.length; i += COLUMNS.length) {
+      COLUMNS.forEach((c, k) => this.history[c].push(rows[i + k]));
+    }
+    if (rows.length) this.lastEpoch = rows[rows.length - COLUMNS.length];
+    this.thin();
+    if (!this.frame) performance.mark("playground-first-frame");
+    this.frame = frame;
+    this.schedule();
+  }
+
+  thin() {
+    const n = this.history.epoch.length;
+    if (n <= MOST_POINTS) return;
+    const old = n >> 1;
+    for (const c of COLUMNS) {
+      const column = this.history[c];
+      this.history[c] = column.filter((_, i) => i >= old || i % 2 === 0);
+    }
+  }
+
+  schedule() {
+    if (this.pending) return;
+    this.pending = true;
+    const draw = () => {
+      this.pending = false;
+      this.frames += 1;
+      for (const view of this.views) view.draw(this);
+    };
+    if (REDUCED_MOTION) setTimeout(() => requestAnimationFrame(draw), 500);   // at most 2 frames a second
+    else requestAnimationFrame(draw);
+  }
+}
+
+function connect(token, run) {
+  const key = token + "/" + run;
+  let connection = connections.get(key);
+  if (!connection) {
+    for (const [other, c] of connections) {   // the page now shows another run: its connection goes
+      if (!c.views.size) { c.close(); connections.delete(other); }
+    }
+    connection = new Connection(token, run);
+    connections.set(key, connection);
+  }
+  return connection;
+}
+
+// ---- formatting
+
+export function short(value, digits = 4) {
+  if (value === null || value === undefined || Number.isNaN(value)) return "—";
+  if (!Number.isFinite(value)) return value > 0 ? "∞" : "−∞";
+  const size = Math.abs(value);
+  if (size !== 0 && (size >= 1e5 || size < 1e-4)) {
+    return value.toExponential(1).replace("e+", "e").replace("-", "−");
+  }
+  return value.toFixed(digits);
+}
+
+function mix(hex, amount) {   // hex colour blended with white: amount 0 white, 1 the colour
+  const c = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  return c.map((v) => Math.round(255 + (v - 255) * amount));
+}
+
+function lerpScale(stops, t) {   // stops [[position, "#rrggbb"], ...]
+  for (let i = 1; i < stops.length; i++) {
+    if (t <= stops[i][0] || i === stops.length - 1) {
+      const [p0, c0] = stops[i - 1], [p1, c1] = stops[i];
+      const u = Math.max(0, Math.min(1, (t - p0) / (p1 - p0 || 1)));
+      const a = mix(c0, 1), b = mix(c1, 1);
+      return a.map((v, k) => Math.round(v + (b[k] - v) * u));
+    }
+  }
+  return [255, 255, 255];
+}
+
+function canvasIn(el, height) {
+  let canvas = el.querySelector("canvas");
+  if (!canvas) {
+    canvas = document.createElement("canvas");
+    canvas.style.display = "block";
+    canvas.style.width = "100%";
+    el.appendChild(canvas);
+  }
+  const ratio = window.devicePixelRatio || 1;
+  const width = Math.max(120, el.clientWidth || 300);
+  canvas.style.height = height + "px";
+  if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
+    canvas.width = Math.round(width * ratio);
+    canvas.height = Math.round(height * ratio);
+  }
+  const g = canvas.getContext("2d");
+  g.setTransform(ratio, 0, 0, ratio, 0, 0);
+  g.clearRect(0, 0, width, height);
+  return {canvas, g, width, height};
+}
+
+function font(data, size) {
+  return `${Math.round(size * (data.scale || 1))}px "Source Sans Pro", "Noto Sans CJK SC", sans-serif`;
+}
+
+// ---- views
+
+class Metrics {
+  constructor(el) { this.el = el; }
+
+  draw(connection) {
+    const data = this.data;
+    const frame = data.past ? this.past : connection.frame;
+    if (!frame) return;
+    const h = frame.header;
+    const latest = h.latest || {};
+    const items = [[data.labels.epoch, String(h.epoch)], [data.labels.train_loss, short(latest.train_loss)],
+      [data.labels.test_loss, short(latest.test_loss)], [data.labels.train_score, short(latest.train_score, 3)],
+      [data.labels.test_score, short(latest.test_score, 3)]];
+    if (!this.cells) {
+      this.el.innerHTML = "";
+      const row = document.createElement("div");
+      row.className = "metrics";
+      this.cells = items.map(([label], i) => {
+        const cell = document.createElement("div");
+        cell.className = "metric";
+        const name = document.createElement("div");
+        name.className = "label";
+        const value = document.createElement("div");
+        value.className = "value";
+        cell.append(name, value);
+        row.appendChild(cell);
+        return {name, value};
+      });
+      this.note = document.createElement("div");
+      this.note.className = "note";
+      this.el.append(row, this.note);
+    }
+    items.forEach(([label, value], i) => {
+      this.cells[i].name.textContent = label;
+      this.cells[i].value.textContent = value;
+    });
+    this.cells[0].value.setAttribute("data-live-epoch", String(h.epoch));
+    this.note.textContent = h.mode !== "paused" && h.batch && !data.past
+      ? data.labels.under_way.replace("{epoch}", h.epoch + 1).replace("{batch}", h.batch).replace("{batches}", h.batches)
+      : "";
+    if (!data.ready && !this.readySent) {   // the page draws the rest once the live view is there
+      this.readySent = true;
+      this.trigger("ready", true);
+    }
+    // The run stopped by itself (a step done, a divergence, a lost worker): the page's buttons must say so.
+    const stopped = connection.lost || (data.mode !== "paused" && h.mode === "paused" && h.seq > this.startSeq);
+    if (stopped && !this.told && !data.past) {
+      this.told = true;
+      this.trigger("stopped", connection.lost ? "lost" : h.seq);
+    }
+  }
+}
+
+class Plane {
+  constructor(el) {
+    this.el = el;
+    this.image = document.createElement("canvas");
+    el.addEventListener("click", (event) => this.click(event));
+    el.addEventListener("mousemove", (event) => this.hover(event));
+    el.addEventListener("mouseleave", () => { this.tip.style.display = "none"; });
+    this.tip = document.createElement("div");
+    this.tip.className = "tip";
+    el.appendChild(this.tip);
+  }
+
+  area() {
+    const d = this.data, {width, height} = this.size;
+    const left = 34 * (d.scale || 1), bottom = 26 * (d.scale || 1), top = 22 * (d.scale || 1);
+    const side = Math.max(40, Math.min(width - left - 8, height - bottom - top));
+    return {left, top, side, x0: d.x[0], x1: d.x[1], y0: d.y[0], y1: d.y[1]};
+  }
+
+  toPixel(a, x, y) {
+    return [a.left + (x - a.x0) / (a.x1 - a.x0) * a.side, a.top + (a.y1 - y) / (a.y1 - a.y0) * a.side];
+  }
+
+  paint(frame) {
+    const d = this.data, b = frame.header.boundary, values = frame.arrays.boundary, n = b.side;
+    this.image.width = n;
+    this.image.height = n;
+    const g = this.image.getContext("2d");
+    const pixels = g.createImageData(n, n);
+    for (let i = 0; i < n * n; i++) {
+      const v = values[i];
+      let rgb;
+      if (!b.finite) rgb = [209, 213, 219];
+      else if (b.kind === "classes") {
+        const cls = v >> 4, sure = (v & 15) / 15;
+        rgb = mix(d.colors[cls % d.colors.length], d.discretize ? 0.6 : 0.15 + 0.45 * sure);
+      } else if (b.kind === "probability" && d.discretize) {
+        rgb = lerpScale(d.scale_stops, v > 127 ? 1 : 0);
+      } else rgb = lerpScale(d.scale_stops, v / 255);
+      pixels.data.set([rgb[0], rgb[1], rgb[2], 255], 4 * i);
+    }
+    g.putImageData(pixels, 0, 0);
+  }
+
+  draw(connection) {
+    const d = this.data;
+    const frame = d.past ? this.past : connection.frame;
+    const size = canvasIn(this.el, d.height);
+    this.size = size;
+    const g = size.g, a = this.area();
+    if (frame && frame.header.boundary) {
+      this.paint(frame);
+      g.imageSmoothingEnabled = true;
+      g.imageSmoothingQuality = "high";
+      g.drawImage(this.image, a.left, a.top, a.side, a.side);
+    }
+    g.strokeStyle = "#9ca3af";
+    g.strokeRect(a.left, a.top, a.side, a.side);
+    // Axes: whole numbers, every 2 (or 5) units.
+    g.fillStyle = "#374151";
+    g.font = font(d, 12);
+    const span = a.x1 - a.x0, step = span > 30 ? 10 : span > 12 ? 4 : span > 5 ? 2 : span > 2 ? 1 : 0.5;
+    g.textAlign = "center";
+    g.textBaseline = "top";
+    for (let t = Math.ceil(a.x0 / step) * step; t <= a.x1; t += step) {
+      const [px] = this.toPixel(a, t, 0);
+      g.fillText(String(+t.toFixed(2)), px, a.top + a.side + 3);
+    }
+    g.textAlign = "right";
+    g.textBaseline = "middle";
+    for (let t = Math.ceil(a.y0 / step) * step; t <= a.y1; t += step) {
+      const [, py] = this.toPixel(a, 0, t);
+      g.fillText(String(+t.toFixed(2)), a.left - 4, py);
+    }
+    g.textAlign = "left";
+    g.textBaseline = "bottom";
+    g.fillText("x2 ↑  x1 →", a.left, a.top - 3);
+    // Points: training ones as circles with a white rim, test ones as diamonds with a dark rim.
+    const radius = 3.5 * (d.scale || 1);
+    const parts = [[d.train, "train"], d.show_test ? [d.test, "test"] : null].filter(Boolean);
+    for (const [points, part] of parts) {
+      if (!points) continue;
+      for (let i = 0; i < points.x.length; i++) {
+        const [px, py] = this.toPixel(a, points.x[i], points.y[i]);
+        const label = points.label[i];
+        g.fillStyle = d.regression ? `rgb(${lerpScale(d.scale_stops, (label - d.range[0]) / (d.range[1] - d.range[0] || 1))})`
+          : d.colors[label % d.colors.length];
+        g.beginPath();
+        if (part === "train") g.arc(px, py, radius, 0, 2 * Math.PI);
+        else { g.moveTo(px, py - radius - 1); g.lineTo(px + radius + 1, py); g.lineTo(px, py + radius + 1); g.lineTo(px - radius - 1, py); g.closePath(); }
+        g.fill();
+        g.lineWidth = 1;
+        g.strokeStyle = part === "train" ? "#ffffff" : "#222222";
+        g.stroke();
+      }
+    }
+    if (frame && frame.header.boundary && !frame.header.boundary.finite) {
+      g.fillStyle = "#111111";
+      g.font = font(d, 14);
+      g.textAlign = "center";
+      g.fillText(d.labels.not_finite, a.left + a.side / 2, a.top + a.side / 2);
+    }
+    this.el.setAttribute("data-frames", String(connection.frames));
+  }
+
+  at(event) {
+    const rect = this.el.getBoundingClientRect(), a = this.area();
+    const px = event.clientX - rect.left, py = event.clientY - rect.top;
+    if (!(px >= a.left && px <= a.left + a.side && py >= a.top && py <= a.top + a.side)) return null;
+    return {px, py, x: a.x0 + (px - a.left) / a.side * (a.x1 - a.x0), y: a.y1 - (py - a.top) / a.side * (a.y1 - a.y0)};
+  }
+
+  nearest(where) {
+    const a = this.area(), points = this.data.train;
+    let best = -1, distance = 8 * (this.data.scale || 1);
+    for (let i = 0; points && i < points.x.length; i++) {
+      const [px, py] = this.toPixel(a, points.x[i], points.y[i]);
+      const dd = Math.hypot(px - where.px, py - where.py);
+      if (dd <= distance) { best = i; distance = dd; }
+    }
+    return best;
+  }
+
+  click(event) {
+    const where = this.at(event);
+    if (!where) return;
+    if (this.data.drawing) {
+      this.trigger("click", {kind: "plane", x: where.x, y: where.y, time: Date.now()});
+      return;
+    }
+    const i = this.nearest(where);
+    if (i >= 0) this.trigger("click", {meta: "train", customdata: i, time: Date.now()});
+  }
+
+  hover(event) {
+    const where = this.at(event);
+    if (!where) { this.tip.style.display = "none"; return; }
+    const i = this.nearest(where);
+    this.tip.textContent = i >= 0 ? `${this.data.labels.example} ${i}: x1 ${where.x.toFixed(2)}, x2 ${where.y.toFixed(2)}`
+      : `x1 ${where.x.toFixed(2)}, x2 ${where.y.toFixed(2)}`;
+    this.tip.style.display = "block";
+    this.tip.style.left = (where.px + 12) + "px";
+    this.tip.style.top = (where.py + 12) + "px";
+  }
+}
+
+const NEGATIVE = "#f59322", POSITIVE = "#0877bd";
+
+class Network {
+  constructor(el) {
+    this.el = el;
+    this.tip = document.createElement("div");
+    this.tip.className = "tip";
+    el.appendChild(this.tip);
+    el.addEventListener("mousemove", (event) => this.hover(event));
+    el.addEventListener("mouseleave", () => { this.tip.style.display = "none"; });
+    this.tile = document.createElement("canvas");
+  }
+
+  layout(h) {
+    const d = this.data, {width, height} = this.size;
+    const sizes = h.sizes, shown = [Math.min(sizes[0], 8), ...h.shown];
+    const columns = shown.length, top = 40 * (d.scale || 1), bottom = 22 * (d.scale || 1), left = 30 * (d.scale || 1);
+    const most = Math.max(...shown);
+    const tile = Math.max(12, Math.min(52 * (d.scale || 1), (height - top - bottom) / (most * 1.35),
+      (width - left - 8) / (columns * 1.9)));
+    const gapX = columns > 1 ? (width - left - 8 - tile) / (columns - 1) : 0;
+    const nodes = shown.map((k, c) => {
+      const x = left + c * gapX;
+      const used = k * tile * 1.35;
+      const y0 = top + (height - top - bottom - used) / 2;
+      return Array.from({length: k}, (_, j) => ({x, y: y0 + j * tile * 1.35, c, j}));
+    });
+    return {tile, nodes, shown, sizes, top};
+  }
+
+  picture(values, offset, side) {
+    this.tile.width = side;
+    this.tile.height = side;
+    const g = this.tile.getContext("2d"), pixels = g.createImageData(side, side);
+    for (let i = 0; i < side * side; i++) {
+      const v = values[offset + i] / 127.5 - 1;
+      const rgb = mix(v > 0 ? POSITIVE : NEGATIVE, Math.min(1, Math.abs(v)));
+      pixels.data.set([rgb[0], rgb[1], rgb[2], 255], 4 * i);
+    }
+    g.putImageData(pixels, 0, 0);
+    return this.tile;
+  }
+
+  draw(connection) {
+    const d = this.data;
+    const frame = d.past ? this.past : connection.frame;
+    this.size = canvasIn(this.el, d.height);
+    const g = this.size.g;
+    g.fillStyle = "#111111";
+    g.font = font(d, 13);
+    g.textBaseline = "top";
+    g.textAlign = "left";
+    g.fillText(d.title, 0, 0);
+    if (!frame || !frame.header.sizes) return;
+    const h = frame.header, L = this.layout(h), weights = frame.arrays.weights;
+    this.nodesAt = L;
+    // Links first, behind the pictures: colour by sign, width by size.
+    let at = 0;
+    for (let c = 1; c < L.shown.length; c++) {
+      const into = L.shown[c], from = L.shown[c - 1];
+      for (let i = 0; i < from; i++) {
+        for (let j = 0; j < into; j++) {
+          const w = weights[at + i * into + j];
+          const a = L.nodes[c - 1][i], b = L.nodes[c][j];
+          g.strokeStyle = w >= 0 ? POSITIVE : NEGATIVE;
+          g.globalAlpha = Number.isFinite(w) ? Math.min(1, 0.25 + Math.abs(w) / 2) : 0.2;
+          g.lineWidth = Number.isFinite(w) ? Math.min(5, 0.5 + 1.5 * Math.abs(w)) : 0.5;
+          g.beginPath();
+          g.moveTo(a.x + L.tile, a.y + L.tile / 2);
+          g.lineTo(b.x, b.y + L.tile / 2);
+          g.stroke();
+        }
+      }
+      at += from * into + into;
+    }
+    g.globalAlpha = 1;
+    // Pictures: the inputs', then each layer's neurons'.
+    const side = h.side;
+    let offset = 0;
+    L.nodes.forEach((column, c) => {
+      column.forEach((node, j) => {
+        let source = null;
+        if (c === 0 && connection.inputs && connection.inputs.length >= (j + 1) * side * side) {
+          source = this.picture(connection.inputs, j * side * side, side);
+        } else if (c > 0) {
+          source = this.picture(frame.arrays.neurons, offset, side);
+          offset += side * side;
+        }
+        if (source) {
+          g.imageSmoothingEnabled = true;
+          g.drawImage(source, node.x, node.y, L.tile, L.tile);
+        }
+        g.strokeStyle = "#6b7280";
+        g.lineWidth = 1;
+        g.strokeRect(node.x + 0.5, node.y + 0.5, L.tile - 1, L.tile - 1);
+      });
+      const title = c === 0 ? d.labels.input : c === L.nodes.length - 1 ? d.labels.output : `${d.labels.layer} ${c}`;
+      g.fillStyle = "#374151";
+      g.font = font(d, 12);
+      g.textAlign = "center";
+      const x = column.length ? column[0].x + L.tile / 2 : 0;
+      g.fillText(title, x, L.top - 16 * (d.scale || 1));
+      if (L.sizes[c] > L.shown[c]) {
+        const last = column[column.length - 1];
+        g.fillText(d.labels.more.replace("{n}", L.sizes[c] - L.shown[c]), x, last.y + L.tile + 3);
+      }
+    });
+    g.textAlign = "right";
+    g.textBaseline = "middle";
+    (d.features || []).slice(0, L.shown[0]).forEach((name, j) => {
+      const node = L.nodes[0][j];
+      g.fillText(name, node.x - 3, node.y + L.tile / 2);
+    });
+  }
+
+  hover(event) {
+    const L = this.nodesAt;
+    if (!L) return;
+    const rect = this.el.getBoundingClientRect(), px = event.clientX - rect.left, py = event.clientY - rect.top;
+    for (const column of L.nodes) {
+      for (const node of column) {
+        if (px >= node.x && px <= node.x + L.tile && py >= node.y && py <= node.y + L.tile) {
+          const d = this.data;
+          this.tip.textContent = node.c === 0 ? `${d.labels.input} ${(d.features || [])[node.j] || node.j + 1}`
+            : `${node.c === L.nodes.length - 1 ? d.labels.output : d.labels.layer + " " + node.c} · ${d.labels.neuron} ${node.j + 1} (${d.activations[node.c - 1]})`;
+          this.tip.style.display = "block";
+          this.tip.style.left = (px + 12) + "px";
+          this.tip.style.top = (py + 12) + "px";
+          return;
+        }
+      }
+    }
+    this.tip.style.display = "none";
+  }
+}
+
+function ticks(low, high, log) {
+  if (log) {
+    const out = [];
+    for (let e = Math.floor(Math.log10(low)); e <= Math.ceil(Math.log10(high)); e++) out.push(10 ** e);
+    return out.filter((t) => t >= low * 0.999 && t <= high * 1.001);
+  }
+  const span = high - low || 1, raw = span / 4, power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw);
+  const out = [];
+  for (let t = Math.ceil(low / step) * step; t <= high + step * 1e-9; t += step) out.push(+t.toPrecision(6));
+  return out;
+}
+
+function tickText(t, log) {
+  if (log) {
+    const e = Math.round(Math.log10(t));
+    return e >= -2 && e <= 3 ? String(t) : "1e" + String(e).replace("-", "−");
+  }
+  return Math.abs(t) >= 1e5 ? short(t) : String(+t.toPrecision(4));
+}
+
+class Curves {
+  constructor(el) { this.el = el; }
+
+  draw(connection) {
+    const d = this.data, H = connection.history;
+    const {g, width, height} = canvasIn(this.el, d.height);
+    const s = d.scale || 1;
+    const left = 48 * s, right = 8, top = 24 * s, bottom = 28 * s;
+    const lines = [[H.epoch, H["train_" + d.metric], d.train_color, d.labels.train, []],
+      [H.epoch, H["test_" + d.metric], d.test_color, d.labels.test, []]];
+    (d.pinned || []).forEach((p) => lines.push([p.epoch, p.values, p.color, p.label, [5, 3]]));
+    let maxEpoch = 1, low = Infinity, high = -Infinity;
+    for (const [xs, ys] of lines) {
+      for (let i = 0; i < xs.length; i++) {
+        maxEpoch = Math.max(maxEpoch, xs[i]);
+        const y = ys[i];
+        if (Number.isFinite(y) && (d.metric !== "loss" || y > 0)) { low = Math.min(low, y); high = Math.max(high, y); }
+      }
+    }
+    const log = d.metric === "loss" && low > 0 && high > 100 * low;
+    if (!Number.isFinite(low)) { low = 0; high = 1; }
+    if (!log) { low = Math.min(0, low); if (high <= low) high = low + 1; }
+    const Y = (y) => log ? (Math.log10(high) - Math.log10(y)) / (Math.log10(high) - Math.log10(low) || 1)
+      : (high - y) / (high - low);
+    const px = (x) => left + x / maxEpoch * (width - left - right);
+    const py = (y) => top + Y(y) * (height - top - bottom);
+    g.font = font(d, 12);
+    g.fillStyle = "#111111";
+    g.textBaseline = "top";
+    g.textAlign = "left";
+    g.fillText(d.title, 0, 0);
+    // Grid and ticks: labels no closer than a line of text.
+    g.strokeStyle = "#e5e7eb";
+    g.fillStyle = "#374151";
+    g.textAlign = "right";
+    g.textBaseline = "middle";
+    let lastY = Infinity;
+    for (const t of ticks(low, high, log)) {
+      const y = py(t);
+      if (lastY - y < 14 * s) continue;
+      lastY = y;
+      g.beginPath(); g.moveTo(left, y); g.lineTo(width - right, y); g.stroke();
+      g.fillText(tickText(t, log), left - 4, y);
+    }
+    g.textAlign = "center";
+    g.textBaseline = "top";
+    let lastX = -Infinity;
+    for (const t of ticks(0, maxEpoch, false)) {
+      const x = px(t);
+      const text = String(t);
+      if (x - lastX < g.measureText(text).width + 10) continue;
+      lastX = x;
+      g.fillText(text, x, height - bottom + 4);
+    }
+    g.textAlign = "right";
+    g.fillText(d.labels.epoch, width - right, height - 14 * s);
+    // The curves, clipped to the plot.
+    g.save();
+    g.beginPath();
+    g.rect(left, top - 2, width - left - right, height - top - bottom + 4);
+    g.clip();
+    for (const [xs, ys, color, , dash] of lines) {
+      g.strokeStyle = color;
+      g.lineWidth = dash.length ? 1.8 : 2.5;
+      g.setLineDash(dash);
+      g.beginPath();
+      let drawing = false;
+      for (let i = 0; i < xs.length; i++) {
+        const y = ys[i];
+        if (!Number.isFinite(y) || (log && y <= 0)) { drawing = false; continue; }
+        if (drawing) g.lineTo(px(xs[i]), py(y)); else g.moveTo(px(xs[i]), py(y));
+        drawing = true;
+      }
+      if (xs.length === 1 && Number.isFinite(ys[0])) g.arc(px(xs[0]), py(ys[0]), 2, 0, 2 * Math.PI);
+      g.stroke();
+    }
+    g.setLineDash([]);
+    if (d.mark !== null && d.mark !== undefined) {
+      g.strokeStyle = "#374151";
+      g.setLineDash([2, 3]);
+      g.beginPath(); g.moveTo(px(d.mark), top); g.lineTo(px(d.mark), height - bottom); g.stroke();
+      g.setLineDash([]);
+    }
+    g.restore();
+    // The legend, top right.
+    g.textAlign = "left";
+    g.textBaseline = "middle";
+    let x = width - right;
+    for (const [, , color, label] of lines.slice().reverse()) {
+      const w = g.measureText(label).width;
+      x -= w + 26;
+      g.strokeStyle = color;
+      g.lineWidth = 2.5;
+      g.beginPath(); g.moveTo(x, 8 * s); g.lineTo(x + 14, 8 * s); g.stroke();
+      g.fillStyle = "#374151";
+      g.fillText(label, x + 18, 8 * s);
+    }
+    if (H.epoch.length <= 1 && d.empty) {
+      g.fillStyle = "#6b7280";
+      g.textAlign = "center";
+      g.fillText(d.empty, (left + width) / 2, (top + height - bottom) / 2);
+    }
+  }
+}
+
+const VIEWS = {metrics: Metrics, boundary: Plane, network: Network, loss: Curves, score: Curves};
+
+// Called by the component on every render of the page's script, with the view's data.
+export function mount(el, data, trigger) {
+  let view = el.__live;
+  if (!view || view.kind !== data.view) {
+    el.innerHTML = "";
+    view = new VIEWS[data.view](el);
+    view.kind = data.view;
+    el.__live = view;
+  }
+  view.trigger = trigger;
+  view.data = data;
+  view.past = data.past ? parse(fromBase64(data.past)) : null;
+  const connection = connect(data.token, data.run);
+  if (view.connection !== connection) {
+    if (view.connection) view.connection.views.delete(view);
+    view.connection = connection;
+  }
+  connection.views.add(view);
+  view.startSeq = connection.frame ? connection.frame.header.seq : 0;
+  view.told = false;
+  if (data.view === "metrics") {
+    window.__playgroundLive = connection;   // for tests and the bench: frames drawn, the newest header
+  }
+  if (!view.observer && window.ResizeObserver) {
+    view.observer = new ResizeObserver(() => view.connection && view.draw(view.connection));
+    view.observer.observe(el);
+  }
+  if (connection.frame || data.past) view.draw(connection);
+  return () => {
+    connection.views.delete(view);
+  };
+}

@@ -1,0 +1,186 @@
+"""The live view's frames: what a run's worker sends the browser, frame by frame, and how fast it trains
+for them (the speed)."""
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from playground import frames, settings
+from playground.data import make_dataset
+from playground.frames import FrameMaker, pack, unpack
+from playground.trainer import RunHandle
+from playground.trainer.worker import FRAME_BYTES, FRAME_RATE
+from playground.training import TrainingRun, layer_outputs
+
+
+@pytest.fixture(scope="module")
+def circle():
+    return make_dataset("circle")
+
+
+def spec_for(ds, **changes):
+    return settings.network_spec({**settings.defaults(), **changes}, ds)
+
+
+def test_a_frame_packs_its_header_and_arrays_and_unpacks_to_the_same():
+    rows = np.arange(10, dtype=np.float32)
+    data = pack({"epoch": 3}, [("rows", rows), ("boundary", np.array([1, 2, 3], np.uint8)), ("none", None)])
+    header, arrays = unpack(data)
+    assert header["epoch"] == 3 and [a[0] for a in header["arrays"]] == ["rows", "boundary"]
+    np.testing.assert_array_equal(arrays["rows"], rows)
+    np.testing.assert_array_equal(arrays["boundary"], [1, 2, 3])
+
+
+def test_the_boundary_is_a_byte_a_point_in_each_task():
+    kind, values = frames.boundary_bytes(np.array([[0.0], [0.5], [1.0], [np.nan]]), "classification", (0, 1))
+    assert kind == "probability" and values.tolist() == [0, 128, 255, 0]
+    kind, values = frames.boundary_bytes(np.array([[0.7, 0.2, 0.1], [1 / 3, 1 / 3, 1 / 3], [0, 0, 1.0]]),
+                                         "classification", (0, 1))
+    assert kind == "classes" and [v >> 4 for v in values] == [0, 0, 2] and [v & 15 for v in values] == [8, 0, 15]
+    kind, values = frames.boundary_bytes(np.array([[-2.0], [0.0], [2.0], [9.0]]), "regression", (-2.0, 2.0))
+    assert kind == "value" and values.tolist() == [0, 128, 255, 255]
+
+
+def test_a_key_frame_has_the_whole_history_and_the_next_the_new_rows_only(circle):
+    run, maker = TrainingRun("numpy", spec_for(circle), circle), FrameMaker()
+    for _ in range(3):
+        run.train_epoch()
+    header, arrays = unpack(maker.frame(run, "playing"))
+    assert header["key"] and arrays["rows"].reshape(-1, 5)[:, 0].tolist() == [0, 1, 2, 3]
+    assert "inputs" in arrays and header["epoch"] == 3
+    run.train_epoch()
+    run.train_epoch()
+    header, arrays = unpack(maker.frame(run, "playing"))
+    assert not header["key"] and header["after"] == 3 and arrays["rows"].reshape(-1, 5)[:, 0].tolist() == [4, 5]
+    assert "inputs" not in arrays
+    np.testing.assert_allclose(arrays["rows"][-4:], [run.log.last(c) for c in frames.COLUMNS[1:]], rtol=1e-6)
+    header, arrays = unpack(maker.frame(run, "paused"))
+    assert not header["key"] and len(arrays["rows"]) == 0 and header["mode"] == "paused"
+
+
+def test_a_run_gone_back_in_time_gets_a_key_frame(circle):
+    run, maker = TrainingRun("numpy", spec_for(circle), circle), FrameMaker()
+    for _ in range(4):
+        run.train_epoch()
+    maker.frame(run, "playing")
+    run.continue_from(2)
+    header, arrays = unpack(maker.frame(run, "paused"))
+    assert header["key"] and arrays["rows"].reshape(-1, 5)[:, 0].tolist() == [0, 1, 2]
+
+
+def test_the_pictures_are_the_networks_outputs_over_the_plane(circle):
+    run = TrainingRun("numpy", spec_for(circle), circle)
+    run.train_epoch()
+    header, arrays = unpack(FrameMaker().frame(run, "paused"))
+    side, n = header["boundary"]["side"], 100
+    at = np.linspace(0, n - 1, side).round().astype(int)
+    grid = circle.grid[(at[::-1, None] * n + at[None, :]).ravel()]  # the top row first
+    expected = frames.to_bytes(run.engine.predict(grid)[:, 0], 0.0, 1.0)
+    assert np.abs(arrays["boundary"].astype(int) - expected).max() <= 1
+    assert header["shown"] == [4, 2, 1] and header["sizes"] == [2, 4, 2, 1]
+    k = header["side"] ** 2
+    first = layer_outputs(run.spec, run.weights(), circle.grid[frames._picks(header["side"], n)])[0][:, 0]
+    np.testing.assert_array_equal(arrays["neurons"][:k], frames.to_bytes(first))
+    W, b = run.weights()[0]
+    np.testing.assert_allclose(arrays["weights"][:8 + 4], np.r_[W.ravel(), b], rtol=1e-6)
+
+
+@pytest.mark.parametrize("hidden, rate", [((4, 2), 0.9 * FRAME_RATE), ((8,) * 8, 25), ((128,) * 8, 25)])
+def test_frames_are_small_enough_to_come_at_display_rate(circle, hidden, rate):
+    """The default network's frames come at about FRAME_RATE a second within FRAME_BYTES a second; the
+    largest networks' (the worker sends a larger frame less often) still come `rate` times a second."""
+    widths = {f"width_{i + 1}": w for i, w in enumerate(hidden)}
+    run = TrainingRun("numpy", spec_for(circle, layers=len(hidden), **widths), circle)
+    maker = FrameMaker()
+    maker.frame(run, "playing")
+    run.train_epoch()
+    size = len(maker.frame(run, "playing"))
+    assert FRAME_BYTES / size >= rate, size
+
+
+def test_a_replayed_epoch_has_its_own_picture_and_metrics(circle):
+    run = TrainingRun("numpy", spec_for(circle), circle)
+    for _ in range(3):
+        run.train_epoch()
+    past = run.replay_at(1)
+    header, arrays = unpack(frames.still(run.spec, past, circle))
+    assert header["epoch"] == 1 and header["latest"]["train_loss"] == pytest.approx(float(run.log["train_loss"][1]))
+    now = unpack(FrameMaker().frame(run, "paused"))[1]
+    assert not np.array_equal(arrays["boundary"], now["boundary"])
+
+
+def watched(run):
+    """The frames a run sends, as (time, header), while the test looks."""
+    got, lock = [], threading.Lock()
+
+    def listener(frame):
+        with lock:
+            got.append((time.monotonic(), None if frame is None else unpack(frame)[0]))
+    run.watch(listener)
+    return got, listener
+
+
+def until(condition, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_a_watched_run_sends_a_key_frame_then_a_frame_per_share_of_training(circle):
+    run = RunHandle("numpy", spec_for(circle), circle, ("circle", "frames"))
+    got, _listener = watched(run)
+    until(lambda: got)
+    assert got[0][1]["key"] and got[0][1]["epoch"] == 0
+    run.set_speed(1)
+    run.play()
+    until(lambda: len(got) > 20)
+    run.pause()
+    until(lambda: got[-1][1]["mode"] == "paused")
+    epochs = [h["epoch"] for _t, h in got if h["mode"] == "playing"]
+    steps = np.diff(epochs)
+    assert steps.max() <= 2 and np.median(steps) == 1  # one epoch a frame: every epoch is drawn
+    assert got[-1][1]["epoch"] == run.refresh().epoch  # the pause's frame is the paused epoch
+    run.close()
+
+
+def test_a_fraction_of_an_epoch_a_frame_draws_the_batches_of_an_epoch(circle):
+    run = RunHandle("numpy", spec_for(circle), circle, ("circle", "frames"))
+    got, _listener = watched(run)
+    run.set_speed(0.25)
+    run.play()
+    until(lambda: len(got) > 12)
+    run.pause()
+    batches = [(h["epoch"], h["batch"]) for _t, h in got[1:] if h["mode"] == "playing"]
+    assert any(batch for _epoch, batch in batches)  # frames inside an epoch
+    assert all(b - a <= 1 for (a, _), (b, _) in zip(batches, batches[1:]))
+    run.close()
+
+
+def test_the_speed_changes_without_pausing_and_full_speed_trains_faster(circle):
+    run = RunHandle("numpy", spec_for(circle), circle, ("circle", "frames"))
+    run.set_speed(0.25)
+    run.play()
+    time.sleep(1.0)
+    slow = run.refresh().epoch
+    run.set_speed(0)
+    assert run.refresh().mode == "playing"
+    time.sleep(1.0)
+    fast = run.refresh().epoch - slow
+    run.pause()
+    assert fast > 3 * slow, (slow, fast)
+    run.close()
+
+
+def test_unwatched_runs_send_no_frames(circle):
+    run = RunHandle("numpy", spec_for(circle), circle, ("circle", "frames"))
+    got, listener = watched(run)
+    until(lambda: got)
+    run.unwatch(listener)
+    count = len(got)
+    run.play()
+    time.sleep(0.5)
+    run.pause()
+    assert len(got) == count
+    run.close()
