@@ -193,8 +193,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats, for a first look")
     parser.add_argument("--browser", action="store_true",
-                        help="instead, measure the playground playing in Chromium (epochs/s, redraws/s, memory)")
-    parser.add_argument("--seconds", type=float, default=60.0, help="with --browser: how long to measure")
+                        help="instead, measure the playground playing in Chromium (first boundary, pictures/s and epochs/s at three speeds, Pause)")
+    parser.add_argument("--seconds", type=float, default=10.0, help="with --browser: how long to measure each speed")
     parser.add_argument("--engine", default="numpy", help="with --browser: the engine to play")
     parser.add_argument("--presses", nargs="*", choices=("pause", "play", "step"),
                         help="with --browser: instead, press these buttons at random moments of play, once each, "
@@ -210,7 +210,7 @@ def main():
         return bench_class.main()
     if args.browser:
         from . import bench_browser
-        return bench_browser.main(args.seconds, 10.0, args.presses, args.n, args.engine)
+        return bench_browser.main(args.seconds, None, args.presses, args.n, args.engine)
     if args.sweep:
         for name, value in sweep_extras(*sweep_case()).items():
             print(f"{name}: {value:.3f}")

@@ -1,17 +1,25 @@
 """`python -m playground.bench --browser`: the playground playing in Chromium, measured.
 
-`measure` starts the app on the default setup (or another engine), presses Play, and samples
-epochs a second (the Epoch metric), chart redraws a second (each chart's SVG changing), whether
-every chart stays on screen (looked at just before each paint), the websocket traffic the page
-receives, and the server's memory (RSS, workers included); then, as the baseline of the page's rate
-in the same run, the engine's own `train_epoch` on the same setup, in a process set up as a worker is.
+`measure` starts the app on the default setup (or another engine) and, on the warm, idle server:
+- the first boundary: seconds from a new page's navigation to the decision boundary's first picture
+  drawn, and the bytes the page took before it (files and websockets, as sent);
+- at the default, the slowest and the fastest speed, while the page plays at 1280 × 720: distinct
+  pictures of the boundary a second as Chromium paints them (its screencast, the boundary's region
+  compared frame to frame), epochs a second, the server process's CPU (its workers not counted), and
+  the bytes a second of the live view's channel;
+- Pause: seconds from the click to the last picture that changed, and whether the picture it holds is
+  the epoch the run stopped at;
+then, as the baseline of the page's rate in the same run, the engine's own `train_epoch` on the same
+setup, in a process set up as a worker is.
 
 `presses` presses a button once at each of many random moments, as a person does, with a mouse
 click at its centre, while other sessions play on the same server, and times what follows from
-the click's own timestamp in the page: for Pause, until the Epoch metric stands still; for Play,
+the click's own timestamp in the page: for Pause, until the epoch shown stands still; for Play,
 until it first moves; for Step, until it shows one epoch more. A press after which nothing
 happens within PRESS_LIMIT seconds is lost.
 """
+import base64
+import io
 import os
 import random
 import re
@@ -23,45 +31,24 @@ import time
 from .browser import APP_READY, button, launch_chromium, start_streamlit
 
 PRESS_LIMIT = 5.0  # seconds after which a press that changed nothing counts as lost
-STILL = 1.5        # seconds the metric must not move for Pause to count as held
+STILL = 1.5        # seconds the epoch shown must not move for Pause to count as held
+SPEEDS = {"default": None, "slowest": 0.25, "fastest": 0}
 
-# Looked at before each paint for `ms` ms: per frame, how many charts are drawn; per chart,
-# how many times its plot changed.
-SAMPLE_JS = """async (ms) => {
-  const hash = (s) => { let h = 0; for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0; return h; };
-  const svgs = () => [...document.querySelectorAll("iframe[data-testid='stCustomComponentV1']")]
-    .map(f => f.contentDocument && f.contentDocument.querySelector(".main-svg"));
-  const frames = [], last = [], changes = [];
-  const end = performance.now() + ms;
-  while (performance.now() < end) {
-    await new Promise(r => requestAnimationFrame(r));
-    const now = svgs();
-    frames.push(now.filter(Boolean).length);
-    now.forEach((svg, i) => {
-      const html = svg ? hash(svg.parentNode.innerHTML) : null;
-      if (last[i] !== undefined && html !== last[i]) changes[i] = (changes[i] || 0) + 1;
-      last[i] = html;
-    });
-  }
-  return {frames, changes, charts: svgs().length};
-}"""
-
-# Records every click (capture phase: before any handler) and every change of the Epoch metric,
-# with the page's own clock.
+# Records every click (capture phase: before any handler) and, at every paint, a change of the epoch the
+# live view shows, with the page's own clock.
 WATCH_JS = """() => {
   const np = window.__np = {clicks: [], changes: [], last: null};
-  const value = () => {
-    const metric = [...document.querySelectorAll("[data-testid='stMetric']")].find(m => m.innerText.includes("Epoch"));
-    const digits = metric ? metric.innerText.match(/\\d+/g) : null;
-    return digits ? Number(digits[digits.length - 1]) : null;
-  };
+  const value = () => { const c = window.__playgroundLive; return c && c.frame ? c.frame.header.epoch : null; };
   document.addEventListener("mousedown", () => np.clicks.push(performance.now()), true);
-  new MutationObserver(() => {
+  const look = () => {
     const v = value();
     if (v !== null && v !== np.last) { np.last = v; np.changes.push([performance.now(), v]); }
-  }).observe(document.body, {subtree: true, childList: true, characterData: true});
+    requestAnimationFrame(look);
+  };
   np.last = value();
+  requestAnimationFrame(look);
 }"""
+LIVE_JS = "() => { const c = window.__playgroundLive; return c && c.frame ? c.frame.header.epoch : null; }"
 
 
 def rss_mb(pid):
@@ -72,59 +59,147 @@ def rss_mb(pid):
 
 
 def epoch(page):
-    text = page.locator("[data-testid='stMetric']").filter(has_text="Epoch").first.inner_text()
-    return int(re.findall(r"\d+", text)[-1])
+    """The epoch of the newest frame the page has (drawn at the next paint, or counted in a quiet page)."""
+    page.wait_for_function(f"({LIVE_JS})() !== null", timeout=60_000)
+    return page.evaluate(LIVE_JS)
 
 
-def block_plotly(context):
-    """Pages of this context load no plotly.js: a browser in a class draws on the student's machine,
-    not on the server's cores."""
-    context.route(re.compile(r".*plotly\.min\.js.*"), lambda route: route.abort())
+def quiet(context):
+    """Pages of this context take the live view's frames but draw nothing, and load no plotly.js: a browser
+    in a class draws on the student's machine, not on the server's cores."""
+    context.add_init_script("window.__playgroundQuiet = true;")
 
 
 def open_page(browser, url, draw=True, viewport=None):
-    """A new page in a context of its own, once its first run has ended; `draw=False`: without plotly.js."""
+    """A new page in a context of its own, once its first run has ended and its first frame has come;
+    `draw=False`: a quiet page."""
     context = browser.new_context(viewport=viewport or {"width": 1500, "height": 1100})
     if not draw:
-        block_plotly(context)
+        quiet(context)
     page = context.new_page()
     page.goto(url)
     button(page, "Play").wait_for(timeout=60_000)  # the first run has begun (the app reads as ready before it)
     page.wait_for_selector(APP_READY, timeout=60_000)  # and has ended
+    epoch(page)
     return page
 
 
-def measure(seconds=60.0, warmup=10.0, engine="numpy"):
+def first_boundary(browser, url):
+    """(seconds from navigation to the boundary's first picture, MB received before it) of a new page."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    received = []
+    cdp.on("Network.dataReceived", lambda e: received.append((e["timestamp"], e["encodedDataLength"])))
+    cdp.on("Network.webSocketFrameReceived", lambda e: received.append((e["timestamp"], len(e["response"]["payloadData"]))))
+    page.goto(url)
+    page.wait_for_function("performance.getEntriesByName('playground-first-boundary').length > 0", timeout=60_000)
+    seconds = page.evaluate("performance.getEntriesByName('playground-first-boundary')[0].startTime") / 1000
+    context.close()
+    # CDP's timestamps are seconds on a clock of its own, from the first byte here: what came after the picture
+    # (plotly.js, loaded once it is drawn) does not count.
+    received.sort()
+    start = received[0][0] if received else 0.0
+    before = sum(n for t, n in received if t - start <= seconds)
+    return seconds, before / 1e6
+
+
+class Screencast:
+    """Chromium's screencast of a page: each painted frame it hands over (while Playwright waits, as in
+    page.wait_for_timeout), kept as (time, JPEG)."""
+
+    def __init__(self, page, selector):
+        self.cdp = page.context.new_cdp_session(page)
+        self.box = page.locator(selector).bounding_box()
+        self.frames, self.on = [], False
+        self.cdp.on("Page.screencastFrame", self._frame)
+
+    def _frame(self, event):
+        self.cdp.send("Page.screencastFrameAck", {"sessionId": event["sessionId"]})
+        if self.on:
+            self.frames.append((event["metadata"]["timestamp"], event["data"]))
+
+    def start(self):
+        self.frames, self.on = [], True
+        self.cdp.send("Page.startScreencast", {"format": "jpeg", "quality": 80, "everyNthFrame": 1})
+
+    def stop(self):
+        self.on = False
+        self.cdp.send("Page.stopScreencast")
+
+    def distinct(self):
+        """How many frames showed a picture of the region different from the frame before."""
+        from PIL import Image, ImageChops
+        count, last = 0, None
+        for _t, data in self.frames:
+            image = Image.open(io.BytesIO(base64.b64decode(data))).convert("RGB")
+            b = self.box
+            region = image.crop((int(b["x"]), int(b["y"]), int(b["x"] + b["width"]), int(b["y"] + b["height"])))
+            if last is not None and ImageChops.difference(region, last).getbbox() is not None:
+                count += 1
+            last = region
+        return count
+
+
+def server_cpu(pid):
+    import psutil
+    times = psutil.Process(pid).cpu_times()
+    return times.user + times.system
+
+
+def playing(browser, url, server, engine, speed, seconds):
+    """Plays the default setup on `engine` at `speed` for `seconds`: its figures, and Pause's."""
+    query = "&".join(q for q in (f"engine={engine}", "" if speed is None else f"speed={speed}") if q)
+    page = open_page(browser, f"{url}/?{query}", viewport={"width": 1280, "height": 720})
+    live = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: live.append(len(payload)))
+            if "/_playground/live" in ws.url else None)
+    page.reload()
+    page.evaluate(WATCH_JS)
+    cast = Screencast(page, ".st-key-chart_boundary canvas")
+    button(page, "Play").click()
+    page.wait_for_timeout(1000)
+    cast.start()
+    first, cpu, sent, began = epoch(page), server_cpu(server.pid), sum(live), time.monotonic()
+    page.wait_for_timeout(seconds * 1000)  # the screencast's frames come while Playwright waits
+    elapsed = time.monotonic() - began
+    last, cpu, sent = epoch(page), server_cpu(server.pid) - cpu, sum(live) - sent
+    cast.stop()
+    t = _click(page, "Pause")
+    page.wait_for_timeout((STILL + 1.0) * 1000)
+    changes = _changes_after(page, t)
+    held = changes[-1][0] if changes else 0.0
+    button(page, "Play").wait_for(timeout=10_000)
+    page.wait_for_selector(APP_READY, timeout=30_000)
+    shown = page.locator("[data-live-epoch]").get_attribute("data-live-epoch")
+    result = {"distinct boundary pictures a second": cast.distinct() / elapsed,
+              "epochs a second": (last - first) / elapsed,
+              "server process CPU (cores)": cpu / elapsed,
+              "live channel (kB/s)": sent / elapsed / 1000,
+              "Pause: last change after the click (s)": held,
+              "Pause: the epoch shown is the epoch paused at": float(int(shown) == epoch(page))}
+    page.context.close()
+    return result
+
+
+def measure(seconds=10.0, warmup=None, engine="numpy"):
     from playwright.sync_api import sync_playwright
 
+    result = {}
     with start_streamlit("app.py") as (server, url), sync_playwright() as p:
         browser = launch_chromium(p)
-        page = open_page(browser, f"{url}/?engine={engine}")
-        received = [0]
-        page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.__setitem__(
-            0, received[0] + len(payload))))
-        page.reload()
-        page.wait_for_selector(APP_READY, timeout=60_000)
-        button(page, "Play").click()
-        time.sleep(warmup)
-        start_rss, start_epoch, start_bytes, start = rss_mb(server.pid), epoch(page), received[0], time.monotonic()
-        sampled = page.evaluate(SAMPLE_JS, 10_000)
-        time.sleep(max(0.0, seconds - (time.monotonic() - start)))
-        elapsed = time.monotonic() - start
-        result = {
-            "epochs per second": (epoch(page) - start_epoch) / elapsed,
-            "redraws per second (loss chart)": sampled["changes"][1] / 10.0 if len(sampled["changes"]) > 1 else 0.0,
-            "redraws per second (slowest chart)": min(sampled["changes"] or [0]) / 10.0,
-            "frames with a chart missing (%)": 100.0 * sum(n < sampled["charts"] for n in sampled["frames"])
-            / max(1, len(sampled["frames"])),
-            "websocket traffic (kB/s)": (received[0] - start_bytes) / elapsed / 1000,
-            "server memory growth, workers included (MB)": rss_mb(server.pid) - start_rss,
-            "measured for (s)": elapsed,
-        }
+        open_page(browser, url).context.close()  # a warm server
+        firsts = [first_boundary(browser, url) for _ in range(3)]
+        result["first boundary: seconds after navigation, median of 3"] = statistics.median(s for s, _ in firsts)
+        result["first boundary: MB received before it, median of 3"] = statistics.median(mb for _, mb in firsts)
+        for name, speed in SPEEDS.items():
+            for figure, value in playing(browser, url, server, engine, speed, seconds).items():
+                result[f"{name} speed: {figure}"] = value
         browser.close()
     bare = bare_rate(engine)
     result["bare train_epoch, same setup (epochs/s)"] = bare
-    result["in the page / bare train_epoch (%)"] = 100.0 * result["epochs per second"] / bare
+    result["fastest speed in the page / bare train_epoch (%)"] = 100.0 * result["fastest speed: epochs a second"] / bare
     return result
 
 
@@ -170,7 +245,7 @@ def _click(page, name):
 
 
 def _changes_after(page, t):
-    """The Epoch metric's changes after the page-clock time `t` (ms): (seconds after t, value)."""
+    """The shown epoch's changes after the page-clock time `t` (ms): (seconds after t, value)."""
     return [((when - t) / 1000, value) for when, value in page.evaluate("window.__np.changes") if when > t]
 
 
@@ -225,7 +300,7 @@ PRESSES = {"pause": _press_pause, "play": _press_play, "step": _press_step}
 
 
 def presses(kind="pause", n=100, companions=1, seed=0, engine="numpy"):
-    """Presses `kind` n times, with `companions` other sessions playing (their pages load no plotly.js);
+    """Presses `kind` n times, with `companions` other sessions playing (quiet pages);
     returns the latencies in seconds (None for a lost press)."""
     from playwright.sync_api import sync_playwright
 
@@ -259,4 +334,4 @@ def main(seconds, warmup, press=None, n=100, engine="numpy"):
                                           for name, value in result.items()))
         return
     for name, value in measure(seconds, warmup, engine).items():
-        print(f"{name:<45}{value:>10.1f}")
+        print(f"{name:<62}{value:>10.2f}")

@@ -81,14 +81,14 @@ def test_the_same_run_pinned_twice_is_refused_with_a_message(app):
     assert [p.number for p in at.session_state.pins] == [1, 2] and not at.warning
 
 
-def test_pinned_curves_have_their_own_colour_and_dash_and_a_short_legend_name(app, charts):
+def test_pinned_curves_have_their_own_colour_and_a_short_legend_name(app, live):
     at = app()
     for _ in range(3):
         at.button(key="step").click().run()
         at.button(key="pin").click().run()
-    loss = charts(at)["chart_loss"]
-    pinned = [trace for trace in loss["data"] if trace["name"].startswith("#")]
-    assert [trace["name"] for trace in pinned] == ["#1", "#2", "#3"]
-    assert len({trace["line"]["color"] for trace in pinned}) == 3 and len({trace["line"]["dash"] for trace in pinned}) == 3
-    live = {trace["line"]["color"] for trace in loss["data"] if not trace["name"].startswith("#")}
-    assert live.isdisjoint(trace["line"]["color"] for trace in pinned)
+    loss = live(at)["live_loss"]
+    pinned = loss["pinned"]
+    assert [p["label"] for p in pinned] == ["#1", "#2", "#3"]
+    assert len({p["color"] for p in pinned}) == 3
+    assert {loss["train_color"], loss["test_color"]}.isdisjoint(p["color"] for p in pinned)
+    assert [len(p["epoch"]) for p in pinned] == [2, 3, 4] and pinned[2]["epoch"] == [0, 1, 2, 3]

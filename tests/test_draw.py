@@ -10,10 +10,11 @@ from playground.data import drawn, make_dataset
 
 
 def boundary_events(at):
-    for element in at.get("component_instance"):
-        args = json.loads(element.proto.json_args)
-        if args["key"] == "chart_boundary":
-            return args["events"]
+    """What a click on the plane does: ["plane"] (a point drawn there) or ["click"] (a training point picked)."""
+    for element in at.get("bidi_component"):
+        data = json.loads(element.proto.json)
+        if data["view"] == "boundary":
+            return ["plane"] if data["drawing"] else ["click"]
     raise AssertionError("no decision boundary on the page")
 
 

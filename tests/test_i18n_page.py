@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from conftest import read_live
 from playground.ui.lessons import LESSONS
 
 # Names, identifiers and units that stay as they are in Chinese text.
@@ -69,6 +70,9 @@ def texts(at, charts):
         for trace in figure["data"]:
             found += [(key, trace.get("name", "")), (key, trace.get("hovertemplate", ""))]
             found += [(key, hover) for hover in (trace.get("text") or []) if isinstance(hover, str)]
+    for key, data in read_live(at).items():  # the live view's words, drawn in the browser (which fills in {…})
+        found += [(key, re.sub(r"\{\w+\}", "1", text)) for text in data.get("labels", {}).values()]
+        found += [(key, data[name]) for name in ("title", "empty") if data.get(name)]
     return found
 
 
@@ -123,11 +127,11 @@ def test_switching_language_while_playing_keeps_the_run_playing(app):
     at = app(lang="en")
     at.button(key="play").click().run()
     run = at.session_state.run
-    before = int(at.metric[0].value)
+    before = run.snapshot.epoch
     at.selectbox(key="lang").select("zh").run()
     time.sleep(0.3)
     at.run()
     assert at.session_state.run is run and run.snapshot.active
-    assert int(at.metric[0].value) > before and at.metric[0].label == "轮次"
+    assert run.snapshot.epoch > before and read_live(at)["live_metrics"]["labels"]["epoch"] == "轮次"
     assert at.query_params["lang"] == "zh"
     at.button(key="play").click().run()

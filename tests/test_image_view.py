@@ -25,12 +25,12 @@ def test_mistakes_are_framed_and_labelled_in_red():
     assert "2 wrong" in figure["layout"]["title"]["text"]
 
 
-def test_digits_show_confusion_images_and_first_layer_weights_as_pictures(app, charts):
+def test_digits_show_confusion_images_and_first_layer_weights_as_pictures(app, charts, live):
     at = app(dataset="digits", layers="1", width_1="16")
     found = charts(at)
     assert not at.exception
-    assert "chart_boundary" not in found and {"chart_confusion", "chart_images", "chart_network"} <= set(found)
-    network = found["chart_network"]
+    assert "live_boundary" not in live(at) and {"chart_confusion", "chart_images", "network_figure"} <= set(found)
+    network = found["network_figure"]
     boxes = network["layout"]["meta"]["hover_zoom"]["boxes"]
     assert boxes[1][2:] == [16, 16]                                # an 8×8 first-layer picture, drawn at 2×
     links = [t for t in network["data"] if t.get("hovertemplate", "").startswith("a link")]
@@ -50,4 +50,4 @@ def test_mnist_from_a_small_file(tmp_path, monkeypatch, app, charts, mnist_write
     found = charts(at)
     assert not at.exception
     assert "20 test images" in found["chart_images"]["layout"]["title"]["text"]
-    assert found["chart_network"]["layout"]["meta"]["hover_zoom"]["boxes"][1][2:] == [28, 28]
+    assert found["network_figure"]["layout"]["meta"]["hover_zoom"]["boxes"][1][2:] == [28, 28]

@@ -1,12 +1,13 @@
 """Replay: the weights a run keeps of its past, scrubbing back on the page, continuing from there, and the
 animation of the decision boundary."""
+import base64
 import io
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from playground import settings
+from playground import frames, settings
 from playground.data import make_dataset
 from playground.plots import animation
 from playground.spec import NetworkSpec
@@ -73,7 +74,7 @@ def test_continue_from_here_goes_back_to_that_epoch(circle):
     assert run.epoch == 13 and list(run.log["epoch"][-2:]) == [12, 13]
 
 
-def test_scrubbing_on_the_page_shows_that_epoch_and_the_curves_mark_it(app, charts):
+def test_scrubbing_on_the_page_shows_that_epoch_and_the_curves_mark_it(app, live):
     at = app()
     for _ in range(4):
         at.button(key="step").click().run()
@@ -82,10 +83,13 @@ def test_scrubbing_on_the_page_shows_that_epoch_and_the_curves_mark_it(app, char
     assert list(at.slider(key="replay_epoch").proto.default) == [4]
     at.slider(key="replay_epoch").set_value(2).run()
     assert at.slider(key="replay_epoch").value == 2  # the scrub stays while the run stays paused
-    assert at.metric[0].value == "2"
-    assert charts(at)["chart_loss"]["layout"]["shapes"][0]["x0"] == 2
+    parts = live(at)
+    header = frames.unpack(base64.b64decode(parts["live_metrics"]["past"]))[0]
+    assert header["epoch"] == 2 and parts["live_boundary"]["past"] == parts["live_metrics"]["past"]
+    assert parts["live_loss"]["mark"] == 2 and parts["live_score"]["mark"] == 2
     at.button(key="replay_continue").click().run()
-    assert at.metric[0].value == "2" and at.session_state.run.snapshot.epoch == 2 and not at.exception
+    assert at.session_state.run.snapshot.epoch == 2 and not at.exception
+    assert live(at)["live_metrics"]["past"] is None
 
 
 def test_the_animation_shows_the_boundary_learning_in_at_most_100_frames(circle):

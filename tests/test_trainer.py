@@ -223,9 +223,9 @@ def test_a_killed_worker_costs_only_its_runs_which_start_again_from_their_last_s
 
 class Exploding:
     """A run whose training raises, as a bug would."""
-    id, diverged, epoch = 9, False, 0
+    id, diverged, epoch, batch, batches = 9, False, 0, 0, 1
 
-    def train_slice(self, seconds, stop_epoch=None):
+    def train_slice(self, seconds, stop_epoch=None, max_batches=None):
         raise ZeroDivisionError("division by zero")
 
     def snapshot(self, views=True):
