@@ -22,9 +22,49 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 APP_READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
-# Every live chart on the page has drawn its plot: plotly.js has loaded in each chart's frame.
-CHARTS_DRAWN_JS = """() => [...document.querySelectorAll("iframe[data-testid='stCustomComponentV1']")]
-  .every(f => f.contentDocument && f.contentDocument.querySelector(".main-svg"))"""
+# Every chart on the page is drawn: the live view has drawn a frame, the weights' chart (drawn after it) is
+# there, and each plotly chart has its plot.
+CHARTS_DRAWN_JS = """() => { const c = window.__playgroundLive;
+  return !!(c && c.frame && c.frames > 0) && !!document.querySelector(".st-key-chart_weights .main-svg")
+    && [...document.querySelectorAll("[data-testid='stPlotlyChart']")].every(e => e.querySelector(".main-svg")); }"""
+EPOCH = "[data-live-epoch]"  # the live view's epoch (Playwright's selectors look into its shadow root)
+# The live view's parts drawn now, by the key of their container: those with a canvas of some size in them.
+PARTS_DRAWN_JS = """(keys) => keys.filter(key => {
+  const box = document.querySelector(".st-key-" + key);
+  const host = box && [...box.querySelectorAll("*")].find(e => e.shadowRoot);
+  const canvas = host && host.shadowRoot.querySelector("canvas");
+  return canvas && canvas.width > 0 && canvas.height > 0; })"""
+
+
+def shown_epoch(page):
+    """The epoch the live view shows."""
+    return int(page.locator(EPOCH).get_attribute("data-live-epoch"))
+
+
+def metric(page, label):
+    """The number the live view's metric `label` shows ("Training accuracy" → 0.936; "Epoch" → 12.0)."""
+    text = page.locator(".st-key-metrics .metric").filter(has_text=label).first.locator(".value").inner_text()
+    return float(text.replace("−", "-"))
+
+
+# The live view's boundary part, in the page: its plot area on screen, and where its training points are.
+PLANE_JS = """() => {
+  const host = [...document.querySelector(".st-key-chart_boundary").querySelectorAll("*")].find(e => e.shadowRoot);
+  const view = host.shadowRoot.querySelector("div.live").__live, a = view.area();
+  const rect = view.size.canvas.getBoundingClientRect();
+  const points = view.data.train.x.map((x, i) => {
+    const [px, py] = view.toPixel(a, x, view.data.train.y[i]); return [rect.x + px, rect.y + py]; });
+  return {x: rect.x + a.left, y: rect.y + a.top, width: a.side, height: a.side, points};
+}"""
+
+
+def lonely_point(page):
+    """(index, x, y on screen) of the training point farthest from its nearest neighbour: a click hits it alone."""
+    points = page.evaluate(PLANE_JS)["points"]
+    def gap(i):
+        return min((points[i][0] - q[0]) ** 2 + (points[i][1] - q[1]) ** 2 for j, q in enumerate(points) if j != i)
+    best = max(range(len(points)), key=gap)
+    return best, points[best][0], points[best][1]
 
 
 def free_port() -> int:

@@ -9,8 +9,9 @@ EVIL = "evil.invalid"
 NAME = f"![seen](http:{EVIL}) **bold** <b>x</b>.csv"
 HEADER = f'<img src="http://{EVIL}/h.png">,x2,label'
 LABELS = (f'<a href="http://{EVIL}/">click me</a>', f"![i](http://{EVIL}/i.png)")
-# Links or images that point at the hostile address, in the page or in any chart's frame.
-HOSTILE_ELEMENTS_JS = f"""() => [document, ...[...document.querySelectorAll("iframe")].map(f => f.contentDocument)]
+# Links or images that point at the hostile address, in the page, in any frame or in any shadow root.
+HOSTILE_ELEMENTS_JS = f"""() => [document, ...[...document.querySelectorAll("iframe")].map(f => f.contentDocument),
+    ...[...document.querySelectorAll("*")].filter(e => e.shadowRoot).map(e => e.shadowRoot)]
   .filter(Boolean).flatMap(d => [...d.querySelectorAll("a[href*='{EVIL}'], img[src*='{EVIL}'], image[href*='{EVIL}']")])
   .length"""
 
@@ -31,9 +32,9 @@ def test_hostile_names_are_shown_as_text_and_fetch_nothing():
         page.locator("[data-testid='stSidebar'] [data-testid='stFileUploader'] input[type='file']").set_input_files(
             {"name": NAME, "mimeType": "text/csv", "buffer": hostile_csv()})
         page.wait_for_selector(APP_READY, timeout=60_000)
-        boundary = page.frame_locator(".st-key-chart_boundary iframe")
-        expect(boundary.locator(".legend")).to_contain_text("click me", timeout=30_000)
-        legend = boundary.locator(".legend").text_content()
+        legend = page.locator(".st-key-chart_boundary .legend")
+        expect(legend).to_contain_text("click me", timeout=30_000)
+        legend = legend.text_content()
         assert LABELS[0] in legend and LABELS[1] in legend, legend  # the labels, character for character
         page.wait_for_timeout(1000)
         assert page.evaluate(HOSTILE_ELEMENTS_JS) == 0

@@ -14,9 +14,9 @@ from playground.browser import APP_READY, CHARTS_DRAWN_JS, ROOT
 ARTIFACTS = os.path.join(ROOT, "artifacts")
 SIZES = [(1280, 720), (1920, 1080), (768, 1024), (390, 844)]
 ZOOMS = [1.0, 1.25, 1.5]
-FIRST_SCREEN = ["[data-testid='stBaseButton-primary']", "button:has-text('Step')", "button:has-text('Reset')",
-                "[data-testid='stMetric']:has-text('Epoch')", "[data-testid='stMetric']:has-text('Training loss')",
-                ".st-key-chart_network", ".st-key-chart_boundary", ".st-key-chart_loss"]
+FIRST_SCREEN = ["[data-testid='stMain'] [data-testid='stBaseButton-primary']", "button:has-text('Step')", "button:has-text('Reset')",
+                "[data-live-epoch]", ".st-key-metrics", ".st-key-chart_network", ".st-key-chart_boundary",
+                ".st-key-chart_loss"]
 # Elements that carry a label a person reads; their text must fit their box (or wrap).
 CUT_JS = """() => [...document.querySelectorAll(
     "button, [data-testid='stMetricLabel'], [data-testid='stMetricValue'], [data-testid='stWidgetLabel'], "
@@ -25,8 +25,7 @@ CUT_JS = """() => [...document.querySelectorAll(
   .filter(e => e.getBoundingClientRect().right > 0 && e.getBoundingClientRect().left < innerWidth)  // on screen
   .filter(e => e.scrollWidth > e.clientWidth + 1)
   .map(e => `${e.tagName} ${e.getAttribute('data-testid') || ''} "${e.innerText.slice(0, 40)}" ${e.scrollWidth}>${e.clientWidth}`)"""
-SMALLEST_TEXT_JS = """() => Math.min(...[...document.querySelectorAll("iframe[data-testid='stCustomComponentV1']")]
-  .flatMap(f => [...f.contentDocument.querySelectorAll('svg text')])
+SMALLEST_TEXT_JS = """() => Math.min(...[...document.querySelectorAll("[data-testid='stPlotlyChart'] svg text")]
   .filter(t => t.textContent.trim() && t.getBBox().width > 0)
   .map(t => parseFloat(getComputedStyle(t).fontSize)))"""
 
@@ -62,13 +61,27 @@ def test_no_label_is_cut_and_chart_text_is_readable(browser_and_url, size, zoom)
     page.context.close()
 
 
-def test_the_first_screen_of_a_projector_holds_the_run(browser_and_url):
+FITS_JS = """([width, height]) => [".st-key-metrics", ".st-key-chart_network", ".st-key-chart_boundary", ".st-key-chart_loss"]
+  .every(s => { const b = document.querySelector(s).getBoundingClientRect();
+                return b.height > 0 && b.top >= 0 && b.bottom <= height && b.right <= width; })"""
+# A 1280 × 720 projector at 100, 125 and 150% zoom: its CSS viewports.
+PROJECTOR = [(1280, 720), (1024, 576), (853, 480)]
+
+
+@pytest.mark.parametrize("presentation", [False, True], ids=["page", "presentation"])
+@pytest.mark.parametrize("size", PROJECTOR, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_first_screen_of_a_projector_holds_the_run(browser_and_url, size, presentation):
     browser, url = browser_and_url
-    page = open_at(browser, url, 1280, 720, 1.0)
+    width, height = size
+    page = open_at(browser, url + ("/?presentation=1" if presentation else ""), width, height, 1.0)
+    # The live view fits its parts to the screen once the page around it is laid out.
+    page.wait_for_function(FITS_JS, arg=[width, height], timeout=10_000)
     for selector in FIRST_SCREEN:
         box = page.locator(selector).first.bounding_box()
         assert box is not None, selector
-        assert 0 <= box["y"] and box["y"] + box["height"] <= 720 and box["x"] + box["width"] <= 1280, (selector, box)
+        assert 0 <= box["y"] and box["y"] + box["height"] <= height and box["x"] + box["width"] <= width, (selector, box)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing widens the page
+    page.screenshot(path=os.path.join(ARTIFACTS, f"projector-{width}x{height}{'-presentation' if presentation else ''}.png"))
     page.context.close()
 
 

@@ -7,23 +7,11 @@ import time
 
 from playwright.sync_api import sync_playwright
 
-from playground.browser import APP_READY, ROOT, button, launch_chromium, open_app, pause, start_streamlit
+from playground.browser import (APP_READY, CHARTS_DRAWN_JS, ROOT, button, launch_chromium, lonely_point, open_app,
+                                pause, start_streamlit)
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")
-BOUNDARY, HEALTH = ".st-key-chart_boundary iframe", ".st-key-chart_health iframe"
-
-# The training point (the first scatter trace) farthest from its nearest neighbour, so a click hits it alone.
-LONELY_POINT_JS = """() => {
-  const centers = [...document.querySelectorAll(".scatterlayer .trace:first-child .point")].map(p => {
-    const r = p.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; });
-  let best = 0, bestGap = -1;
-  centers.forEach((c, i) => {
-    const gap = Math.min(...centers.filter((_, j) => j !== i).map(d => Math.hypot(c[0] - d[0], c[1] - d[1])));
-    if (gap > bestGap) { best = i; bestGap = gap; } });
-  return best; }"""
-EXAMPLE_OF_POINT_JS = """(k) => document.querySelector(".js-plotly-plot")._fullData
-  .find(t => t.type === "scatter").customdata[k]"""
-DRAWN_JS = "() => !!document.querySelector('.main-svg')"
+HEALTH_DRAWN_JS = "() => !!document.querySelector('.st-key-chart_health .main-svg')"
 
 
 def step_index(page):
@@ -37,14 +25,10 @@ def test_click_a_point_to_step_through_it_and_watch_gradient_health():
         page = open_app(browser, url, viewport={"width": 1500, "height": 1100})
         page.locator(".st-key-tool button").filter(has_text="Step through").click()
         page.wait_for_selector(APP_READY)
-        boundary = page.frame_locator(BOUNDARY)
-        boundary.locator(".scatterlayer .trace:first-child .point").first.wait_for(timeout=60_000)
-        frame = page.locator(BOUNDARY).element_handle().content_frame()
-        k = frame.evaluate(LONELY_POINT_JS)
-        example = frame.evaluate(EXAMPLE_OF_POINT_JS, k)  # the training example the point is
+        page.wait_for_function(CHARTS_DRAWN_JS, timeout=60_000)
+        example, x, y = lonely_point(page)  # the training example the point is
         assert step_index(page) == 0 and example > 0
-        box = boundary.locator(".scatterlayer .trace:first-child .point").nth(k).bounding_box()
-        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.click(x, y)
         deadline = time.monotonic() + 20
         while step_index(page) != example and time.monotonic() < deadline:
             time.sleep(0.2)
@@ -57,11 +41,10 @@ def test_click_a_point_to_step_through_it_and_watch_gradient_health():
         assert section.count() == 1
 
         button(page, "Play").click()
-        health = page.locator(HEALTH).element_handle().content_frame()
         samples = []
         for _ in range(20):
             time.sleep(0.15)
-            samples.append(health.evaluate(DRAWN_JS))
+            samples.append(page.evaluate(HEALTH_DRAWN_JS))
         assert all(samples), "the health chart left the screen while training"
         assert page.get_by_text("Gradients look healthy").count() >= 1
         pause(page)

@@ -9,7 +9,7 @@ import psutil
 import pytest
 from playwright.sync_api import sync_playwright
 
-from playground.bench_browser import open_page, rss_mb
+from playground.bench_browser import LIVE_JS, epoch, open_page, rss_mb
 from playground.browser import APP_READY, button, launch_chromium, start_streamlit
 from playground.trainer.worker import DETACHED_TTL
 
@@ -21,11 +21,9 @@ def test_forty_sessions_opened_and_closed_leave_less_than_5_mb_after_60_s():
 
         def session():
             page = open_page(browser, url, draw=False)
-            before = page.locator("[data-testid='stMetric']").filter(has_text="Epoch").first.inner_text()
+            before = epoch(page)
             button(page, "Step").click()
-            page.wait_for_function("(before) => [...document.querySelectorAll('[data-testid=stMetric]')]"
-                                   ".some(m => m.innerText.includes('Epoch') && m.innerText !== before)",
-                                   arg=before)
+            page.wait_for_function(f"({LIVE_JS})() > {before}")
             page.wait_for_selector(APP_READY)
             page.context.close()
 

@@ -9,17 +9,10 @@ import time
 
 from playwright.sync_api import expect
 
-from playground.browser import APP_READY, ROOT, button, open_app, pause
+from playground.browser import APP_READY, PLANE_JS, ROOT, button, metric, open_app, pause
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")
 VIEWPORT = {"width": 1500, "height": 1100}
-BOUNDARY = ".st-key-chart_boundary iframe"
-
-
-def metric(page, label):
-    """The number a metric shows (its last number: "Epoch 12" → 12.0)."""
-    text = page.locator("[data-testid='stMetric']").filter(has_text=label).first.inner_text()
-    return float(re.findall(r"-?\d+(?:\.\d+)?", text.replace(label, ""))[-1])
 
 
 def wait_for_metric(page, label, condition, timeout=30.0):
@@ -55,7 +48,7 @@ def test_draw_ten_points_of_each_class_and_the_run_learns_them(browser_and_url):
         page.locator(".st-key-draw_class button").nth(k).click()
         page.wait_for_selector(APP_READY)
         for i in range(10):
-            plane = page.frame_locator(BOUNDARY).locator(".nsewdrag").first.bounding_box()  # where it is now
+            plane = page.evaluate(PLANE_JS)  # where it is now
             x = plane["x"] + plane["width"] * (side + 0.1 * ((i % 2) - 0.5))
             y = plane["y"] + plane["height"] * (0.1 + 0.08 * i)
             page.mouse.click(x, y)
@@ -106,7 +99,7 @@ def test_the_finder_suggests_a_rate_and_use_this_sets_it_without_training_the_ru
     key_button(page, "lr_finder").click()
     use = key_button(page, "lr_finder_use")
     use.wait_for(timeout=30_000)
-    expect(page.locator(".st-key-chart_lr_finder iframe")).to_have_count(1)
+    expect(page.locator(".st-key-chart_lr_finder .main-svg")).to_have_count(1)
     rate = re.search(r"Use this: ([0-9.e+-]+)", use.inner_text()).group(1)
     assert metric(page, "Epoch") == 0
     page.screenshot(path=os.path.join(ARTIFACTS, "finder.png"), full_page=True)
@@ -158,7 +151,7 @@ def test_a_two_by_two_sweep_shows_four_thumbnails_and_the_heatmap(browser_and_ur
     expect(page.get_by_text("4 of 4 runs finished")).to_be_visible(timeout=60_000)
     page.wait_for_selector(APP_READY)
     expect(page.locator("[data-testid='stImage']")).to_have_count(4, timeout=20_000)
-    heatmap = page.frame_locator(".st-key-chart_sweep iframe").locator(".heatmaplayer .hm")
+    heatmap = page.locator(".st-key-chart_sweep .heatmaplayer .hm")
     expect(heatmap).to_have_count(1, timeout=20_000)
     page.screenshot(path=os.path.join(ARTIFACTS, "sweep.png"), full_page=True)
     page.context.close()

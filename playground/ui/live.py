@@ -27,18 +27,23 @@ def live_part(run):
     s = st.session_state
     if run.speed != s.speed:
         run.set_speed(s.speed)
-    # The banner and the replay slider come and go: each has its slot (a container, even when empty),
-    # so the charts below keep their places.
+    # The banner comes and goes in its slot (a container, even when empty), so the charts keep their places;
+    # the replay slider, below the charts, is always there (greyed while the run plays).
     with st.container(key="challenge_slot"), section(N_("the challenge")):
         challenge.banner(run)
-    with st.container(key="replay_slot"):
-        past = replay.scrub(run)  # a past epoch, when the paused run is replayed
+    metrics, charts = st.container(key="metrics"), st.container(key="live_charts")
+    with st.container(horizontal=True, vertical_alignment="bottom", gap="large", key="under_view"):
+        view_options(run)
+        with st.container(key="replay_slot", width="content"):
+            past = replay.scrub(run)  # a past epoch, when the paused run is replayed
     still = None if past is None else frames.still(run.spec, past, run.dataset)
-    with st.container(key="metrics"):
+    with metrics:
         part("metrics", "live_metrics", run, past=still, mode=run.snapshot.mode, on_stopped=_stopped,
-             on_ready=None if s.get("live_ready") else _ready, labels=_metric_labels(run.dataset))
-    with section(N_("the live charts")):
+             labels=_metric_labels(run.dataset))
+    with charts, section(N_("the live charts")):
         _charts(run, past or run.snapshot, still, None if past is None else past.epoch)
+    with section(N_("the live charts")):
+        _lower_row(run, past or run.snapshot)
 
 
 def _stopped():
@@ -46,8 +51,9 @@ def _stopped():
 
 
 def _ready():
-    """The live view has drawn its first frame: the page runs again and draws the weights and gradient health.
-    Their charts load plotly.js, whose compiling held the browser for about 2 s: the live view comes first."""
+    """The live view has drawn its first frame: the lower row runs again and draws the weights and gradient
+    health. Their charts load plotly.js, whose compiling held the browser for about 2 s: the live view comes
+    first."""
     st.session_state.live_ready = True
 
 
@@ -72,9 +78,10 @@ def _charts(run, snapshot, still, mark=None):
     `snapshot` is the run's, or a past epoch's (`still` its frame; the curves mark its epoch)."""
     s, ds = st.session_state, run.dataset
     height = PRESENTATION_HEIGHT if s.presentation else HEIGHT
-    scale = 1.4 if s.presentation else 1.0  # chart text of at least 18 px on a projector
+    scale = 1.5 if s.presentation else 1.0  # chart text of at least 18 px on a projector
     plane = ds.points_train is not None
-    # Columns never narrower than a chart can be read at: past that they wrap (the page's STYLE).
+    # Side by side down to 120 px a column (the page's STYLE), so a projector's first screen holds them all;
+    # each part is as high as the screen leaves it below its top, up to `height` (live.js).
     network, output, curves = st.container(key="live_row").columns([0.35, 0.37, 0.28], gap="small")
     with network, st.container(key="chart_network"):
         if plane:
@@ -98,7 +105,9 @@ def _charts(run, snapshot, still, mark=None):
                      show_test=bool(s.show_test), discretize=bool(s.discretize), drawing=drawing,
                      regression=regression, range=list(frames.value_range(ds)), colors=CLASS_COLORS,
                      scale_stops=REGRESSION_SCALE if regression else BINARY_SCALE,
-                     labels={"example": _("training example"),
+                     classes=[_label(name, 200) for name in ds.class_names] if not regression else [],
+                     labels={"example": _("training example"), "value": _("the target's value"),
+                             "test_points": _("test points"),
                              "not_finite": _("The outputs are not finite numbers")})
             step_through.follow_click()
             draw.follow()
@@ -119,10 +128,18 @@ def _charts(run, snapshot, still, mark=None):
                      empty=_("Press Play: the curve appears here, epoch by epoch."))
     if not plane:
         image_view.image_grid_view(run, snapshot)
+
+
+@st.fragment
+def _lower_row(run, snapshot):
+    """The weights and gradient health, below the live view (drawn when the page runs). On a session's first
+    run, only a part that asks for them once the live view has drawn its first frame (_ready)."""
     weights = snapshot.weights
     row = st.container(key="live_row_2")
-    if not s.get("live_ready") and plane:
-        return  # drawn once the live view has drawn its first frame (_ready)
+    if not st.session_state.get("live_ready") and run.dataset.points_train is not None:
+        with row:
+            part("ready", "live_ready", run, on_ready=_ready)
+        return
     left, right = row.columns(2, gap="medium")
     with left:
         rows = math.ceil(len(weights) / 2)
@@ -148,7 +165,7 @@ def view_options(run):
     ds = run.dataset
     if ds.points_train is None:
         return
-    with st.container(horizontal=True, vertical_alignment="bottom", gap="medium", key="view_options"):
+    with st.container(horizontal=True, vertical_alignment="bottom", gap="medium", key="view_options", width="content"):
         st.checkbox(_("Show test data"), key="show_test")
         st.checkbox(_("Discretize output"), key="discretize", disabled=ds.task == "regression")
         if draw.possible(ds) or draw.active(ds):

@@ -18,7 +18,7 @@ STYLE = """<style>
 .katex-display { overflow-x: auto; overflow-y: hidden; padding: 2px 0; }
 .st-key-live_row [data-testid="stHorizontalBlock"], .st-key-live_row_2 [data-testid="stHorizontalBlock"]
   { flex-wrap: wrap; }
-.st-key-live_row [data-testid="stColumn"] { min-width: 220px; }
+.st-key-live_row [data-testid="stColumn"] { min-width: 120px; }
 .st-key-live_row_2 [data-testid="stColumn"] { min-width: 330px; }
 </style>"""
 # Presentation: no sidebar (nor the control that opens it), the live part across the whole screen.
@@ -57,7 +57,6 @@ def main():
             state.on_run(run.pause)
         notices.warning(_("These settings make no run yet: the last run is shown, paused, until they are fixed."))
     controls.run_buttons(run)
-    live.view_options(run)
     with st.container(key="run_notice"):
         live.run_notice(run)
     with st.container(key="preset_slot"), section(N_("the tutorial's example")):

@@ -35,8 +35,15 @@ _CSS = """
 .live { position: relative; width: 100%; font-family: "Source Sans Pro", "Noto Sans CJK SC", sans-serif; color: #111; }
 .metrics { display: flex; flex-wrap: wrap; gap: 0.4rem 1.6rem; }
 .metric .label { font-size: 0.875rem; color: #374151; white-space: nowrap; }
-.metric .value { font-size: 1.9rem; line-height: 1.2; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.metric .value { font-size: 1.5rem; line-height: 1.2; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .note { font-size: 0.875rem; color: #4b5563; min-height: 1.3em; }
+.legend { display: flex; flex-wrap: wrap; gap: 0 0.9rem; font-size: 13px; color: #374151; min-height: 1.3em;
+          overflow: hidden; }
+.legend span { white-space: nowrap; max-width: 14em; overflow: hidden; text-overflow: ellipsis; }
+.legend i { display: inline-block; width: 9px; height: 9px; margin-right: 4px; border: 1px solid #4b5563; }
+.legend i.dot { border-radius: 50%; }
+.legend i.diamond { transform: rotate(45deg) scale(0.85); }
+.legend i.bar { width: 28px; border-radius: 2px; }
 .tip { position: absolute; display: none; pointer-events: none; background: #111827; color: #fff;
        font-size: 13px; padding: 3px 6px; border-radius: 4px; white-space: nowrap; z-index: 2; }
 """
@@ -44,7 +51,8 @@ _component = st.components.v2.component("playground_live", js=_STUB, css=_CSS)
 
 
 def part(view, key, run, height=None, on_click=None, on_stopped=None, on_ready=None, past=None, **data):
-    """Mounts one part of the live view (`view`: "metrics", "boundary", "network", "loss" or "score") for
+    """Mounts one part of the live view (`view`: "metrics", "boundary", "network", "loss", "score", or "ready",
+    which draws nothing and calls `on_ready` once the live view has drawn its first frame) for
     `run`; `past` is a frame's bytes to show instead of the run's (a replayed epoch). `on_click` is called
     after a click on the plane (its value in st.session_state[key].click), `on_stopped` when the run stops
     by itself, `on_ready` once the first frame is drawn."""
@@ -56,8 +64,7 @@ def part(view, key, run, height=None, on_click=None, on_stopped=None, on_ready=N
     if on_ready is not None:
         callbacks["on_ready_change"] = on_ready
     payload = {"view": view, "token": token(run), "run": run.id, "height": height,
-               "past": base64.b64encode(past).decode() if past is not None else None, "ready": on_ready is None,
-               **data}
+               "past": base64.b64encode(past).decode() if past is not None else None, **data}
     return _component(data=payload, key=key, height="content", **callbacks)
 
 

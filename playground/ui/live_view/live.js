@@ -74,7 +74,7 @@ class Connection {
 
   receive(data) {
     if (typeof data === "string") {
-      if (data === "lost") { this.lost = true; this.schedule(); }
+      if (data === "lost") { this.lost = true; this.tell(); this.schedule(); }
       return;
     }
     const frame = parse(data);
@@ -94,7 +94,12 @@ class Connection {
     if (rows.length) this.lastEpoch = rows[rows.length - COLUMNS.length];
     this.thin();
     this.frame = frame;
+    this.tell();
     this.schedule();
+  }
+
+  tell() {   // the views that act on a frame's news (the run stopped by itself), drawn or not
+    for (const view of this.views) if (view.hear) view.hear(this);
   }
 
   thin() {
@@ -119,6 +124,12 @@ class Connection {
     if (REDUCED_MOTION) setTimeout(() => requestAnimationFrame(draw), 500);   // at most 2 frames a second
     else requestAnimationFrame(draw);
   }
+}
+
+// When the page around the live view changes height (a message, the metrics' first frame), the parts fit again.
+if (window.ResizeObserver) {
+  const refit = new ResizeObserver(() => { for (const c of connections.values()) if (c.frame) c.schedule(); });
+  refit.observe(document.querySelector("[data-testid='stMainBlockContainer']") || document.body);
 }
 
 function connect(token, run) {
@@ -184,6 +195,15 @@ function canvasIn(el, height) {
   return {canvas, g, width, height};
 }
 
+// A part's height: what it asks for, or less where the screen ends sooner below its top (a projector's first
+// screen holds the whole live view), never less than `least`.
+function fitted(view, least) {
+  const top = view.el.getBoundingClientRect().top + window.scrollY;
+  const height = Math.round(Math.max(least, Math.min(view.data.height, window.innerHeight - top - 12)));
+  if (view.height === undefined || Math.abs(height - view.height) > 2) view.height = height;
+  return view.height;
+}
+
 function font(data, size) {
   return `${Math.round(size * (data.scale || 1))}px "Source Sans Pro", "Noto Sans CJK SC", sans-serif`;
 }
@@ -229,13 +249,13 @@ class Metrics {
     this.note.textContent = h.mode !== "paused" && h.batch && !data.past
       ? data.labels.under_way.replace("{epoch}", h.epoch + 1).replace("{batch}", h.batch).replace("{batches}", h.batches)
       : "";
-    if (!data.ready && !this.readySent) {   // the page draws the rest once the live view is there
-      this.readySent = true;
-      this.trigger("ready", true);
-    }
+  }
+
+  hear(connection) {
     // The run stopped by itself (a step done, a divergence, a lost worker): the page's buttons must say so.
-    const stopped = connection.lost || (data.mode !== "paused" && h.mode === "paused" && h.seq > this.startSeq);
-    if (stopped && !this.told && !data.past) {
+    const h = connection.frame && connection.frame.header;
+    const stopped = connection.lost || (h && this.data.mode !== "paused" && h.mode === "paused" && h.seq > this.startSeq);
+    if (stopped && !this.told) {
       this.told = true;
       this.trigger("stopped", connection.lost ? "lost" : h.seq);
     }
@@ -251,7 +271,28 @@ class Plane {
     el.addEventListener("mouseleave", () => { this.tip.style.display = "none"; });
     this.tip = document.createElement("div");
     this.tip.className = "tip";
-    el.appendChild(this.tip);
+    this.legend = document.createElement("div");
+    this.legend.className = "legend";
+    el.append(this.legend, this.tip);
+  }
+
+  // The classes' names and marks, as text (a class's name is the user's: never markup).
+  fillLegend() {
+    const d = this.data, key = JSON.stringify([d.classes, d.show_test, d.regression]);
+    if (this.legendKey === key) return;
+    this.legendKey = key;
+    this.legend.replaceChildren();
+    const item = (color, shape, text) => {
+      const span = document.createElement("span");
+      const mark = document.createElement("i");
+      mark.className = shape;
+      mark.style.background = color;
+      span.append(mark, document.createTextNode(text));
+      this.legend.appendChild(span);
+    };
+    if (d.regression) item("linear-gradient(90deg, #b2182b, #f7f7f7, #2166ac)", "bar", d.labels.value);
+    else (d.classes || []).forEach((name, k) => item(d.colors[k % d.colors.length], "dot", name));
+    if (d.show_test) item("#ffffff", "diamond", d.labels.test_points);
   }
 
   area() {
@@ -289,7 +330,8 @@ class Plane {
   draw(connection) {
     const d = this.data;
     const frame = d.past ? this.past : connection.frame;
-    const size = canvasIn(this.el, d.height);
+    this.fillLegend();
+    const size = canvasIn(this.el, fitted(this, 200) - this.legend.offsetHeight);
     this.size = size;
     const g = size.g, a = this.area();
     if (frame && frame.header.boundary) {
@@ -348,8 +390,8 @@ class Plane {
     this.el.setAttribute("data-frames", String(connection.frames));
   }
 
-  at(event) {
-    const rect = this.el.getBoundingClientRect(), a = this.area();
+  at(event) {   // where on the plane an event is: canvas pixels and the plane's (x1, x2)
+    const rect = this.size.canvas.getBoundingClientRect(), a = this.area();
     const px = event.clientX - rect.left, py = event.clientY - rect.top;
     if (!(px >= a.left && px <= a.left + a.side && py >= a.top && py <= a.top + a.side)) return null;
     return {px, py, x: a.x0 + (px - a.left) / a.side * (a.x1 - a.x0), y: a.y1 - (py - a.top) / a.side * (a.y1 - a.y0)};
@@ -385,7 +427,7 @@ class Plane {
       : `x1 ${where.x.toFixed(2)}, x2 ${where.y.toFixed(2)}`;
     this.tip.style.display = "block";
     this.tip.style.left = (where.px + 12) + "px";
-    this.tip.style.top = (where.py + 12) + "px";
+    this.tip.style.top = (where.py + this.legend.offsetHeight + 12) + "px";
   }
 }
 
@@ -416,7 +458,7 @@ class Network {
       const y0 = top + (height - top - bottom - used) / 2;
       return Array.from({length: k}, (_, j) => ({x, y: y0 + j * tile * 1.35, c, j}));
     });
-    return {tile, nodes, shown, sizes, top};
+    return {tile, nodes, shown, sizes, top, gap: gapX};
   }
 
   picture(values, offset, side) {
@@ -435,7 +477,7 @@ class Network {
   draw(connection) {
     const d = this.data;
     const frame = d.past ? this.past : connection.frame;
-    this.size = canvasIn(this.el, d.height);
+    this.size = canvasIn(this.el, fitted(this, 200));
     const g = this.size.g;
     g.fillStyle = "#111111";
     g.font = font(d, 13);
@@ -485,10 +527,12 @@ class Network {
         g.lineWidth = 1;
         g.strokeRect(node.x + 0.5, node.y + 0.5, L.tile - 1, L.tile - 1);
       });
-      const title = c === 0 ? d.labels.input : c === L.nodes.length - 1 ? d.labels.output : `${d.labels.layer} ${c}`;
+      const last = c === L.nodes.length - 1;
+      let title = c === 0 ? d.labels.input : last ? d.labels.output : `${d.labels.layer} ${c}`;
       g.fillStyle = "#374151";
       g.font = font(d, 12);
       g.textAlign = "center";
+      if (L.nodes.length > 1 && g.measureText(title).width > L.gap - 6) title = c === 0 ? "x" : last ? "ŷ" : String(c);
       const x = column.length ? column[0].x + L.tile / 2 : 0;
       g.fillText(title, x, L.top - 16 * (d.scale || 1));
       if (L.sizes[c] > L.shown[c]) {
@@ -551,7 +595,7 @@ class Curves {
 
   draw(connection) {
     const d = this.data, H = connection.history;
-    const {g, width, height} = canvasIn(this.el, d.height);
+    const {g, width, height} = canvasIn(this.el, fitted(this, 110));
     const s = d.scale || 1;
     const left = 48 * s, right = 8, top = 24 * s, bottom = 28 * s;
     const lines = [[H.epoch, H["train_" + d.metric], d.train_color, d.labels.train, []],
@@ -643,15 +687,32 @@ class Curves {
       g.fillStyle = "#374151";
       g.fillText(label, x + 18, 8 * s);
     }
-    if (H.epoch.length <= 1 && d.empty) {
+    if (H.epoch.length <= 1 && d.empty) {   // a hint, in as many lines as the chart's width needs
       g.fillStyle = "#6b7280";
       g.textAlign = "center";
-      g.fillText(d.empty, (left + width) / 2, (top + height - bottom) / 2);
+      const words = d.empty.includes(" ") ? d.empty.split(" ") : [...d.empty], room = width - left - right - 8;
+      const lines = [""];
+      for (const word of words) {
+        const next = lines[lines.length - 1] + (lines[lines.length - 1] && d.empty.includes(" ") ? " " : "") + word;
+        if (g.measureText(next).width > room && lines[lines.length - 1]) lines.push(word);
+        else lines[lines.length - 1] = next;
+      }
+      const step = 15 * s, middle = (top + height - bottom) / 2 - (lines.length - 1) * step / 2;
+      lines.forEach((line, i) => g.fillText(line, (left + width - right) / 2, middle + i * step));
     }
   }
 }
 
-const VIEWS = {metrics: Metrics, boundary: Plane, network: Network, loss: Curves, score: Curves};
+// Nothing to see: once the live view has drawn a frame, it asks the page for the charts below it.
+class Ready {
+  constructor(el) { this.el = el; }
+
+  draw() {
+    if (!this.sent) { this.sent = true; this.trigger("ready", true); }
+  }
+}
+
+const VIEWS = {ready: Ready, metrics: Metrics, boundary: Plane, network: Network, loss: Curves, score: Curves};
 
 // Called by the component on every render of the page's script, with the view's data.
 export function mount(el, data, trigger) {
