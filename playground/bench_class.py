@@ -1,8 +1,11 @@
 """`python -m playground.bench --class`: one server carrying a class, measured in Chromium.
 
-Every page here loads no plotly.js (in a class each browser draws on its student's machine, not
-on the server's cores), the class's pages run in a Chromium of low priority (`Background`), and
-each session has its own browser context. Measured:
+The class's pages are quiet (they take the live view's frames and draw nothing: in a class each
+browser draws on its student's machine, not on the server's cores), they run in a Chromium of low
+priority (`Background`), and each session has its own browser context. Measured:
+- a class of 10, 20 and 30 sessions playing at the default speed: the frames a second each session
+  gets (the slowest, and the slowest against the fastest), with a page opened meanwhile, which draws:
+  seconds to its first boundary;
 - epochs a second of one session playing alone and of 2 playing together, in turns (their total
   against one alone), with the CPU the workers, the server and the two pages' browser used meanwhile,
   then of 6 sessions playing together (the slowest against the fastest);
@@ -13,7 +16,6 @@ each session has its own browser context. Measured:
 - the server's CPU (workers included) 6 s after every tab is closed;
 - the server's memory (workers included) after 40 sessions opened and closed one after another;
 - the server's memory after 20 switches between the NumPy and the Keras engine in one session;
-- how many sessions play together at 30 epochs a second or more each;
 - how long the server takes to answer a request on a kept-alive connection (as a browser fetches a
   page's files): Nagle's algorithm left on had it wait 40 ms for the browser's delayed ACK.
 It also gives this machine's speed at the start and at the end (a loop of pure Python, alone), as
@@ -28,7 +30,7 @@ import time
 
 import psutil
 
-from .bench_browser import block_plotly, epoch, open_page, rss_mb
+from .bench_browser import epoch, open_page, rss_mb
 from .browser import APP_READY, button, launch_chromium, start_streamlit
 
 
@@ -91,6 +93,18 @@ def rates(pages, seconds=10.0):
     time.sleep(seconds)
     elapsed = time.monotonic() - began
     return [(epoch(page) - s) / elapsed for page, s in zip(pages, start)]
+
+
+FRAMES_JS = "() => window.__playgroundLive ? window.__playgroundLive.frames : 0"
+
+
+def frame_rates(pages, seconds=6.0):
+    """Frames a second each page took over `seconds` (a quiet page counts the frames it would draw)."""
+    start = [page.evaluate(FRAMES_JS) for page in pages]
+    began = time.monotonic()
+    time.sleep(seconds)
+    elapsed = time.monotonic() - began
+    return [(page.evaluate(FRAMES_JS) - s) / elapsed for page, s in zip(pages, start)]
 
 
 def turns(a, b, cpu=None, rounds=3, seconds=5.0):
@@ -177,29 +191,21 @@ def machine_speed(seconds=1.0):
 NEWCOMERS = 5  # pages opened one after another, each time a newcomer is measured
 
 
-# In the page, from its navigation's start (the page's clock starts there): the first frame drawn
-# with the Epoch metric in it.
-SHOWN_JS = """new MutationObserver((_, observer) => {
-  if ([...document.querySelectorAll("[data-testid='stMetric']")].some(m => m.innerText.includes("Epoch"))) {
-    observer.disconnect();
-    requestAnimationFrame(() => { window.__shown = performance.now(); });
-  }
-}).observe(document, {subtree: true, childList: true, characterData: true});"""
+# In the page, from its navigation's start (the page's clock starts there): the boundary's first picture.
+SHOWN_JS = "() => { const m = performance.getEntriesByName('playground-first-boundary'); return m.length ? m[0].startTime : null; }"
 
 
 def newcomer(browser, url):
     """A page opened in a browser context of its own, then closed: seconds from its navigation's start to
-    its metrics shown, in the page's clock; and seconds from asking for a new context to the same, as
+    its first boundary drawn, in the page's clock; and seconds from asking for a new context to the same, as
     this script sees it (its own round trips to Chromium included)."""
     began = time.monotonic()
-    context = browser.new_context(viewport={"width": 1500, "height": 1100})
-    block_plotly(context)
-    context.add_init_script(SHOWN_JS)
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
     page = context.new_page()
     page.goto(url)
-    page.wait_for_function("window.__shown !== undefined", timeout=60_000, polling=50)
+    page.wait_for_function(f"({SHOWN_JS})() !== null", timeout=60_000, polling=50)
     seen = time.monotonic() - began
-    shown = page.evaluate("window.__shown") / 1000
+    shown = page.evaluate(SHOWN_JS) / 1000
     context.close()
     time.sleep(2)
     return shown, seen
@@ -225,7 +231,24 @@ class Results(dict):
         super().__setitem__(name, value)
 
 
-def measure(class_sizes=(4, 8, 12, 16, 20, 24)):
+def a_class(results, background, front, url, sizes=(10, 20, 30)):
+    """Classes of `sizes` sessions playing at the default speed: frames a second each, and a newcomer."""
+    group = []
+    for n in sizes:
+        new = sessions(background, url, n - len(group))
+        play_all(new)
+        group += new
+        time.sleep(3)
+        each = frame_rates(group)
+        results[f"{n} sessions: frames a second, slowest"] = min(each)
+        results[f"{n} sessions: frames a second, slowest / fastest"] = min(each) / max(each)
+        results[f"{n} sessions: epochs a second, slowest"] = min(rates(group, 4.0))
+        shown, _seen = newcomer(front, url)
+        results[f"{n} sessions: a page opened meanwhile draws its first boundary after (s)"] = shown
+    close_all(group)
+
+
+def measure():
     from playwright.sync_api import sync_playwright
 
     results = Results()
@@ -266,15 +289,7 @@ def measure(class_sizes=(4, 8, 12, 16, 20, 24)):
         time.sleep(6)
         results["CPU 6 s after every tab closed (% of a core)"] = cpu_percent(server.pid)
 
-        for n in class_sizes:
-            group = sessions(background, url, n)
-            play_all(group)
-            time.sleep(3)
-            slowest = min(rates(group, 6.0))
-            close_all(group)
-            if slowest < 30:
-                break
-            results["sessions at 30 epochs/s or more each"] = n
+        a_class(results, background, front, url)
         time.sleep(2)
 
         for _ in range(40):

@@ -99,7 +99,7 @@ def test_the_finder_suggests_a_rate_and_use_this_sets_it_without_training_the_ru
     key_button(page, "lr_finder").click()
     use = key_button(page, "lr_finder_use")
     use.wait_for(timeout=30_000)
-    expect(page.locator(".st-key-chart_lr_finder .main-svg")).to_have_count(1)
+    expect(page.locator(".st-key-chart_lr_finder [data-testid='stPlotlyChart']")).to_have_count(1)
     rate = re.search(r"Use this: ([0-9.e+-]+)", use.inner_text()).group(1)
     assert metric(page, "Epoch") == 0
     page.screenshot(path=os.path.join(ARTIFACTS, "finder.png"), full_page=True)

@@ -1,12 +1,11 @@
 """The network view: every neuron a small picture, every link coloured by its weight.
 
-One figure for the whole network, built to be cheap to send several times a second:
+One figure for the whole network (data off the plane; a set in the plane has the live view's):
 - every neuron's picture (its tile) is painted into one RGBA image, transparent between the
   tiles, and sent as a PNG: a plotly `image` trace whose `source` is a data URI;
 - the links are a few line traces, one per sign and width class, segments separated by gaps;
 - invisible markers at the neurons' centres and the links' midpoints carry what hover shows;
-- `layout.meta.hover_zoom` names, for each neuron marker, the box of its tile in the image,
-  which live_chart shows enlarged while the neuron is hovered.
+- `layout.meta.hover_zoom` names, for each neuron marker, the box of its tile in the image.
 A layer wider than MAX_NEURONS shows its first MAX_NEURONS neurons, and the figure says so.
 """
 import base64
