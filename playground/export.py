@@ -20,7 +20,7 @@ import numpy as np
 
 from .csvfile import write_csv
 from .engines.keras_support import keras_activations, keras_metrics
-from .nn import LOSSES, OPTIMIZERS, schedule_of
+from .nn import INITIALIZERS, LOSSES, OPTIMIZERS, schedule_of
 
 MAX_WEIGHT_VALUES = 10_000_000   # far more than the largest network the page builds
 MAX_WEIGHT_FILE_BYTES = MAX_WEIGHT_VALUES * 8 + 2 ** 20   # those values in float64, and the zip around them
@@ -35,7 +35,7 @@ def keras_code(spec):
     """The Python source of `build_neural_network()`, which returns this network as a compiled
     keras.Sequential. Running the source builds the model; it loads no data and trains nothing."""
     options = "".join([
-        f', kernel_initializer="{spec.initializer}"' if spec.initializer != "glorot_uniform" else "",
+        f", kernel_initializer={INITIALIZERS[spec.initializer].keras_code}" if spec.initializer != "glorot_uniform" else "",
         ", kernel_regularizer=penalty" if spec.l1 or spec.l2 else "",
         f', dtype="{spec.dtype}"' if spec.dtype != "float32" else "",
     ])
@@ -49,7 +49,8 @@ def keras_code(spec):
     targets = loss.targets
     learning_rate, schedule_line = _learning_rate_code(spec)
     optimizer = ", ".join([f"learning_rate={learning_rate}"]
-                          + [f"{k}={v!r}" for k, v in optimizer_class.keras_arguments.items()])
+                          + [f"{k}={v!r}" for k, v in optimizer_class.keras_arguments.items()]
+                          + ([f"global_clipnorm={spec.clip_norm!r}"] if spec.clip_norm else []))
     metrics = f", metrics={json.dumps(keras_metrics(spec))}" if keras_metrics(spec) else ""
     return f'''import keras
 

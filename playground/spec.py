@@ -60,6 +60,7 @@ class NetworkSpec:
     batch_size: int = 10
     l1: float = 0.0
     l2: float = 0.0
+    clip_norm: float = None         # c: each step's gradient clipped to a global norm of at most c; None: never
     initializer: str = "glorot_uniform"
     seed: int = 0
     dtype: str = field(default="float32")
@@ -111,6 +112,9 @@ class NetworkSpec:
             value = getattr(self, name)
             if not _is_number(value) or not value >= 0:
                 yield f"{name} = {value!r}: a penalty rate must be a finite number, 0 or more."
+        if self.clip_norm is not None and (not _is_number(self.clip_norm) or not self.clip_norm > 0):
+            yield (f"clip_norm = {self.clip_norm!r}: the gradient's largest norm must be a finite number greater "
+                   "than 0, such as 1.0, or None for no clipping.")
         if self.initializer not in INITIALIZERS:
             yield f"initializer = {self.initializer!r} is unknown: choose one of {_choices(INITIALIZERS)}."
         if not _is_int(self.seed) or self.seed < 0:

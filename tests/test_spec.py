@@ -31,7 +31,9 @@ BAD_SPECS = [
     (dict(output_activation="softmax", loss="categorical_crossentropy", n_outputs=1),
      "output_activation", "softmax"),
     (dict(loss="hinge"), "loss", "hinge"),
-    (dict(initializer="lecun_normal"), "initializer", "lecun_normal"),
+    (dict(initializer="orthogonal"), "initializer", "orthogonal"),
+    (dict(clip_norm=0.0), "clip_norm", "0.0"),
+    (dict(clip_norm=math.inf), "clip_norm", "inf"),
     (dict(dtype="float16"), "dtype", "float16"),
     (dict(optimizer="adagrad"), "optimizer", "adagrad"),
 ]

@@ -82,7 +82,8 @@ class KerasEngine(Engine):
         else:
             if schedule.keras_name is None:
                 self.optimizer.learning_rate = self.spec.learning_rate
-            if (self.spec.l1, self.spec.l2) != (old.l1, old.l2):
+            self.optimizer.global_clipnorm = self.spec.clip_norm
+            if (self.spec.l1, self.spec.l2, self.spec.clip_norm) != (old.l1, old.l2, old.clip_norm):
                 self._trace()
 
     def get_weights(self):
@@ -221,10 +222,12 @@ class KerasEngine(Engine):
         return loss, tape.gradient(loss, self.model.trainable_variables)
 
     def _step(self, x, y):
-        """One optimizer step by Keras's own `update_step`, as `optimizer.apply` makes it. Not `apply`
-        itself: its tf.distribute all-reduce registers a gradient function globally in each trace,
-        which TensorFlow never frees, so every engine would leave its graphs behind."""
+        """One optimizer step by Keras's own gradient clipping (`global_clipnorm`) and `update_step`, as
+        `optimizer.apply` makes it. Not `apply` itself: its tf.distribute all-reduce registers a gradient
+        function globally in each trace, which TensorFlow never frees, so every engine would leave its
+        graphs behind."""
         loss, grads = self._total_gradients(x, y)
+        grads = self.optimizer._clip_gradients(grads)
         learning_rate = self.optimizer.learning_rate
         for grad, variable in zip(grads, self.model.trainable_variables):
             self.optimizer.update_step(grad, variable, learning_rate)

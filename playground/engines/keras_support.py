@@ -41,10 +41,12 @@ def keras_learning_rate(spec):
 
 
 def keras_optimizer(spec):
-    """A new Keras optimizer for spec.optimizer at spec's learning rate (or schedule), with Keras's defaults."""
+    """A new Keras optimizer for spec.optimizer at spec's learning rate (or schedule), with Keras's defaults,
+    clipping gradients by their global norm at spec.clip_norm (None: no clipping)."""
     optimizer = OPTIMIZERS[spec.optimizer]
     keras_class = getattr(import_keras().optimizers, optimizer.keras_name)
-    return keras_class(learning_rate=keras_learning_rate(spec), **optimizer.keras_arguments)
+    return keras_class(learning_rate=keras_learning_rate(spec), global_clipnorm=spec.clip_norm,
+                       **optimizer.keras_arguments)
 
 
 def keras_activations(spec):

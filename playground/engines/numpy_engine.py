@@ -15,13 +15,13 @@ class NumpyEngine(Engine):
     def __init__(self, spec):
         super().__init__(spec)
         self.network = NeuralNetwork(spec.sizes, (*spec.activations, spec.output_activation), spec.loss,
-                                     spec.l1, spec.l2, spec.dtype)
+                                     spec.l1, spec.l2, spec.dtype, spec.clip_norm)
         self.network.set_weights(initial_weights(spec))
         self.optimizer = get_optimizer(spec.optimizer, schedule_of(spec))
 
     def _apply_training_settings(self, old):
         """A new schedule (or rate) carries on from the optimizer's step count; a new optimizer starts at 0."""
-        self.network.l1, self.network.l2 = self.spec.l1, self.spec.l2
+        self.network.l1, self.network.l2, self.network.clip_norm = self.spec.l1, self.spec.l2, self.spec.clip_norm
         if self.spec.optimizer != old.optimizer:
             self.optimizer = get_optimizer(self.spec.optimizer, schedule_of(self.spec))
         self.optimizer.learning_rate = schedule_of(self.spec)
@@ -55,9 +55,10 @@ class NumpyEngine(Engine):
                  "dW": layer.dW.copy(), "db": layer.db.copy()} for layer in net.layers]
 
     def preview_update(self, X, Y):
-        """One step of a copy of the optimizer on the batch's gradients; the weights are put back."""
+        """One step of a copy of the optimizer on the batch's (clipped) gradients; the weights are put back."""
         net, before = self.network, self.get_weights()
         net.gradients(self._prepare(X), self._prepare(Y))
+        net.clip_gradients()
         saved = net.params.copy()
         copy.deepcopy(self.optimizer).step(net.params, net.grads)
         after = self.get_weights()

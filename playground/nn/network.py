@@ -15,11 +15,13 @@ class NeuralNetwork:
     """`sizes` = [n_inputs, hidden widths..., n_outputs]; one activation name per Dense layer.
 
     The penalty is Keras's L1L2 on the weights, not the biases: l1·Σ|W| + l2·ΣW².
+    `clip_norm` c, when set, clips the gradient by its global norm before each step, as Keras's
+    `global_clipnorm` does: g ← g·c / max(‖g‖, c), ‖g‖ = √(Σ g²) over every W and b at once.
     Every W and b is a view into one flat array, `params`, and every ∂L/∂W, ∂L/∂b into `grads`,
     so an optimizer updates the whole network in a few vectorized passes.
     """
 
-    def __init__(self, sizes, activations, loss, l1=0.0, l2=0.0, dtype="float32"):
+    def __init__(self, sizes, activations, loss, l1=0.0, l2=0.0, dtype="float32", clip_norm=None):
         if len(activations) != len(sizes) - 1:
             raise ValueError(f"{len(sizes) - 1} layers need {len(sizes) - 1} activations, not {len(activations)}.")
         self.dtype = np.dtype(dtype)
@@ -27,7 +29,7 @@ class NeuralNetwork:
                        for n_in, n_out, f in zip(sizes[:-1], sizes[1:], activations)]
         self.loss_function = get_loss(loss)
         self.fused = self.loss_function.logits_activation == activations[-1]
-        self.l1, self.l2 = l1, l2
+        self.l1, self.l2, self.clip_norm = l1, l2, clip_norm
         n = sum(layer.W.size + layer.b.size for layer in self.layers)
         self.params, self.grads = np.zeros(n, self.dtype), np.zeros(n, self.dtype)
         offset = 0
@@ -79,6 +81,13 @@ class NeuralNetwork:
                 layer.dW += (2 * self.l2) * layer.W
         return self.grads
 
+    def clip_gradients(self):
+        """With clip_norm c: grads ← grads·c / max(‖grads‖, c), one scale for the whole network, so the
+        step keeps its direction and its length is at most c (times the learning rate)."""
+        if self.clip_norm:
+            norm = np.sqrt(np.dot(self.grads, self.grads))
+            self.grads *= self.clip_norm / np.maximum(norm, self.clip_norm)
+
     def loss(self, X, Y):
         self.forward(X)
         return self.data_loss(np.asarray(Y, self.dtype))
@@ -89,11 +98,12 @@ class NeuralNetwork:
         return [(layer.dW.copy(), layer.db.copy()) for layer in self.layers]
 
     def train_batch(self, X, Y, optimizer):
-        """One step: forward, loss, backward, update. Returns the loss before the step (data + penalty)."""
+        """One step: forward, loss, backward, clipping, update. Returns the loss before the step (data + penalty)."""
         self.forward(X)
         Y = np.asarray(Y, self.dtype)
         loss = self.data_loss(Y) + self.penalty()
         self.backward(Y)
+        self.clip_gradients()
         optimizer.step(self.params, self.grads)
         return loss
 
