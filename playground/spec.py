@@ -16,6 +16,9 @@ from dataclasses import dataclass, field, replace
 from .nn import INITIALIZERS, LOSSES, OPTIMIZERS, SCHEDULES, hidden_activations, output_activations
 
 DTYPES = ("float32", "float64")
+# What a run may stop on, besides an epoch: the test loss falling to a value, the test score (accuracy, or R²
+# for regression) reaching one. The names are the run's history columns.
+STOP_METRICS = ("test_loss", "test_score")
 # What makes the network what it is; the other fields only change how it is trained.
 # `activations` (one name per layer) rather than `activation`, so that "relu" and
 # ("relu", "relu") are the same network.
@@ -58,6 +61,9 @@ class NetworkSpec:
     decay_rate: float = 0.5         # r: "step" and "exponential" multiply α by r every T steps
     warmup_steps: int = 100         # W: "warmup_cosine" climbs from 0 to α in W steps
     batch_size: int = 10
+    stop_epoch: int = None          # the run pauses on reaching this epoch; None: never
+    stop_metric: str = None         # and when this one of STOP_METRICS gets to stop_value; None: never
+    stop_value: float = None
     l1: float = 0.0
     l2: float = 0.0
     clip_norm: float = None         # c: each step's gradient clipped to a global norm of at most c; None: never
@@ -108,6 +114,7 @@ class NetworkSpec:
         yield from self._schedule_problems()
         if not _is_int(self.batch_size) or self.batch_size < 1:
             yield f"batch_size = {self.batch_size!r}: it must be a whole number of at least 1."
+        yield from self._stop_problems()
         for name in ("l1", "l2"):
             value = getattr(self, name)
             if not _is_number(value) or not value >= 0:
@@ -121,6 +128,15 @@ class NetworkSpec:
             yield f"seed = {self.seed!r}: it must be a whole number, 0 or more."
         if self.dtype not in DTYPES:
             yield f"dtype = {self.dtype!r} is unknown: choose one of {_choices(DTYPES)}."
+
+    def _stop_problems(self):
+        if self.stop_epoch is not None and (not _is_int(self.stop_epoch) or self.stop_epoch < 1):
+            yield f"stop_epoch = {self.stop_epoch!r}: stop at a whole number of epochs, at least 1, or None for never."
+        if self.stop_metric is not None and self.stop_metric not in STOP_METRICS:
+            yield f"stop_metric = {self.stop_metric!r} is unknown: choose one of {_choices(STOP_METRICS)}, or None."
+        elif self.stop_metric is not None and not _is_number(self.stop_value):
+            yield (f"stop_value = {self.stop_value!r}: stopping on {self.stop_metric} needs the value to stop at, "
+                   "a finite number such as 0.95.")
 
     def _schedule_problems(self):
         if self.schedule not in SCHEDULES:

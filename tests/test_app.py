@@ -89,6 +89,21 @@ def test_pause_pressed_after_the_run_stopped_by_itself_does_not_start_it(app):
     assert mode(at) == "paused" and at.button(key="play").label == "Play"
 
 
+def test_a_stop_condition_pauses_the_run_and_the_page_says_why(app):
+    at = app(stop_metric="test_score", stop_value="0.9", learning_rate="0.3")
+    assert at.session_state.run.spec.stop_metric == "test_score" and at.query_params["stop_value"] == "0.9"
+    at.button(key="play").click().run()
+    wait_while_active(at)
+    stopped = at.session_state.run.snapshot.stopped
+    assert stopped[1] == "test_score" and stopped[2] >= 0.9 and at.session_state.run.snapshot.epoch == stopped[0]
+    assert f"Stopped at epoch {stopped[0]}: the test accuracy reached {stopped[2]:.4g}." in [c.value for c in at.caption]
+    at.number_input(key="stop_epoch").set_value(stopped[0] + 5).run()
+    at.button(key="play").click().run()
+    wait_while_active(at)
+    assert at.session_state.run.snapshot.epoch == stopped[0] + 5 and at.query_params["stop_epoch"] == str(stopped[0] + 5)
+    assert f"Stopped at epoch {stopped[0] + 5}, the epoch set to stop at." in [c.value for c in at.caption]
+
+
 def test_learning_rate_batch_and_penalty_changes_keep_the_weights_and_optimizer_state(app):
     at = app(optimizer="adam")
     at.button(key="step").click().run()

@@ -114,3 +114,26 @@ def test_restore_puts_weights_in_clears_divergence_and_measures_again():
     with pytest.raises(ValueError, match="Layer 1"):
         run.restore([(np.zeros((3, 8)), np.zeros(8))] + good[1:])
     assert all(np.array_equal(a, b) for (a, _), (b, _) in zip(run.initial_weights, run.engine.get_weights()))
+
+
+def test_a_stop_epoch_pauses_the_run_there_once_and_says_so():
+    run = TrainingRun("numpy", SPEC.replace(stop_epoch=5), xor_data())
+    assert run.train_for(10.0, max_epochs=20) == 5
+    assert run.epoch == 5 and run.stopped and run.snapshot(views=False).stopped == (5, "epoch", 5)
+    assert run.train_for(10.0, max_epochs=3) == 3   # Play again carries on past it
+    assert run.epoch == 8 and not run.stopped and run.snapshot(views=False).stopped is None
+
+
+@pytest.mark.parametrize("metric, value", [("test_score", 0.9), ("test_loss", 0.3)])
+def test_a_stop_metric_pauses_the_run_at_the_epoch_it_gets_to_the_value(metric, value):
+    run = TrainingRun("numpy", SPEC.replace(stop_metric=metric, stop_value=value), xor_data())
+    run.train_for(30.0, max_epochs=500)
+    epoch, what, reached = run.snapshot(views=False).stopped
+    history = run.history[metric]
+    assert run.stopped and epoch == run.epoch < 500 and what == metric and reached == pytest.approx(history[-1])
+    if metric == "test_score":
+        assert history[-1] >= value > max(history[:-1])
+    else:
+        assert history[-1] <= value < min(history[:-1])
+    run.train_for(10.0, max_epochs=5)   # past it, it does not stop at every epoch
+    assert run.epoch == epoch + 5

@@ -164,13 +164,14 @@ class Worker:
         raise KeyError(f"unknown command {command!r}")
 
     def train(self, slot):
-        """One slice of training; a step that reached its epoch, a divergence or an error pauses the run."""
+        """One slice of training; a step that reached its epoch, a stop condition, a divergence or an error pauses
+        the run."""
         try:
             slot.run.train_slice(SLICE, slot.stop_epoch)
         except Exception as error:
             log.exception("Run %s failed while training", slot.run.id)
             slot.error, slot.mode = f"{type(error).__name__}: {error}", "paused"
-        if slot.run.diverged or (slot.mode == "stepping" and slot.run.epoch >= slot.stop_epoch):
+        if slot.run.diverged or slot.run.stopped or (slot.mode == "stepping" and slot.run.epoch >= slot.stop_epoch):
             slot.mode, slot.stop_epoch = "paused", None
         if slot.mode == "paused":
             self._answer_waiting(slot)
