@@ -220,6 +220,9 @@ def test_image_sets_and_three_classes_train_without_a_boundary_error(app):
     at = app(dataset="blobs", classes="4")
     at.button(key="step").click().run()
     assert not at.exception and at.session_state.run.spec.n_outputs == 4
+    at.selectbox(key="dataset").select("rings").run()
+    at.button(key="step").click().run()
+    assert not at.exception and at.session_state.run.spec.n_outputs == 3 and at.session_state.output == "softmax"
     at.selectbox(key="dataset").select("digits").run()
     at.button(key="step").click().run()
     assert not at.exception and epoch(at) == "1"

@@ -5,6 +5,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from playground import settings
+from playground.data import make_dataset
 from playground.spec import NetworkSpec
 from playground.nn import targets
 from playground.training import Log, TrainingRun, score
@@ -137,3 +139,30 @@ def test_a_stop_metric_pauses_the_run_at_the_epoch_it_gets_to_the_value(metric, 
         assert history[-1] <= value < min(history[:-1])
     run.train_for(10.0, max_epochs=5)   # past it, it does not stop at every epoch
     assert run.epoch == epoch + 5
+
+
+# The data sets in the plane that need more than a line: a known small network learns each
+
+def trained_on(name, epochs, **changes):
+    values = {**settings.defaults(), "dataset": name, **changes}
+    dataset = make_dataset(name, **settings.data_arguments(values))
+    run = TrainingRun("numpy", settings.network_spec(values, dataset), dataset)
+    run.train_for(60.0, max_epochs=epochs)
+    return run.history["test_score"][-1]
+
+
+SOFTMAX = {"output": "softmax", "loss": "categorical_crossentropy"}
+
+
+@pytest.mark.parametrize("name, epochs, changes, accuracy", [
+    ("checkerboard", 300, dict(samples=2000, layers=2, width_1=16, width_2=16, activation="relu", optimizer="adam",
+                               learning_rate=0.01), 0.93),
+    ("checkerboard", 200, dict(layers=1, width_1=4, features=("sin(x1)", "sin(x2)")), 0.88),
+    ("rings", 200, dict(layers=1, width_1=8, optimizer="adam", **SOFTMAX), 0.97),
+    ("rings", 100, dict(layers=0, features=("x1^2", "x2^2"), learning_rate=0.3, **SOFTMAX), 0.99),
+    ("sine", 200, dict(layers=2, width_1=8, width_2=8, optimizer="adam"), 0.94),
+    ("sine", 100, dict(layers=0, features=("x2", "sin(x1)"), learning_rate=0.3), 0.99),
+], ids=["checkerboard-2x16-relu", "checkerboard-sin", "rings-8-tanh", "rings-squares", "sine-2x8-tanh",
+        "sine-no-hidden-sin"])
+def test_a_small_network_learns_each_new_set_in_the_plane(name, epochs, changes, accuracy):
+    assert trained_on(name, epochs, **changes) >= accuracy
