@@ -17,7 +17,7 @@ from playground.ui.lessons import LESSONS
 ALLOWED = {
     # engines, libraries, file formats, data sets
     "NumPy", "Keras", "TensorFlow", "MNIST", "CSV", "npz", "keras", "py", "csv", "numpy", "load", "savez",
-    "saving", "load_model", "scikit", "learn", "circle", "xor", "gauss", "spiral", "moons", "blobs", "plane",
+    "saving", "load_model", "predict", "X", "scikit", "learn", "circle", "xor", "gauss", "spiral", "moons", "blobs", "plane",
     "multi", "digits", "mnist", "upload", "Windows", "UTF", "XOR", "file", "thinned", "gif", "Python", "R",
     "checkerboard", "rings", "sine",
     # the language selector names each language in itself
