@@ -42,8 +42,11 @@ def keras_code(spec):
     penalty = (f"    penalty = keras.regularizers.L1L2(l1={spec.l1!r}, l2={spec.l2!r})  # on every layer's weights\n"
                if spec.l1 or spec.l2 else "")
     *hidden, output = keras_activations(spec)
-    layers = [f'        keras.layers.Dense({width}, activation="{f}"{options}),'
-              for width, f in zip(spec.hidden, hidden)]
+    layers = []
+    for width, f, rate in zip(spec.hidden, hidden, spec.dropout_rates):
+        layers.append(f'        keras.layers.Dense({width}, activation="{f}"{options}),')
+        if rate:
+            layers.append(f"        keras.layers.Dropout({rate!r}),  # in training only")
     layers.append(f'        keras.layers.Dense(n_outputs, activation="{output}"{options}),')
     optimizer_class, loss = OPTIMIZERS[spec.optimizer], LOSSES[spec.loss]
     targets = loss.targets

@@ -25,6 +25,7 @@ DECAY_RATES = (0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99)
 WARMUP_EPOCHS = (1, 2, 5, 10, 20, 50, 100)
 # The schedule's settings and the NetworkSpec field each one gives; a schedule uses those it names.
 SCHEDULE_SETTINGS = {"decay_epochs": "decay_steps", "decay_rate": "decay_rate", "warmup_epochs": "warmup_steps"}
+DROPOUT_RATES = tuple(round(0.1 * i, 1) for i in range(10))
 CLIP_NORMS = (0.01, 0.1, 0.5, 1.0, 2.0, 5.0, 10.0)
 STOP_METRICS = ("none", "test_loss", "test_score")  # "none", or a NetworkSpec's stop_metric
 MAX_STOP_VALUE = 1e6
@@ -38,7 +39,7 @@ UPLOAD = "upload"          # the data set option for the user's own CSV file
 # every activation control) and the lessons.
 CLASSROOM_CONTROLS = ("engine", "dataset", "noise", "samples", "classes", "train_percent", "regenerate", "features",
                       "layers", "widths", "activation", "output", "loss", "optimizer", "learning_rate", "batch_size",
-                      "regularization", "penalty_rate", "clip_norm", "init", "seed", "schedule", "stop", "lessons",
+                      "regularization", "penalty_rate", "dropout", "clip_norm", "init", "seed", "schedule", "stop", "lessons",
                       "challenge")
 
 
@@ -194,6 +195,9 @@ SETTINGS = [
     Setting("stop_value", 0.95, decimal(0.0, MAX_STOP_VALUE)),
     Setting("regularization", "none", choice(("none", "l1", "l2"))),
     Setting("penalty_rate", 0.001, number_in(PENALTY_RATES)),
+    Setting("dropout", 0.0, number_in(DROPOUT_RATES)),
+    Setting("per_layer_dropout", False, flag),
+    *[Setting(f"dropout_{i}", 0.0, number_in(DROPOUT_RATES)) for i in range(1, MAX_LAYERS + 1)],
     Setting("clip_norm", None, optional(number_in(CLIP_NORMS))),
     Setting("init", "glorot_uniform", choice(INITIALIZERS)),
     Setting("seed", 0, integer(0, 2**31 - 1)),
@@ -226,7 +230,7 @@ def from_query(params):
 
 
 def active_keys(values):
-    """The settings in effect: widths and per-layer activations only for the layers there are; a
+    """The settings in effect: widths, per-layer activations and dropout rates only for the layers there are; a
     schedule's settings only for a schedule that uses them; classroom mode only when it hides something,
     a challenge, a drawing, clipping and a stop epoch only when there is one, the stop value only with
     a metric to stop on."""
@@ -241,6 +245,8 @@ def active_keys(values):
         if s.key.startswith("width_") and int(s.key[6:]) > values["layers"]:
             continue
         if s.key.startswith("activation_") and (not values["per_layer"] or int(s.key[11:]) > values["layers"]):
+            continue
+        if s.key.startswith("dropout_") and (not values["per_layer_dropout"] or int(s.key[8:]) > values["layers"]):
             continue
         keys.append(s.key)
     return keys
@@ -291,6 +297,8 @@ def network_spec(values, dataset):
     penalty = values["penalty_rate"] if values["regularization"] != "none" else 0.0
     activation = (tuple(values[f"activation_{i}"] for i in range(1, layers + 1)) if values["per_layer"]
                   else values["activation"])
+    dropout = (tuple(values[f"dropout_{i}"] for i in range(1, layers + 1)) if values["per_layer_dropout"]
+               else values["dropout"])
     return NetworkSpec(
         n_inputs=dataset.n_inputs, hidden=tuple(values[f"width_{i}"] for i in range(1, layers + 1)),
         n_outputs=n_outputs, activation=activation, output_activation=values["output"], loss=values["loss"],
@@ -298,7 +306,7 @@ def network_spec(values, dataset):
         decay_steps=values["decay_epochs"] * steps, decay_rate=values["decay_rate"],
         warmup_steps=values["warmup_epochs"] * steps, batch_size=values["batch_size"],
         l1=penalty if values["regularization"] == "l1" else 0.0,
-        l2=penalty if values["regularization"] == "l2" else 0.0, clip_norm=values["clip_norm"],
+        l2=penalty if values["regularization"] == "l2" else 0.0, dropout=dropout, clip_norm=values["clip_norm"],
         initializer=values["init"], seed=int(values["seed"]), **stop_condition(values))
 
 

@@ -19,6 +19,7 @@ DTYPES = ("float32", "float64")
 # What a run may stop on, besides an epoch: the test loss falling to a value, the test score (accuracy, or R²
 # for regression) reaching one. The names are the run's history columns.
 STOP_METRICS = ("test_loss", "test_score")
+MAX_DROPOUT = 0.9
 # What makes the network what it is; the other fields only change how it is trained.
 # `activations` (one name per layer) rather than `activation`, so that "relu" and
 # ("relu", "relu") are the same network.
@@ -66,6 +67,7 @@ class NetworkSpec:
     stop_value: float = None
     l1: float = 0.0
     l2: float = 0.0
+    dropout: object = 0.0           # the rate of every hidden layer, or a tuple of one per hidden layer
     clip_norm: float = None         # c: each step's gradient clipped to a global norm of at most c; None: never
     initializer: str = "glorot_uniform"
     seed: int = 0
@@ -78,6 +80,9 @@ class NetworkSpec:
             activation = _as_tuple("activation", self.activation,
                                    "one name, such as 'tanh', or a tuple of one name per hidden layer")
             object.__setattr__(self, "activation", activation)
+        if not _is_number(self.dropout) and not isinstance(self.dropout, str):
+            object.__setattr__(self, "dropout", _as_tuple("dropout", self.dropout,
+                                                          "one rate, such as 0.2, or a tuple of one rate per hidden layer"))
         for problem in self._problems():
             raise ValueError(problem)
 
@@ -114,6 +119,7 @@ class NetworkSpec:
         yield from self._schedule_problems()
         if not _is_int(self.batch_size) or self.batch_size < 1:
             yield f"batch_size = {self.batch_size!r}: it must be a whole number of at least 1."
+        yield from self._dropout_problems()
         yield from self._stop_problems()
         for name in ("l1", "l2"):
             value = getattr(self, name)
@@ -128,6 +134,16 @@ class NetworkSpec:
             yield f"seed = {self.seed!r}: it must be a whole number, 0 or more."
         if self.dtype not in DTYPES:
             yield f"dtype = {self.dtype!r} is unknown: choose one of {_choices(DTYPES)}."
+
+    def _dropout_problems(self):
+        if isinstance(self.dropout, tuple) and len(self.dropout) != len(self.hidden):
+            yield (f"dropout gives {len(self.dropout)} rates for {len(self.hidden)} hidden layers: give one rate for "
+                   "all of them, or one per hidden layer.")
+            return
+        for rate in self.dropout_rates:
+            if not _is_number(rate) or not 0 <= rate <= MAX_DROPOUT:
+                yield (f"dropout = {rate!r}: a dropout rate is the share of a layer's outputs dropped in each training "
+                       f"step, a number from 0 to {MAX_DROPOUT}.")
 
     def _stop_problems(self):
         if self.stop_epoch is not None and (not _is_int(self.stop_epoch) or self.stop_epoch < 1):
@@ -157,6 +173,13 @@ class NetworkSpec:
         if isinstance(self.activation, str):
             return (self.activation,) * len(self.hidden)
         return self.activation
+
+    @property
+    def dropout_rates(self):
+        """One dropout rate per hidden layer."""
+        if isinstance(self.dropout, tuple):
+            return self.dropout
+        return (self.dropout,) * len(self.hidden)
 
     @property
     def sizes(self):

@@ -104,6 +104,19 @@ def test_a_stop_condition_pauses_the_run_and_the_page_says_why(app):
     assert f"Stopped at epoch {stopped[0] + 5}, the epoch set to stop at." in [c.value for c in at.caption]
 
 
+def test_dropout_from_the_link_one_rate_per_layer_and_a_change_keeps_the_weights(app):
+    at = app(per_layer_dropout="1", dropout_1="0.5", dropout_2="0.2", clip_norm="1", init="he_normal")
+    spec = at.session_state.run.spec
+    assert (spec.dropout, spec.clip_norm, spec.initializer) == ((0.5, 0.2), 1.0, "he_normal")
+    assert at.query_params["dropout_2"] == "0.2" and "dropout_3" not in at.query_params
+    at.button(key="step").click().run()
+    before = weights(at)
+    at.checkbox(key="per_layer_dropout").uncheck().run()
+    at.select_slider(key="dropout").set_value(0.3).run()
+    assert at.session_state.run.spec.dropout == 0.3 and "dropout_1" not in at.query_params
+    assert same(weights(at), before) and epoch(at) == "1"
+
+
 def test_learning_rate_batch_and_penalty_changes_keep_the_weights_and_optimizer_state(app):
     at = app(optimizer="adam")
     at.button(key="step").click().run()

@@ -5,7 +5,7 @@ from playground import settings
 
 SIDEBAR_KEYS = ("engine", "dataset", "noise", "samples", "train_percent", "regenerate", "features", "layers",
                 "width_1", "width_2", "activation", "per_layer", "output", "loss", "optimizer", "learning_rate",
-                "batch_size", "regularization", "penalty_rate", "clip_norm", "init", "seed", "stop_epoch", "stop_metric",
+                "batch_size", "regularization", "penalty_rate", "dropout", "per_layer_dropout", "clip_norm", "init", "seed", "stop_epoch", "stop_metric",
                 "stop_value")
 
 

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from playground.engines import ENGINES, Engine, create_engine, engine_class, epoch_batches
-from playground.nn import INITIALIZERS, OPTIMIZERS, SCHEDULES, get_activation, schedule_of
+from playground.nn import INITIALIZERS, OPTIMIZERS, SCHEDULES, NeuralNetwork, get_activation, schedule_of
 from playground.spec import NetworkSpec
 
 REFERENCE = "numpy"
@@ -500,3 +500,50 @@ def test_reconfigure_turns_clipping_on_and_off(engine):
     before = whole(engine.get_weights())[0]
     engine.train_batch(X, Y)
     assert np.linalg.norm(whole(engine.get_weights())[0] - before) > 0.1
+
+
+# Dropout: the same masks in every engine (dropout_masks), off outside training
+
+@pytest.mark.parametrize("engine", OTHERS)
+@pytest.mark.parametrize("dropout", [0.3, (0.5, 0.0)], ids=["all-layers", "first-layer"])
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_dropout_trains_alike_in_every_engine(engine, optimizer, dropout):
+    spec = make_spec("relu", OUTPUTS[1], optimizer=optimizer, dropout=dropout)
+    X, Y = make_data(spec)
+    reference, other = create_engine(REFERENCE, spec), create_engine(engine, spec)
+    for _ in range(3):
+        assert other.train_epoch(X, Y) == pytest.approx(reference.train_epoch(X, Y), rel=1e-3)
+    assert_close(flat(other.get_weights()), flat(reference.get_weights()), 1e-3)
+    assert_close([other.predict(X)], [reference.predict(X)], 1e-3)
+    assert other.train_batch(X, Y) == pytest.approx(reference.train_batch(X, Y), rel=1e-3)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_one_injected_mask_gives_every_engine_the_reference_gradient(engine, monkeypatch):
+    spec = make_spec("tanh", OUTPUTS[0], dropout=(0.5, 0.25)).replace(learning_rate=1.0)
+    X, Y = make_data(spec, n=8)
+    rng = np.random.default_rng(9)
+    mask = [(rng.random((8, width)) >= p) / (1 - p) for width, p in zip(spec.hidden, spec.dropout_rates)]
+    for module in ("numpy_engine", "keras_engine"):
+        monkeypatch.setattr(f"playground.engines.{module}.dropout_masks", lambda *args: mask, raising=False)
+    # The reference: the NumPy network in float64 with the mask, its gradient by the chain rule.
+    net = NeuralNetwork(spec.sizes, (*spec.activations, spec.output_activation), spec.loss, dtype="float64")
+    net.set_weights(create_engine(REFERENCE, spec).get_weights())
+    net.forward(X, mask)
+    net.backward(Y)
+    expected = [(-layer.dW, -layer.db) for layer in net.layers]
+    step = create_engine(engine, spec).preview_update(X, Y)   # SGD at α = 1: ΔW = −∂L/∂W
+    assert_close(flat(step), flat(expected), 1e-4)
+    no_dropout = create_engine(engine, spec.replace(dropout=0.0)).preview_update(X, Y)
+    assert not np.allclose(flat(step)[0], flat(no_dropout)[0], rtol=1e-2)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_dropout_is_off_in_predict_loss_and_gradients(engine):
+    spec = make_spec("relu", OUTPUTS[2], dropout=0.5)
+    X, Y = make_data(spec)
+    dropping, plain = create_engine(engine, spec), create_engine(engine, spec.replace(dropout=0.0))
+    np.testing.assert_allclose(dropping.predict(X), plain.predict(X), rtol=1e-6)
+    assert dropping.loss(X, Y) == pytest.approx(plain.loss(X, Y), rel=1e-6)
+    assert_close(flat(dropping.gradients(X, Y)), flat(plain.gradients(X, Y)), 1e-6)
+    assert dropping.train_batch(X, Y) != pytest.approx(plain.train_batch(X, Y), rel=1e-3)

@@ -141,6 +141,23 @@ def test_network_gradients_match_finite_differences(n_hidden, loss, output, l1, 
     np.testing.assert_allclose(flat, numeric, rtol=1e-5, atol=1e-8)
 
 
+@pytest.mark.parametrize("loss, output", LOSS_OUTPUT_PAIRS)
+def test_gradients_with_dropout_masks_match_finite_differences(loss, output):
+    net, X, Y = network_case(3, loss, output, 0.0, 0.0, seed=11)
+    rng = np.random.default_rng(2)
+    masks = [(rng.random((len(X), layer.n_out)) >= 0.4) / 0.6 for layer in net.layers[:-1]]
+    masks[1] = None   # a layer without dropout
+    net.forward(X, masks)
+    net.backward(Y)
+    analytic = net.grads.copy()
+
+    def masked_loss():
+        net.forward(X, masks)
+        return net.data_loss(Y)
+    np.testing.assert_allclose(analytic, numerical_gradient(masked_loss, net.params), rtol=1e-5, atol=1e-8)
+    assert not np.allclose(analytic, np.concatenate([g.ravel() for pair in net.gradients(X, Y) for g in pair]))
+
+
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_forward_layers_is_the_networks_forward_pass(dtype):
     rng = np.random.default_rng(4)

@@ -260,3 +260,4 @@ def test_new_settings_vary_and_a_stop_condition_ends_a_run_early():
     results = [train_run(run, plan.epochs, plan.data) for run in plan.runs]
     assert [r.epochs for r in results] == [4] * 4 and len({r.test_loss for r in results}) == 4
     assert parse_values("clip_norm", ["", "1"]) == (None, 1.0)
+    assert [r.spec.dropout for r in plan_sweep({**SMALL, "layers": 1}, {"dropout": [0.0, 0.5]}, 1).runs] == [0.0, 0.5]

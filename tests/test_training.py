@@ -166,3 +166,15 @@ SOFTMAX = {"output": "softmax", "loss": "categorical_crossentropy"}
         "sine-no-hidden-sin"])
 def test_a_small_network_learns_each_new_set_in_the_plane(name, epochs, changes, accuracy):
     assert trained_on(name, epochs, **changes) >= accuracy
+
+
+def test_dropout_makes_the_training_loss_noisier_and_still_learns():
+    def losses(rate):
+        values = {**settings.defaults(), "layers": 2, "width_1": 8, "width_2": 8, "dropout": rate}
+        dataset = make_dataset("circle", **settings.data_arguments(values))
+        run = TrainingRun("numpy", settings.network_spec(values, dataset), dataset)
+        run.train_for(60.0, max_epochs=200)
+        return np.array(run.history["train_loss"]), run.history["test_score"][-1]
+    (plain, plain_score), (dropped, dropped_score) = losses(0.0), losses(0.3)
+    assert np.std(np.diff(dropped[100:])) > 5 * np.std(np.diff(plain[100:]))
+    assert plain_score > 0.97 and dropped_score > 0.95

@@ -6,7 +6,7 @@ It is fastest with BLAS on one thread: a process that trains calls
 import copy
 
 from ..nn import NeuralNetwork, get_optimizer, schedule_of
-from .base import Engine, check_weights, initial_weights
+from .base import Engine, check_weights, dropout_masks, initial_weights, uses_dropout
 
 
 class NumpyEngine(Engine):
@@ -43,7 +43,11 @@ class NumpyEngine(Engine):
         return self.network.gradients(self._prepare(X), self._prepare(Y))
 
     def train_batch(self, X, Y):
-        return self.network.train_batch(self._prepare(X), self._prepare(Y), self.optimizer)
+        return self.network.train_batch(self._prepare(X), self._prepare(Y), self.optimizer, self._masks(len(X)))
+
+    def _masks(self, n):
+        """The dropout masks of the coming step (`dropout_masks`), or None without dropout."""
+        return dropout_masks(self.spec, self.optimizer.iterations, n) if uses_dropout(self.spec) else None
 
     def trace(self, X, Y):
         """The network's own forward and backward pass on the batch, read off each layer:
@@ -55,9 +59,11 @@ class NumpyEngine(Engine):
                  "dW": layer.dW.copy(), "db": layer.db.copy()} for layer in net.layers]
 
     def preview_update(self, X, Y):
-        """One step of a copy of the optimizer on the batch's (clipped) gradients; the weights are put back."""
+        """One step of a copy of the optimizer on the batch's (clipped) gradients, with the coming step's dropout;
+        the weights are put back."""
         net, before = self.network, self.get_weights()
-        net.gradients(self._prepare(X), self._prepare(Y))
+        net.forward(self._prepare(X), self._masks(len(X)))
+        net.backward(self._prepare(Y))
         net.clip_gradients()
         saved = net.params.copy()
         copy.deepcopy(self.optimizer).step(net.params, net.grads)

@@ -41,10 +41,15 @@ class NeuralNetwork:
                 setattr(layer, "d" + name, self.grads[offset:offset + size].reshape(shape))
                 offset += size
 
-    def forward(self, X):
+    def forward(self, X, masks=None):
+        """a⁽ˡ⁾ = f(a⁽ˡ⁻¹⁾·W⁽ˡ⁾ + b⁽ˡ⁾), layer by layer. In training with dropout, `masks` holds one mask per
+        hidden layer (None for a layer without dropout), and that layer passes on a⁽ˡ⁾ ⊙ m⁽ˡ⁾."""
         a = np.asarray(X, self.dtype)
-        for layer in self.layers:
+        self.masks = masks
+        for i, layer in enumerate(self.layers):
             a = layer.forward(a)
+            if masks is not None and i < len(masks) and masks[i] is not None:
+                a = a * masks[i]
         return a
 
     def data_loss(self, Y):
@@ -73,6 +78,8 @@ class NeuralNetwork:
             delta = out.activation.backward(out.z, out.a, self.loss_function.backward(out.a, Y))
         grad = out.backward_z(delta, input_grad=len(self.layers) > 1)
         for i in range(len(self.layers) - 2, -1, -1):
+            if self.masks is not None and self.masks[i] is not None:
+                grad = grad * self.masks[i]   # ∂L/∂a = ∂L/∂(a ⊙ m) ⊙ m: a dropped output gets no gradient
             grad = self.layers[i].backward(grad, input_grad=i > 0)
         for layer in self.layers:
             if self.l1:
@@ -97,9 +104,10 @@ class NeuralNetwork:
         self.backward(Y)
         return [(layer.dW.copy(), layer.db.copy()) for layer in self.layers]
 
-    def train_batch(self, X, Y, optimizer):
-        """One step: forward, loss, backward, clipping, update. Returns the loss before the step (data + penalty)."""
-        self.forward(X)
+    def train_batch(self, X, Y, optimizer, masks=None):
+        """One step: forward (with dropout `masks`, if any), loss, backward, clipping, update. Returns the loss
+        before the step (data + penalty)."""
+        self.forward(X, masks)
         Y = np.asarray(Y, self.dtype)
         loss = self.data_loss(Y) + self.penalty()
         self.backward(Y)

@@ -10,7 +10,7 @@ from ..data import DATASETS, FEATURES, load_csv, make_dataset
 from ..engines import ENGINES
 from ..i18n import N_, _
 from ..nn import INITIALIZERS, OPTIMIZERS, hidden_activations
-from ..settings import (CLIP_NORMS, LEARNING_RATES, MAX_LAYERS, MAX_STOP_VALUE, MAX_WIDTH, NOISE_LEVELS, STOP_METRICS,
+from ..settings import (CLIP_NORMS, DROPOUT_RATES, LEARNING_RATES, MAX_LAYERS, MAX_STOP_VALUE, MAX_WIDTH, NOISE_LEVELS, STOP_METRICS,
                         heads, PENALTY_RATES, SAMPLE_SIZES, UPLOAD, network_spec, task_kind)
 from ..spec import NetworkSpec
 from . import draw, schedule, state
@@ -184,6 +184,8 @@ def network_sidebar(ds):
         if shown("penalty_rate"):
             st.select_slider(_("Regularization rate"), PENALTY_RATES, key="penalty_rate",
                              disabled=s.regularization == "none")
+        if shown("dropout"):
+            _dropout_controls(s)
         if shown("clip_norm"):
             clip_norms = (None, *CLIP_NORMS)
             st.select_slider(_("Gradient clipping"), clip_norms, key="clip_norm",
@@ -205,6 +207,18 @@ def network_sidebar(ds):
     except ValueError as error:
         sb.error(_("These settings make no network: {reason}").format(reason=md(error)))
         return None
+
+
+def _dropout_controls(s):
+    st.select_slider(_("Dropout"), DROPOUT_RATES, key="dropout", disabled=s.per_layer_dropout or not s.layers,
+                     help=_("In each training step every hidden neuron's output is dropped with this probability, and "
+                            "the others are scaled by 1/(1 − rate) (inverted dropout). Predictions, the boundary and "
+                            "the test figures use the whole network. Each step trains another subset of the neurons, so "
+                            "the weights jitter and the loss curves get noisier."))
+    st.checkbox(_("A different dropout rate per layer"), key="per_layer_dropout", disabled=not s.layers)
+    if s.per_layer_dropout:
+        for i in range(1, s.layers + 1):
+            st.select_slider(_("Dropout of layer {layer}").format(layer=i), DROPOUT_RATES, key=f"dropout_{i}")
 
 
 def _stop_controls(sb, kind):

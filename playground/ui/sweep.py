@@ -15,7 +15,7 @@ import streamlit as st
 from .. import plots
 from ..i18n import N_, _
 from ..nn import INITIALIZERS, OPTIMIZERS, SCHEDULES, hidden_activations
-from ..settings import CLIP_NORMS, LEARNING_RATES, MAX_LAYERS, PENALTY_RATES
+from ..settings import CLIP_NORMS, DROPOUT_RATES, LEARNING_RATES, MAX_LAYERS, PENALTY_RATES
 from ..sweep import MAX_RUNS, SweepError, plan_sweep, start_sweep
 from ..trainer import RunHandle
 from . import state
@@ -35,6 +35,7 @@ CHOICES = {
     "regularization": ("none", "l1", "l2"),
     "penalty_rate": PENALTY_RATES,
     "schedule": tuple(SCHEDULES),
+    "dropout": DROPOUT_RATES,
     "clip_norm": (None, *CLIP_NORMS),
     "init": tuple(INITIALIZERS),
     "seed": tuple(range(10)),
@@ -42,7 +43,8 @@ CHOICES = {
 NAMES = {"learning_rate": N_("learning rate"), "batch_size": N_("batch size"), "optimizer": N_("optimizer"),
          "activation": N_("activation"), "layers": N_("hidden layers"), "width": N_("neurons per layer"),
          "regularization": N_("regularization"), "penalty_rate": N_("regularization rate"),
-         "schedule": N_("learning-rate schedule"), "clip_norm": N_("gradient clipping"), "init": N_("initial weights"),
+         "schedule": N_("learning-rate schedule"), "dropout": N_("dropout"),
+         "clip_norm": N_("gradient clipping"), "init": N_("initial weights"),
          "seed": N_("seed")}
 THUMBS_PER_ROW = 5
 
