@@ -119,6 +119,9 @@ def _update(spec, update):
     st.latex(formulas(spec)["update"] + rf",\qquad \alpha = {_number(spec.learning_rate)}")
     st.caption(_("What one {optimizer} step on this example alone would add to the weights, from the optimizer's "
                  "current state. It is not taken: the run is unchanged.").format(optimizer=spec.optimizer))
+    if any(spec.dropout_rates) or spec.clip_norm:
+        st.caption(_("As in training, this step drops the outputs its dropout mask drops and clips the gradient to "
+                     "the norm set, if any; the forward and backward passes above use the whole network."))
     for l, (dW, db) in enumerate(update, start=1):
         st.markdown(_("**Layer {layer}**").format(layer=l) + _note(dW.shape[0], dW.shape[1]))
         st.latex(rf"\Delta W^{{({l})}} = {_matrix(dW)} \qquad \Delta b^{{({l})}} = {_matrix(db[None])}")
