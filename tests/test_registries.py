@@ -20,6 +20,7 @@ OTHER_ENGINES = [name for name in ENGINES if name != "numpy"]
 class Softplus(ActivationFunction):
     """f(z) = log(1 + e^z);  f'(z) = σ(z) = 1 − e^(−f(z))."""
     name, formula = "softplus", r"\log(1 + e^{z})"
+    numpy_code = "return np.logaddexp(0, z)"
     tasks = {"regression": 4}
 
     def forward(self, z):
