@@ -223,7 +223,7 @@ def test_a_killed_worker_costs_only_its_runs_which_start_again_from_their_last_s
 
 class Exploding:
     """A run whose training raises, as a bug would."""
-    id, diverged, epoch = 9, False, 0
+    id, diverged, stopped, epoch = 9, False, False, 0
 
     def train_slice(self, seconds, stop_epoch=None):
         raise ZeroDivisionError("division by zero")

@@ -1,8 +1,10 @@
 """The Keras engine: a keras.Sequential on TensorFlow behind the Engine contract.
 
 Keras's own Dense layers, activations, losses, L1L2 penalty, optimizers and learning-rate
-schedules do the math; the start (`initial_weights`) and the batch order (`epoch_batches`) are
-those every engine shares, so it follows the NumPy engine's trajectory up to float rounding.
+schedules do the math, and Keras's gradient clipping (`global_clipnorm`); the start (`initial_weights`),
+the batch order (`epoch_batches`) and the dropout masks (`dropout_masks`, applied to the hidden layers'
+outputs in training steps) are those every engine shares, so it follows the NumPy engine's trajectory
+up to float rounding.
 Keras and TensorFlow are imported when the first engine is created. Each engine owns its model
 and optimizer.
 
