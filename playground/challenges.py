@@ -147,7 +147,7 @@ def task_kind_of(dataset):
     info = DATASETS[dataset]
     if info.task == "regression":
         return "regression"
-    return "multiclass" if dataset == "blobs" or info.kind == "image" else "binary"
+    return "multiclass" if dataset == "blobs" or info.kind == "image" or info.n_classes > 2 else "binary"
 
 
 def _plane(dataset, noise=0.0, samples=500, train_percent=50, data_seed=0, seed=0, **more):

@@ -20,7 +20,7 @@ import numpy as np
 
 from .csvfile import write_csv
 from .engines.keras_support import keras_activations, keras_metrics
-from .nn import LOSSES, OPTIMIZERS, schedule_of
+from .nn import INITIALIZERS, LOSSES, OPTIMIZERS, schedule_of
 
 MAX_WEIGHT_VALUES = 10_000_000   # far more than the largest network the page builds
 MAX_WEIGHT_FILE_BYTES = MAX_WEIGHT_VALUES * 8 + 2 ** 20   # those values in float64, and the zip around them
@@ -35,21 +35,25 @@ def keras_code(spec):
     """The Python source of `build_neural_network()`, which returns this network as a compiled
     keras.Sequential. Running the source builds the model; it loads no data and trains nothing."""
     options = "".join([
-        f', kernel_initializer="{spec.initializer}"' if spec.initializer != "glorot_uniform" else "",
+        f", kernel_initializer={INITIALIZERS[spec.initializer].keras_code}" if spec.initializer != "glorot_uniform" else "",
         ", kernel_regularizer=penalty" if spec.l1 or spec.l2 else "",
         f', dtype="{spec.dtype}"' if spec.dtype != "float32" else "",
     ])
     penalty = (f"    penalty = keras.regularizers.L1L2(l1={spec.l1!r}, l2={spec.l2!r})  # on every layer's weights\n"
                if spec.l1 or spec.l2 else "")
     *hidden, output = keras_activations(spec)
-    layers = [f'        keras.layers.Dense({width}, activation="{f}"{options}),'
-              for width, f in zip(spec.hidden, hidden)]
+    layers = []
+    for width, f, rate in zip(spec.hidden, hidden, spec.dropout_rates):
+        layers.append(f'        keras.layers.Dense({width}, activation="{f}"{options}),')
+        if rate:
+            layers.append(f"        keras.layers.Dropout({rate!r}),  # in training only")
     layers.append(f'        keras.layers.Dense(n_outputs, activation="{output}"{options}),')
     optimizer_class, loss = OPTIMIZERS[spec.optimizer], LOSSES[spec.loss]
     targets = loss.targets
     learning_rate, schedule_line = _learning_rate_code(spec)
     optimizer = ", ".join([f"learning_rate={learning_rate}"]
-                          + [f"{k}={v!r}" for k, v in optimizer_class.keras_arguments.items()])
+                          + [f"{k}={v!r}" for k, v in optimizer_class.keras_arguments.items()]
+                          + ([f"global_clipnorm={spec.clip_norm!r}"] if spec.clip_norm else []))
     metrics = f", metrics={json.dumps(keras_metrics(spec))}" if keras_metrics(spec) else ""
     return f'''import keras
 

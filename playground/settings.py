@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .data import DATASETS, FEATURES
 from .engines import ENGINES
 from .i18n import DEFAULT as DEFAULT_LANGUAGE, LANGUAGES
-from .nn import LOSSES, OPTIMIZERS, SCHEDULES, hidden_activations, losses_for, output_activations
+from .nn import INITIALIZERS, LOSSES, OPTIMIZERS, SCHEDULES, hidden_activations, losses_for, output_activations
 from .spec import NetworkSpec
 
 MAX_LAYERS, MAX_WIDTH = 8, 128
@@ -25,6 +25,10 @@ DECAY_RATES = (0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99)
 WARMUP_EPOCHS = (1, 2, 5, 10, 20, 50, 100)
 # The schedule's settings and the NetworkSpec field each one gives; a schedule uses those it names.
 SCHEDULE_SETTINGS = {"decay_epochs": "decay_steps", "decay_rate": "decay_rate", "warmup_epochs": "warmup_steps"}
+DROPOUT_RATES = tuple(round(0.1 * i, 1) for i in range(10))
+CLIP_NORMS = (0.01, 0.1, 0.5, 1.0, 2.0, 5.0, 10.0)
+STOP_METRICS = ("none", "test_loss", "test_score")  # "none", or a NetworkSpec's stop_metric
+MAX_STOP_VALUE = 1e6
 PENALTY_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 SAMPLE_SIZES = (100, 200, 300, 500, 1000, 2000)
 NOISE_LEVELS = tuple(round(0.05 * i, 2) for i in range(11))
@@ -38,7 +42,8 @@ UPLOAD = "upload"          # the data set option for the user's own CSV file
 # every activation control) and the lessons.
 CLASSROOM_CONTROLS = ("engine", "dataset", "noise", "samples", "classes", "train_percent", "regenerate", "features",
                       "layers", "widths", "activation", "output", "loss", "optimizer", "learning_rate", "batch_size",
-                      "regularization", "penalty_rate", "seed", "schedule", "lessons", "challenge")
+                      "regularization", "penalty_rate", "dropout", "clip_norm", "init", "seed", "schedule", "stop", "lessons",
+                      "challenge")
 
 
 def heads():
@@ -65,6 +70,8 @@ class Setting:
     parse: object            # text -> value; raises ValueError
 
     def dump(self, value):
+        if value is None:
+            return ""
         if isinstance(value, bool):
             return "1" if value else "0"
         if isinstance(value, (list, tuple)):
@@ -109,6 +116,22 @@ def integer(low, high):
             raise ValueError
         return value
     return parse
+
+
+def decimal(low, high):
+    def parse(text):
+        if not DECIMAL.fullmatch(text):
+            raise ValueError
+        value = float(text)
+        if not low <= value <= high:
+            raise ValueError
+        return value
+    return parse
+
+
+def optional(parse):
+    """A parser that also takes "" for None (a setting left empty: no clipping, no stop epoch)."""
+    return lambda text: None if text == "" else parse(text)
 
 
 def flag(text):
@@ -170,8 +193,16 @@ SETTINGS = [
     Setting("decay_rate", 0.5, number_in(DECAY_RATES)),
     Setting("warmup_epochs", 10, lambda t: int(number_in(WARMUP_EPOCHS)(t))),
     Setting("batch_size", 10, integer(1, 1_000_000)),
+    Setting("stop_epoch", None, optional(integer(1, 1_000_000))),
+    Setting("stop_metric", "none", choice(STOP_METRICS)),
+    Setting("stop_value", 0.95, decimal(0.0, MAX_STOP_VALUE)),
     Setting("regularization", "none", choice(("none", "l1", "l2"))),
     Setting("penalty_rate", 0.001, number_in(PENALTY_RATES)),
+    Setting("dropout", 0.0, number_in(DROPOUT_RATES)),
+    Setting("per_layer_dropout", False, flag),
+    *[Setting(f"dropout_{i}", 0.0, number_in(DROPOUT_RATES)) for i in range(1, MAX_LAYERS + 1)],
+    Setting("clip_norm", None, optional(number_in(CLIP_NORMS))),
+    Setting("init", "glorot_uniform", choice(INITIALIZERS)),
     Setting("seed", 0, integer(0, 2**31 - 1)),
     Setting("speed", 0.5, number_in(SPEEDS)),
     Setting("show_test", False, flag),
@@ -203,18 +234,23 @@ def from_query(params):
 
 
 def active_keys(values):
-    """The settings in effect: widths and per-layer activations only for the layers there are; a
+    """The settings in effect: widths, per-layer activations and dropout rates only for the layers there are; a
     schedule's settings only for a schedule that uses them; classroom mode only when it hides something,
-    a challenge and a drawing only when there is one."""
+    a challenge, a drawing, clipping and a stop epoch only when there is one, the stop value only with
+    a metric to stop on."""
     keys, schedule = [], SCHEDULES[values["schedule"]]
     for s in SETTINGS:
-        if s.key in ("classroom", "challenge", "drawn") and not values[s.key]:
+        if s.key in ("classroom", "challenge", "drawn", "clip_norm", "stop_epoch") and values[s.key] in ("", (), None):
+            continue
+        if s.key == "stop_value" and values["stop_metric"] == "none":
             continue
         if s.key in SCHEDULE_SETTINGS and SCHEDULE_SETTINGS[s.key] not in schedule.parameters:
             continue
         if s.key.startswith("width_") and int(s.key[6:]) > values["layers"]:
             continue
         if s.key.startswith("activation_") and (not values["per_layer"] or int(s.key[11:]) > values["layers"]):
+            continue
+        if s.key.startswith("dropout_") and (not values["per_layer_dropout"] or int(s.key[8:]) > values["layers"]):
             continue
         keys.append(s.key)
     return keys
@@ -265,6 +301,8 @@ def network_spec(values, dataset):
     penalty = values["penalty_rate"] if values["regularization"] != "none" else 0.0
     activation = (tuple(values[f"activation_{i}"] for i in range(1, layers + 1)) if values["per_layer"]
                   else values["activation"])
+    dropout = (tuple(values[f"dropout_{i}"] for i in range(1, layers + 1)) if values["per_layer_dropout"]
+               else values["dropout"])
     return NetworkSpec(
         n_inputs=dataset.n_inputs, hidden=tuple(values[f"width_{i}"] for i in range(1, layers + 1)),
         n_outputs=n_outputs, activation=activation, output_activation=values["output"], loss=values["loss"],
@@ -272,4 +310,12 @@ def network_spec(values, dataset):
         decay_steps=values["decay_epochs"] * steps, decay_rate=values["decay_rate"],
         warmup_steps=values["warmup_epochs"] * steps, batch_size=values["batch_size"],
         l1=penalty if values["regularization"] == "l1" else 0.0,
-        l2=penalty if values["regularization"] == "l2" else 0.0, seed=int(values["seed"]))
+        l2=penalty if values["regularization"] == "l2" else 0.0, dropout=dropout, clip_norm=values["clip_norm"],
+        initializer=values["init"], seed=int(values["seed"]), **stop_condition(values))
+
+
+def stop_condition(values):
+    """The NetworkSpec's stop fields from the settings: the metric and its value only when there is a metric."""
+    metric = values["stop_metric"]
+    return {"stop_epoch": values["stop_epoch"], "stop_metric": None if metric == "none" else metric,
+            "stop_value": None if metric == "none" else float(values["stop_value"])}

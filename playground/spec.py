@@ -16,6 +16,10 @@ from dataclasses import dataclass, field, replace
 from .nn import INITIALIZERS, LOSSES, OPTIMIZERS, SCHEDULES, hidden_activations, output_activations
 
 DTYPES = ("float32", "float64")
+# What a run may stop on, besides an epoch: the test loss falling to a value, the test score (accuracy, or R²
+# for regression) reaching one. The names are the run's history columns.
+STOP_METRICS = ("test_loss", "test_score")
+MAX_DROPOUT = 0.9
 # What makes the network what it is; the other fields only change how it is trained.
 # `activations` (one name per layer) rather than `activation`, so that "relu" and
 # ("relu", "relu") are the same network.
@@ -58,8 +62,13 @@ class NetworkSpec:
     decay_rate: float = 0.5         # r: "step" and "exponential" multiply α by r every T steps
     warmup_steps: int = 100         # W: "warmup_cosine" climbs from 0 to α in W steps
     batch_size: int = 10
+    stop_epoch: int = None          # the run pauses on reaching this epoch; None: never
+    stop_metric: str = None         # and when this one of STOP_METRICS gets to stop_value; None: never
+    stop_value: float = None
     l1: float = 0.0
     l2: float = 0.0
+    dropout: object = 0.0           # the rate of every hidden layer, or a tuple of one per hidden layer
+    clip_norm: float = None         # c: each step's gradient clipped to a global norm of at most c; None: never
     initializer: str = "glorot_uniform"
     seed: int = 0
     dtype: str = field(default="float32")
@@ -71,6 +80,9 @@ class NetworkSpec:
             activation = _as_tuple("activation", self.activation,
                                    "one name, such as 'tanh', or a tuple of one name per hidden layer")
             object.__setattr__(self, "activation", activation)
+        if not _is_number(self.dropout) and not isinstance(self.dropout, str):
+            object.__setattr__(self, "dropout", _as_tuple("dropout", self.dropout,
+                                                          "one rate, such as 0.2, or a tuple of one rate per hidden layer"))
         for problem in self._problems():
             raise ValueError(problem)
 
@@ -107,16 +119,40 @@ class NetworkSpec:
         yield from self._schedule_problems()
         if not _is_int(self.batch_size) or self.batch_size < 1:
             yield f"batch_size = {self.batch_size!r}: it must be a whole number of at least 1."
+        yield from self._dropout_problems()
+        yield from self._stop_problems()
         for name in ("l1", "l2"):
             value = getattr(self, name)
             if not _is_number(value) or not value >= 0:
                 yield f"{name} = {value!r}: a penalty rate must be a finite number, 0 or more."
+        if self.clip_norm is not None and (not _is_number(self.clip_norm) or not self.clip_norm > 0):
+            yield (f"clip_norm = {self.clip_norm!r}: the gradient's largest norm must be a finite number greater "
+                   "than 0, such as 1.0, or None for no clipping.")
         if self.initializer not in INITIALIZERS:
             yield f"initializer = {self.initializer!r} is unknown: choose one of {_choices(INITIALIZERS)}."
         if not _is_int(self.seed) or self.seed < 0:
             yield f"seed = {self.seed!r}: it must be a whole number, 0 or more."
         if self.dtype not in DTYPES:
             yield f"dtype = {self.dtype!r} is unknown: choose one of {_choices(DTYPES)}."
+
+    def _dropout_problems(self):
+        if isinstance(self.dropout, tuple) and len(self.dropout) != len(self.hidden):
+            yield (f"dropout gives {len(self.dropout)} rates for {len(self.hidden)} hidden layers: give one rate for "
+                   "all of them, or one per hidden layer.")
+            return
+        for rate in self.dropout_rates:
+            if not _is_number(rate) or not 0 <= rate <= MAX_DROPOUT:
+                yield (f"dropout = {rate!r}: a dropout rate is the share of a layer's outputs dropped in each training "
+                       f"step, a number from 0 to {MAX_DROPOUT}.")
+
+    def _stop_problems(self):
+        if self.stop_epoch is not None and (not _is_int(self.stop_epoch) or self.stop_epoch < 1):
+            yield f"stop_epoch = {self.stop_epoch!r}: stop at a whole number of epochs, at least 1, or None for never."
+        if self.stop_metric is not None and self.stop_metric not in STOP_METRICS:
+            yield f"stop_metric = {self.stop_metric!r} is unknown: choose one of {_choices(STOP_METRICS)}, or None."
+        elif self.stop_metric is not None and not _is_number(self.stop_value):
+            yield (f"stop_value = {self.stop_value!r}: stopping on {self.stop_metric} needs the value to stop at, "
+                   "a finite number such as 0.95.")
 
     def _schedule_problems(self):
         if self.schedule not in SCHEDULES:
@@ -137,6 +173,13 @@ class NetworkSpec:
         if isinstance(self.activation, str):
             return (self.activation,) * len(self.hidden)
         return self.activation
+
+    @property
+    def dropout_rates(self):
+        """One dropout rate per hidden layer."""
+        if isinstance(self.dropout, tuple):
+            return self.dropout
+        return (self.dropout,) * len(self.hidden)
 
     @property
     def sizes(self):

@@ -188,6 +188,7 @@ class Snapshot:
     weights: list
     boundary: object = None   # the outputs on the data set's plane grid, for a set in the plane
     predicted: object = None  # the predicted class of each test example, for other classification sets
+    stopped: tuple = None     # (epoch, what, value) when a stop condition paused the run at this epoch
     mode: str = "paused"      # "paused" | "playing" | "stepping", set by whoever drives the run
     error: str = None
     seq: int = 0
@@ -215,6 +216,7 @@ class TrainingRun:
         layers = len(spec.sizes) - 1
         self.log = Log({**{name: 0 for name in HISTORY}, "grad_norm": layers, "update_ratio": layers})
         self.diverged = False
+        self.stopped, self.stop_note, self._stop_spent = False, None, None
         self._pending, self._done, self._total, self._chunk = None, 0, 0.0, 1
         self.replay = WeightHistory(self.initial_weights)
         self._record()
@@ -277,11 +279,13 @@ class TrainingRun:
 
     def train_slice(self, seconds, stop_epoch=None, max_batches=None):
         """Trains batches for about `seconds` (one call at least), finishing each epoch as its last batch
-        is done, never past `stop_epoch` nor more than `max_batches` batches. Returns how many epochs it
+        is done, never past `stop_epoch` nor more than `max_batches` batches, and not past an epoch that meets
+        the spec's stop condition (then `stopped` is True until the next slice). Returns how many epochs it
         finished."""
         start, finished, trained = time.perf_counter(), 0, 0
+        self.stopped = False
         with self.lock, np.errstate(over="ignore", invalid="ignore"):  # divergence is reported, not warned about
-            while not self.diverged and (stop_epoch is None or self.epoch < stop_epoch) and (
+            while not self.diverged and not self.stopped and (stop_epoch is None or self.epoch < stop_epoch) and (
                     max_batches is None or trained < max_batches):
                 if self._pending is None:
                     order, slices = epoch_batches(len(self.X_train), self.spec.batch_size, self.spec.seed, self.epoch)
@@ -322,6 +326,25 @@ class TrainingRun:
             self.last_finite = (self.epoch, weights)
         else:
             self.diverged = True
+        note = self._stop_condition()
+        if note is not None:
+            self.stopped, self.stop_note = True, note
+
+    def _stop_condition(self):
+        """(epoch, what, value) if the epoch just finished meets the spec's stop condition, else None:
+        ("epoch", N) on reaching stop_epoch; ("test_loss", loss) when the test loss has fallen to stop_value;
+        ("test_score", score) when the test accuracy (R²) has reached it. A metric stops the run once: Play
+        then carries on, however the metric moves, until the stop is set anew."""
+        spec = self.spec
+        if self.epoch == spec.stop_epoch:
+            return self.epoch, "epoch", self.epoch
+        if spec.stop_metric is None or (spec.stop_metric, spec.stop_value) == self._stop_spent:
+            return None
+        value = float(self.log.last(spec.stop_metric))
+        if value <= spec.stop_value if spec.stop_metric == "test_loss" else value >= spec.stop_value:
+            self._stop_spent = spec.stop_metric, spec.stop_value
+            return self.epoch, spec.stop_metric, value
+        return None
 
     def train_epoch(self):
         """Trains to the end of the epoch under way; returns False, and marks the run diverged, if the
@@ -330,13 +353,16 @@ class TrainingRun:
         return not self.diverged
 
     def train_for(self, seconds, max_epochs=None):
-        """Trains until `seconds` have passed or `max_epochs` epochs are done; returns how many were."""
+        """Trains until `seconds` have passed, `max_epochs` epochs are done or a stop condition is met; returns
+        how many epochs were done."""
         start, count = time.perf_counter(), 0
         while not self.diverged and (max_epochs is None or count < max_epochs):
             left = seconds - (time.perf_counter() - start)
             if left <= 0:
                 break
             count += self.train_slice(left, None if max_epochs is None else self.epoch + max_epochs - count)
+            if self.stopped:
+                break
         return count
 
     def reconfigure(self, spec):
@@ -359,7 +385,7 @@ class TrainingRun:
         """The log and the replay end at `epoch`; the epoch under way starts afresh."""
         self.log.keep(int(np.searchsorted(self.log["epoch"], epoch, side="right")))
         self.replay.keep_through(epoch)
-        self._pending, self.diverged = None, False
+        self._pending, self.diverged, self.stop_note = None, False, None
 
     def continue_from(self, epoch):
         """Back to the kept epoch at or before `epoch` (the replay's "continue from here"): its weights, a
@@ -517,4 +543,5 @@ class TrainingRun:
                 out = self._test_outputs
                 predicted = predicted_classes(out) if np.isfinite(out).all() else np.zeros(len(out), int)
             return Snapshot(self.id, self.epoch, self.batch, self.batches, self.diverged, self.last_finite[0],
-                            history, log.thinned_before, health, weights, boundary, predicted)
+                            history, log.thinned_before, health, weights, boundary, predicted,
+                            self.stop_note if self.stop_note and self.stop_note[0] == self.epoch else None)

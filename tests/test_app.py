@@ -90,6 +90,34 @@ def test_pause_pressed_after_the_run_stopped_by_itself_does_not_start_it(app):
     assert mode(at) == "paused" and at.button(key="play").label == "Play"
 
 
+def test_a_stop_condition_pauses_the_run_and_the_page_says_why(app):
+    at = app(stop_metric="test_score", stop_value="0.9", learning_rate="0.3")
+    assert at.session_state.run.spec.stop_metric == "test_score" and at.query_params["stop_value"] == "0.9"
+    at.button(key="play").click().run()
+    wait_while_active(at)
+    stopped = at.session_state.run.snapshot.stopped
+    assert stopped[1] == "test_score" and stopped[2] >= 0.9 and at.session_state.run.snapshot.epoch == stopped[0]
+    assert f"Stopped at epoch {stopped[0]}: the test accuracy reached {stopped[2]:.4g}." in [c.value for c in at.caption]
+    at.number_input(key="stop_epoch").set_value(stopped[0] + 5).run()
+    at.button(key="play").click().run()
+    wait_while_active(at)
+    assert at.session_state.run.snapshot.epoch == stopped[0] + 5 and at.query_params["stop_epoch"] == str(stopped[0] + 5)
+    assert f"Stopped at epoch {stopped[0] + 5}, the epoch set to stop at." in [c.value for c in at.caption]
+
+
+def test_dropout_from_the_link_one_rate_per_layer_and_a_change_keeps_the_weights(app):
+    at = app(per_layer_dropout="1", dropout_1="0.5", dropout_2="0.2", clip_norm="1", init="he_normal")
+    spec = at.session_state.run.spec
+    assert (spec.dropout, spec.clip_norm, spec.initializer) == ((0.5, 0.2), 1.0, "he_normal")
+    assert at.query_params["dropout_2"] == "0.2" and "dropout_3" not in at.query_params
+    at.button(key="step").click().run()
+    before = weights(at)
+    at.checkbox(key="per_layer_dropout").uncheck().run()
+    at.select_slider(key="dropout").set_value(0.3).run()
+    assert at.session_state.run.spec.dropout == 0.3 and "dropout_1" not in at.query_params
+    assert same(weights(at), before) and epoch(at) == "1"
+
+
 def test_learning_rate_batch_and_penalty_changes_keep_the_weights_and_optimizer_state(app):
     at = app(optimizer="adam")
     at.button(key="step").click().run()
@@ -206,6 +234,9 @@ def test_image_sets_and_three_classes_train_without_a_boundary_error(app):
     at = app(dataset="blobs", classes="4")
     at.button(key="step").click().run()
     assert not at.exception and at.session_state.run.spec.n_outputs == 4
+    at.selectbox(key="dataset").select("rings").run()
+    at.button(key="step").click().run()
+    assert not at.exception and at.session_state.run.spec.n_outputs == 3 and at.session_state.output == "softmax"
     at.selectbox(key="dataset").select("digits").run()
     at.button(key="step").click().run()
     assert not at.exception and epoch(at) == "1"

@@ -5,7 +5,8 @@ from playground import settings
 
 SIDEBAR_KEYS = ("engine", "dataset", "noise", "samples", "train_percent", "regenerate", "features", "layers",
                 "width_1", "width_2", "activation", "per_layer", "output", "loss", "optimizer", "learning_rate",
-                "batch_size", "regularization", "penalty_rate", "seed")
+                "batch_size", "regularization", "penalty_rate", "dropout", "per_layer_dropout", "clip_norm", "init", "seed", "stop_epoch", "stop_metric",
+                "stop_value")
 
 
 def drawn(at):
@@ -22,15 +23,16 @@ def test_without_classroom_mode_every_control_is_drawn_and_the_url_does_not_ment
 
 
 def test_hidden_controls_are_not_drawn_and_their_values_stay_in_effect(app):
-    at = app(classroom="optimizer,learning_rate,widths", optimizer="adam", learning_rate="0.1", width_1="7")
+    at = app(classroom="optimizer,learning_rate,widths,stop", optimizer="adam", learning_rate="0.1", width_1="7",
+             stop_epoch="50")
     assert not at.warning
-    assert {"optimizer", "learning_rate", "width_1", "width_2"}.isdisjoint(drawn(at))
+    assert {"optimizer", "learning_rate", "width_1", "width_2", "stop_epoch", "stop_metric"}.isdisjoint(drawn(at))
     assert {"activation", "layers", "loss"} <= drawn(at)
     for _ in range(3):
         at.button(key="step").click().run()
     spec = at.session_state.run.spec
-    assert spec.optimizer == "adam" and spec.learning_rate == 0.1 and spec.hidden == (7, 2)
-    assert at.query_params["classroom"] == "optimizer,learning_rate,widths"
+    assert spec.optimizer == "adam" and spec.learning_rate == 0.1 and spec.hidden == (7, 2) and spec.stop_epoch == 50
+    assert at.query_params["classroom"] == "optimizer,learning_rate,widths,stop"
     assert at.query_params["learning_rate"] == "0.1" and at.session_state.run.snapshot.epoch == 3
 
 

@@ -84,6 +84,26 @@ def test_noise_zero_separates_the_classes_as_the_definitions_promise():
     assert np.mean(nearest == all_labels(blobs)) > 0.99
 
 
+def test_checkerboard_rings_and_sine_follow_their_definitions_at_noise_zero_and_flip_near_borders():
+    board = make_dataset("checkerboard", n_samples=2000)
+    squares = np.floor((all_points(board) + 6) / 3)
+    np.testing.assert_array_equal(all_labels(board), squares.sum(axis=1) % 2)
+    assert len({tuple(s) for s in squares}) == 16 and 900 < all_labels(board).sum() < 1100
+    rings = make_dataset("rings", n_samples=900)
+    radius, labels = np.hypot(*all_points(rings).T), all_labels(rings)
+    assert rings.class_names == ("0", "1", "2") and rings.Y_train.shape == (450, 3)
+    assert np.bincount(labels).tolist() == [300, 300, 300]
+    for k, (low, high) in enumerate([(0, 1.5), (2.5, 3.5), (4.5, 5.5)]):
+        assert low <= radius[labels == k].min() and radius[labels == k].max() <= high
+    sine = make_dataset("sine", n_samples=1000)
+    points = all_points(sine)
+    np.testing.assert_array_equal(all_labels(sine), points[:, 1] > np.sin(points[:, 0]))
+    assert np.abs(points[:, 1]).max() <= 3
+    noisy = make_dataset("sine", n_samples=1000, noise=0.5)
+    points = all_points(noisy)
+    assert 0.7 < np.mean(all_labels(noisy) == (points[:, 1] > np.sin(points[:, 0]))) < 0.99
+
+
 def test_moons_at_noise_zero_lie_on_two_disjoint_arcs():
     ds = make_dataset("moons", n_samples=300)
     points, labels = all_points(ds), all_labels(ds)
@@ -207,8 +227,8 @@ def test_bad_arguments_are_refused_with_a_sentence(kwargs, words):
 
 
 def test_the_catalog_describes_every_set():
-    assert set(DATASETS) == {"circle", "xor", "gauss", "spiral", "moons", "blobs", "plane",
-                             "multi-gauss", "digits", "mnist"}
+    assert set(DATASETS) == {"circle", "xor", "gauss", "spiral", "moons", "blobs", "checkerboard", "rings", "sine",
+                             "plane", "multi-gauss", "digits", "mnist"}
     for info in DATASETS.values():
         assert info.task in ("classification", "regression") and info.description
         assert info.scale == ("minmax" if info.kind == "image" else None)

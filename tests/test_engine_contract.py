@@ -15,13 +15,14 @@ import numpy as np
 import pytest
 
 from playground.engines import ENGINES, Engine, create_engine, engine_class, epoch_batches
-from playground.nn import OPTIMIZERS, SCHEDULES, get_activation, schedule_of
+from playground.nn import INITIALIZERS, OPTIMIZERS, SCHEDULES, NeuralNetwork, get_activation, schedule_of
 from playground.spec import NetworkSpec
 
 REFERENCE = "numpy"
 OTHERS = [name for name in ENGINES if name != REFERENCE]
 # Each loss with its output: (loss, output activation, number of outputs).
-OUTPUTS = [("binary_crossentropy", "sigmoid", 1), ("categorical_crossentropy", "softmax", 3), ("mse", "linear", 2)]
+OUTPUTS = [("binary_crossentropy", "sigmoid", 1), ("categorical_crossentropy", "softmax", 3), ("mse", "linear", 2),
+           ("huber", "linear", 2)]
 PENALTIES = [(0.0, 0.0), (0.001, 0.01)]
 # Horizons so short that 5 epochs of 5 batches cross every phase: the warm-up, the drops, the cosine's end.
 SCHEDULE_PARAMETERS = dict(decay_steps=12, decay_rate=0.5, warmup_steps=4)
@@ -42,6 +43,8 @@ def make_data(spec, n=48, seed=None):
         Y = np.eye(spec.n_outputs)[rng.integers(0, spec.n_outputs, n)]
     elif spec.loss == "binary_crossentropy":
         Y = (X[:, :1] * X[:, 1:2] > 0).astype(float)
+    elif spec.loss == "huber":   # targets far enough for errors on both sides of δ = 1
+        Y = 3 * np.tanh(X[:, :spec.n_outputs])
     else:
         Y = np.tanh(X[:, :spec.n_outputs])
     return X, Y
@@ -446,3 +449,101 @@ def test_to_keras_round_trips_through_a_keras_file(engine, spec, tmp_path):
     np.testing.assert_allclose(model(X, training=False).numpy(), trained_engine.predict(X), rtol=rtol, atol=rtol)
     assert model.loss == spec.loss
     assert float(model.optimizer.learning_rate) == pytest.approx(spec.learning_rate)
+
+
+# The options every engine follows alike: initial weights, gradient clipping
+
+@pytest.mark.parametrize("engine", OTHERS)
+@pytest.mark.parametrize("initializer", INITIALIZERS)
+def test_every_initializer_starts_every_engine_from_equal_weights_and_trains_alike(engine, initializer):
+    spec = make_spec("sigmoid", OUTPUTS[0], initializer=initializer)
+    X, Y = make_data(spec)
+    reference, other = create_engine(REFERENCE, spec), create_engine(engine, spec)
+    assert_weights_equal(other.get_weights(), reference.get_weights())
+    for _ in range(3):
+        assert other.train_epoch(X, Y) == pytest.approx(reference.train_epoch(X, Y), rel=1e-3)
+    assert_close(flat(other.get_weights()), flat(reference.get_weights()), 1e-3)
+
+
+@pytest.mark.parametrize("engine", OTHERS)
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_clipping_by_global_norm_trains_alike_and_bounds_each_step(engine, optimizer):
+    spec = make_spec("tanh", OUTPUTS[2], optimizer=optimizer, clip_norm=0.02, l2=0.01).replace(learning_rate=0.5)
+    X, Y = make_data(spec)
+    reference, other = create_engine(REFERENCE, spec), create_engine(engine, spec)
+    norm = np.linalg.norm(whole(reference.gradients(X, Y))[0])
+    assert norm > 10 * spec.clip_norm   # so every step is clipped
+    if optimizer == "sgd":   # a clipped SGD step is α·c long
+        step = whole(reference.preview_update(X, Y))[0]
+        assert np.linalg.norm(step) == pytest.approx(spec.learning_rate * spec.clip_norm, rel=1e-5)
+        assert_close(whole(other.preview_update(X, Y)), [step], 1e-4)
+    for _ in range(3):
+        assert other.train_epoch(X, Y) == pytest.approx(reference.train_epoch(X, Y), rel=1e-3)
+    assert_close(flat(other.get_weights()), flat(reference.get_weights()), 1e-3)
+    unclipped = create_engine(REFERENCE, spec.replace(clip_norm=None))
+    for _ in range(3):
+        unclipped.train_epoch(X, Y)
+    assert not np.allclose(whole(unclipped.get_weights())[0], whole(reference.get_weights())[0], rtol=1e-2)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_reconfigure_turns_clipping_on_and_off(engine):
+    spec = make_spec("tanh", OUTPUTS[2]).replace(learning_rate=0.5)
+    X, Y = make_data(spec)
+    engine = create_engine(engine, spec)
+    engine.train_batch(X, Y)
+    engine.reconfigure(spec.replace(clip_norm=0.01))
+    before = whole(engine.get_weights())[0]
+    engine.train_batch(X, Y)
+    assert np.linalg.norm(whole(engine.get_weights())[0] - before) == pytest.approx(0.5 * 0.01, rel=1e-4)
+    engine.reconfigure(spec)
+    before = whole(engine.get_weights())[0]
+    engine.train_batch(X, Y)
+    assert np.linalg.norm(whole(engine.get_weights())[0] - before) > 0.1
+
+
+# Dropout: the same masks in every engine (dropout_masks), off outside training
+
+@pytest.mark.parametrize("engine", OTHERS)
+@pytest.mark.parametrize("dropout", [0.3, (0.5, 0.0)], ids=["all-layers", "first-layer"])
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_dropout_trains_alike_in_every_engine(engine, optimizer, dropout):
+    spec = make_spec("relu", OUTPUTS[1], optimizer=optimizer, dropout=dropout)
+    X, Y = make_data(spec)
+    reference, other = create_engine(REFERENCE, spec), create_engine(engine, spec)
+    for _ in range(3):
+        assert other.train_epoch(X, Y) == pytest.approx(reference.train_epoch(X, Y), rel=1e-3)
+    assert_close(flat(other.get_weights()), flat(reference.get_weights()), 1e-3)
+    assert_close([other.predict(X)], [reference.predict(X)], 1e-3)
+    assert other.train_batch(X, Y) == pytest.approx(reference.train_batch(X, Y), rel=1e-3)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_one_injected_mask_gives_every_engine_the_reference_gradient(engine, monkeypatch):
+    spec = make_spec("tanh", OUTPUTS[0], dropout=(0.5, 0.25)).replace(learning_rate=1.0)
+    X, Y = make_data(spec, n=8)
+    rng = np.random.default_rng(9)
+    mask = [(rng.random((8, width)) >= p) / (1 - p) for width, p in zip(spec.hidden, spec.dropout_rates)]
+    for module in ("numpy_engine", "keras_engine"):
+        monkeypatch.setattr(f"playground.engines.{module}.dropout_masks", lambda *args: mask, raising=False)
+    # The reference: the NumPy network in float64 with the mask, its gradient by the chain rule.
+    net = NeuralNetwork(spec.sizes, (*spec.activations, spec.output_activation), spec.loss, dtype="float64")
+    net.set_weights(create_engine(REFERENCE, spec).get_weights())
+    net.forward(X, mask)
+    net.backward(Y)
+    expected = [(-layer.dW, -layer.db) for layer in net.layers]
+    step = create_engine(engine, spec).preview_update(X, Y)   # SGD at α = 1: ΔW = −∂L/∂W
+    assert_close(flat(step), flat(expected), 1e-4)
+    no_dropout = create_engine(engine, spec.replace(dropout=0.0)).preview_update(X, Y)
+    assert not np.allclose(flat(step)[0], flat(no_dropout)[0], rtol=1e-2)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_dropout_is_off_in_predict_loss_and_gradients(engine):
+    spec = make_spec("relu", OUTPUTS[2], dropout=0.5)
+    X, Y = make_data(spec)
+    dropping, plain = create_engine(engine, spec), create_engine(engine, spec.replace(dropout=0.0))
+    np.testing.assert_allclose(dropping.predict(X), plain.predict(X), rtol=1e-6)
+    assert dropping.loss(X, Y) == pytest.approx(plain.loss(X, Y), rel=1e-6)
+    assert_close(flat(dropping.gradients(X, Y)), flat(plain.gradients(X, Y)), 1e-6)
+    assert dropping.train_batch(X, Y) != pytest.approx(plain.train_batch(X, Y), rel=1e-3)

@@ -7,18 +7,19 @@ from playground.export import keras_code
 from playground.spec import NetworkSpec
 
 SPECS = [
-    NetworkSpec(hidden=(5, 3), activation=("tanh", "relu"), l2=0.01),
+    NetworkSpec(hidden=(5, 3), activation=("tanh", "relu"), l2=0.01, dropout=(0.0, 0.3)),
     NetworkSpec(n_inputs=4, hidden=(6,), n_outputs=3, activation="elu", output_activation="softmax",
                 loss="categorical_crossentropy", optimizer="adam", initializer="he_normal", dtype="float64"),
-    NetworkSpec(n_inputs=3, hidden=(), n_outputs=2, output_activation="linear", loss="mse",
-                optimizer="rmsprop", l1=0.001),
+    NetworkSpec(n_inputs=3, hidden=(), n_outputs=2, output_activation="linear", loss="huber",
+                optimizer="rmsprop", l1=0.001, initializer="zeros"),
     NetworkSpec(hidden=(4, 4, 4), activation="leaky_relu", output_activation="tanh", loss="mse",
-                optimizer="momentum"),
+                optimizer="momentum", initializer="small_normal", clip_norm=0.5),
 ]
 
 
 def layer_summary(model):
-    return [(layer.units, layer.activation.__name__) for layer in model.layers]
+    return [(layer.units, layer.activation.__name__) if hasattr(layer, "units") else ("dropout", layer.rate)
+            for layer in model.layers]
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=["tanh-relu", "elu-softmax", "no-hidden", "leaky-relu"])
@@ -33,8 +34,9 @@ def test_keras_code_builds_the_same_network(spec):
     assert model.input_shape == (None, spec.n_inputs)
     assert model.loss == spec.loss and model.optimizer is not None
     assert float(model.optimizer.learning_rate) == pytest.approx(spec.learning_rate)
-    assert [type(layer.kernel_regularizer) for layer in model.layers] == [
-        type(layer.kernel_regularizer) for layer in reference.layers]
+    assert model.optimizer.global_clipnorm == reference.optimizer.global_clipnorm == spec.clip_norm
+    assert [type(getattr(layer, "kernel_regularizer", None)) for layer in model.layers] == [
+        type(getattr(layer, "kernel_regularizer", None)) for layer in reference.layers]
 
 
 def test_keras_code_loads_no_data_and_trains_nothing():

@@ -18,16 +18,18 @@ from playground.ui.lessons import LESSONS
 ALLOWED = {
     # engines, libraries, file formats, data sets
     "NumPy", "Keras", "TensorFlow", "MNIST", "CSV", "npz", "keras", "py", "csv", "numpy", "load", "savez",
-    "saving", "load_model", "scikit", "learn", "circle", "xor", "gauss", "spiral", "moons", "blobs", "plane",
+    "saving", "load_model", "predict", "X", "scikit", "learn", "circle", "xor", "gauss", "spiral", "moons", "blobs", "plane",
     "multi", "digits", "mnist", "upload", "Windows", "UTF", "XOR", "file", "thinned", "gif", "Python", "R",
+    "checkerboard", "rings", "sine",
     # the language selector names each language in itself
     "Language", "English",
     # activations, losses, optimizers, initializers, penalties, input features
     "tanh", "relu", "ReLU", "leaky_relu", "elu", "sigmoid", "softmax", "linear", "mse", "binary_crossentropy",
-    "categorical_crossentropy", "sgd", "momentum", "rmsprop", "adam", "Adam", "He", "l1", "l2", "L1", "L2", "sin",
+    "categorical_crossentropy", "huber", "sgd", "momentum", "rmsprop", "adam", "Adam", "He", "Glorot", "LeCun", "glorot_uniform", "he_normal",
+    "lecun_normal", "small_normal", "zeros", "l1", "l2", "L1", "L2", "sin",
     "x1", "x2", "float32", "float64",
     # keys, math letters and marks
-    "Space", "S", "W", "b", "L", "z", "a", "f", "h", "k", "g", "e", "ln", "x", "y", "w", "max", "px",
+    "Space", "S", "W", "b", "L", "z", "a", "c", "f", "h", "k", "g", "e", "ln", "x", "y", "w", "max", "px",
 }
 LATEX = re.compile(r"\\[a-zA-Z]+|\$[^$]*\$")
 TEMPLATE = re.compile(r"%\{[^}]*\}|<[^>]+>|&[a-z]+;|:[a-z-]+\[|:material/[a-z_]+:")

@@ -117,3 +117,16 @@ def test_l1_drives_most_weights_to_zero_and_no_penalty_does_not():
     at.button(key="reset").click().run()
     unpenalized = train(at).engine.get_weights()[0][0]
     assert float(np.mean(np.abs(unpenalized) < 0.01)) < 0.1
+
+
+def test_zero_weights_keep_every_neuron_of_a_layer_equal_and_glorot_breaks_the_tie():
+    at = lesson("zeros")
+    run = train(at)
+    assert run.spec.initializer == "zeros" and run.spec.activations == ("sigmoid", "sigmoid")
+    for W, _ in run.engine.get_weights()[:-1]:
+        assert np.abs(W).max() > 0.1   # the weights moved…
+        np.testing.assert_array_equal(W, W[:, :1].repeat(W.shape[1], axis=1))  # …and every neuron alike
+    assert run.history["test_score"][-1] < 0.7
+    at.selectbox(key="init").select("glorot_uniform").run()
+    assert at.session_state.run.spec.initializer == "glorot_uniform"
+    assert train(at).history["test_score"][-1] > 0.95

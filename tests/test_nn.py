@@ -108,6 +108,10 @@ def test_loss_values_are_means_over_outputs_then_batch():
     p = np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]])
     y = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
     assert LOSSES["categorical_crossentropy"].forward(p, y) == pytest.approx(-(np.log(0.7) + np.log(0.8)) / 2)
+    p = np.array([[0.5, 3.0], [-2.0, 0.2]])   # errors 0.5 and 0.2 inside δ = 1, 3 and −2 outside it
+    y = np.zeros((2, 2))
+    assert LOSSES["huber"].forward(p, y) == pytest.approx((0.125 + 2.5 + 1.5 + 0.02) / 4)
+    np.testing.assert_allclose(LOSSES["huber"].backward(p, y), [[0.125, 0.25], [-0.25, 0.05]])
 
 
 # Whole networks
@@ -135,6 +139,23 @@ def test_network_gradients_match_finite_differences(n_hidden, loss, output, l1, 
     numeric = numerical_gradient(lambda: net.loss(X, Y) + net.penalty(), net.params)
     flat = np.concatenate([g.ravel() for pair in analytic for g in pair])
     np.testing.assert_allclose(flat, numeric, rtol=1e-5, atol=1e-8)
+
+
+@pytest.mark.parametrize("loss, output", LOSS_OUTPUT_PAIRS)
+def test_gradients_with_dropout_masks_match_finite_differences(loss, output):
+    net, X, Y = network_case(3, loss, output, 0.0, 0.0, seed=11)
+    rng = np.random.default_rng(2)
+    masks = [(rng.random((len(X), layer.n_out)) >= 0.4) / 0.6 for layer in net.layers[:-1]]
+    masks[1] = None   # a layer without dropout
+    net.forward(X, masks)
+    net.backward(Y)
+    analytic = net.grads.copy()
+
+    def masked_loss():
+        net.forward(X, masks)
+        return net.data_loss(Y)
+    np.testing.assert_allclose(analytic, numerical_gradient(masked_loss, net.params), rtol=1e-5, atol=1e-8)
+    assert not np.allclose(analytic, np.concatenate([g.ravel() for pair in net.gradients(X, Y) for g in pair]))
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
@@ -331,18 +352,30 @@ def test_glorot_uniform_within_its_limit_with_the_right_spread(n_in, n_out):
     assert abs(W.mean()) < 0.02 * limit
 
 
+@pytest.mark.parametrize("name, scale", [("he_normal", 2), ("lecun_normal", 1)])
 @pytest.mark.parametrize("n_in, n_out", [(300, 200), (2, 8)])
-def test_he_normal_truncated_at_two_sigma_with_the_right_std(n_in, n_out):
-    sigma = np.sqrt(2 / n_in) / 0.87962566103423978    # Keras's σ before truncation
-    W = np.concatenate([INITIALIZERS["he_normal"](np.random.default_rng(s), n_in, n_out).ravel()
+def test_truncated_normals_within_two_sigma_with_the_right_std(name, scale, n_in, n_out):
+    sigma = np.sqrt(scale / n_in) / 0.87962566103423978    # Keras's σ before truncation
+    W = np.concatenate([INITIALIZERS[name](np.random.default_rng(s), n_in, n_out).ravel()
                         for s in range(60000 // (n_in * n_out) + 1)])
     assert np.abs(W).max() <= 2 * sigma
     assert np.abs(W).max() > 1.98 * sigma
-    assert W.std() == pytest.approx(np.sqrt(2 / n_in), rel=0.02)
+    assert W.std() == pytest.approx(np.sqrt(scale / n_in), rel=0.02)
     assert abs(W.mean()) < 0.02 * sigma
 
 
-@pytest.mark.parametrize("name", INITIALIZERS)
+def test_small_normal_has_sigma_a_hundredth_and_zeros_are_zero():
+    W = INITIALIZERS["small_normal"](np.random.default_rng(0), 300, 200)
+    assert W.std() == pytest.approx(0.01, rel=0.01) and abs(W.mean()) < 1e-4
+    np.testing.assert_array_equal(INITIALIZERS["zeros"](np.random.default_rng(0), 4, 3), np.zeros((4, 3)))
+
+
+def test_every_initializer_has_a_formula_and_keras_code():
+    for name, init in INITIALIZERS.items():
+        assert init.name == name and init.formula.startswith("W") and init.keras_code
+
+
+@pytest.mark.parametrize("name", [name for name in INITIALIZERS if name != "zeros"])
 def test_initializer_same_seed_same_weights(name):
     init = INITIALIZERS[name]
     a = init(np.random.default_rng(5), 4, 3)

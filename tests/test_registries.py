@@ -20,6 +20,7 @@ OTHER_ENGINES = [name for name in ENGINES if name != "numpy"]
 class Softplus(ActivationFunction):
     """f(z) = log(1 + e^z);  f'(z) = σ(z) = 1 − e^(−f(z))."""
     name, formula = "softplus", r"\log(1 + e^{z})"
+    numpy_code = "return np.logaddexp(0, z)"
     tasks = {"regression": 4}
 
     def forward(self, z):
@@ -82,8 +83,8 @@ def test_the_spec_accepts_them(registered):
 def test_the_settings_offer_them_in_order(registered):
     assert settings.HIDDEN_ACTIVATIONS == ("tanh", "relu", "leaky_relu", "elu", "sigmoid", "linear", "softplus")
     heads = settings.HEADS
-    assert heads["regression"] == {"linear": ("mse", "mae"), "tanh": ("mse", "mae"), "sigmoid": ("mse", "mae"),
-                                   "softplus": ("mse", "mae")}
+    assert heads["regression"] == {"linear": ("mse", "huber", "mae"), "tanh": ("mse", "huber", "mae"),
+                                   "sigmoid": ("mse", "huber", "mae"), "softplus": ("mse", "huber", "mae")}
     assert heads["binary"] == {"sigmoid": ("binary_crossentropy", "mse"), "softmax": ("categorical_crossentropy", "mse"),
                                "tanh": ("mse",), "linear": ("mse",)}
     values, refused = settings.from_query({"activation": "softplus", "per_layer": "1", "activation_1": "softplus",

@@ -48,6 +48,16 @@ def test_the_update_is_previewed_and_the_run_is_unchanged(app):
     assert all(np.array_equal(W, W0) for (W, _), (W0, _) in zip(handle.weights(), local.weights()))
 
 
+def test_with_dropout_the_update_is_the_training_step_s_and_the_initializer_is_shown(app):
+    at = app(timeout=90, tool="step", dropout="0.5", init="lecun_normal")
+    handle = at.session_state.run
+    local = TrainingRun(handle.engine_name, handle.spec, handle.dataset)
+    update = local.engine.preview_update(local.X_train[:1], local.Y_train[:1])   # with the first step's mask
+    assert any(_matrix(update[0][0]) in body for body in latex(at))
+    assert any("As in training, this step drops" in c.value for c in at.caption)
+    assert any("(lecun_normal)" in m.value for m in at.markdown)
+
+
 def test_wide_layers_show_their_first_rows_with_a_note(app):
     at = app(timeout=90, tool="step", layers="1", width_1="12")
     assert not at.exception

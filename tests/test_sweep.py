@@ -251,3 +251,13 @@ def test_a_dask_cluster_gives_the_same_numbers_and_cancels_as_fast(plan, local_r
         for result, local in zip(sweep.results(), local_results):
             assert result.history == local.history and result.settings == local.settings
         assert_cancel_stops_within_a_second(cluster.scheduler_address)
+
+
+def test_new_settings_vary_and_a_stop_condition_ends_a_run_early():
+    plan = plan_sweep({**SMALL, "stop_epoch": 4}, {"clip_norm": [None, 0.1], "init": ["glorot_uniform", "zeros"]}, 10)
+    assert [(r.spec.clip_norm, r.spec.initializer) for r in plan.runs] == [
+        (None, "glorot_uniform"), (None, "zeros"), (0.1, "glorot_uniform"), (0.1, "zeros")]
+    results = [train_run(run, plan.epochs, plan.data) for run in plan.runs]
+    assert [r.epochs for r in results] == [4] * 4 and len({r.test_loss for r in results}) == 4
+    assert parse_values("clip_norm", ["", "1"]) == (None, 1.0)
+    assert [r.spec.dropout for r in plan_sweep({**SMALL, "layers": 1}, {"dropout": [0.0, 0.5]}, 1).runs] == [0.0, 0.5]

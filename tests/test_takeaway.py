@@ -70,6 +70,14 @@ def test_code_download_builds_the_same_network_in_keras(run):
     assert [w.shape for w in model.get_weights()] == [(2, 4), (4,), (4, 2), (2,), (2, 1), (1,)]
 
 
+def test_numpy_download_predicts_as_the_run(run):
+    source = files(run)["download_numpy"].make()
+    assert files(run)["download_numpy"].file_name == "circle-numpy.py"
+    namespace = {}
+    exec(compile(source, "circle-numpy.py", "exec"), namespace)
+    np.testing.assert_allclose(namespace["predict"](run.dataset.points_test), run.predict(run.dataset.X_test), rtol=1e-6)
+
+
 def test_keras_download_loads_safely_and_predicts_as_the_run(run, tmp_path):
     d = files(run)["download_keras"]
     assert d.file_name == "circle-model.keras"
@@ -121,8 +129,8 @@ def test_the_page_has_a_download_for_each_file_and_a_weights_uploader():
     at = AppTest.from_file("../app.py", default_timeout=60).run()
     at.segmented_control(key="tool").set_value("takeaway").run()
     keys = [d.proto.id.rsplit("-", 1)[-1] for d in at.get("download_button")]
-    assert keys == ["download_weights", "download_keras", "download_code", "download_data", "download_history",
-                    "export_gif"]
+    assert keys == ["download_weights", "download_keras", "download_code", "download_numpy", "download_data",
+                    "download_history", "export_gif"]
     assert at.get("file_uploader")[-1].proto.id.endswith("-weights_file")
 
 

@@ -223,7 +223,7 @@ def test_a_killed_worker_costs_only_its_runs_which_start_again_from_their_last_s
 
 class Exploding:
     """A run whose training raises, as a bug would."""
-    id, diverged, epoch, batch, batches = 9, False, 0, 0, 1
+    id, diverged, stopped, epoch, batch, batches = 9, False, False, 0, 0, 1
 
     def train_slice(self, seconds, stop_epoch=None, max_batches=None):
         raise ZeroDivisionError("division by zero")
@@ -256,4 +256,15 @@ def test_a_detached_run_stops_training_and_resumes_when_its_session_is_back(circ
     assert run.refresh().epoch == held and run.snapshot.mode == "playing"
     run.attach()
     until(lambda: run.refresh().epoch > held)
+    run.close()
+
+
+def test_a_stop_condition_pauses_the_playing_run_in_its_worker_and_play_carries_on(circle):
+    run = handle(circle, stop_epoch=7)
+    run.play()   # the answer may come after the stop: the first slice can train 7 epochs of this set
+    until(lambda: run.refresh().mode == "paused")
+    assert run.snapshot.epoch == 7 and run.snapshot.stopped == (7, "epoch", 7)
+    run.play()
+    until(lambda: run.refresh().epoch > 9)
+    assert run.snapshot.mode == "playing" and run.snapshot.stopped is None
     run.close()

@@ -5,6 +5,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from playground import settings
+from playground.data import make_dataset
 from playground.spec import NetworkSpec
 from playground.nn import targets
 from playground.training import Log, TrainingRun, score
@@ -114,3 +116,65 @@ def test_restore_puts_weights_in_clears_divergence_and_measures_again():
     with pytest.raises(ValueError, match="Layer 1"):
         run.restore([(np.zeros((3, 8)), np.zeros(8))] + good[1:])
     assert all(np.array_equal(a, b) for (a, _), (b, _) in zip(run.initial_weights, run.engine.get_weights()))
+
+
+def test_a_stop_epoch_pauses_the_run_there_once_and_says_so():
+    run = TrainingRun("numpy", SPEC.replace(stop_epoch=5), xor_data())
+    assert run.train_for(10.0, max_epochs=20) == 5
+    assert run.epoch == 5 and run.stopped and run.snapshot(views=False).stopped == (5, "epoch", 5)
+    assert run.train_for(10.0, max_epochs=3) == 3   # Play again carries on past it
+    assert run.epoch == 8 and not run.stopped and run.snapshot(views=False).stopped is None
+
+
+@pytest.mark.parametrize("metric, value", [("test_score", 0.9), ("test_loss", 0.3)])
+def test_a_stop_metric_pauses_the_run_at_the_epoch_it_gets_to_the_value(metric, value):
+    run = TrainingRun("numpy", SPEC.replace(stop_metric=metric, stop_value=value), xor_data())
+    run.train_for(30.0, max_epochs=500)
+    epoch, what, reached = run.snapshot(views=False).stopped
+    history = run.history[metric]
+    assert run.stopped and epoch == run.epoch < 500 and what == metric and reached == pytest.approx(history[-1])
+    if metric == "test_score":
+        assert history[-1] >= value > max(history[:-1])
+    else:
+        assert history[-1] <= value < min(history[:-1])
+    run.train_for(10.0, max_epochs=5)   # past it, it does not stop at every epoch
+    assert run.epoch == epoch + 5
+
+
+# The data sets in the plane that need more than a line: a known small network learns each
+
+def trained_on(name, epochs, **changes):
+    values = {**settings.defaults(), "dataset": name, **changes}
+    dataset = make_dataset(name, **settings.data_arguments(values))
+    run = TrainingRun("numpy", settings.network_spec(values, dataset), dataset)
+    run.train_for(60.0, max_epochs=epochs)
+    return run.history["test_score"][-1]
+
+
+SOFTMAX = {"output": "softmax", "loss": "categorical_crossentropy"}
+
+
+@pytest.mark.parametrize("name, epochs, changes, accuracy", [
+    ("checkerboard", 300, dict(samples=2000, layers=2, width_1=16, width_2=16, activation="relu", optimizer="adam",
+                               learning_rate=0.01), 0.93),
+    ("checkerboard", 200, dict(layers=1, width_1=4, features=("sin(x1)", "sin(x2)")), 0.88),
+    ("rings", 200, dict(layers=1, width_1=8, optimizer="adam", **SOFTMAX), 0.97),
+    ("rings", 100, dict(layers=0, features=("x1^2", "x2^2"), learning_rate=0.3, **SOFTMAX), 0.99),
+    ("sine", 200, dict(layers=2, width_1=8, width_2=8, optimizer="adam"), 0.94),
+    ("sine", 100, dict(layers=0, features=("x2", "sin(x1)"), learning_rate=0.3), 0.99),
+], ids=["checkerboard-2x16-relu", "checkerboard-sin", "rings-8-tanh", "rings-squares", "sine-2x8-tanh",
+        "sine-no-hidden-sin"])
+def test_a_small_network_learns_each_new_set_in_the_plane(name, epochs, changes, accuracy):
+    assert trained_on(name, epochs, **changes) >= accuracy
+
+
+def test_dropout_makes_the_training_loss_noisier_and_still_learns():
+    def losses(rate):
+        values = {**settings.defaults(), "layers": 2, "width_1": 8, "width_2": 8, "dropout": rate}
+        dataset = make_dataset("circle", **settings.data_arguments(values))
+        run = TrainingRun("numpy", settings.network_spec(values, dataset), dataset)
+        run.train_for(60.0, max_epochs=200)
+        return np.array(run.history["train_loss"]), run.history["test_score"][-1]
+    (plain, plain_score), (dropped, dropped_score) = losses(0.0), losses(0.3)
+    assert np.std(np.diff(dropped[100:])) > 5 * np.std(np.diff(plain[100:]))
+    assert plain_score > 0.97 and dropped_score > 0.95

@@ -22,6 +22,7 @@ class DatasetInfo:
     scale: object     # the scaling used when make_dataset is not told one
     description: str  # marked for translation: shown with _(description)
     make: object      # a generator of synthetic.py, or a loader of images.py
+    n_classes: int = 2  # of a classification set in the plane (blobs: CLASSES_RANGE, chosen)
 
 
 DATASETS = {
@@ -37,6 +38,12 @@ DATASETS = {
                          N_("Two interleaving half circles."), synthetic.moons),
     "blobs": DatasetInfo("classification", "plane", None,
                          N_("Gaussian clusters of 3 to 5 classes, for softmax."), synthetic.blobs),
+    "checkerboard": DatasetInfo("classification", "plane", None,
+                                N_("A 4 × 4 checkerboard of two classes."), synthetic.checkerboard),
+    "rings": DatasetInfo("classification", "plane", None,
+                         N_("Three concentric rings, one class each."), synthetic.rings, 3),
+    "sine": DatasetInfo("classification", "plane", None,
+                        N_("Points above and below the curve x2 = sin(x1)."), synthetic.sine),
     "plane": DatasetInfo("regression", "plane", None,
                          N_("A tilted plane: the value grows with x1 + x2."), synthetic.plane),
     "multi-gauss": DatasetInfo("regression", "plane", None,
@@ -70,7 +77,7 @@ def make_dataset(name, n_samples=None, noise=0.0, train_fraction=0.5, seed=0,
         return info.make(n_samples, train_fraction, seed, scale)
     if not 0 <= noise <= 0.5:
         raise ValueError(f"The noise must lie between 0 and 0.5, not {noise}.")
-    make, class_names = info.make, ["0", "1"] if info.task == "classification" else []
+    make, class_names = info.make, [str(k) for k in range(info.n_classes)] if info.task == "classification" else []
     if name == "blobs":
         n_classes = _check_classes(n_classes)
         make, class_names = partial(make, n_classes=n_classes), [str(k) for k in range(n_classes)]

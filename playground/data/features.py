@@ -14,6 +14,9 @@ FEATURES = {
     "sin(x1)": lambda x1, x2: np.sin(x1),
     "sin(x2)": lambda x1, x2: np.sin(x2),
 }
+# Each feature as NumPy source, for the exported NumPy code: the same formulas as FEATURES.
+FEATURE_CODE = {"x1": "x1", "x2": "x2", "x1^2": "x1 ** 2", "x2^2": "x2 ** 2", "x1*x2": "x1 * x2",
+                "sin(x1)": "np.sin(x1)", "sin(x2)": "np.sin(x2)"}
 
 
 def check_features(features):

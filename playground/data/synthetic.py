@@ -1,4 +1,4 @@
-"""2-D data sets: TensorFlow Playground's (src/dataset.ts), plus moons and blobs.
+"""2-D data sets: TensorFlow Playground's (src/dataset.ts), plus moons, blobs, checkerboard, rings and sine.
 
 Each generator takes (n_samples, noise, rng) and returns points (n, 2) and labels (n,).
 Points lie within about -6..6 on each axis. Noise runs from 0 to 0.5, TensorFlow Playground's
@@ -74,6 +74,36 @@ def blobs(n_samples, noise, rng, n_classes=3):
     points, y = make_blobs(n_samples, centers=centres, cluster_std=0.5 + 4 * noise,
                            random_state=int(rng.integers(2 ** 31)))
     return points, y.astype(np.int64)
+
+
+def checkerboard(n_samples, noise, rng):
+    """Uniform in -6..6 on a 4 × 4 board of squares 3 wide; class 1 on the squares where
+    ⌊(x1 + 6)/3⌋ + ⌊(x2 + 6)/3⌋ is odd, read at the point moved by noise·U(-3, 3)."""
+    points = rng.uniform(-6, 6, (n_samples, 2))
+    squares = np.floor((_moved(points, noise, 3, rng) + 6) / 3).astype(np.int64)
+    return points, squares.sum(axis=1) % 2
+
+
+RINGS = (0.0, 1.5, 2.5, 3.5, 4.5, 5.5)  # class k lies between radii RINGS[2k] and RINGS[2k + 1]
+
+
+def rings(n_samples, noise, rng):
+    """Three concentric rings, one per class: radius 0-1.5 (class 0), 2.5-3.5 (1) and 4.5-5.5 (2);
+    the class is read from the radius of the point moved by noise·U(-2, 2), split at 2 and 4."""
+    counts = [n_samples // 3 + (k < n_samples % 3) for k in range(3)]
+    r = np.concatenate([rng.uniform(RINGS[2 * k], RINGS[2 * k + 1], count) for k, count in enumerate(counts)])
+    angle = rng.uniform(0, 2 * np.pi, n_samples)
+    points = np.column_stack([r * np.sin(angle), r * np.cos(angle)])
+    moved = _moved(points, noise, 2, rng)
+    return points, np.digitize(np.hypot(moved[:, 0], moved[:, 1]), [2.0, 4.0]).astype(np.int64)
+
+
+def sine(n_samples, noise, rng):
+    """x1 uniform in -6..6, x2 in -3..3; class 1 above the curve x2 = sin(x1), read at the point
+    moved by noise·U(-2, 2)."""
+    points = np.column_stack([rng.uniform(-6, 6, n_samples), rng.uniform(-3, 3, n_samples)])
+    moved = _moved(points, noise, 2, rng)
+    return points, (moved[:, 1] > np.sin(moved[:, 0])).astype(np.int64)
 
 
 def plane(n_samples, noise, rng):

@@ -5,7 +5,7 @@ never imports TensorFlow. A new engine is one module and one entry here.
 """
 import importlib
 
-from .base import Engine, epoch_batches, initial_weights
+from .base import Engine, dropout_masks, epoch_batches, initial_weights
 
 ENGINES = {
     "numpy": "playground.engines.numpy_engine:NumpyEngine",

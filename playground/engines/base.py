@@ -5,8 +5,9 @@ of the contract, each with what it promises; an engine subclasses it and impleme
 abstract ones (Python refuses to create an engine that misses one). tests/test_engine_contract.py
 holds every engine in ENGINES to the same promises, against the NumPy engine's numbers.
 
-Engines given one spec start from the same weights (`initial_weights`) and visit the data
-in the same order (`epoch_batches`), so they follow the same trajectory up to rounding.
+Engines given one spec start from the same weights (`initial_weights`), visit the data in the
+same order (`epoch_batches`) and drop the same outputs in each training step (`dropout_masks`), so
+they follow the same trajectory up to rounding.
 """
 import math
 from abc import ABC, abstractmethod
@@ -29,6 +30,20 @@ def epoch_batches(n, batch_size, seed, epoch):
     cut into batches of batch_size; the last, smaller batch is kept."""
     order = np.random.default_rng([seed, epoch]).permutation(n)
     return order, [slice(i, min(i + batch_size, n)) for i in range(0, n, batch_size)]
+
+
+def dropout_masks(spec, step, n):
+    """Inverted dropout's masks for optimizer step `step` on a batch of n examples, drawn from (spec.seed,
+    step), the same in every engine: per hidden layer with a rate p > 0, an (n, width) array that keeps each
+    output with probability 1 − p and scales it by 1/(1 − p) (so its expected value is unchanged, and the
+    network is used as it is, without dropout, in evaluation), else 0; None for a layer at rate 0."""
+    rng = np.random.default_rng([spec.seed, step, 1])
+    return [None if p == 0 else ((rng.random((n, width)) >= p) / (1 - p)).astype(spec.dtype)
+            for width, p in zip(spec.hidden, spec.dropout_rates)]
+
+
+def uses_dropout(spec):
+    return any(spec.dropout_rates)
 
 
 def check_weights(weights, spec):

@@ -1,8 +1,10 @@
 """The Keras engine: a keras.Sequential on TensorFlow behind the Engine contract.
 
 Keras's own Dense layers, activations, losses, L1L2 penalty, optimizers and learning-rate
-schedules do the math; the start (`initial_weights`) and the batch order (`epoch_batches`) are
-those every engine shares, so it follows the NumPy engine's trajectory up to float rounding.
+schedules do the math, and Keras's gradient clipping (`global_clipnorm`); the start (`initial_weights`),
+the batch order (`epoch_batches`) and the dropout masks (`dropout_masks`, applied to the hidden layers'
+outputs in training steps) are those every engine shares, so it follows the NumPy engine's trajectory
+up to float rounding.
 Keras and TensorFlow are imported when the first engine is created. Each engine owns its model
 and optimizer.
 
@@ -16,7 +18,7 @@ the epoch's last batches (`train_and_evaluate`).
 import numpy as np
 
 from ..nn import LOSSES, schedule_of
-from .base import Engine, check_weights, initial_weights
+from .base import Engine, check_weights, dropout_masks, initial_weights
 from .keras_support import import_keras, keras_activations, keras_optimizer
 
 
@@ -41,7 +43,6 @@ class KerasEngine(Engine):
         x = tf.TensorSpec([None, spec.n_inputs], spec.dtype)
         y = tf.TensorSpec([None, spec.n_outputs], spec.dtype)
         self._signatures = x, y
-        self._batches_signature = [x, y, tf.TensorSpec([None], tf.int64), tf.TensorSpec([], tf.int64)]
         self._predict = tf.function(lambda x: self.output_activation(self.model(x, training=False)),
                                     input_signature=[x])
         self._loss = tf.function(self._data_loss, input_signature=[x, y])
@@ -61,13 +62,16 @@ class KerasEngine(Engine):
         self._trace()
 
     def _trace(self):
-        """New tf.functions, traced on first call (`_function` keeps the rest): the penalty and the
-        optimizer are baked into them."""
+        """New tf.functions, traced on first call (`_function` keeps the rest): the penalty, the optimizer
+        and which hidden layers drop outputs (`_dropped`, each one taking a mask per step) are baked into them."""
         keras, tf, spec = import_keras(), self._tf, self.spec
         self.penalty = keras.regularizers.L1L2(l1=spec.l1, l2=spec.l2) if spec.l1 or spec.l2 else None
+        self._dropped = [i for i, p in enumerate(spec.dropout_rates) if p > 0]
+        masks = [tf.TensorSpec([None, spec.hidden[i]], spec.dtype) for i in self._dropped]
         x, y = self._signatures
+        self._batches_signature = [x, y, tf.TensorSpec([None], tf.int64), tf.TensorSpec([], tf.int64), *masks]
         self._gradients = tf.function(self._total_gradients, input_signature=[x, y])
-        self._train_step = tf.function(self._step, input_signature=[x, y])
+        self._train_step = tf.function(self._step, input_signature=[x, y, *masks])
         self._functions = {}
 
     def _apply_training_settings(self, old):
@@ -82,7 +86,9 @@ class KerasEngine(Engine):
         else:
             if schedule.keras_name is None:
                 self.optimizer.learning_rate = self.spec.learning_rate
-            if (self.spec.l1, self.spec.l2) != (old.l1, old.l2):
+            self.optimizer.global_clipnorm = self.spec.clip_norm
+            if (self.spec.l1, self.spec.l2, self.spec.clip_norm, self.spec.dropout_rates) != (
+                    old.l1, old.l2, old.clip_norm, old.dropout_rates):
                 self._trace()
 
     def get_weights(self):
@@ -106,7 +112,16 @@ class KerasEngine(Engine):
         return list(zip(grads[::2], grads[1::2]))
 
     def train_batch(self, X, Y):
-        return float(self._train_step(self._prepare(X), self._prepare(Y)))
+        return float(self._train_step(self._prepare(X), self._prepare(Y), *self._masks([len(X)])))
+
+    def _masks(self, sizes):
+        """The dropout masks of the coming steps, one batch of each size in `sizes` per step (`dropout_masks`),
+        each dropping layer's masks in one array, the batches' rows one after the other."""
+        if not self._dropped:
+            return []
+        step = int(self.optimizer.iterations.numpy())
+        masks = [dropout_masks(self.spec, step + k, n) for k, n in enumerate(sizes)]
+        return [np.concatenate([batch[i] for batch in masks]) for i in self._dropped]
 
     def train_batches(self, X, Y, batches):
         """All the batches in one call into TensorFlow; they are consecutive slices of one order, all of
@@ -135,7 +150,8 @@ class KerasEngine(Engine):
         return self._functions[key]
 
     def _batches(self, X, Y, batches):
-        return self._tensor(X), self._tensor(Y), np.concatenate(batches), len(batches[0])
+        return (self._tensor(X), self._tensor(Y), np.concatenate(batches), len(batches[0]),
+                *self._masks([len(i) for i in batches]))
 
     def _sets(self, sets, health):
         return [(self._tensor(X), self._tensor(Y)) for X, Y in (*sets, health)]
@@ -155,10 +171,11 @@ class KerasEngine(Engine):
         _, grads = self._total_gradients(x, y)
         return results, grads, [self._tf.identity(v) for v in self.model.trainable_variables]
 
-    def _epoch_and_evaluate(self, X, Y, order, batch_size, *sets):
+    def _epoch_and_evaluate(self, X, Y, order, batch_size, *masks_and_sets):
         """The evaluation reads the variables after the epoch's updates: a tf.function runs the stateful
         operations on one variable in the order the Python code gives them."""
-        return self._epoch(X, Y, order, batch_size), self._evaluate(*sets)
+        masks, sets = masks_and_sets[:len(self._dropped)], masks_and_sets[len(self._dropped):]
+        return self._epoch(X, Y, order, batch_size, *masks), self._evaluate(*sets)
 
     def _tensor(self, A):
         """A as a tensor, converted once: a run trains on the same arrays slice after slice, and
@@ -201,8 +218,19 @@ class KerasEngine(Engine):
             variable.assign(value)
         return [(W1 - W0, b1 - b0) for (W0, b0), (W1, b1) in zip(before, after)]
 
-    def _data_loss(self, x, y):
-        return self._loss_of_logits(self.model(x, training=True), y)
+    def _data_loss(self, x, y, masks=()):
+        return self._loss_of_logits(self._logits(x, masks), y)
+
+    def _logits(self, x, masks=()):
+        """The output layer's z; with dropout, each dropping hidden layer's output a is multiplied by its mask."""
+        if not masks:
+            return self.model(x, training=True)
+        masks, a = dict(zip(self._dropped, masks)), x
+        for i, layer in enumerate(self.model.layers):
+            a = layer(a)
+            if i in masks:
+                a = a * masks[i]
+        return a
 
     def _loss_of_logits(self, z, y):
         if self.from_logits:
@@ -212,32 +240,35 @@ class KerasEngine(Engine):
     def _penalty_loss(self):
         return sum(self.penalty(layer.kernel) for layer in self.model.layers) if self.penalty else 0.0
 
-    def _total_loss(self, x, y):
-        return self._data_loss(x, y) + self._penalty_loss()
+    def _total_loss(self, x, y, masks=()):
+        return self._data_loss(x, y, masks) + self._penalty_loss()
 
-    def _total_gradients(self, x, y):
+    def _total_gradients(self, x, y, masks=()):
         with self._tf.GradientTape() as tape:
-            loss = self._total_loss(x, y)
+            loss = self._total_loss(x, y, masks)
         return loss, tape.gradient(loss, self.model.trainable_variables)
 
-    def _step(self, x, y):
-        """One optimizer step by Keras's own `update_step`, as `optimizer.apply` makes it. Not `apply`
-        itself: its tf.distribute all-reduce registers a gradient function globally in each trace,
-        which TensorFlow never frees, so every engine would leave its graphs behind."""
-        loss, grads = self._total_gradients(x, y)
+    def _step(self, x, y, *masks):
+        """One optimizer step by Keras's own gradient clipping (`global_clipnorm`) and `update_step`, as
+        `optimizer.apply` makes it. Not `apply` itself: its tf.distribute all-reduce registers a gradient
+        function globally in each trace, which TensorFlow never frees, so every engine would leave its
+        graphs behind."""
+        loss, grads = self._total_gradients(x, y, masks)
+        grads = self.optimizer._clip_gradients(grads)
         learning_rate = self.optimizer.learning_rate
         for grad, variable in zip(grads, self.model.trainable_variables):
             self.optimizer.update_step(grad, variable, learning_rate)
         self.optimizer.iterations.assign_add(1)
         return loss
 
-    def _epoch(self, X, Y, order, batch_size):
-        """Σ batch loss × batch size over the batches order[0:batch_size], order[batch_size:2·batch_size], …"""
+    def _epoch(self, X, Y, order, batch_size, *masks):
+        """Σ batch loss × batch size over the batches order[0:batch_size], order[batch_size:2·batch_size], …,
+        each step with its rows of the dropout masks."""
         tf = self._tf
         n = tf.shape(order, out_type=tf.int64)[0]
         total = tf.zeros([], self.spec.dtype)
         for start in tf.range(0, n, batch_size):
             batch = order[start:start + batch_size]
-            loss = self._step(tf.gather(X, batch), tf.gather(Y, batch))
+            loss = self._step(tf.gather(X, batch), tf.gather(Y, batch), *(m[start:start + batch_size] for m in masks))
             total += loss * tf.cast(tf.shape(batch)[0], self.spec.dtype)
         return total

@@ -41,10 +41,12 @@ def keras_learning_rate(spec):
 
 
 def keras_optimizer(spec):
-    """A new Keras optimizer for spec.optimizer at spec's learning rate (or schedule), with Keras's defaults."""
+    """A new Keras optimizer for spec.optimizer at spec's learning rate (or schedule), with Keras's defaults,
+    clipping gradients by their global norm at spec.clip_norm (None: no clipping)."""
     optimizer = OPTIMIZERS[spec.optimizer]
     keras_class = getattr(import_keras().optimizers, optimizer.keras_name)
-    return keras_class(learning_rate=keras_learning_rate(spec), **optimizer.keras_arguments)
+    return keras_class(learning_rate=keras_learning_rate(spec), global_clipnorm=spec.clip_norm,
+                       **optimizer.keras_arguments)
 
 
 def keras_activations(spec):
@@ -58,14 +60,16 @@ def keras_metrics(spec):
 
 
 def keras_model(spec, weights):
-    """A compiled keras.Sequential of Dense layers with spec's activations, penalty and optimizer,
-    holding `weights` (a list of (W, b) per layer)."""
+    """A compiled keras.Sequential of Dense layers with spec's activations, penalty and optimizer, a Dropout
+    layer after each hidden layer with a dropout rate, holding `weights` (a list of (W, b) per Dense layer)."""
     keras = import_keras()
     penalty = keras.regularizers.L1L2(l1=spec.l1, l2=spec.l2) if spec.l1 or spec.l2 else None
-    model = keras.Sequential(
-        [keras.Input((spec.n_inputs,), dtype=spec.dtype)]
-        + [keras.layers.Dense(width, activation=f, kernel_regularizer=penalty, dtype=spec.dtype)
-           for width, f in zip(spec.sizes[1:], keras_activations(spec))])
+    layers = [keras.Input((spec.n_inputs,), dtype=spec.dtype)]
+    for width, f, rate in zip(spec.sizes[1:], keras_activations(spec), (*spec.dropout_rates, 0)):
+        layers.append(keras.layers.Dense(width, activation=f, kernel_regularizer=penalty, dtype=spec.dtype))
+        if rate:
+            layers.append(keras.layers.Dropout(rate, dtype=spec.dtype))
+    model = keras.Sequential(layers)
     model.set_weights([array for W, b in weights for array in (W, b)])
     model.compile(optimizer=keras_optimizer(spec), loss=LOSSES[spec.loss].keras_name, metrics=keras_metrics(spec))
     model.optimizer.build(model.trainable_variables)  # saved with its slots, it loads without a warning

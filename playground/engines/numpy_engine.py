@@ -6,7 +6,7 @@ It is fastest with BLAS on one thread: a process that trains calls
 import copy
 
 from ..nn import NeuralNetwork, get_optimizer, schedule_of
-from .base import Engine, check_weights, initial_weights
+from .base import Engine, check_weights, dropout_masks, initial_weights, uses_dropout
 
 
 class NumpyEngine(Engine):
@@ -15,13 +15,13 @@ class NumpyEngine(Engine):
     def __init__(self, spec):
         super().__init__(spec)
         self.network = NeuralNetwork(spec.sizes, (*spec.activations, spec.output_activation), spec.loss,
-                                     spec.l1, spec.l2, spec.dtype)
+                                     spec.l1, spec.l2, spec.dtype, spec.clip_norm)
         self.network.set_weights(initial_weights(spec))
         self.optimizer = get_optimizer(spec.optimizer, schedule_of(spec))
 
     def _apply_training_settings(self, old):
         """A new schedule (or rate) carries on from the optimizer's step count; a new optimizer starts at 0."""
-        self.network.l1, self.network.l2 = self.spec.l1, self.spec.l2
+        self.network.l1, self.network.l2, self.network.clip_norm = self.spec.l1, self.spec.l2, self.spec.clip_norm
         if self.spec.optimizer != old.optimizer:
             self.optimizer = get_optimizer(self.spec.optimizer, schedule_of(self.spec))
         self.optimizer.learning_rate = schedule_of(self.spec)
@@ -43,7 +43,11 @@ class NumpyEngine(Engine):
         return self.network.gradients(self._prepare(X), self._prepare(Y))
 
     def train_batch(self, X, Y):
-        return self.network.train_batch(self._prepare(X), self._prepare(Y), self.optimizer)
+        return self.network.train_batch(self._prepare(X), self._prepare(Y), self.optimizer, self._masks(len(X)))
+
+    def _masks(self, n):
+        """The dropout masks of the coming step (`dropout_masks`), or None without dropout."""
+        return dropout_masks(self.spec, self.optimizer.iterations, n) if uses_dropout(self.spec) else None
 
     def trace(self, X, Y):
         """The network's own forward and backward pass on the batch, read off each layer:
@@ -55,9 +59,12 @@ class NumpyEngine(Engine):
                  "dW": layer.dW.copy(), "db": layer.db.copy()} for layer in net.layers]
 
     def preview_update(self, X, Y):
-        """One step of a copy of the optimizer on the batch's gradients; the weights are put back."""
+        """One step of a copy of the optimizer on the batch's (clipped) gradients, with the coming step's dropout;
+        the weights are put back."""
         net, before = self.network, self.get_weights()
-        net.gradients(self._prepare(X), self._prepare(Y))
+        net.forward(self._prepare(X), self._masks(len(X)))
+        net.backward(self._prepare(Y))
+        net.clip_gradients()
         saved = net.params.copy()
         copy.deepcopy(self.optimizer).step(net.params, net.grads)
         after = self.get_weights()

@@ -16,12 +16,14 @@ class ActivationFunction:
 
     name      Keras's identifier of the same function ("relu"), used everywhere, Keras included
     formula   f(z) in LaTeX, for the step-through
+    numpy_code  the body of `def f(z):` in NumPy, the same forward pass, for the exported NumPy code
     hidden    whether a hidden layer may use it (softmax is for the output layer only)
     tasks     as an output layer: the tasks it serves ("binary", "multiclass", "regression"),
               each with its place in that task's list of outputs (1 is the usual one)
     """
     name = ""
     formula = ""
+    numpy_code = ""
     hidden = True
     tasks = {}
 
@@ -40,6 +42,7 @@ class ActivationFunction:
 class Tanh(ActivationFunction):
     """f(z) = tanh(z);  f'(z) = 1 − f(z)²."""
     name, formula = "tanh", r"\tanh z"
+    numpy_code = "return np.tanh(z)"
     tasks = {"binary": 3, "regression": 2}
 
     def forward(self, z):
@@ -52,6 +55,7 @@ class Tanh(ActivationFunction):
 class ReLU(ActivationFunction):
     """f(z) = max(0, z);  f'(z) = 1 if z > 0 else 0."""
     name, formula = "relu", r"\max(0, z)"
+    numpy_code = "return np.maximum(z, 0)"
 
     def forward(self, z):
         return np.maximum(z, 0)
@@ -63,6 +67,7 @@ class ReLU(ActivationFunction):
 class LeakyReLU(ActivationFunction):
     """f(z) = z if z > 0 else 0.2·z;  f'(z) = 1 or 0.2 (Keras's default slope)."""
     name, formula = "leaky_relu", r"\max(0.2z,\ z)"
+    numpy_code = "return np.where(z > 0, z, 0.2 * z)"
     negative_slope = 0.2
 
     def forward(self, z):
@@ -75,6 +80,7 @@ class LeakyReLU(ActivationFunction):
 class ELU(ActivationFunction):
     """f(z) = z if z > 0 else e^z − 1;  f'(z) = 1 or e^z = f(z) + 1."""
     name, formula = "elu", r"z \text{ if } z > 0 \text{ else } e^{z} - 1"
+    numpy_code = "return np.where(z > 0, z, np.expm1(np.minimum(z, 0)))"
 
     def forward(self, z):
         return np.where(z > 0, z, np.expm1(np.minimum(z, 0)))
@@ -89,6 +95,7 @@ class Sigmoid(ActivationFunction):
     Computed as (1 + tanh(z/2)) / 2, the same function without overflow in e^(−z).
     """
     name, formula = "sigmoid", r"\frac{1}{1 + e^{-z}}"
+    numpy_code = "return 0.5 * (1 + np.tanh(0.5 * z))  # = 1 / (1 + e^(−z)), without overflow"
     tasks = {"binary": 1, "multiclass": 2, "regression": 3}
 
     def forward(self, z):
@@ -104,6 +111,7 @@ class Sigmoid(ActivationFunction):
 class Linear(ActivationFunction):
     """f(z) = z;  f'(z) = 1."""
     name, formula = "linear", "z"
+    numpy_code = "return z"
     tasks = {"binary": 4, "regression": 1}
 
     def forward(self, z):
@@ -119,6 +127,8 @@ class Softmax(ActivationFunction):
     The row's maximum is subtracted first: the same result, and e^z never overflows.
     """
     name, formula = "softmax", r"\frac{e^{z_i}}{\sum_j e^{z_j}}"
+    numpy_code = ("e = np.exp(z - z.max(axis=1, keepdims=True))  # the row's maximum subtracted: no overflow\n"
+                  "return e / e.sum(axis=1, keepdims=True)")
     hidden = False
     tasks = {"binary": 2, "multiclass": 1}
 

@@ -128,7 +128,26 @@ class CategoricalCrossentropy(LossFunction):
         return (p * y.sum(axis=1, keepdims=True) - y) / len(p)
 
 
-LOSSES = {f.name: f for f in (MeanSquaredError(), BinaryCrossentropy(), CategoricalCrossentropy())}
+class Huber(LossFunction):
+    """L = mean(½e² if |e| ≤ δ else δ·(|e| − ½δ)), e = p − y, δ = 1 (Keras's default);
+    ∂L/∂p = clip(e, −δ, δ) / n: squared error near the target, absolute error far from it, so an
+    outlier pulls with a force of at most δ."""
+    name = "huber"
+    formula = (r"L = \frac{1}{k}\sum_i \begin{cases} \tfrac12 e_i^2 & |e_i| \le \delta \\ "
+               r"\delta\,(|e_i| - \tfrac12\delta) & |e_i| > \delta \end{cases},\quad e = \hat y - y,\ \delta = 1")
+    derivative = r"\frac{1}{k}\,\operatorname{clip}(\hat y - y,\ -\delta,\ \delta)"
+    tasks = ("regression",)
+    delta = 1.0
+
+    def forward(self, p, y):
+        e = np.abs(p - y)
+        return np.mean(np.where(e <= self.delta, 0.5 * e * e, self.delta * (e - 0.5 * self.delta)))
+
+    def backward(self, p, y):
+        return np.clip(p - y, -self.delta, self.delta) / p.size
+
+
+LOSSES = {f.name: f for f in (MeanSquaredError(), BinaryCrossentropy(), CategoricalCrossentropy(), Huber())}
 
 
 def get_loss(name):

@@ -15,11 +15,13 @@ class NeuralNetwork:
     """`sizes` = [n_inputs, hidden widths..., n_outputs]; one activation name per Dense layer.
 
     The penalty is Keras's L1L2 on the weights, not the biases: l1·Σ|W| + l2·ΣW².
+    `clip_norm` c, when set, clips the gradient by its global norm before each step, as Keras's
+    `global_clipnorm` does: g ← g·c / max(‖g‖, c), ‖g‖ = √(Σ g²) over every W and b at once.
     Every W and b is a view into one flat array, `params`, and every ∂L/∂W, ∂L/∂b into `grads`,
     so an optimizer updates the whole network in a few vectorized passes.
     """
 
-    def __init__(self, sizes, activations, loss, l1=0.0, l2=0.0, dtype="float32"):
+    def __init__(self, sizes, activations, loss, l1=0.0, l2=0.0, dtype="float32", clip_norm=None):
         if len(activations) != len(sizes) - 1:
             raise ValueError(f"{len(sizes) - 1} layers need {len(sizes) - 1} activations, not {len(activations)}.")
         self.dtype = np.dtype(dtype)
@@ -27,7 +29,7 @@ class NeuralNetwork:
                        for n_in, n_out, f in zip(sizes[:-1], sizes[1:], activations)]
         self.loss_function = get_loss(loss)
         self.fused = self.loss_function.logits_activation == activations[-1]
-        self.l1, self.l2 = l1, l2
+        self.l1, self.l2, self.clip_norm = l1, l2, clip_norm
         n = sum(layer.W.size + layer.b.size for layer in self.layers)
         self.params, self.grads = np.zeros(n, self.dtype), np.zeros(n, self.dtype)
         offset = 0
@@ -39,10 +41,15 @@ class NeuralNetwork:
                 setattr(layer, "d" + name, self.grads[offset:offset + size].reshape(shape))
                 offset += size
 
-    def forward(self, X):
+    def forward(self, X, masks=None):
+        """a⁽ˡ⁾ = f(a⁽ˡ⁻¹⁾·W⁽ˡ⁾ + b⁽ˡ⁾), layer by layer. In training with dropout, `masks` holds one mask per
+        hidden layer (None for a layer without dropout), and that layer passes on a⁽ˡ⁾ ⊙ m⁽ˡ⁾."""
         a = np.asarray(X, self.dtype)
-        for layer in self.layers:
+        self.masks = masks
+        for i, layer in enumerate(self.layers):
             a = layer.forward(a)
+            if masks is not None and i < len(masks) and masks[i] is not None:
+                a = a * masks[i]
         return a
 
     def data_loss(self, Y):
@@ -71,6 +78,8 @@ class NeuralNetwork:
             delta = out.activation.backward(out.z, out.a, self.loss_function.backward(out.a, Y))
         grad = out.backward_z(delta, input_grad=len(self.layers) > 1)
         for i in range(len(self.layers) - 2, -1, -1):
+            if self.masks is not None and self.masks[i] is not None:
+                grad = grad * self.masks[i]   # ∂L/∂a = ∂L/∂(a ⊙ m) ⊙ m: a dropped output gets no gradient
             grad = self.layers[i].backward(grad, input_grad=i > 0)
         for layer in self.layers:
             if self.l1:
@@ -78,6 +87,13 @@ class NeuralNetwork:
             if self.l2:
                 layer.dW += (2 * self.l2) * layer.W
         return self.grads
+
+    def clip_gradients(self):
+        """With clip_norm c: grads ← grads·c / max(‖grads‖, c), one scale for the whole network, so the
+        step keeps its direction and its length is at most c (times the learning rate)."""
+        if self.clip_norm:
+            norm = np.sqrt(np.dot(self.grads, self.grads))
+            self.grads *= self.clip_norm / np.maximum(norm, self.clip_norm)
 
     def loss(self, X, Y):
         self.forward(X)
@@ -88,12 +104,14 @@ class NeuralNetwork:
         self.backward(Y)
         return [(layer.dW.copy(), layer.db.copy()) for layer in self.layers]
 
-    def train_batch(self, X, Y, optimizer):
-        """One step: forward, loss, backward, update. Returns the loss before the step (data + penalty)."""
-        self.forward(X)
+    def train_batch(self, X, Y, optimizer, masks=None):
+        """One step: forward (with dropout `masks`, if any), loss, backward, clipping, update. Returns the loss
+        before the step (data + penalty)."""
+        self.forward(X, masks)
         Y = np.asarray(Y, self.dtype)
         loss = self.data_loss(Y) + self.penalty()
         self.backward(Y)
+        self.clip_gradients()
         optimizer.step(self.params, self.grads)
         return loss
 

@@ -9,9 +9,9 @@ import itertools
 from dataclasses import dataclass
 
 from ..data import DATASETS, make_dataset
-from ..nn import OPTIMIZERS, SCHEDULES
-from ..settings import (BY_KEY, HIDDEN_ACTIVATIONS, LEARNING_RATES, MAX_LAYERS, MAX_WIDTH, PENALTY_RATES, UPLOAD,
-                        data_arguments, network_spec)
+from ..nn import INITIALIZERS, OPTIMIZERS, SCHEDULES
+from ..settings import (BY_KEY, CLIP_NORMS, DROPOUT_RATES, HIDDEN_ACTIVATIONS, LEARNING_RATES, MAX_LAYERS, MAX_WIDTH, PENALTY_RATES,
+                        UPLOAD, data_arguments, network_spec)
 from ..training import TrainingData
 from .runs import PlannedRun
 
@@ -60,6 +60,11 @@ VARIABLES = {v.name: v for v in (
     Variable("penalty_rate", ("penalty_rate",), f"one of the page's penalty rates ({_listed(PENALTY_RATES)})",
              "the penalty rate acts only with regularization l1 or l2"),
     Variable("schedule", ("schedule",), f"one of the learning-rate schedules ({_listed(SCHEDULES)})"),
+    Variable("dropout", ("dropout", *(f"dropout_{i}" for i in range(1, MAX_LAYERS + 1))),
+             f"one of the page's dropout rates ({_listed(DROPOUT_RATES)})",
+             "dropout acts only on hidden layers: give layers 1 or more"),
+    Variable("clip_norm", ("clip_norm",), f"empty (no clipping) or one of the page's clipping norms ({_listed(CLIP_NORMS)})"),
+    Variable("init", ("init",), f"one of the initializers ({_listed(INITIALIZERS)})"),
     Variable("seed", ("seed",), "a whole number from 0 to 2147483647 (the initial weights and batch order)"),
 )}
 

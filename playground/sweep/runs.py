@@ -30,7 +30,7 @@ class RunResult:
     index: int          # its place in the sweep's grid
     varied: dict        # the values of the varied settings, by variable name
     settings: dict      # every setting's value
-    epochs: int         # epochs trained: fewer than asked if it diverged
+    epochs: int         # epochs trained: fewer than asked if it diverged or stopped
     diverged: bool
     train_loss: float
     test_loss: float
@@ -43,7 +43,7 @@ class RunResult:
 
 def train_run(run, epochs, data, cancel=None):
     """Trains the PlannedRun `run` on `data` (a Dataset or TrainingData) for `epochs` epochs, fewer
-    if it diverges, with one BLAS thread. Between epochs it reads `cancel` (anything with
+    if it diverges or meets its stop condition, with one BLAS thread. Between epochs it reads `cancel` (anything with
     is_set()); once that is set it stops and returns None."""
     if cancel is not None and cancel.is_set():
         return None
@@ -54,6 +54,8 @@ def train_run(run, epochs, data, cancel=None):
             if cancel is not None and cancel.is_set():
                 return None
             training.train_epoch()
+            if training.stopped:
+                break
         seconds = time.perf_counter() - start
     log, rows = training.log, training.log.rows(MAX_HISTORY_ROWS)
     return RunResult(run.index, run.varied, run.settings, training.epoch, training.diverged,

@@ -203,8 +203,8 @@ class Worker:
 
     def train(self, slot):
         """One slice of training, or what is left of a frame's share at the run's speed; a step that reached
-        its epoch, a divergence or an error pauses the run. A frame ends the share (or, as fast as the engine
-        goes, comes every period)."""
+        its epoch, a stop condition, a divergence or an error pauses the run. A frame ends the share (or, as
+        fast as the engine goes, comes every period)."""
         run, paced = slot.run, slot.mode == "playing" and slot.speed > 0
         if paced and slot.goal is None:  # less than a batch a frame: a batch every few frames' time
             share = slot.speed * run.batches
@@ -214,7 +214,7 @@ class Worker:
         except Exception as error:
             log.exception("Run %s failed while training", slot.run.id)
             slot.error, slot.mode = f"{type(error).__name__}: {error}", "paused"
-        if slot.run.diverged or (slot.mode == "stepping" and slot.run.epoch >= slot.stop_epoch):
+        if slot.run.diverged or slot.run.stopped or (slot.mode == "stepping" and slot.run.epoch >= slot.stop_epoch):
             slot.mode, slot.stop_epoch = "paused", None
         now = time.monotonic()
         if slot.mode == "paused":

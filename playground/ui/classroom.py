@@ -14,13 +14,18 @@ def shown(name):
 
 
 def control_of(key):
-    """The classroom control name of a setting: "widths" for width_1…, "activation" for the per-layer ones."""
+    """The classroom control name of a setting: "widths" for width_1…, "activation" for the per-layer ones,
+    "dropout" for the per-layer rates, "stop" for the stop condition's."""
     if key.startswith("width_"):
         return "widths"
     if key.startswith("activation_") or key == "per_layer":
         return "activation"
     if key in SCHEDULE_SETTINGS:
         return "schedule"
+    if key.startswith("stop_"):
+        return "stop"
+    if key.startswith("dropout_") or key == "per_layer_dropout":
+        return "dropout"
     return {"data_seed": "regenerate"}.get(key, key)
 
 

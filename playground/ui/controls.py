@@ -9,9 +9,9 @@ import streamlit as st
 from ..data import DATASETS, FEATURES, load_csv, make_dataset
 from ..engines import ENGINES
 from ..i18n import N_, _, ngettext
-from ..nn import OPTIMIZERS, hidden_activations
-from ..settings import (LEARNING_RATES, MAX_LAYERS, MAX_WIDTH, NOISE_LEVELS, SPEEDS, heads,
-                        PENALTY_RATES, SAMPLE_SIZES, UPLOAD, network_spec, task_kind)
+from ..nn import INITIALIZERS, OPTIMIZERS, hidden_activations
+from ..settings import (CLIP_NORMS, DROPOUT_RATES, LEARNING_RATES, MAX_LAYERS, MAX_STOP_VALUE, MAX_WIDTH, NOISE_LEVELS,
+                        SPEEDS, STOP_METRICS, heads, PENALTY_RATES, SAMPLE_SIZES, UPLOAD, network_spec, task_kind)
 from ..spec import NetworkSpec
 from . import draw, schedule, state
 from .classroom import shown
@@ -184,9 +184,22 @@ def network_sidebar(ds):
         if shown("penalty_rate"):
             st.select_slider(_("Regularization rate"), PENALTY_RATES, key="penalty_rate",
                              disabled=s.regularization == "none")
+        if shown("dropout"):
+            _dropout_controls(s)
+        if shown("clip_norm"):
+            clip_norms = (None, *CLIP_NORMS)
+            st.select_slider(_("Gradient clipping"), clip_norms, key="clip_norm",
+                             format_func=labels(clip_norms, lambda c: _("none") if c is None else f"{c:g}"),
+                             help=_("Each step's gradient is scaled down to this norm when it is longer: "
+                                    "g ← g·c / max(‖g‖, c), over every weight and bias at once."))
+        if shown("init"):
+            st.selectbox(_("Initial weights"), tuple(INITIALIZERS), key="init",
+                         help=_("How the weights are drawn before training; the biases start at 0."))
         if shown("seed"):
             st.number_input(_("Seed"), 0, 2**31 - 1, step=1, key="seed",
                             help=_("Draws the initial weights and the batch order."))
+    if shown("stop"):
+        _stop_controls(sb, kind)
     if ds is None:
         return None
     try:
@@ -194,6 +207,50 @@ def network_sidebar(ds):
     except ValueError as error:
         sb.error(_("These settings make no network: {reason}").format(reason=md(error)))
         return None
+
+
+def _dropout_controls(s):
+    st.select_slider(_("Dropout"), DROPOUT_RATES, key="dropout", disabled=s.per_layer_dropout or not s.layers,
+                     help=_("In each training step every hidden neuron's output is dropped with this probability, and "
+                            "the others are scaled by 1/(1 − rate) (inverted dropout). Predictions, the boundary and "
+                            "the test figures use the whole network. Each step trains another subset of the neurons, so "
+                            "the weights jitter and the loss curves get noisier."))
+    st.checkbox(_("A different dropout rate per layer"), key="per_layer_dropout", disabled=not s.layers)
+    if s.per_layer_dropout:
+        for i in range(1, s.layers + 1):
+            st.select_slider(_("Dropout of layer {layer}").format(layer=i), DROPOUT_RATES, key=f"dropout_{i}")
+
+
+def _stop_controls(sb, kind):
+    """When the run pauses by itself: at an epoch, or when a test figure gets to a value."""
+    with sb.expander(_("Stop training")):
+        st.number_input(_("Stop at epoch"), min_value=1, max_value=1_000_000, step=1, key="stop_epoch",
+                        placeholder=_("never"), help=_("Leave it empty to train until paused."))
+        st.selectbox(_("Stop when"), STOP_METRICS, key="stop_metric",
+                     format_func=labels(STOP_METRICS, lambda m: stop_metric_label(m, kind)))
+        st.number_input(_("Stop value"), min_value=0.0, max_value=MAX_STOP_VALUE, step=0.01, format="%.4g",
+                        key="stop_value", disabled=st.session_state.stop_metric == "none")
+
+
+def stop_metric_label(metric, kind):
+    """"the test loss falls to", "the test accuracy reaches" (R² for regression), or "never"."""
+    if metric == "test_loss":
+        return _("the test loss falls to")
+    if metric == "test_score":
+        return _("the test R² reaches") if kind == "regression" else _("the test accuracy reaches")
+    return _("never")
+
+
+def stop_message(stopped, kind):
+    """Why the run paused by itself, from a Snapshot's `stopped` (epoch, what, value)."""
+    epoch, what, value = stopped
+    if what == "epoch":
+        return _("Stopped at epoch {epoch}, the epoch set to stop at.").format(epoch=epoch)
+    if what == "test_loss":
+        reason = _("the test loss fell to {value:.4g}")
+    else:
+        reason = _("the test R² reached {value:.4g}") if kind == "regression" else _("the test accuracy reached {value:.4g}")
+    return _("Stopped at epoch {epoch}: {reason}.").format(epoch=epoch, reason=reason.format(value=value))
 
 
 def _spec(ds):
@@ -241,6 +298,8 @@ def run_buttons(run):
                          on_change=state.set_speed, label_visibility="collapsed",
                          help=_("Epochs each drawn frame advances: at ¼ and ½ every epoch is drawn, slowly; at "
                                 "full speed the network trains as fast as it can."))
+        if snapshot.stopped and not active:
+            st.caption(stop_message(snapshot.stopped, st.session_state.get("task_kind", "binary")))
         st.space("stretch")
         st.toggle(_("Presentation"), key="presentation", on_change=state.write_query_params,
                   help=_("Hide the sidebar and enlarge the live charts, for a projector."))

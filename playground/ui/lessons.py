@@ -54,6 +54,13 @@ LESSONS = (
               "weight toward 0 by the same step, and the inputs this circle does not need (it needs x1² and x2²) "
               "stay there. Switch to L2: weights shrink but do not reach 0."),
            {"features": list(FEATURES), "layers": 1, "width_1": 8, "regularization": "l1", "penalty_rate": 0.01}),
+    Lesson("zeros", N_("All weights at zero"), N_("Why not start at zero?"),
+           N_("Press Play and watch the network view: in each layer every neuron draws the same picture, and "
+              "accuracy stalls near 60%. Starting equal, the neurons of a layer compute the same output, get the "
+              "same gradient and take the same step, so they stay equal, and the layer works as one neuron. (With "
+              "tanh or relu they would not even move: f(0) = 0 sends no gradient back.) Then choose the initial "
+              "weights glorot_uniform and play again: random weights break the tie."),
+           {"init": "zeros", "activation": "sigmoid", "learning_rate": 0.3}),
 )
 BY_KEY = {lesson.key: lesson for lesson in LESSONS}
 

@@ -9,7 +9,7 @@ import numpy as np
 import streamlit as st
 
 from ..i18n import N_, _, sentences
-from ..nn import OPTIMIZERS, get_activation, get_loss, targets
+from ..nn import INITIALIZERS, OPTIMIZERS, get_activation, get_loss, targets
 from . import state
 from .live_view import clicked
 
@@ -22,9 +22,11 @@ CONVENTION = N_("Row vectors, as in Keras: an example is a row **a**, W has shap
 
 def formulas(spec):
     """The formulas shown for `spec`, in LaTeX, read from the registries: "activations" (f(z) of each
-    layer, the output layer's last), "loss" (L), "output_delta" (δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾) and "update"."""
+    layer, the output layer's last), "init" (how the weights were drawn), "loss" (L), "output_delta"
+    (δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾) and "update"."""
     loss = get_loss(spec.loss)
     return {"activations": [get_activation(f).formula for f in (*spec.activations, spec.output_activation)],
+            "init": INITIALIZERS[spec.initializer].formula,
             "loss": loss.formula, "output_delta": loss.output_delta(spec.output_activation),
             "update": OPTIMIZERS[spec.optimizer].formula}
 
@@ -77,6 +79,8 @@ def step_through_section(run):
 
 def _forward(spec, trace, weights):
     names, shown = (*spec.activations, spec.output_activation), formulas(spec)["activations"]
+    st.markdown(_("The weights started as ${formula}$ ({initializer}), the biases at 0.").format(
+        formula=formulas(spec)["init"], initializer=spec.initializer))
     for l, (layer, (W, b), f, formula) in enumerate(zip(trace, weights, names, shown), start=1):
         st.markdown(_("**Layer {layer}** ({activation}, {inputs} → {neurons})").format(
             layer=l, activation=f, inputs=layer["a_in"].shape[1], neurons=layer["z"].shape[1])
@@ -116,6 +120,9 @@ def _update(spec, update):
     st.latex(formulas(spec)["update"] + rf",\qquad \alpha = {_number(spec.learning_rate)}")
     st.caption(_("What one {optimizer} step on this example alone would add to the weights, from the optimizer's "
                  "current state. It is not taken: the run is unchanged.").format(optimizer=spec.optimizer))
+    if any(spec.dropout_rates) or spec.clip_norm:
+        st.caption(_("As in training, this step drops the outputs its dropout mask drops and clips the gradient to "
+                     "the norm set, if any; the forward and backward passes above use the whole network."))
     for l, (dW, db) in enumerate(update, start=1):
         st.markdown(_("**Layer {layer}**").format(layer=l) + _note(dW.shape[0], dW.shape[1]))
         st.latex(rf"\Delta W^{{({l})}} = {_matrix(dW)} \qquad \Delta b^{{({l})}} = {_matrix(db[None])}")

@@ -14,8 +14,8 @@ import streamlit as st
 
 from .. import plots
 from ..i18n import N_, _
-from ..nn import OPTIMIZERS, SCHEDULES, hidden_activations
-from ..settings import LEARNING_RATES, MAX_LAYERS, PENALTY_RATES
+from ..nn import INITIALIZERS, OPTIMIZERS, SCHEDULES, hidden_activations
+from ..settings import CLIP_NORMS, DROPOUT_RATES, LEARNING_RATES, MAX_LAYERS, PENALTY_RATES
 from ..sweep import MAX_RUNS, SweepError, plan_sweep, start_sweep
 from ..trainer import RunHandle
 from . import state
@@ -35,12 +35,17 @@ CHOICES = {
     "regularization": ("none", "l1", "l2"),
     "penalty_rate": PENALTY_RATES,
     "schedule": tuple(SCHEDULES),
+    "dropout": DROPOUT_RATES,
+    "clip_norm": (None, *CLIP_NORMS),
+    "init": tuple(INITIALIZERS),
     "seed": tuple(range(10)),
 }
 NAMES = {"learning_rate": N_("learning rate"), "batch_size": N_("batch size"), "optimizer": N_("optimizer"),
          "activation": N_("activation"), "layers": N_("hidden layers"), "width": N_("neurons per layer"),
          "regularization": N_("regularization"), "penalty_rate": N_("regularization rate"),
-         "schedule": N_("learning-rate schedule"), "seed": N_("seed")}
+         "schedule": N_("learning-rate schedule"), "dropout": N_("dropout"),
+         "clip_norm": N_("gradient clipping"), "init": N_("initial weights"),
+         "seed": N_("seed")}
 THUMBS_PER_ROW = 5
 
 
@@ -107,12 +112,14 @@ def sweep_section(run):
     label = labels(names, lambda n: _(NAMES[n]) if n else _("nothing else"))
     with st.container(horizontal=True, vertical_alignment="bottom"):
         st.selectbox(_("Vary"), names[1:], key="sweep_first", format_func=label, disabled=busy, width=200)
-        st.multiselect(_("Values"), _choices(s.sweep_first), key="sweep_values_1", disabled=busy, width=320)
+        st.multiselect(_("Values"), _choices(s.sweep_first), key="sweep_values_1", format_func=_value, disabled=busy,
+                       width=320)
     with st.container(horizontal=True, vertical_alignment="bottom"):
         second = [n for n in names if n != s.sweep_first]
         st.selectbox(_("and"), second, key="sweep_second", format_func=label, disabled=busy, width=200)
         if s.get("sweep_second"):
-            st.multiselect(_("Values"), _choices(s.sweep_second), key="sweep_values_2", disabled=busy, width=320)
+            st.multiselect(_("Values"), _choices(s.sweep_second), key="sweep_values_2", format_func=_value,
+                           disabled=busy, width=320)
     count = len(s.get("sweep_values_1") or []) * (len(s.get("sweep_values_2") or []) if s.get("sweep_second") else 1)
     with st.container(horizontal=True, vertical_alignment="bottom"):
         st.number_input(_("Epochs"), 1, 100_000, 300, key="sweep_epochs", disabled=busy, width=140)
@@ -161,6 +168,8 @@ def _results():
 
 
 def _value(value):
+    if value is None:  # no gradient clipping
+        return _("none")
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 

@@ -1,4 +1,4 @@
-"""Take it away: the run as files (weights, Keras model, Keras code, data, history), and weights back in.
+"""Take it away: the run as files (weights, Keras model, Keras code, NumPy code, data, history), and weights back in.
 
 Each download's bytes are made when it is clicked (a callable given to `st.download_button`),
 from the run as it is then: nothing is built while the page trains, and the `.keras` file,
@@ -12,6 +12,7 @@ import streamlit as st
 
 from ..data import dataset_to_csv
 from ..export import history_csv, keras_code, weights_from_npz, weights_npz
+from ..export_numpy import numpy_code
 from .. import i18n
 from ..i18n import N_, _
 from ..trainer import RunFailed, RunLost
@@ -44,6 +45,10 @@ def downloads(run):
                    "time loads TensorFlow (a few seconds).")),
         Download("download_code", _("Keras code (.py)"), f"{name}-network.py", "text/x-python",
                  lambda: keras_code(run.spec), _("The Python source that builds this network in Keras.")),
+        Download("download_numpy", _("NumPy code (.py)"), f"{name}-numpy.py", "text/x-python",
+                 lambda: numpy_code(run.spec, run.weights(), run.dataset),
+                 _("A standalone Python file that needs only NumPy: the trained weights, the input features and "
+                   "scaling, and predict(X), the forward pass layer by layer.")),
         Download("download_data", _("Data (.csv)"), f"{name}.csv", "text/csv", lambda: dataset_to_csv(run.dataset),
                  _("The data set as the network sees it: the input features, the label and the split.")),
         Download("download_history", _("History (.csv)"), f"{name}-history.csv", "text/csv",
