@@ -22,7 +22,6 @@ import base64
 import io
 import os
 import random
-import re
 import statistics
 import subprocess
 import sys

@@ -24,13 +24,12 @@ it drifts on shared cores; it does not catch every slow stretch (one in which a 
 """
 import http.client
 import os
-import re
 import statistics
 import time
 
 import psutil
 
-from .bench_browser import epoch, open_page, rss_mb
+from .bench_browser import LIVE_JS, epoch, open_page, rss_mb
 from .browser import APP_READY, button, launch_chromium, start_streamlit
 
 
@@ -308,7 +307,6 @@ def measure():
 def engine_switches(browser, url, server, switches=20):
     """The growth of the server's memory (workers included) over `switches` switches between the NumPy
     and the Keras engine in one session, each followed by a Step, from after the first switch to Keras."""
-    from playwright.sync_api import expect
 
     page = open_page(browser, url, draw=False)
     sidebar = page.locator("[data-testid='stSidebar']")
@@ -319,12 +317,10 @@ def engine_switches(browser, url, server, switches=20):
         """A new run of `engine` has been built, and has trained its first epoch, when this returns:
         the switch starts a new run at epoch 0, and its Step makes it 1."""
         sidebar.get_by_text(engine).click()
-        expect(page.locator("[data-testid='stMetric']").filter(has_text="Epoch").first).to_have_text(
-            re.compile(r"\D0$"), timeout=180_000)
+        page.wait_for_function(f"({LIVE_JS})() === 0", timeout=180_000)
         page.wait_for_selector(APP_READY, timeout=180_000)
         button(page, "Step").click()
-        expect(page.locator("[data-testid='stMetric']").filter(has_text="Epoch").first).to_have_text(
-            re.compile(r"\D1$"), timeout=180_000)
+        page.wait_for_function(f"({LIVE_JS})() === 1", timeout=180_000)
 
     switch_and_step(engines[0])
     before = rss_mb(server.pid)

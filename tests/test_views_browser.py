@@ -3,7 +3,6 @@
 Saves screenshots to artifacts/ (network_view.png, network_hover.png, preset.png) for a person to look at.
 """
 import os
-import time
 
 from playwright.sync_api import sync_playwright
 

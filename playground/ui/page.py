@@ -14,7 +14,6 @@ STYLE = """<style>
 [data-testid="stSidebarUserContent"] { padding-top: 0.5rem; }
 [data-testid="stSidebarHeader"] { height: 2.5rem; min-height: 2.5rem; padding-bottom: 0; }
 [data-testid="stSidebar"] [data-testid="stVerticalBlock"] { gap: 0.55rem; }
-[data-testid="stMetricValue"] { font-size: 1.9rem; }
 .katex-display { overflow-x: auto; overflow-y: hidden; padding: 2px 0; }
 .st-key-live_row [data-testid="stHorizontalBlock"], .st-key-live_row_2 [data-testid="stHorizontalBlock"]
   { flex-wrap: wrap; }
