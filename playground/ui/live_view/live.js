@@ -5,6 +5,12 @@
 // trigger when the run stops by itself (the buttons must then change).
 
 const connections = new Map();   // "token/run" -> Connection
+// Marks in the page's performance timeline, for the bench: when this module ran, the channel first opened,
+// the first frame came, the boundary was first drawn.
+function markOnce(name) {
+  if (!performance.getEntriesByName(name).length) performance.mark(name);
+}
+markOnce("playground-live-loaded");
 const COLUMNS = ["epoch", "train_loss", "test_loss", "train_score", "test_score"];
 const MOST_POINTS = 4000;        // history points kept per curve: past that, every other older one goes
 const REDUCED_MOTION = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
@@ -57,7 +63,7 @@ class Connection {
     const socket = new WebSocket(url);
     socket.binaryType = "arraybuffer";
     socket.onmessage = (event) => this.receive(event.data);
-    socket.onopen = () => { this.wait = 250; };
+    socket.onopen = () => { this.wait = 250; markOnce("playground-channel-open"); };
     socket.onclose = () => {
       if (this.socket === socket && !this.closed && !this.lost) {
         setTimeout(() => this.open(), this.wait);   // the server restarted, or the network dropped: again
@@ -79,6 +85,7 @@ class Connection {
     }
     const frame = parse(data);
     const h = frame.header;
+    markOnce("playground-first-frame");
     if (h.key) {
       for (const c of COLUMNS) this.history[c] = [];
       this.asked = false;
@@ -339,7 +346,7 @@ class Plane {
       g.imageSmoothingEnabled = true;
       g.imageSmoothingQuality = "high";
       g.drawImage(this.image, a.left, a.top, a.side, a.side);
-      if (!performance.getEntriesByName("playground-first-boundary").length) performance.mark("playground-first-boundary");
+      markOnce("playground-first-boundary");
     }
     g.strokeStyle = "#9ca3af";
     g.strokeRect(a.left, a.top, a.side, a.side);
