@@ -1,9 +1,13 @@
 """Sweeps: the grid and its validation, reproducibility, cancel, the command line, and Dask."""
+import contextlib
 import csv
 import io
 import os
+import socket
+import struct
 import subprocess
 import sys
+import threading
 import time
 import types
 
@@ -251,3 +255,83 @@ def test_a_dask_cluster_gives_the_same_numbers_and_cancels_as_fast(plan, local_r
         for result, local in zip(sweep.results(), local_results):
             assert result.history == local.history and result.settings == local.settings
         assert_cancel_stops_within_a_second(cluster.scheduler_address)
+
+
+class _Touch:
+    """Unpickled, it creates the file at `path`: the proof that a reply was unpickled."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return open, (self.path, "w")
+
+
+def _wire(message):
+    """A message in dask.distributed's TCP framing, as its own protocol writes it (pickled parts too)."""
+    from distributed.protocol import dumps
+    frames = [bytes(frame) for frame in dumps(message)]
+    prelude = struct.pack(f"<Q{len(frames)}Q", len(frames), *map(len, frames))
+    return struct.pack("<Q", len(prelude) + sum(map(len, frames))) + prelude + b"".join(frames)
+
+
+@contextlib.contextmanager
+def fake_scheduler(reply, handshake=None):
+    """A server on 127.0.0.1 that answers each connection with a handshake and then `reply`."""
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve():
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+            except OSError:
+                continue
+            with connection:
+                connection.recv(65536)
+                connection.sendall(_wire(handshake or {"compression": None, "python": (3, 11, 0),
+                                                       "pickle-protocol": 5}) + _wire(reply))
+                time.sleep(0.2)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join()
+        server.close()
+
+
+@pytest.mark.parametrize("where", ["in the reply", "in the handshake", "as the whole reply"])
+def test_a_fake_scheduler_that_answers_with_a_pickle_runs_nothing_and_is_named(where, tmp_path, capsys):
+    from distributed.protocol import ToPickle
+    proof = str(tmp_path / "unpickled")
+    evil = ToPickle(_Touch(proof))
+    reply = {"type": "Scheduler", "id": evil} if where == "in the reply" else evil if where == "as the whole reply" \
+        else {"type": "Scheduler", "id": "Scheduler-1"}
+    handshake = {"compression": None, "python": (3, 11, 0), "pickle-protocol": evil} \
+        if where == "in the handshake" else None
+    with fake_scheduler(reply, handshake) as address:
+        with pytest.raises(SweepError, match="pickled data"):
+            start_sweep(plan_sweep(SMALL, {"layers": [1, 2]}, 1), scheduler=address)
+        assert main(["--set", "layers=1,2", "--epochs", "1", "--scheduler", address]) == 2
+    assert not os.path.exists(proof)
+    error = capsys.readouterr().err
+    assert error.startswith(f"error: --scheduler: cannot reach a Dask scheduler at {address} (the answer carries "
+                            "pickled data)") and error.count("\n") == 1
+
+
+def test_a_server_that_is_no_scheduler_is_named_for_what_it_says_it_is():
+    with fake_scheduler({"type": "Worker", "id": "Worker-1"}) as address:
+        with pytest.raises(SweepError, match="a Worker answers there, not a scheduler"):
+            start_sweep(plan_sweep(SMALL, {"layers": [1, 2]}, 1), scheduler=address)
+
+
+def test_the_help_and_the_readme_say_a_scheduler_is_trusted_code(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "trusted" in " ".join(capsys.readouterr().out.split())
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as file:
+        assert "a scheduler is trusted" in " ".join(file.read().split()).lower()

@@ -45,7 +45,9 @@ def parser():
     p.add_argument("--epochs", type=int, required=True, help="epochs each run trains")
     p.add_argument("--out", help="write the table to this CSV file")
     p.add_argument("--jobs", type=int, help="worker processes (default: every core; 1: one by one in this process)")
-    p.add_argument("--scheduler", metavar="ADDRESS", help="train on the Dask cluster of this scheduler (tcp://HOST:8786)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="train on the Dask cluster of this scheduler (tcp://HOST:8786); a scheduler is trusted "
+                        "code, as with any Dask cluster: its client and workers load what it sends")
     return p
 
 

@@ -8,13 +8,12 @@ BLAS thread. Each task carries its run's settings and NetworkSpec and the data s
 small for the 2-D sets; loky passes arrays over 1 MB through a shared memory-mapped file, and
 a cluster gets them once per worker (scattered).
 """
-import asyncio
-import socket
 import threading
 
 from joblib import Parallel, delayed, parallel_config
 
 from .grid import SweepError
+from .probe import identity
 from .runs import train_run
 from .signals import EventSignal, FileSignal
 
@@ -33,12 +32,10 @@ def connect(address):
         scheme, location = parse_address(address)
         if scheme != "tcp":
             raise ValueError(f"{scheme}:// is not tcp://")
-        # A refused address fails here at once (a client retries it until its timeout), and a
-        # port that answers but is no scheduler fails within the timeout (a client may hang on it).
-        socket.create_connection(parse_host_port(location), timeout=CONNECT_SECONDS).close()
-        identity = asyncio.run(asyncio.wait_for(_identity(address), CONNECT_SECONDS))
-        if identity.get("type") != "Scheduler":
-            raise ValueError(f"a {identity.get('type')} answers there, not a scheduler")
+        # A refused address fails here at once (a client retries it until its timeout), a port that
+        # answers but is no scheduler fails within the timeout (a client may hang on it), and what
+        # answers is read without unpickling anything (probe.py). Past this, the scheduler is trusted.
+        identity(*parse_host_port(location), CONNECT_SECONDS)
         return Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
     except Exception as error:  # noqa: BLE001 -- malformed, refused, silent: all mean "not reachable"
         reason = (f"no answer within {CONNECT_SECONDS} s" if isinstance(error, TimeoutError)
@@ -46,11 +43,6 @@ def connect(address):
         raise SweepError("--scheduler", f"cannot reach a Dask scheduler at {address} ({reason}): "
                                         "give its address as tcp://HOST:8786") from None
 
-
-async def _identity(address):
-    from distributed.core import rpc
-    async with rpc(address, timeout=CONNECT_SECONDS) as scheduler:
-        return await scheduler.identity()
 
 
 class Sweep:
