@@ -13,11 +13,14 @@ import types
 
 import distributed
 import numpy as np
+import psutil
 import pytest
 
 from playground import settings
 from playground.data import load_csv, make_dataset
-from playground.sweep import MAX_RUNS, SweepError, parse_values, plan_sweep, run_sweep, start_sweep, train_run
+from playground.sweep import (MAX_RUNS, PAGE_CPU_SECONDS, PAGE_NICE, Sweep, SweepError, parse_values, plan_sweep,
+                              run_sweep, start_page_sweep, start_sweep, train_run)
+from playground.sweep.pool import Turns
 from playground.sweep.cli import main
 from playground.training import TrainingRun
 
@@ -170,7 +173,7 @@ def test_cancel_stops_running_runs_within_a_second_and_keeps_the_finished_ones()
 
 
 def test_a_run_that_fails_ends_the_sweep_with_its_reason(plan, monkeypatch):
-    def fail(run, epochs, data, cancel):
+    def fail(run, epochs, data, cancel, *limits):
         raise FloatingPointError(f"run {run.index} broke")
     monkeypatch.setattr("playground.sweep.pool.train_run", fail)
     sweep = start_sweep(plan, jobs=1)
@@ -255,6 +258,85 @@ def test_a_dask_cluster_gives_the_same_numbers_and_cancels_as_fast(plan, local_r
         for result, local in zip(sweep.results(), local_results):
             assert result.history == local.history and result.settings == local.settings
         assert_cancel_stops_within_a_second(cluster.scheduler_address)
+
+
+# The page's sweeps: a work cap, worker processes that yield the cores, one sweep at a time per server
+
+LONG = 100_000   # epochs: hours of work, as a page allowed
+
+
+def _loky_workers():
+    return [p for p in psutil.Process().children(recursive=True)
+            if "loky" in " ".join(p.cmdline()) and "resource_tracker" not in " ".join(p.cmdline())]
+
+
+def test_a_page_sweeps_workers_yield_the_cores_in_sessions_of_their_own():
+    nice, session = os.nice(0), os.getsid(0)
+    sweep = start_page_sweep(plan_sweep(SMALL, {"learning_rate": [0.03, 0.3]}, LONG))
+    try:
+        deadline = time.monotonic() + 30
+        while not any(p.nice() >= PAGE_NICE for p in _loky_workers()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        yielding = [p for p in _loky_workers() if p.nice() >= PAGE_NICE]
+        assert yielding and PAGE_NICE >= 10   # the training workers' nice
+        assert all(os.getsid(p.pid) == p.pid != os.getsid(0) for p in yielding)
+        assert os.nice(0) == nice and os.getsid(0) == session   # the sweep's own process is left as it was
+        with open(f"/proc/{yielding[0].pid}/autogroup") as autogroup:
+            assert autogroup.read().split()[-1] == str(PAGE_NICE)
+    finally:
+        sweep.cancel()
+        assert sweep.wait(10)
+
+
+def test_the_work_cap_stops_each_run_at_its_share_and_says_so():
+    sweep = Sweep(plan_sweep(SMALL, {"learning_rate": [0.03, 0.3]}, LONG), cpu_seconds=2.0)
+    assert sweep.wait(60) and not sweep.error
+    results = sweep.results()
+    assert len(results) == 2 and all(r.capped and 1 <= r.epochs < LONG for r in results)
+    assert not any(r.capped for r in run_sweep(plan_sweep(SMALL, {"learning_rate": [0.03, 0.3]}, 3)))
+
+
+def test_the_page_caps_a_sweep_at_ten_minutes_of_one_core():
+    assert PAGE_CPU_SECONDS == 600
+
+
+def test_sweeps_that_take_turns_train_one_at_a_time_in_order():
+    turns = Turns()
+    first = Sweep(plan_sweep(SMALL, {"learning_rate": [0.03, 0.3]}, LONG), jobs=1, turns=turns)
+    second = Sweep(plan_sweep(SMALL, {"learning_rate": [0.03, 0.3]}, 5), jobs=1, turns=turns)
+    third = Sweep(plan_sweep(SMALL, {"learning_rate": [0.03, 0.3]}, 5), jobs=1, turns=turns)
+    time.sleep(1.0)
+    assert (first.waiting, second.waiting, third.waiting) == (0, 1, 2)
+    assert second.running and second.done == 0 and third.done == 0
+    third.cancel()   # a queued sweep leaves the queue at once
+    assert third.wait(2) and third.cancelled and third.done == 0
+    first.cancel()
+    assert first.wait(5) and second.wait(30)
+    assert second.done == 2 and not second.cancelled and second.waiting == 0
+
+
+def test_a_released_sweep_is_cancelled_after_its_grace_unless_kept():
+    kept = Sweep(plan_sweep(SMALL, {"learning_rate": [0.03, 0.3]}, LONG), jobs=1)
+    gone = Sweep(plan_sweep(SMALL, {"learning_rate": [0.03, 0.3]}, LONG), jobs=1)
+    kept.release(0.3)
+    kept.keep()
+    gone.release(0.3)
+    assert gone.wait(3) and gone.cancelled
+    assert kept.running and not kept.cancelled
+    kept.cancel()
+    assert kept.wait(3)
+
+
+def test_a_session_that_ends_cancels_its_sweep(monkeypatch):
+    """What Streamlit calls when a session's browser goes away (state._gone), then the session's lifetime."""
+    from playground.ui import state
+    monkeypatch.setattr(state.st, "get_option", lambda name: {"server.disconnectedSessionTTL": 0.5}[name])
+    sweep = Sweep(plan_sweep(SMALL, {"learning_rate": [0.03, 0.3]}, LONG), jobs=1)
+    presence = state.Presence()
+    presence.sweeps.add(sweep)
+    state._gone(presence)
+    assert sweep.running
+    assert sweep.wait(3) and sweep.cancelled
 
 
 class _Touch:
