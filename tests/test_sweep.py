@@ -3,10 +3,12 @@ import contextlib
 import csv
 import io
 import os
+import shutil
 import socket
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import types
@@ -337,6 +339,98 @@ def test_a_session_that_ends_cancels_its_sweep(monkeypatch):
     state._gone(presence)
     assert sweep.running
     assert sweep.wait(3) and sweep.cancelled
+
+
+# Leftovers: a sweep killed with its process
+
+KILLED_SWEEP = """
+import io, sys, time
+import numpy as np
+sys.path.insert(0, {root!r})
+from playground import settings
+from playground.data import load_csv
+from playground.sweep import plan_sweep, start_sweep
+rows = np.random.default_rng(0).normal(size=(20_000, 20)).round(3)   # 1.6 MB of float32: shared through a file
+text = ",".join(f"x{{i}}" for i in range(20)) + ",label\\n" + "".join(
+    ",".join(map(str, row)) + f",{{i % 2}}\\n" for i, row in enumerate(rows.tolist()))
+upload = load_csv(io.StringIO(text))
+plan = plan_sweep({{**settings.defaults(), "dataset": settings.UPLOAD}}, {{"learning_rate": [0.03, 0.3]}}, 100_000,
+                  dataset=upload)
+sweep = start_sweep(plan)
+print("started", flush=True)
+time.sleep(300)
+"""
+
+
+def _sweep_folders(pid):
+    from playground.sweep.leftovers import _places
+    return [os.path.join(place, name) for place in _places() for name in os.listdir(place)
+            if name.startswith((f"playground-sweep-{pid}-", f"joblib_memmapping_folder_{pid}_"))]
+
+
+def test_the_folders_of_a_sweep_killed_with_its_process_are_removed_at_start_up(tmp_path):
+    from playground.sweep.leftovers import clean_stale
+    killed = subprocess.Popen([sys.executable, "-c", KILLED_SWEEP.format(root=ROOT)], stdout=subprocess.PIPE, text=True,
+                              start_new_session=True)
+    try:
+        assert killed.stdout.readline() == "started\n"
+        deadline = time.monotonic() + 60
+        while len({os.path.basename(f).split("_")[0] for f in _sweep_folders(killed.pid)}) < 2 \
+                and time.monotonic() < deadline:
+            time.sleep(0.2)
+        left = _sweep_folders(killed.pid)
+        assert any("joblib_memmapping_folder" in f for f in left) and any("playground-sweep" in f for f in left)
+    finally:
+        os.killpg(killed.pid, 9)   # the sweep's process and its workers, as a server stopped with SIGKILL
+        killed.wait()
+    time.sleep(0.5)
+    assert _sweep_folders(killed.pid) == left   # nothing removes them
+    live = tempfile.mkdtemp(prefix=f"playground-sweep-{os.getpid()}-")   # a running process's: kept
+    try:
+        removed = clean_stale()
+        assert set(left) <= set(removed) and live not in removed
+        assert _sweep_folders(killed.pid) == [] and os.path.isdir(live)
+    finally:
+        shutil.rmtree(live)
+
+
+def _stale_folders():
+    """Folders as a sweep of a process that has ended leaves them."""
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    pid = int(ended.stdout)
+    return [tempfile.mkdtemp(prefix=f"playground-sweep-{pid}-"),
+            tempfile.mkdtemp(prefix=f"joblib_memmapping_folder_{pid}_1_")]
+
+
+def test_the_command_line_cleans_at_start(capsys):
+    stale = _stale_folders()
+    assert main(["--set", "lr"]) == 2
+    assert not any(map(os.path.exists, stale))
+
+
+@pytest.mark.slow
+def test_the_server_cleans_as_it_sets_up_for_its_first_page():
+    import asyncio
+
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    from playground.browser import start_streamlit
+    stale = _stale_folders()
+
+    async def open_page(url):
+        message = BackMsg()
+        message.rerun_script.query_string = ""
+        async with websockets.connect(url.replace("http", "ws") + "/_stcore/stream", subprotocols=["streamlit"]) as ws:
+            await ws.send(message.SerializeToString())
+            deadline = time.monotonic() + 60
+            while any(map(os.path.exists, stale)) and time.monotonic() < deadline:
+                await asyncio.sleep(0.2)
+
+    with start_streamlit(os.path.join(ROOT, "app.py")) as (_, url):
+        assert all(map(os.path.exists, stale))   # no page yet
+        asyncio.run(open_page(url))
+    assert not any(map(os.path.exists, stale))
 
 
 class _Touch:

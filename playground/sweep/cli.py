@@ -22,6 +22,7 @@ from ..csvfile import write_csv
 from ..data import DATASETS
 from ..settings import BY_KEY, UPLOAD
 from .grid import VARIABLES, SweepError, parse_values, plan_sweep, set_value
+from .leftovers import clean_stale
 from .pool import start_sweep
 
 
@@ -133,6 +134,7 @@ def train(plan, args):
 
 def main(argv=None):
     start = time.perf_counter()
+    clean_stale()   # what sweeps killed with their process left on disk
     try:
         args = parser().parse_args(argv)
         plan = plan_sweep(*sweep_arguments(args), args.epochs)

@@ -2,6 +2,7 @@
 import functools
 
 from .. import startup, trainer
+from ..sweep.leftovers import clean_stale
 from .live_chart import install_plotly_js
 from .page import main
 from .sessions import forget_closed_sessions
@@ -12,7 +13,8 @@ def setup():
     """Once per server process, before the first page: one BLAS thread here, no Nagle's algorithm on
     the server's sockets, plotly.js beside the chart component, and the worker processes that train the
     runs (they start now, so the first run need not wait for them), and the thread that drops closed
-    tabs' sessions when due."""
+    tabs' sessions when due; and what sweeps killed with an earlier server left on disk is removed."""
+    clean_stale()
     startup.configure_process()
     startup.no_delay_on_tcp_sockets()
     install_plotly_js()
