@@ -2,7 +2,8 @@
 
 Each download's bytes are made when it is clicked (a callable given to `st.download_button`),
 from the run as it is then: nothing is built while the page trains, and the `.keras` file,
-the only one that needs TensorFlow, loads it only on that click.
+the only one that needs TensorFlow, loads it only on that click. The data's file, the same for
+every run on that data, is made once and kept for the last two data sets.
 """
 import logging
 import re
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ..data import dataset_to_csv
+from ..data import Dataset, dataset_to_csv
 from ..export import history_csv, keras_code, weights_from_npz, weights_npz
 from .. import i18n
 from ..i18n import N_, _
@@ -44,7 +45,7 @@ def downloads(run):
                    "time loads TensorFlow (a few seconds).")),
         Download("download_code", _("Keras code (.py)"), f"{name}-network.py", "text/x-python",
                  lambda: keras_code(run.spec), _("The Python source that builds this network in Keras.")),
-        Download("download_data", _("Data (.csv)"), f"{name}.csv", "text/csv", lambda: dataset_to_csv(run.dataset),
+        Download("download_data", _("Data (.csv)"), f"{name}.csv", "text/csv", lambda: data_file(run.dataset),
                  _("The data set as the network sees it: the input features, the label and the split.")),
         Download("download_history", _("History (.csv)"), f"{name}-history.csv", "text/csv",
                  lambda: history_csv(*run.history_table()),
@@ -53,6 +54,18 @@ def downloads(run):
     ] + ([] if run.dataset.points_train is None else [
         Download("export_gif", _("Animation (.gif)"), f"{name}-boundary.gif", "image/gif", lambda: replay.animation(run),
                  _("The decision boundary over the run, with its epoch and loss: up to 100 frames, for slides."))])
+
+
+def data_file(dataset):
+    """The data download's bytes, made once per data set: writing a 100,000 × 100 upload takes seconds of the
+    server's time, which each click took again."""
+    return _data_file(dataset)[1]
+
+
+@st.cache_resource(max_entries=2, show_spinner=False, hash_funcs={Dataset: id})
+def _data_file(dataset):
+    # The entry holds the data set too, so that no other object can take its id while the entry is kept.
+    return dataset, dataset_to_csv(dataset).encode("utf-8")
 
 
 def file_stem(name):
