@@ -41,17 +41,20 @@ def busy(server, seconds=2.0):
 def start_long_sweep(page):
     page.locator(".st-key-tool button").filter(has_text="Sweep").click()
     page.wait_for_selector(APP_READY)
-    values = page.locator(".st-key-sweep_values_1")
-    for value in ("0.03", "0.3"):
-        values.click()
+    box = page.locator(".st-key-sweep_values_1 input")
+    for count, value in enumerate(("0.03", "0.3"), 1):
+        box.click()
+        box.fill(value)
         page.get_by_role("option", name=value, exact=True).click()
+        page.keyboard.press("Escape")
+        expect(page.get_by_role("button", name=f"Train {count} runs")).to_be_visible(timeout=30_000)
         page.wait_for_selector(APP_READY)
     epochs = page.locator(".st-key-sweep_epochs input")
     epochs.fill("100000")
     epochs.press("Enter")
     page.wait_for_selector(APP_READY)
     start = page.get_by_role("button", name="Train 2 runs")
-    expect(start).to_be_enabled()
+    expect(start).to_be_enabled(timeout=30_000)
     start.click()
     page.wait_for_selector(APP_READY)
 
