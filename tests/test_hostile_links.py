@@ -91,3 +91,75 @@ def test_a_client_message_may_carry_at_most_a_megabyte():
     with open(os.path.join(os.path.dirname(os.path.dirname(__file__)), ".streamlit", "config.toml"), "rb") as file:
         server = tomllib.load(file)["server"]
     assert server["maxWidgetStateSize"] == 1
+
+
+def _health_while(url, send):
+    """The slowest answer of /_stcore/health while `send` (a coroutine function given the page's websocket)
+    runs, and what `send` returned."""
+    import asyncio
+    import threading
+    import urllib.request
+
+    import websockets
+    slowest, stop = [0.0], threading.Event()
+
+    def probe():
+        while not stop.is_set():
+            start = time.perf_counter()
+            urllib.request.urlopen(url + "/_stcore/health", timeout=60).read()
+            slowest[0] = max(slowest[0], time.perf_counter() - start)
+            time.sleep(0.05)
+
+    async def connect():
+        async with websockets.connect(url.replace("http", "ws") + "/_stcore/stream", subprotocols=["streamlit"],
+                                      max_size=None) as ws:
+            return await send(ws)
+
+    thread = threading.Thread(target=probe)
+    thread.start()
+    try:
+        result = asyncio.run(connect())
+    finally:
+        stop.set()
+        thread.join()
+    return slowest[0], result
+
+
+@pytest.mark.slow
+def test_a_server_answers_through_a_hostile_link_and_closes_an_oversized_message():
+    """Before: a 40 kB learning_rate left /_stcore/health unanswered for 18 s; a message of any size
+    up to 25 MB was read."""
+    import asyncio
+
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    from playground.browser import ROOT, start_streamlit
+
+    def rerun(query):
+        message = BackMsg()
+        message.rerun_script.query_string = query
+        return message.SerializeToString()
+
+    async def hostile_link(ws):
+        await ws.send(rerun("learning_rate=" + HOSTILE["digits then a letter"] + "&noise=" + "1" * LONG + "e"))
+        end = time.monotonic() + 8   # the page runs; the health probe goes on meanwhile
+        while time.monotonic() < end:
+            try:
+                await asyncio.wait_for(ws.recv(), end - time.monotonic())
+            except asyncio.TimeoutError:
+                break
+
+    async def oversized(ws):
+        await ws.send(rerun("x=" + "1" * 2_000_000))
+        try:
+            while True:
+                await asyncio.wait_for(ws.recv(), 10)
+        except websockets.ConnectionClosed as closed:
+            return closed.rcvd.code
+
+    with start_streamlit(os.path.join(ROOT, "app.py")) as (_, url):
+        slowest, _ = _health_while(url, hostile_link)
+        assert slowest < 1.0
+        slowest, code = _health_while(url, oversized)
+        assert code == 1009 and slowest < 1.0   # 1009: message too big
