@@ -49,7 +49,6 @@ def connect(address):
                                         "give its address as tcp://HOST:8786") from None
 
 
-
 class Turns:
     """Sweeps that take turns: one trains at a time, the others wait in the order they came."""
 
