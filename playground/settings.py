@@ -83,7 +83,7 @@ def choice(options):
     """A parser of one name among `options`: a collection, or a function that gives it when called
     (so that a registry is read when the text is parsed)."""
     def parse(text):
-        if text not in (options() if callable(options) else options):
+        if len(text) > LIST_LENGTH or text not in (options() if callable(options) else options):
             raise ValueError
         return text
     return parse
@@ -91,13 +91,18 @@ def choice(options):
 
 # Numbers as a control writes them: ASCII digits only. Python's int() and float() also take other
 # digits ("١" is 1), surrounding spaces, underscores ("1_0") and words ("nan", "inf"); a link may not.
-INTEGER = re.compile(r"-?[0-9]+")
-DECIMAL = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+# Every text is measured before it is read: a link's value may be of any length, and no value the page
+# writes is longer than these. The patterns split a text into their parts in one way only, and their
+# possessive quantifiers (++, *+) never give back what they took, so no text makes them backtrack.
+NUMBER_LENGTH = 24     # characters of a number ("0.0001", "1e-05", "2147483647")
+LIST_LENGTH = 400      # characters of a list of names, or of one name
+INTEGER = re.compile(r"-?[0-9]++")
+DECIMAL = re.compile(r"-?+(?:[0-9]++(?:\.[0-9]*+)?+|\.[0-9]++)(?:[eE][-+]?+[0-9]++)?+")
 
 
 def number_in(options):
     def parse(text):
-        if not DECIMAL.fullmatch(text):
+        if len(text) > NUMBER_LENGTH or not DECIMAL.fullmatch(text):
             raise ValueError
         value = float(text)
         match = [o for o in options if abs(o - value) <= 1e-9 * max(1.0, abs(o))]
@@ -109,7 +114,7 @@ def number_in(options):
 
 def integer(low, high):
     def parse(text):
-        if not INTEGER.fullmatch(text):
+        if len(text) > NUMBER_LENGTH or not INTEGER.fullmatch(text):
             raise ValueError
         value = int(text)
         if not low <= value <= high:
@@ -135,12 +140,14 @@ def optional(parse):
 
 
 def flag(text):
-    if text not in ("0", "1"):
+    if len(text) != 1 or text not in ("0", "1"):
         raise ValueError
     return text == "1"
 
 
 def features(text):
+    if len(text) > LIST_LENGTH:
+        raise ValueError
     names = tuple(t for t in text.split(",") if t)
     if not names or len(set(names)) != len(names) or not set(names) <= set(FEATURES):
         raise ValueError
@@ -149,19 +156,25 @@ def features(text):
 
 def challenge(text):
     """A challenge's key or code (playground.challenges), as the link carries it; "" for none."""
-    from .challenges import from_link, link
+    from .challenges import MAX_CODE, from_link, link
+    if len(text) > MAX_CODE:
+        raise ValueError
     return link(from_link(text)) if text else ""
 
 
 def drawing(text):
     """Points drawn on the plane, as a link carries them (playground.data.drawn); "" for none."""
     from .data import drawn
+    if len(text) > drawn.MAX_LINK_TEXT:
+        raise ValueError
     if text:
         drawn.decode(text, "classification", 256)
     return text
 
 
 def controls(text):
+    if len(text) > LIST_LENGTH:
+        raise ValueError
     names = tuple(t for t in text.split(",") if t)
     if names == ("all",):
         return names

@@ -69,6 +69,26 @@ def _libc():
         return None
 
 
+def lower_priority(nice):
+    """This worker process yields the cores: nice `nice` at least, in a session of its own whose
+    autogroup gets the same low weight. Where the kernel shares the CPU between sessions first
+    (autogroup, as most Linux distributions do), a process's nice counts only against the processes
+    of its own session, so a busy worker left in the server's session would take a whole core from
+    every other session whatever its nice. For a worker process only, never the server's."""
+    if os.getsid(0) != os.getpid():
+        try:
+            os.setsid()
+        except OSError:   # a process group's leader may not start a session: nice alone then
+            pass
+    os.nice(max(0, nice - os.nice(0)))
+    if os.getsid(0) == os.getpid():
+        try:
+            with open("/proc/self/autogroup", "w") as f:
+                f.write(str(nice))
+        except OSError:   # no autogroup here: nice alone does it
+            pass
+
+
 def no_delay_on_tcp_sockets():
     """Turns Nagle's algorithm off on the process's TCP sockets: the server's listening socket, whose
     connections inherit it, and the connections already open. Returns how many sockets it set.

@@ -1,7 +1,8 @@
 """Classroom mode: the URL names the controls to hide; their values still come from the URL."""
 import pytest
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from playground import settings
+from playground import challenges, settings
 
 SIDEBAR_KEYS = ("engine", "dataset", "noise", "samples", "train_percent", "regenerate", "features", "layers",
                 "width_1", "width_2", "activation", "per_layer", "output", "loss", "optimizer", "learning_rate",
@@ -59,3 +60,50 @@ def test_classroom_names_parse_to_the_controls():
     assert settings.controls("") == ()
     with pytest.raises(ValueError):
         settings.controls("seed,nope")
+
+
+# A teacher fixes the data (circle, noise 0.1, seed 7) and hides it: no challenge may switch it.
+TEACHER = {"classroom": "dataset,noise,seed,loss", "dataset": "circle", "noise": "0.1", "seed": "7"}
+FIXED = {"dataset": "circle", "noise": 0.1, "seed": 7, "loss": "binary_crossentropy"}
+
+
+def fixed(at):
+    return {key: at.session_state[key] for key in FIXED}
+
+
+def test_a_challenge_that_would_change_a_hidden_setting_is_not_offered(app):
+    at = app(**TEACHER)
+    options = at.selectbox(key="challenge").options
+    assert options == ["No challenge"]
+    assert any("not offered" in c.value for c in at.sidebar.caption)
+    at = app(**{**TEACHER, "noise": "0", "seed": "0"})   # circle3 imposes these very values: it changes nothing hidden
+    offered = at.selectbox(key="challenge")
+    assert offered.options == ["No challenge", challenges.BY_KEY["circle3"].title]
+    offered.select("circle3").run()
+    assert at.session_state.challenge == "circle3" and at.session_state.dataset == "circle" and not at.exception
+
+
+def test_a_challenge_forced_past_the_selector_changes_no_hidden_setting(app, monkeypatch):
+    """A browser sends the option it shows; a forged message may send a key the selector does not offer."""
+    at = app(**TEACHER)
+    selector = at.selectbox(key="challenge")
+    forged = WidgetState(id=selector.id, string_value="bumps")
+    shown = type(selector)._widget_state
+    monkeypatch.setattr(type(selector), "_widget_state",
+                        property(lambda w: forged if w.id == selector.id else shown.fget(w)))
+    at.run()
+    monkeypatch.undo()
+    at.run()
+    assert fixed(at) == FIXED and at.session_state.run.dataset.name == "circle"
+    assert at.session_state.challenge == "" and "challenge" not in at.query_params
+    assert at.query_params["dataset"] == "circle" and at.query_params["seed"] == "7"
+    assert not at.exception
+
+
+def test_the_drawing_tools_are_hidden_whenever_the_data_set_is(app):
+    assert app().segmented_control(key="draw_mode")
+    for classroom in ("dataset", "all"):
+        at = app(classroom=classroom)
+        assert not [w for w in at.segmented_control if w.key == "draw_mode"]
+        assert not [w for w in at.button if w.key == "draw_clear"]
+

@@ -451,3 +451,55 @@ def test_ascii_numbers_in_a_link_still_work():
     assert (values["layers"], values["learning_rate"], values["samples"], values["noise"], values["batch_size"],
             values["penalty_rate"]) == (3, 1e-05, 200, 0.1, 32, 0.003)
     assert settings.from_query(settings.to_query(settings.defaults())) == (settings.defaults(), [])
+
+
+# Class labels: shown in every legend, hover and selector of the page, so each is cut to 40 characters.
+
+def test_a_label_of_a_megabyte_is_cut_to_40_characters_with_a_mark():
+    rows = "".join(f"{i},{'AB'[i % 2] * (MB - 100)}\n" for i in range(20))
+    tracemalloc.start()
+    ds = load_csv(io.StringIO("x,label\n" + rows), scale=None)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert ds.class_names == ("A" * 39 + "…", "B" * 39 + "…")
+    assert peak < 200 * MB   # reading 20 MB of text takes 120 MB; the labels in a NumPy text array took 210 more
+
+
+def test_one_long_label_among_many_short_ones_costs_no_array_of_its_width():
+    """NumPy's text arrays give every cell the longest cell's width: 10,000 rows and one label of 200,000
+    characters made an array of 8 GB."""
+    rows = [f"{i},{'yes' if i % 2 else 'no'}\n" for i in range(10_000)]
+    rows[5] = "5," + "y" * 200_000 + "\n"
+    tracemalloc.start()
+    ds = load_csv(io.StringIO("x,label\n" + "".join(rows)), scale=None)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert ds.class_names == ("no", "yes", "y" * 39 + "…") and peak < 50 * MB   # in the order of the whole labels
+
+
+def test_labels_of_40_characters_or_fewer_are_kept_whole_and_a_cut_one_round_trips():
+    whole, long = "é" * 40, "z" * 41
+    ds = load_csv(io.StringIO(f"x,label\n1,{whole}\n2,{long}\n3,{whole}\n4,{long}\n"), scale=None)
+    assert ds.class_names == ("z" * 39 + "…", whole)
+    assert load_csv(io.StringIO(dataset_to_csv(ds)), scale=None).class_names == ds.class_names
+
+
+def test_labels_that_differ_only_after_the_cut_are_refused_with_the_rows():
+    text = "x,label\n1," + "a" * 50 + "1\n2," + "a" * 50 + "2\n3,b\n"
+    with pytest.raises(ValueError, match=r"Rows 2 and 3 have labels that differ only after their first 39 "
+                                         r"characters \('a{39}…'\)"):
+        load_csv(io.StringIO(text))
+
+
+def test_a_message_quotes_a_long_label_cut():
+    text = "x,label\n1," + "q" * (MB - 100) + "\n2," + "q" * (MB - 100) + "\n"
+    with pytest.raises(ValueError) as refused:
+        load_csv(io.StringIO(text))
+    assert len(str(refused.value)) < 400 and "q" * 39 + "…" in str(refused.value)
+
+
+def test_a_label_column_of_more_distinct_values_than_classes_is_refused_with_the_limit():
+    text = "x,label\n" + "".join(f"{i},{'k' * 500}{i}\n" for i in range(20_000))
+    with pytest.raises(ValueError, match="has 20,000 different values, more than the 50 classes") as refused:
+        load_csv(io.StringIO(text))
+    assert len(str(refused.value)) < 400

@@ -1,19 +1,28 @@
 """Sweeps: the grid and its validation, reproducibility, cancel, the command line, and Dask."""
+import contextlib
 import csv
 import io
 import os
+import shutil
+import socket
+import struct
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 import types
 
 import distributed
 import numpy as np
+import psutil
 import pytest
 
 from playground import settings
 from playground.data import load_csv, make_dataset
-from playground.sweep import MAX_RUNS, SweepError, parse_values, plan_sweep, run_sweep, start_sweep, train_run
+from playground.sweep import (MAX_RUNS, PAGE_CPU_SECONDS, PAGE_NICE, Sweep, SweepError, parse_values, plan_sweep,
+                              run_sweep, start_page_sweep, start_sweep, train_run)
+from playground.sweep.pool import Turns
 from playground.sweep.cli import main
 from playground.training import TrainingRun
 
@@ -166,7 +175,7 @@ def test_cancel_stops_running_runs_within_a_second_and_keeps_the_finished_ones()
 
 
 def test_a_run_that_fails_ends_the_sweep_with_its_reason(plan, monkeypatch):
-    def fail(run, epochs, data, cancel):
+    def fail(run, epochs, data, cancel, *limits):
         raise FloatingPointError(f"run {run.index} broke")
     monkeypatch.setattr("playground.sweep.pool.train_run", fail)
     sweep = start_sweep(plan, jobs=1)
@@ -261,3 +270,254 @@ def test_new_settings_vary_and_a_stop_condition_ends_a_run_early():
     assert [r.epochs for r in results] == [4] * 4 and len({r.test_loss for r in results}) == 4
     assert parse_values("clip_norm", ["", "1"]) == (None, 1.0)
     assert [r.spec.dropout for r in plan_sweep({**SMALL, "layers": 1}, {"dropout": [0.0, 0.5]}, 1).runs] == [0.0, 0.5]
+
+
+# The page's sweeps: a work cap, worker processes that yield the cores, one sweep at a time per server
+
+LONG = 100_000   # epochs: hours of work, as a page allowed
+
+
+def _loky_workers():
+    return [p for p in psutil.Process().children(recursive=True)
+            if "loky" in " ".join(p.cmdline()) and "resource_tracker" not in " ".join(p.cmdline())]
+
+
+def test_a_page_sweeps_workers_yield_the_cores_in_sessions_of_their_own():
+    nice, session = os.nice(0), os.getsid(0)
+    sweep = start_page_sweep(plan_sweep(SMALL, {"learning_rate": [0.03, 0.3]}, LONG))
+    try:
+        deadline = time.monotonic() + 30
+        while not any(p.nice() >= PAGE_NICE for p in _loky_workers()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        yielding = [p for p in _loky_workers() if p.nice() >= PAGE_NICE]
+        assert yielding and PAGE_NICE >= 10   # the training workers' nice
+        assert all(os.getsid(p.pid) == p.pid != os.getsid(0) for p in yielding)
+        assert os.nice(0) == nice and os.getsid(0) == session   # the sweep's own process is left as it was
+        with open(f"/proc/{yielding[0].pid}/autogroup") as autogroup:
+            assert autogroup.read().split()[-1] == str(PAGE_NICE)
+    finally:
+        sweep.cancel()
+        assert sweep.wait(10)
+
+
+def test_the_work_cap_stops_each_run_at_its_share_and_says_so():
+    sweep = Sweep(plan_sweep(SMALL, {"learning_rate": [0.03, 0.3]}, LONG), cpu_seconds=2.0)
+    assert sweep.wait(60) and not sweep.error
+    results = sweep.results()
+    assert len(results) == 2 and all(r.capped and 1 <= r.epochs < LONG for r in results)
+    assert not any(r.capped for r in run_sweep(plan_sweep(SMALL, {"learning_rate": [0.03, 0.3]}, 3)))
+
+
+def test_the_page_caps_a_sweep_at_ten_minutes_of_one_core():
+    assert PAGE_CPU_SECONDS == 600
+
+
+def test_sweeps_that_take_turns_train_one_at_a_time_in_order():
+    turns = Turns()
+    first = Sweep(plan_sweep(SMALL, {"learning_rate": [0.03, 0.3]}, LONG), jobs=1, turns=turns)
+    second = Sweep(plan_sweep(SMALL, {"learning_rate": [0.03, 0.3]}, 5), jobs=1, turns=turns)
+    third = Sweep(plan_sweep(SMALL, {"learning_rate": [0.03, 0.3]}, 5), jobs=1, turns=turns)
+    time.sleep(1.0)
+    assert (first.waiting, second.waiting, third.waiting) == (0, 1, 2)
+    assert second.running and second.done == 0 and third.done == 0
+    third.cancel()   # a queued sweep leaves the queue at once
+    assert third.wait(2) and third.cancelled and third.done == 0
+    first.cancel()
+    assert first.wait(5) and second.wait(30)
+    assert second.done == 2 and not second.cancelled and second.waiting == 0
+
+
+def test_a_released_sweep_is_cancelled_after_its_grace_unless_kept():
+    kept = Sweep(plan_sweep(SMALL, {"learning_rate": [0.03, 0.3]}, LONG), jobs=1)
+    gone = Sweep(plan_sweep(SMALL, {"learning_rate": [0.03, 0.3]}, LONG), jobs=1)
+    kept.release(0.3)
+    kept.keep()
+    gone.release(0.3)
+    assert gone.wait(3) and gone.cancelled
+    assert kept.running and not kept.cancelled
+    kept.cancel()
+    assert kept.wait(3)
+
+
+def test_a_session_that_ends_cancels_its_sweep(monkeypatch):
+    """What Streamlit calls when a session's browser goes away (state._gone), then the session's lifetime."""
+    from playground.ui import state
+    monkeypatch.setattr(state.st, "get_option", lambda name: {"server.disconnectedSessionTTL": 0.5}[name])
+    sweep = Sweep(plan_sweep(SMALL, {"learning_rate": [0.03, 0.3]}, LONG), jobs=1)
+    presence = state.Presence()
+    presence.sweeps.add(sweep)
+    state._gone(presence)
+    assert sweep.running
+    assert sweep.wait(3) and sweep.cancelled
+
+
+# Leftovers: a sweep killed with its process
+
+KILLED_SWEEP = """
+import io, sys, time
+import numpy as np
+sys.path.insert(0, {root!r})
+from playground import settings
+from playground.data import load_csv
+from playground.sweep import plan_sweep, start_sweep
+rows = np.random.default_rng(0).normal(size=(20_000, 20)).round(3)   # 1.6 MB of float32: shared through a file
+text = ",".join(f"x{{i}}" for i in range(20)) + ",label\\n" + "".join(
+    ",".join(map(str, row)) + f",{{i % 2}}\\n" for i, row in enumerate(rows.tolist()))
+upload = load_csv(io.StringIO(text))
+plan = plan_sweep({{**settings.defaults(), "dataset": settings.UPLOAD}}, {{"learning_rate": [0.03, 0.3]}}, 100_000,
+                  dataset=upload)
+sweep = start_sweep(plan)
+print("started", flush=True)
+time.sleep(300)
+"""
+
+
+def _sweep_folders(pid):
+    from playground.sweep.leftovers import _places
+    return [os.path.join(place, name) for place in _places() for name in os.listdir(place)
+            if name.startswith((f"playground-sweep-{pid}-", f"joblib_memmapping_folder_{pid}_"))]
+
+
+def test_the_folders_of_a_sweep_killed_with_its_process_are_removed_at_start_up(tmp_path):
+    from playground.sweep.leftovers import clean_stale
+    killed = subprocess.Popen([sys.executable, "-c", KILLED_SWEEP.format(root=ROOT)], stdout=subprocess.PIPE, text=True,
+                              start_new_session=True)
+    try:
+        assert killed.stdout.readline() == "started\n"
+        deadline = time.monotonic() + 60
+        while len({os.path.basename(f).split("_")[0] for f in _sweep_folders(killed.pid)}) < 2 \
+                and time.monotonic() < deadline:
+            time.sleep(0.2)
+        left = _sweep_folders(killed.pid)
+        assert any("joblib_memmapping_folder" in f for f in left) and any("playground-sweep" in f for f in left)
+    finally:
+        os.killpg(killed.pid, 9)   # the sweep's process and its workers, as a server stopped with SIGKILL
+        killed.wait()
+    time.sleep(0.5)
+    assert _sweep_folders(killed.pid) == left   # nothing removes them
+    live = tempfile.mkdtemp(prefix=f"playground-sweep-{os.getpid()}-")   # a running process's: kept
+    try:
+        removed = clean_stale()
+        assert set(left) <= set(removed) and live not in removed
+        assert _sweep_folders(killed.pid) == [] and os.path.isdir(live)
+    finally:
+        shutil.rmtree(live)
+
+
+def _stale_folders():
+    """Folders as a sweep of a process that has ended leaves them."""
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    pid = int(ended.stdout)
+    return [tempfile.mkdtemp(prefix=f"playground-sweep-{pid}-"),
+            tempfile.mkdtemp(prefix=f"joblib_memmapping_folder_{pid}_1_")]
+
+
+def test_the_command_line_cleans_at_start(capsys):
+    stale = _stale_folders()
+    assert main(["--set", "lr"]) == 2
+    assert not any(map(os.path.exists, stale))
+
+
+@pytest.mark.slow
+def test_the_server_cleans_as_it_sets_up_for_its_first_page():
+    import asyncio
+
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    from playground.browser import start_streamlit
+    stale = _stale_folders()
+
+    async def open_page(url):
+        message = BackMsg()
+        message.rerun_script.query_string = ""
+        async with websockets.connect(url.replace("http", "ws") + "/_stcore/stream", subprotocols=["streamlit"]) as ws:
+            await ws.send(message.SerializeToString())
+            deadline = time.monotonic() + 60
+            while any(map(os.path.exists, stale)) and time.monotonic() < deadline:
+                await asyncio.sleep(0.2)
+
+    with start_streamlit(os.path.join(ROOT, "app.py")) as (_, url):
+        assert all(map(os.path.exists, stale))   # no page yet
+        asyncio.run(open_page(url))
+    assert not any(map(os.path.exists, stale))
+
+
+class _Touch:
+    """Unpickled, it creates the file at `path`: the proof that a reply was unpickled."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return open, (self.path, "w")
+
+
+def _wire(message):
+    """A message in dask.distributed's TCP framing, as its own protocol writes it (pickled parts too)."""
+    from distributed.protocol import dumps
+    frames = [bytes(frame) for frame in dumps(message)]
+    prelude = struct.pack(f"<Q{len(frames)}Q", len(frames), *map(len, frames))
+    return struct.pack("<Q", len(prelude) + sum(map(len, frames))) + prelude + b"".join(frames)
+
+
+@contextlib.contextmanager
+def fake_scheduler(reply, handshake=None):
+    """A server on 127.0.0.1 that answers each connection with a handshake and then `reply`."""
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve():
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+            except OSError:
+                continue
+            with connection:
+                connection.recv(65536)
+                connection.sendall(_wire(handshake or {"compression": None, "python": (3, 11, 0),
+                                                       "pickle-protocol": 5}) + _wire(reply))
+                time.sleep(0.2)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join()
+        server.close()
+
+
+@pytest.mark.parametrize("where", ["in the reply", "in the handshake", "as the whole reply"])
+def test_a_fake_scheduler_that_answers_with_a_pickle_runs_nothing_and_is_named(where, tmp_path, capsys):
+    from distributed.protocol import ToPickle
+    proof = str(tmp_path / "unpickled")
+    evil = ToPickle(_Touch(proof))
+    reply = {"type": "Scheduler", "id": evil} if where == "in the reply" else evil if where == "as the whole reply" \
+        else {"type": "Scheduler", "id": "Scheduler-1"}
+    handshake = {"compression": None, "python": (3, 11, 0), "pickle-protocol": evil} \
+        if where == "in the handshake" else None
+    with fake_scheduler(reply, handshake) as address:
+        with pytest.raises(SweepError, match="pickled data"):
+            start_sweep(plan_sweep(SMALL, {"layers": [1, 2]}, 1), scheduler=address)
+        assert main(["--set", "layers=1,2", "--epochs", "1", "--scheduler", address]) == 2
+    assert not os.path.exists(proof)
+    error = capsys.readouterr().err
+    assert error.startswith(f"error: --scheduler: cannot reach a Dask scheduler at {address} (the answer carries "
+                            "pickled data)") and error.count("\n") == 1
+
+
+def test_a_server_that_is_no_scheduler_is_named_for_what_it_says_it_is():
+    with fake_scheduler({"type": "Worker", "id": "Worker-1"}) as address:
+        with pytest.raises(SweepError, match="a Worker answers there, not a scheduler"):
+            start_sweep(plan_sweep(SMALL, {"layers": [1, 2]}, 1), scheduler=address)
+
+
+def test_the_help_and_the_readme_say_a_scheduler_is_trusted_code(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "trusted" in " ".join(capsys.readouterr().out.split())
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as file:
+        assert "a scheduler is trusted" in " ".join(file.read().split()).lower()

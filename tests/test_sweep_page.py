@@ -52,3 +52,34 @@ def test_classroom_mode_keeps_what_it_hides_out_of_the_sweep(app):
     at = app(tool="sweep", classroom="all")
     assert not at.get("selectbox") or all(s.key != "sweep_first" for s in at.selectbox)
     assert any("Classroom mode hides every setting" in c.value for c in at.caption) and not at.exception
+
+
+def start(at, epochs):
+    at.multiselect(key="sweep_values_1").select(0.03).select(0.3).run()
+    at.number_input(key="sweep_epochs").set_value(epochs).run()
+    at.button(key="sweep_start").click().run()
+    return at.session_state.sweep
+
+
+def test_the_page_states_the_work_cap_and_a_run_it_stopped_says_so(app, monkeypatch):
+    at = app(tool="sweep")
+    assert any("10 minutes of one core in all" in c.value for c in at.caption)
+    monkeypatch.setattr("playground.sweep.pool.PAGE_CPU_SECONDS", 2.0)   # 1 s of work for each of 2 runs
+    sweep = start(at, 100_000)
+    assert sweep.wait(30) and sweep.done == 2
+    at.run()
+    stopped = [c.value for c in at.caption if c.value.startswith("Stopped at epoch")]
+    assert len(stopped) == 2 and all("of 100000: its share of the work was used up" in c for c in stopped)
+    assert not at.exception
+
+
+def test_a_second_sessions_sweep_waits_its_turn_and_then_trains(app):
+    first, second = app(tool="sweep"), app(tool="sweep")
+    long = start(first, 100_000)
+    short = start(second, 5)
+    time.sleep(1.0)
+    second.run()
+    assert short.running and short.done == 0
+    assert any("Waiting: 1 sweep on this server goes first." in getattr(p, "text", "") for p in second.get("progress"))
+    first.button(key="sweep_cancel").click().run()
+    assert long.wait(10) and short.wait(60) and short.done == 2 and not short.cancelled

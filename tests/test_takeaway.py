@@ -3,13 +3,14 @@ import csv
 import io
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from playground.browser import ROOT
-from playground.data import make_dataset
+from playground.data import load_csv, make_dataset
 from playground.export import history_csv, weights_from_npz, weights_npz
 from playground.spec import NetworkSpec
 from playground.training import TrainingRun
@@ -56,7 +57,7 @@ def test_history_download_has_one_row_per_epoch(run):
 
 
 def test_data_download_holds_every_point_with_its_label_and_split(run):
-    rows = list(csv.reader(io.StringIO(files(run)["download_data"].make())))
+    rows = list(csv.reader(io.StringIO(files(run)["download_data"].make().decode())))
     assert rows[0] == ["x1", "x2", "label", "split"]
     assert len(rows) - 1 == len(run.dataset.y_train) + len(run.dataset.y_test)
     assert {r[3] for r in rows[1:]} == {"train", "test"}
@@ -148,3 +149,28 @@ print("tensorflow" in sys.modules)
 """
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert result.stdout.strip().splitlines()[-1] == "False", result.stderr
+
+
+def test_the_data_download_of_a_large_upload_is_made_once_per_data_set():
+    """A 100,000 × 100 upload took seconds of the server's CPU on every click of "Data (.csv)"."""
+    rows = np.random.default_rng(0).normal(size=(20_000, 50)).round(4)
+    text = ",".join(f"x{i}" for i in range(50)) + ",label\n" + "".join(
+        ",".join(map(str, row)) + f",{i % 3}\n" for i, row in enumerate(rows.tolist()))
+    upload = load_csv(io.StringIO(text))
+    spec = NetworkSpec(n_inputs=50, hidden=(2,), n_outputs=3, output_activation="softmax",
+                       loss="categorical_crossentropy")
+    clicks = []
+    for _ in range(3):   # each click from a run of its own on the same data
+        start = time.perf_counter()
+        content = files(TrainingRun("numpy", spec, upload))["download_data"].make()
+        clicks.append((time.perf_counter() - start, content))
+    assert clicks[1][1] is clicks[0][1] and clicks[2][1] is clicks[0][1]   # the same bytes, not made again
+    assert clicks[1][0] < clicks[0][0] / 10
+    assert load_csv(io.BytesIO(clicks[0][1]), scale=None).X_train.shape == upload.X_train.shape
+
+
+def test_another_data_set_gets_its_own_data_download(run):
+    other = make_dataset("xor", n_samples=200, seed=0)
+    mine = files(run)["download_data"].make()
+    theirs = files(TrainingRun("numpy", NetworkSpec(n_inputs=2, hidden=(4, 2)), other))["download_data"].make()
+    assert mine != theirs and len(list(csv.reader(io.StringIO(theirs.decode())))) == 201

@@ -8,6 +8,7 @@ from ..csvfile import unprotect
 from .dataset import split_indices
 
 MAX_CLASSES = 50
+MAX_LABEL = 40      # characters of a class name: a longer label keeps its first 39 and a mark, "…"
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
@@ -57,6 +58,11 @@ def non_finite_problem(line, column, cell):
             "finite number. Fill in a value or delete the row.")
 
 
+def short(label):
+    """A label as a class name: at most MAX_LABEL characters, a longer one cut with "…"."""
+    return label if len(label) <= MAX_LABEL else label[:MAX_LABEL - 1] + "…"
+
+
 def label_values(cells, lines, column, task):
     """(task, y, class_names). Integers or text are classes; numbers not all integers are a
     regression target. `task` ("classification" | "regression") overrides the guess. A label
@@ -68,16 +74,16 @@ def label_values(cells, lines, column, task):
     numbers = _numbers(cells)
     if numbers is not None and not (np.abs(numbers) <= FLOAT32_MAX).all():  # float32 is what trains
         i = int(np.argmin(np.abs(numbers) <= FLOAT32_MAX))
-        raise ValueError(f"Row {lines[i]} has the label {cells[i]!r}, which is not a finite "
+        raise ValueError(f"Row {lines[i]} has the label {short(cells[i])!r}, which is not a finite "
                          "number. Fill in a real label or delete the row.")
     if task is None:
         fractional = numbers is not None and (numbers != np.round(numbers)).any()
         task = "regression" if fractional else "classification"
     if task == "classification":
-        return (task, *_classes(cells, numbers, column))
+        return (task, *_classes(cells, lines, numbers, column))
     if numbers is None:
         i = next(i for i, cell in enumerate(cells) if _numbers([cell]) is None)
-        raise ValueError(f"Row {lines[i]} has the label {cells[i]!r}, which is not a number, "
+        raise ValueError(f"Row {lines[i]} has the label {short(cells[i])!r}, which is not a number, "
                          "so the labels cannot be a regression target.")
     return task, numbers.astype(np.float32), ()
 
@@ -89,21 +95,33 @@ def _numbers(cells):
         return None
 
 
-def _classes(cells, numbers, column):
+def _classes(cells, lines, numbers, column):
+    """(y, class names): the labels in sorted order, each name cut to MAX_LABEL characters. Text labels
+    are counted in a set, not in a NumPy text array, which gives every cell the longest cell's width."""
     if numbers is None:
-        names, y = np.unique(np.array(cells), return_inverse=True)
+        labels = sorted(set(cells))
+        if len(labels) <= MAX_CLASSES:
+            index = {label: i for i, label in enumerate(labels)}
+            y = np.array([index[cell] for cell in cells], np.int64)
     else:
         values, y = np.unique(numbers, return_inverse=True)
-        names = [str(int(v)) if v.is_integer() else repr(float(v)) for v in values]
-    if len(names) < 2:
-        raise ValueError(f"Every row has the label {str(names[0])!r}, so there is a single "
+        labels = [str(int(v)) if v.is_integer() else repr(float(v)) for v in values]
+    if len(labels) < 2:
+        raise ValueError(f"Every row has the label {short(labels[0])!r}, so there is a single "
                          "class and nothing to tell apart. A classifier needs two classes or "
-                         f"more; check that the label column ({column!r}) is the right one.")
-    if len(names) > MAX_CLASSES:
-        raise ValueError(f"The label column {column!r} has {len(names):,} different values, "
+                         f"more; check that the label column ({short(column)!r}) is the right one.")
+    if len(labels) > MAX_CLASSES:
+        raise ValueError(f"The label column {short(column)!r} has {len(labels):,} different values, "
                          f"more than the {MAX_CLASSES} classes a classifier here takes. If it is "
                          "a quantity to predict, load it as regression: task='regression'.")
-    return y.astype(np.int64), [str(name) for name in names]
+    names = [short(label) for label in labels]
+    for a, b in zip(labels, labels[1:]):   # sorted: labels that cut alike are neighbours
+        if short(a) == short(b):
+            first, second = sorted((lines[cells.index(a)], lines[cells.index(b)]))
+            raise ValueError(f"Rows {first} and {second} have labels that differ only after their first "
+                             f"{MAX_LABEL - 1} characters ({short(a)!r}). Class names are cut to {MAX_LABEL} "
+                             "characters: make the labels differ sooner.")
+    return np.asarray(y, np.int64), names
 
 
 def split_rows(cells, lines, train_fraction, seed):

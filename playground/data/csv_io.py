@@ -18,6 +18,7 @@ file stalls the server (the reader stops at the first limit crossed):
     data rows        100,000; max_rows= up to 1,000,000   MAX_ROWS, HARD_MAX_ROWS
     feature columns  100; max_features= up to 1,000       MAX_FEATURES, HARD_MAX_FEATURES
     classes          50                                   MAX_CLASSES
+    class name       40 characters (longer: cut, with "…") MAX_LABEL
 A file beyond them, and every file that cannot be read as such a table, raises ValueError
 with a sentence naming the row or column at fault and what to do. Rows are named by their
 line in the file.

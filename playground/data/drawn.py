@@ -26,6 +26,7 @@ MAX_LINK_POINTS = 1000   # points a link carries (the CSV download holds any num
 STEPS = 255
 LIMIT = PLANE_EXTENT
 VALUE_LIMIT = 1.0        # a drawn regression value lies in −1…1
+MAX_LINK_TEXT = 8 * MAX_LINK_POINTS   # characters of a drawing in a link
 
 
 def split(n):
@@ -79,7 +80,7 @@ def encode(points, labels, task):
 
 def decode(text, task, n_classes):
     """(points, labels) from a link's text; ValueError for anything else than what `encode` makes."""
-    if not isinstance(text, str) or not text.isascii() or len(text) > 8 * MAX_LINK_POINTS:
+    if not isinstance(text, str) or not text.isascii() or len(text) > MAX_LINK_TEXT:
         raise ValueError("The drawing in this link is not one the playground makes.")
     try:
         packed = zlib.decompressobj().decompress(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)),

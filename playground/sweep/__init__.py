@@ -28,7 +28,7 @@ _PARTS = {
     "grid": ("MAX_RUNS", "VARIABLES", "SweepError", "SweepPlan", "Variable", "parse_values", "plan_sweep",
              "set_value"),
     "runs": ("MAX_HISTORY_ROWS", "PlannedRun", "RunResult", "TrainingData", "train_run"),
-    "pool": ("Sweep", "run_sweep", "start_sweep"),
+    "pool": ("PAGE_CPU_SECONDS", "PAGE_NICE", "Sweep", "run_sweep", "start_page_sweep", "start_sweep"),
 }
 _HOME = {name: part for part, names in _PARTS.items() for name in names}
 __all__ = sorted(_HOME)

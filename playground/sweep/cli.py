@@ -22,6 +22,7 @@ from ..csvfile import write_csv
 from ..data import DATASETS
 from ..settings import BY_KEY, UPLOAD
 from .grid import VARIABLES, SweepError, parse_values, plan_sweep, set_value
+from .leftovers import clean_stale
 from .pool import start_sweep
 
 
@@ -45,7 +46,9 @@ def parser():
     p.add_argument("--epochs", type=int, required=True, help="epochs each run trains")
     p.add_argument("--out", help="write the table to this CSV file")
     p.add_argument("--jobs", type=int, help="worker processes (default: every core; 1: one by one in this process)")
-    p.add_argument("--scheduler", metavar="ADDRESS", help="train on the Dask cluster of this scheduler (tcp://HOST:8786)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="train on the Dask cluster of this scheduler (tcp://HOST:8786); a scheduler is trusted "
+                        "code, as with any Dask cluster: its client and workers load what it sends")
     return p
 
 
@@ -131,6 +134,7 @@ def train(plan, args):
 
 def main(argv=None):
     start = time.perf_counter()
+    clean_stale()   # what sweeps killed with their process left on disk
     try:
         args = parser().parse_args(argv)
         plan = plan_sweep(*sweep_arguments(args), args.epochs)

@@ -11,6 +11,8 @@ import tempfile
 import time
 import uuid
 
+from .leftovers import signal_prefix
+
 CHECK_SECONDS = 0.2
 
 
@@ -18,7 +20,7 @@ class FileSignal:
     """Set once its file exists."""
 
     def __init__(self):
-        self.folder = tempfile.mkdtemp(prefix="playground-sweep-")
+        self.folder = tempfile.mkdtemp(prefix=signal_prefix())   # named for this process (leftovers.py)
         self.path = os.path.join(self.folder, "cancel")
 
     def set(self):

@@ -2,6 +2,7 @@
 import functools
 
 from .. import startup, trainer
+from ..sweep.leftovers import clean_stale
 from .page import main
 from .sessions import forget_closed_sessions
 
@@ -10,7 +11,9 @@ from .sessions import forget_closed_sessions
 def setup():
     """Once per server process, before the first page: one BLAS thread here, no Nagle's algorithm on
     the server's sockets, the worker processes that train the runs (they start now, so the first run
-    need not wait for them), and the thread that drops closed tabs' sessions when due."""
+    need not wait for them), and the thread that drops closed tabs' sessions when due; and what sweeps
+    killed with an earlier server left on disk is removed."""
+    clean_stale()
     startup.configure_process()
     startup.no_delay_on_tcp_sockets()
     trainer.pool()

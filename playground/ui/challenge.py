@@ -9,7 +9,7 @@ from .. import challenges
 from ..challenges import BY_KEY, LIMITS, METRICS, Goal
 from ..i18n import N_, _
 from . import draw, state
-from .classroom import shown
+from .classroom import may_change, shown
 from .safe import guarded, labels, md
 
 NONE = ""   # the selector's first option: no challenge
@@ -29,15 +29,28 @@ def _title(text):
     return _(BY_KEY[text].title) if text in BY_KEY else _(challenges.CUSTOM_TITLE)
 
 
+def _changes(challenge, values):
+    """The settings choosing `challenge` would change, and their new values."""
+    return {key: value for key, value in challenges.impose(challenge, values).items() if value != values[key]}
+
+
+def _offered(key, values):
+    """Whether the selector offers the built-in `key`: not while classroom mode hides a setting it would change."""
+    return may_change(_changes(BY_KEY[key], values))
+
+
 @guarded(N_("the challenge"))
 def _choose():
-    """The selector's callback: the chosen challenge's data settings are imposed, and a fresh run starts."""
+    """The selector's callback: the chosen challenge's data settings are imposed, and a fresh run starts. A
+    challenge that would change a setting classroom mode hides (sent past the selector) is dropped."""
     challenge, values = current(), state.values()
+    changes = _changes(challenge, values) if challenge is not None else {}
+    if not may_change(changes):
+        st.session_state.challenge = NONE
+        return
     draw.forget()
-    if challenge is not None:
-        for key, value in challenges.impose(challenge, values).items():
-            if value != values[key]:
-                st.session_state[key] = list(value) if key == "features" else value
+    for key, value in changes.items():
+        st.session_state[key] = list(value) if key == "features" else value
     state.request_new_run()
 
 
@@ -45,11 +58,15 @@ def challenge_sidebar():
     """The challenge selector, under classroom mode hidden by `challenge` (the challenge stays)."""
     if not shown("challenge"):
         return
-    options = [NONE, *BY_KEY]
+    values = state.values()
+    offered = [key for key in BY_KEY if _offered(key, values)]
+    options = [NONE, *offered]
     if st.session_state.get("challenge", NONE) not in options:
         options.append(st.session_state.challenge)  # a challenge shared in a link
     st.sidebar.selectbox(_("Challenge"), options, key="challenge", format_func=labels(options, _title),
                          on_change=_choose, help=_("A goal to reach within a number of epochs, under limits; the data set is fixed."))
+    if len(offered) < len(BY_KEY):
+        st.sidebar.caption(_("The challenges that would change a setting your teacher fixed are not offered."))
 
 
 def goal_text(challenge):

@@ -15,6 +15,7 @@ import streamlit as st
 
 from ..data import drawn
 from ..i18n import N_, _
+from .classroom import shown
 from .live_view import clicked
 from .safe import guarded, labels, md
 
@@ -22,8 +23,15 @@ MODES = ("off", "draw", "erase")
 
 
 def drawing():
-    """Whether clicks on the plane draw or erase (the mode is "off" until chosen)."""
-    return st.session_state.get("draw_mode") in ("draw", "erase")
+    """Whether clicks on the plane draw or erase (the mode is "off" until chosen, and while classroom mode
+    hides the data set)."""
+    return allowed() and st.session_state.get("draw_mode") in ("draw", "erase")
+
+
+def allowed():
+    """Whether the drawing tools are offered: not while classroom mode hides the data set, whose points a
+    drawing replaces (a drawing the link brings stays)."""
+    return shown("dataset")
 
 
 def possible(ds):
@@ -91,7 +99,7 @@ def on_click():
     """The boundary chart's callback in draw or erase mode: a point added at the click, or the nearest removed."""
     s = st.session_state
     click = clicked()
-    if not click or click.get("kind") != "plane" or s.get("draw_points") is None:
+    if not drawing() or not click or click.get("kind") != "plane" or s.get("draw_points") is None:
         return
     where = np.array([[click["x"], click["y"]]], np.float32)
     if s.draw_mode == "draw" and len(s.draw_points) < drawn.MAX_POINTS:
@@ -114,13 +122,18 @@ def follow():
 @guarded(N_("the drawing"))
 def _clear():
     s = st.session_state
+    if not allowed():
+        return
     s.draw_points, s.draw_labels = np.zeros((0, 2), np.float32), s.draw_labels[:0]
     s.drawn, s.redrawn = "", True
 
 
 def controls(ds):
-    """Under the boundary: the mode, the class to draw, Clear, and what the drawing is."""
+    """Under the boundary: the mode, the class to draw, Clear, and what the drawing is; nothing while
+    classroom mode hides the data set."""
     s = st.session_state
+    if not allowed():
+        return
     with st.container(horizontal=True, vertical_alignment="bottom", key="draw", width="content"):
         names = {"off": _("look"), "draw": _("draw"), "erase": _("erase")}
         s.setdefault("draw_mode", "off")

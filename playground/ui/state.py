@@ -160,13 +160,17 @@ class Presence:
 
     def __init__(self):
         self.runs = weakref.WeakSet()
+        self.sweeps = weakref.WeakSet()
 
 
 def _gone(presence):
     """The browser went away (a closed tab, a dropped connection): its runs stop training; they resume
-    if it comes back, and are closed if it does not (the worker's DETACHED_TTL)."""
+    if it comes back, and are closed if it does not (the worker's DETACHED_TTL). Its sweep is cancelled
+    when the session ends, as long after as Streamlit keeps a disconnected session, unless it comes back."""
     for run in list(presence.runs):
         run.detach()
+    for sweep in list(presence.sweeps):
+        sweep.release(st.get_option("server.disconnectedSessionTTL"))
 
 
 @st.cache_resource(scope="session", on_release=_gone, show_spinner=False)
@@ -175,11 +179,20 @@ def _presence():
 
 
 def present(run):
-    """Marks the run as watched by this session, again after a reconnection."""
+    """Marks the run as watched by this session, again after a reconnection; the session's sweep too."""
     presence = _presence()
     if run not in presence.runs:
         presence.runs.add(run)
         run.attach()
+    sweep = st.session_state.get("sweep")
+    if sweep is not None and sweep not in presence.sweeps:
+        own_sweep(sweep)
+
+
+def own_sweep(sweep):
+    """The sweep belongs to this session: cancelled when the session ends (`_gone`)."""
+    _presence().sweeps.add(sweep)
+    sweep.keep()
 
 
 def refresh(run, views=True):

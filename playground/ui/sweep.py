@@ -13,10 +13,10 @@ import numpy as np
 import streamlit as st
 
 from .. import plots
-from ..i18n import N_, _
+from ..i18n import N_, _, ngettext
 from ..nn import INITIALIZERS, OPTIMIZERS, SCHEDULES, hidden_activations
 from ..settings import CLIP_NORMS, DROPOUT_RATES, LEARNING_RATES, MAX_LAYERS, PENALTY_RATES
-from ..sweep import MAX_RUNS, SweepError, plan_sweep, start_sweep
+from ..sweep import MAX_RUNS, PAGE_CPU_SECONDS, SweepError, plan_sweep, start_page_sweep
 from ..trainer import RunHandle
 from . import state
 from .classroom import shown
@@ -70,9 +70,11 @@ def _start():
         variations[s.sweep_second] = list(s.get("sweep_values_2") or [])
     try:
         plan = plan_sweep(state.values(), variations, int(s.sweep_epochs), dataset=s.run.dataset)
-        s.sweep = start_sweep(plan, scheduler=scheduler())
+        s.sweep = start_page_sweep(plan, scheduler=scheduler())
     except SweepError as error:
         s.sweep_refusal = error.message
+        return
+    state.own_sweep(s.sweep)
 
 
 @guarded(N_("the sweep"))
@@ -133,6 +135,11 @@ def sweep_section(run):
         st.error(_("The sweep cannot start: {reason}").format(reason=md(refusal, limit=400)))
     if count > MAX_RUNS:
         st.caption(_("{n} runs: a sweep has at most {most}.").format(n=count, most=MAX_RUNS))
+    minutes = PAGE_CPU_SECONDS / 60
+    st.caption(_("A sweep may use {minutes:g} minutes of one core in all, shared by its runs: a run stops at the end "
+                 "of the epoch that uses up its share ({seconds:.0f} s each for {n} runs). The server trains one "
+                 "sweep at a time, giving way to everyone's own runs; the others wait their turn.").format(
+        minutes=minutes, seconds=PAGE_CPU_SECONDS / max(count, 1), n=max(count, 1)))
     if sweep is not None:
         st.fragment(run_every=0.5 if busy else None)(_results)()
 
@@ -146,8 +153,13 @@ def _results():
     s.sweep_was_running = sweep.running
     results = sweep.results()
     plan = sweep.plan
-    st.progress(sweep.done / sweep.total, text=_("{done} of {total} runs finished").format(
-        done=sweep.done, total=sweep.total))
+    waiting = sweep.waiting
+    if waiting:
+        st.progress(0.0, text=ngettext("Waiting: {n} sweep on this server goes first.",
+                                       "Waiting: {n} sweeps on this server go first.", waiting).format(n=waiting))
+    else:
+        st.progress(sweep.done / sweep.total, text=_("{done} of {total} runs finished").format(
+            done=sweep.done, total=sweep.total))
     if sweep.error:
         st.error(_("A run of the sweep failed: {reason}").format(reason=md(sweep.error)))
     elif sweep.cancelled:
@@ -163,6 +175,9 @@ def _results():
                 varied = ", ".join(f"{name} {_value(value)}" for name, value in result.varied.items())
                 figure = "—" if not np.isfinite(result.test_score) else f"{result.test_score:.3f}"
                 st.caption(_("{varied}: test {score} {figure}").format(varied=varied, score=score, figure=figure))
+                if result.capped:
+                    st.caption(_("Stopped at epoch {epoch} of {epochs}: its share of the work was used up.").format(
+                        epoch=result.epochs, epochs=plan.epochs))
                 st.button(_("Make this the current run"), key=f"sweep_adopt_{result.index}", on_click=_adopt,
                           args=(result.index,), width="stretch")
 

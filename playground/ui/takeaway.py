@@ -2,7 +2,8 @@
 
 Each download's bytes are made when it is clicked (a callable given to `st.download_button`),
 from the run as it is then: nothing is built while the page trains, and the `.keras` file,
-the only one that needs TensorFlow, loads it only on that click.
+the only one that needs TensorFlow, loads it only on that click. The data's file, the same for
+every run on that data, is made once and kept for the last two data sets.
 """
 import logging
 import re
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ..data import dataset_to_csv
+from ..data import Dataset, dataset_to_csv
 from ..export import history_csv, keras_code, weights_from_npz, weights_npz
 from ..export_numpy import numpy_code
 from .. import i18n
@@ -49,7 +50,7 @@ def downloads(run):
                  lambda: numpy_code(run.spec, run.weights(), run.dataset),
                  _("A standalone Python file that needs only NumPy: the trained weights, the input features and "
                    "scaling, and predict(X), the forward pass layer by layer.")),
-        Download("download_data", _("Data (.csv)"), f"{name}.csv", "text/csv", lambda: dataset_to_csv(run.dataset),
+        Download("download_data", _("Data (.csv)"), f"{name}.csv", "text/csv", lambda: data_file(run.dataset),
                  _("The data set as the network sees it: the input features, the label and the split.")),
         Download("download_history", _("History (.csv)"), f"{name}-history.csv", "text/csv",
                  lambda: history_csv(*run.history_table()),
@@ -58,6 +59,18 @@ def downloads(run):
     ] + ([] if run.dataset.points_train is None else [
         Download("export_gif", _("Animation (.gif)"), f"{name}-boundary.gif", "image/gif", lambda: replay.animation(run),
                  _("The decision boundary over the run, with its epoch and loss: up to 100 frames, for slides."))])
+
+
+def data_file(dataset):
+    """The data download's bytes, made once per data set: writing a 100,000 × 100 upload takes seconds of the
+    server's time, which each click took again."""
+    return _data_file(dataset)[1]
+
+
+@st.cache_resource(max_entries=2, show_spinner=False, hash_funcs={Dataset: id})
+def _data_file(dataset):
+    # The entry holds the data set too, so that no other object can take its id while the entry is kept.
+    return dataset, dataset_to_csv(dataset).encode("utf-8")
 
 
 def file_stem(name):
