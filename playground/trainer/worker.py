@@ -209,8 +209,10 @@ class Worker:
         if paced and slot.goal is None:  # less than a batch a frame: a batch every few frames' time
             share = slot.speed * run.batches
             slot.goal, slot.stretch = _progress(run) + max(1, round(share)), max(1.0, 1 / share)
+        # As fast as the engine goes (or stepping), a slice ends when the next frame is due.
+        seconds = SLICE if paced else min(SLICE, max(0.002, slot.framed_at + slot.period - time.monotonic()))
         try:
-            run.train_slice(SLICE, slot.stop_epoch, slot.goal - _progress(run) if paced else None)
+            run.train_slice(seconds, slot.stop_epoch, slot.goal - _progress(run) if paced else None)
         except Exception as error:
             log.exception("Run %s failed while training", slot.run.id)
             slot.error, slot.mode = f"{type(error).__name__}: {error}", "paused"
