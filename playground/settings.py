@@ -34,7 +34,7 @@ SAMPLE_SIZES = (100, 200, 300, 500, 1000, 2000)
 NOISE_LEVELS = tuple(round(0.05 * i, 2) for i in range(11))
 # Epochs each frame of the live view advances (a fraction: that share of an epoch's batches); 0: as fast
 # as the engine goes. Half an epoch a frame lets a class watch the circle's boundary form (about 4 s).
-SPEEDS = (0.25, 0.5, 1, 2, 5, 10, 25, 100, 0)
+SPEEDS = (0.1, 0.25, 0.5, 1, 2, 5, 10, 25, 100, 0)
 DEFAULT_WIDTHS = (4, 2, 2, 2, 2, 2, 2, 2)
 UPLOAD = "upload"          # the data set option for the user's own CSV file
 # What classroom mode can hide (`?classroom=optimizer,learning_rate`, or `?classroom=all`): the

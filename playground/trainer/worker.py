@@ -96,6 +96,12 @@ class Worker:
         self.turn = itertools.count()
 
     def serve(self):
+        try:
+            self._serve()
+        except (BrokenPipeError, ConnectionResetError):
+            return  # the server went away while it was being answered
+
+    def _serve(self):
         while True:
             active = [slot for slot in self.slots.values() if slot.mode != "paused" and slot.detached_at is None]
             now = time.monotonic()

@@ -275,7 +275,7 @@ def speed_label(speed):
     if not speed:
         return _("Full speed")
     if speed < 1:
-        return _("{fraction} epoch a frame").format(fraction="¼" if speed == 0.25 else "½")
+        return _("{fraction} epoch a frame").format(fraction={0.1: "⅒", 0.25: "¼"}.get(speed, "½"))
     return ngettext("{n} epoch a frame", "{n} epochs a frame", speed).format(n=speed)
 
 
@@ -296,7 +296,7 @@ def run_buttons(run):
                   help=_("Start again from the same initial weights; change the seed for others."))
         st.select_slider(_("Speed"), SPEEDS, key="speed", format_func=labels(SPEEDS, speed_label), width=220,
                          on_change=state.set_speed, label_visibility="collapsed",
-                         help=_("Epochs each drawn frame advances: at ¼ and ½ every epoch is drawn, slowly; at "
+                         help=_("Epochs each drawn frame advances: below 1, every epoch is drawn, in slow motion; at "
                                 "full speed the network trains as fast as it can."))
         if snapshot.stopped and not active:
             st.caption(stop_message(snapshot.stopped, st.session_state.get("task_kind", "binary")))

@@ -44,7 +44,7 @@ LESSONS = (
               "the last: the loss climbs epoch after epoch, ten times higher each time, until it is too large to "
               "compute and training stops with a message. Go back, choose a learning rate of 0.03, and play again."),
            {"dataset": "plane", "output": "linear", "loss": "mse", "learning_rate": 3.0, "batch_size": 250,
-            "speed": 0.25}),
+            "speed": 0.1}),
     Lesson("spiral", N_("The spiral"), N_("Can a small network with inputs x1 and x2 learn the spiral?"),
            N_("Press Play: accuracy stalls far below 100%, as the boundary cannot wind around. Pin this run, "
               "then add the inputs sin(x1) and sin(x2), or use three layers of 8 neurons with Adam, and compare."),
