@@ -443,7 +443,9 @@ class TrainingRun:
 
     def resume(self, snapshot):
         """Takes up where `snapshot` of this run's spec left off: its weights, epoch and history (as
-        thinned as the snapshot's). The optimizer starts afresh. Returns the new snapshot."""
+        thinned as the snapshot's: a history with fewer rows than epochs is marked thinned before the
+        snapshot's epoch, so the history's file and the charts say so). The replay starts at that epoch; the
+        optimizer starts afresh. Returns the new snapshot."""
         with self.lock:
             self.engine.set_weights(snapshot.weights)
             self.engine.epoch = snapshot.epoch
@@ -452,7 +454,8 @@ class TrainingRun:
             for i in range(len(snapshot.history["epoch"])):
                 self.log.append(**{name: values[i] for name, values in snapshot.history.items()},
                                 grad_norm=health["norms"][i], update_ratio=health["ratios"][i])
-            self.log.thinned_before = snapshot.thinned_before
+            whole = len(snapshot.history["epoch"]) == snapshot.epoch + 1
+            self.log.thinned_before = snapshot.thinned_before if whole else snapshot.epoch
             self.replay = WeightHistory(snapshot.weights)
             self.replay.add(self.epoch, snapshot.weights)
             self.diverged = snapshot.diverged

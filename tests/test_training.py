@@ -178,3 +178,25 @@ def test_dropout_makes_the_training_loss_noisier_and_still_learns():
     (plain, plain_score), (dropped, dropped_score) = losses(0.0), losses(0.3)
     assert np.std(np.diff(dropped[100:])) > 5 * np.std(np.diff(plain[100:]))
     assert plain_score > 0.97 and dropped_score > 0.95
+
+
+def test_a_run_started_again_from_a_thinned_snapshot_says_its_history_is_thinned():
+    """A worker that died costs the run its full history: the snapshot it starts again from keeps MAX_POINTS
+    rows, so the history is marked thinned before that epoch, and the replay begins there."""
+    ds = make_dataset("circle")
+    spec = settings.network_spec(settings.defaults(), ds)
+    run = TrainingRun("numpy", spec, ds)
+    for _ in range(450):
+        run.train_epoch()
+    snapshot = run.snapshot()
+    assert len(snapshot.history["epoch"]) < 451 and snapshot.thinned_before == 0
+    again = TrainingRun("numpy", spec, ds)
+    again.resume(snapshot)
+    history, thinned_before = again.history_table()
+    assert thinned_before == 450 and history["epoch"][-1] == 450
+    assert again.replay.epochs == [450]
+    whole = TrainingRun("numpy", spec, ds)
+    whole.train_epoch()
+    fresh = TrainingRun("numpy", spec, ds)
+    fresh.resume(whole.snapshot())
+    assert fresh.history_table()[1] == 0  # a history kept whole is not marked

@@ -181,6 +181,11 @@ def run_notice(run):
         st.button(_("Start again from epoch {epoch}").format(epoch=snapshot.epoch), key="revive", on_click=state.revive,
                   type="primary")
         return
+    revived = st.session_state.pop("revived", None)
+    if revived and revived[1] < revived[0] + 1:
+        st.info(_("Started again from epoch {epoch}, with a fresh optimizer. Of the history, {kept} of its {total} "
+                  "epochs were kept, spread over the run (the history's file says where it is thinned); the replay "
+                  "goes back to epoch {epoch} only.").format(epoch=revived[0], kept=revived[1], total=revived[0] + 1))
     error = st.session_state.pop("run_error", None) or snapshot.error
     if error:
         st.error(_("This run stopped on an error: {error}. Press Play to carry on, or Reset to start again.")

@@ -256,3 +256,6 @@ def revive():
     st.session_state.pop("run_error", None)
     if run is not None:
         on_run(run.revive)
+    if run is not None and not run.lost:
+        snapshot = run.snapshot
+        st.session_state.revived = (snapshot.epoch, len(snapshot.history["epoch"]))
