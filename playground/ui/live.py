@@ -184,7 +184,7 @@ def run_notice(run):
     revived = st.session_state.pop("revived", None)
     if revived and revived[1] < revived[0] + 1:
         st.info(_("Started again from epoch {epoch}, with a fresh optimizer. Of the history, {kept} of its {total} "
-                  "epochs were kept, spread over the run (the history's file says where it is thinned); the replay "
+                  "epochs were kept, spread over the run (the history's file marks where epochs are missing); the replay "
                   "goes back to epoch {epoch} only.").format(epoch=revived[0], kept=revived[1], total=revived[0] + 1))
     error = st.session_state.pop("run_error", None) or snapshot.error
     if error:
