@@ -1,17 +1,27 @@
 """Compare runs: pin up to five, their curves on the charts, the settings that differ, unpin, clear."""
+import time
 
 from playground.ui.compare import MAX_PINS, Pin, describe, difference_table
 
 
-def test_pinning_keeps_a_copy_of_the_history_for_the_charts(app):
-    at = app()
+def stepped(at, timeout=30):
+    """Presses Step and runs the page until the step is done (a busy machine takes longer than the press waits)."""
     at.button(key="step").click().run()
+    deadline = time.monotonic() + timeout
+    while at.session_state.run.snapshot.active and time.monotonic() < deadline:
+        time.sleep(0.1)
+        at.run()
+    return at
+
+
+def test_pinning_keeps_a_copy_of_the_history_for_the_charts(app):
+    at = stepped(app())
     at.button(key="pin").click().run()
     pin, = at.session_state.pins
     label, history = pin.label, pin.history
     assert label == "#1 circle 4-2 tanh sgd α=0.03"
     assert list(history["epoch"]) == [0, 1]
-    at.button(key="step").click().run()
+    stepped(at)
     assert list(history["epoch"]) == [0, 1], "a pin is a copy: the run training on leaves it alone"
     assert len(at.session_state.run.snapshot.history["epoch"]) == 3
     assert not at.exception
@@ -33,14 +43,14 @@ def test_the_table_shows_the_settings_that_differ(app):
 def test_at_most_five_pins_then_unpin_one_and_clear_all(app):
     at = app()
     for _ in range(MAX_PINS):
-        at.button(key="step").click().run()
+        stepped(at)
         at.button(key="pin").click().run()
     assert at.button(key="pin").disabled
     assert len(at.session_state.pins) == MAX_PINS
     at.button(key="unpin_2").click().run()
     assert [p.number for p in at.session_state.pins] == [1, 3, 4, 5]
     assert not at.button(key="pin").disabled
-    at.button(key="step").click().run()
+    stepped(at)
     at.button(key="pin").click().run()
     assert [p.number for p in at.session_state.pins] == [1, 3, 4, 5, 6]
     at.button(key="unpin_all").click().run()
@@ -71,12 +81,12 @@ def test_difference_table_of_identical_settings_is_empty():
 
 def test_the_same_run_pinned_twice_is_refused_with_a_message(app):
     at = app()
-    at.button(key="step").click().run()
+    stepped(at)
     at.button(key="pin").click().run()
     at.button(key="pin").click().run()
     assert [p.number for p in at.session_state.pins] == [1]
     assert "pinned already, as #1" in at.warning[0].value
-    at.button(key="step").click().run()
+    stepped(at)
     at.button(key="pin").click().run()
     assert [p.number for p in at.session_state.pins] == [1, 2] and not at.warning
 
@@ -84,7 +94,7 @@ def test_the_same_run_pinned_twice_is_refused_with_a_message(app):
 def test_pinned_curves_have_their_own_colour_and_a_short_legend_name(app, live):
     at = app()
     for _ in range(3):
-        at.button(key="step").click().run()
+        stepped(at)
         at.button(key="pin").click().run()
     loss = live(at)["live_loss"]
     pinned = loss["pinned"]
