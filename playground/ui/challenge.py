@@ -121,6 +121,21 @@ def banner(run):
                 best=_figure(attempt.best), epoch=attempt.best_epoch, epochs=challenge.epochs))
 
 
+def live_goal(run):
+    """What the live view watches for while the run plays, so that the page runs again and the banner says so:
+    the goal's history column, its target and direction, and the epochs allowed; None without a challenge, or
+    once it is decided (solved, over or broken)."""
+    challenge = current()
+    if challenge is None:
+        return None
+    attempt = challenges.progress(challenge, run.snapshot.history, state.values())
+    if attempt.broken or attempt.solved or attempt.over:
+        return None
+    metric = challenges.METRICS[challenge.goal.metric]
+    return {"column": metric.column, "higher": metric.higher, "target": challenge.goal.target,
+            "epochs": challenge.epochs}
+
+
 def _figure(value):
     return "—" if value is None else f"{value:.3f}"
 

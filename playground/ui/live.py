@@ -39,7 +39,7 @@ def live_part(run):
     still = None if past is None else frames.still(run.spec, past, run.dataset)
     with metrics:
         part("metrics", "live_metrics", run, past=still, mode=run.snapshot.mode, on_stopped=_stopped,
-             labels=_metric_labels(run.dataset))
+             goal=challenge.live_goal(run), labels=_metric_labels(run.dataset))
     with charts, section(N_("the live charts")):
         _charts(run, past or run.snapshot, still, None if past is None else past.epoch)
     with section(N_("the live charts")):
@@ -47,7 +47,8 @@ def live_part(run):
 
 
 def _stopped():
-    """The run stopped by itself (a step done, a divergence, a lost worker): the page runs again, and says so."""
+    """The run stopped by itself (a step done, a divergence, a lost worker), or reached its challenge's goal or
+    epochs: the page runs again, and says so."""
 
 
 def _ready():

@@ -266,6 +266,16 @@ class Metrics {
       this.told = true;
       this.trigger("stopped", connection.lost ? "lost" : h.seq);
     }
+    // A challenge's goal reached, or its epochs over: the banner must say so.
+    const g = this.data.goal, latest = h && h.latest;
+    if (g && latest && !this.toldGoal) {
+      const v = latest[g.column];
+      const reached = v !== null && h.epoch >= 1 && h.epoch <= g.epochs && (g.higher ? v >= g.target : v <= g.target);
+      if (reached || h.epoch > g.epochs) {
+        this.toldGoal = true;
+        this.trigger("stopped", "goal " + h.seq);
+      }
+    }
   }
 }
 
@@ -741,6 +751,7 @@ export function mount(el, data, trigger) {
   connection.views.add(view);
   view.startSeq = connection.frame ? connection.frame.header.seq : 0;
   view.told = false;
+  view.toldGoal = false;
   if (data.view === "metrics") {
     window.__playgroundLive = connection;   // for tests and the bench: frames drawn, the newest header
   }
