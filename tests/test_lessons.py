@@ -91,6 +91,9 @@ def test_a_learning_rate_of_3_explodes_and_the_page_says_so():
     shown = snapshot.epoch
     assert f"At epoch {shown} " in at.error[0].value
     assert at.button(key="roll_back").label == f"Go back to epoch {snapshot.last_finite_epoch}"
+    # Going back leads to an epoch whose loss was no higher than at the start, and says why.
+    assert loss[snapshot.last_finite_epoch] <= loss[0] and snapshot.last_finite_epoch == 0
+    assert "no higher than at epoch 0" in at.error[0].value
 
 
 @pytest.mark.parametrize("change", [
