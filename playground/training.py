@@ -506,10 +506,15 @@ class TrainingRun:
                     self.engine.loss(X, Y), self.epoch)
 
     def keras_file(self):
-        """The network with its current weights as the bytes of a .keras file (loads TensorFlow)."""
-        from .export import keras_file
+        """The network with its current weights as the bytes of a .keras file (loads TensorFlow); it takes the
+        data set's unscaled inputs, scaling them first as in training."""
+        from .engines.keras_support import keras_model
+        from .export import input_scaling, keras_file
+        scaling = input_scaling(getattr(self.dataset, "scaler", None))
         with self.lock:
-            return keras_file(self.engine.to_keras())
+            if scaling is None:
+                return keras_file(self.engine.to_keras())
+            return keras_file(keras_model(self.spec, self.engine.get_weights(), scaling[1:]))
 
     def history_table(self):
         """The retained history as columns (lists), and the epoch before which rows are thinned."""

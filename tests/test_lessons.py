@@ -60,7 +60,7 @@ def test_xor_without_a_hidden_layer_is_not_learned_and_with_one_it_is():
     run = train(at)
     assert run.spec.hidden == () and run.dataset.name == "xor"
     assert run.history["train_loss"][-1] > 0.6 and run.history["test_score"][-1] < 0.8
-    at.slider(key="layers").set_value(2).run()
+    at.slider(key="layers").set_value(1).run()   # "add a hidden layer"
     assert train(at).history["test_score"][-1] > 0.9
 
 
