@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from ..data import DATASETS, FEATURES, load_csv, make_dataset
+from ..data import DATASETS, FEATURES, MnistUnavailable, load_csv, make_dataset
 from ..engines import ENGINES
 from ..i18n import N_, _, ngettext
 from ..nn import INITIALIZERS, OPTIMIZERS, hidden_activations
@@ -102,12 +102,23 @@ def data_sidebar():
         return None
     try:
         dataset = cached_dataset(name, **state.data_arguments())
+    except MnistUnavailable as error:
+        sb.error(mnist_unavailable(error))
+        return None
     except ValueError as error:
         sb.error(_("This data set cannot be made: {reason}").format(reason=md(error)))
         return None
     if st.session_state.get("drawn") and draw.possible(dataset):  # a link that brings a drawing
         draw.start(dataset)
     return draw.dataset(dataset) if draw.active(dataset) else dataset
+
+
+def mnist_unavailable(error):
+    """The whole sentence, as markdown, that says MNIST cannot be had and how to give it to the app."""
+    return _("MNIST is not on this machine and could not be downloaded, so the tutorial's example runs on digits; "
+             "to give MNIST to the app, save an mnist.npz in Keras's format (arrays `x_train`, `y_train`, `x_test` "
+             "and `y_test`) and start the app with the environment variable `PLAYGROUND_MNIST` set to its path, or "
+             "copy it to {cache}, where Keras keeps it once downloaded.").format(cache=md(error.cache, limit=400))
 
 
 def _upload(sb):
