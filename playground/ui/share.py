@@ -46,11 +46,11 @@ def share_section(_run):
         st.caption(_("This page is open at localhost, which only this computer reaches: open it at the Network URL "
                      "that Streamlit prints when it starts, and the links below work on the students' devices."))
     links = settings.share_links(state.values())
-    columns = st.columns(2)
-    for i, (kind, query) in enumerate(links.items()):
+    for kind, query in links.items():
         link = base + "?" + urlencode(query)
-        with columns[i % 2], st.container(border=True, key=f"share_{kind}"):
-            st.markdown("**" + _(TITLES[kind]) + "**")
-            st.caption(_(NOTES[kind]))
-            st.code(link, language=None, wrap_lines=True)
-            st.image(qr_png(link), width=QR_PIXELS, caption=_("Scan to open"))
+        with st.container(border=True, key=f"share_{kind}"):
+            text, code = st.columns(2, vertical_alignment="center")
+            text.markdown("**" + _(TITLES[kind]) + "**")
+            text.caption(_(NOTES[kind]))
+            text.code(link, language=None, wrap_lines=True)
+            code.image(qr_png(link), width=QR_PIXELS, caption=_("Scan to open"))
