@@ -171,7 +171,7 @@ CHALLENGES = (
                  "hidden neurons, bring the test loss down to 0.2 within 20 epochs."),
               _plane("blobs", noise=0.1, classes=5, loss="categorical_crossentropy"), Goal("loss", 0.2), 20,
               max_neurons=6,
-              solution={"layers": 0}),
+              solution={"layers": 0, "learning_rate": 0.3}),
     Challenge("bumps", N_("Six bumps"),
               N_("Fit multi-gauss's three bumps up and three down: reach a test R² of 0.9 within 100 epochs, "
                  "with at most 24 hidden neurons."),

@@ -4,6 +4,8 @@ a student would write for it.
 Keras is imported only inside these functions, so importing this module loads no TensorFlow.
 
 Also the files a run can be taken away as: weights (.npz), history (CSV), a saved .keras model.
+The inputs' scaling goes with the weights: the network was trained on scaled inputs, so each export
+carries the scaling (`input_scaling`) as arrays, as a Normalization layer or as code.
 """
 import copy
 import io
@@ -24,16 +26,29 @@ from .nn import INITIALIZERS, LOSSES, OPTIMIZERS, schedule_of
 
 MAX_WEIGHT_VALUES = 10_000_000   # far more than the largest network the page builds
 MAX_WEIGHT_FILE_BYTES = MAX_WEIGHT_VALUES * 8 + 2 ** 20   # those values in float64, and the zip around them
-MAX_ARRAYS = 64                  # W and b of 32 layers
+MAX_ARRAYS = 66                  # W and b of 32 layers, and the inputs' scaling
+SCALING_NAMES = {"standard": ("input_mean", "input_std"), "minmax": ("input_min", "input_range")}
 NPY_HEADER_BYTES = 16_384        # numpy writes headers of about 128 bytes and reads none past 10,000
 ZIP_FLAGS_OF_NUMPY = 0x080E      # deflate options, sizes after the data, UTF-8 names: nothing else
 # What zipfile and zlib raise on a damaged zip (NotImplementedError: a zip version or method it lacks)
 UNZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError)
 
 
-def keras_code(spec):
+def input_scaling(scaler):
+    """The inputs' scaling as (kind, shift, divide), x → (x − shift) / divide per feature, from a fitted
+    scikit-learn scaler: "standard" (shift μ, divide σ of the training rows) or "minmax" (the training range
+    onto [0, 1]); None without scaling. A feature that was constant divides by 1, as scikit-learn does."""
+    if scaler is None:
+        return None
+    if hasattr(scaler, "mean_"):
+        return "standard", np.asarray(scaler.mean_, np.float64), np.asarray(scaler.scale_, np.float64)
+    return "minmax", -scaler.min_ / scaler.scale_, 1 / np.asarray(scaler.scale_, np.float64)
+
+
+def keras_code(spec, scaler=None):
     """The Python source of `build_neural_network()`, which returns this network as a compiled
-    keras.Sequential. Running the source builds the model; it loads no data and trains nothing."""
+    keras.Sequential. Running the source builds the model; it loads no data and trains nothing.
+    With the data set's fitted `scaler`, the model's first layer scales the inputs as in training."""
     options = "".join([
         f", kernel_initializer={INITIALIZERS[spec.initializer].keras_code}" if spec.initializer != "glorot_uniform" else "",
         ", kernel_regularizer=penalty" if spec.l1 or spec.l2 else "",
@@ -55,14 +70,15 @@ def keras_code(spec):
                           + [f"{k}={v!r}" for k, v in optimizer_class.keras_arguments.items()]
                           + ([f"global_clipnorm={spec.clip_norm!r}"] if spec.clip_norm else []))
     metrics = f", metrics={json.dumps(keras_metrics(spec))}" if keras_metrics(spec) else ""
+    scaling, inputs = _scaling_code(input_scaling(scaler)), "unscaled inputs" if scaler is not None else "inputs"
     return f'''import keras
-
+{scaling[0]}
 
 def build_neural_network(n_inputs={spec.n_inputs}, n_outputs={spec.n_outputs}):
     """A neural network of Dense layers, compiled with its optimizer and loss."""
 {penalty}    model = keras.Sequential([
         keras.Input(shape=(n_inputs,)),
-{chr(10).join(layers)}
+{scaling[1]}{chr(10).join(layers)}
     ])
 {schedule_line}    model.compile(optimizer=keras.optimizers.{optimizer_class.keras_name}({optimizer}),
                   loss="{loss.keras_name}"{metrics})
@@ -72,10 +88,27 @@ def build_neural_network(n_inputs={spec.n_inputs}, n_outputs={spec.n_outputs}):
 if __name__ == "__main__":
     model = build_neural_network()
     model.summary()
-    # Train it on your data: X_train of shape (n, {spec.n_inputs}), Y_train of shape (n, {spec.n_outputs}) ({targets}).
+    # Train it on your data: X_train of shape (n, {spec.n_inputs}) ({inputs}), Y_train of shape (n, {spec.n_outputs}) ({targets}).
     # model.fit(X_train, Y_train, epochs=10, batch_size={spec.batch_size}, validation_split=0.1)
     # model.evaluate(X_test, Y_test)
 '''
+
+
+def _scaling_code(scaling):
+    """(the lines that define the scaling's numbers, the model's scaling layer), both empty without scaling."""
+    if scaling is None:
+        return "", ""
+    kind, shift, divide = scaling
+    if not shift.any() and np.all(divide == divide[0]):
+        return "", f"        keras.layers.Rescaling(1 / {divide[0]!r}),  # x → x / {divide[0]!r}, as in training\n"
+    names = SCALING_NAMES[kind]
+    what = "mean and standard deviation" if kind == "standard" else "minimum and range"
+    lines = (f"\n# The inputs are scaled as in training: x → (x − {names[0].upper()}) / {names[1].upper()}, "
+             f"the {what} of each feature over the training data.\n"
+             f"{names[0].upper()} = {[float(v) for v in shift]!r}\n{names[1].upper()} = {[float(v) for v in divide]!r}\n")
+    layer = (f"        keras.layers.Normalization(mean={names[0].upper()}, "
+             f"variance=[s * s for s in {names[1].upper()}]),  # x → (x − μ) / σ\n")
+    return lines, layer
 
 
 def _learning_rate_code(spec):
@@ -90,9 +123,15 @@ def _learning_rate_code(spec):
                              f"        {arguments})\n")
 
 
-def weights_npz(weights):
-    """The weights as the bytes of an .npz file: arrays W1, b1, W2, b2, …, layer 1 next to the inputs."""
+def weights_npz(weights, scaler=None):
+    """The weights as the bytes of an .npz file: arrays W1, b1, W2, b2, …, layer 1 next to the inputs; with the
+    data set's fitted `scaler`, also the inputs' scaling x → (x − shift) / divide: input_mean and input_std
+    (standardized) or input_min and input_range (min-max)."""
     arrays = {f"{name}{i}": array for i, (W, b) in enumerate(weights, start=1) for name, array in (("W", W), ("b", b))}
+    scaling = input_scaling(scaler)
+    if scaling is not None:
+        kind, shift, divide = scaling
+        arrays.update(zip(SCALING_NAMES[kind], (shift, divide)))
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
     return buffer.getvalue()
@@ -129,7 +168,8 @@ def weights_from_npz(content):
         if missing:
             raise ValueError(f"The file has no array named {missing[0]}: it needs W1, b1, W2, b2, … "
                              "for each layer in turn.")
-        unexpected = sorted(set(names) - set(expected))
+        scaling = {name for pair in SCALING_NAMES.values() for name in pair}
+        unexpected = sorted(set(names) - set(expected) - scaling)
         if unexpected:
             raise ValueError(f"The file has an array named {_shown(unexpected[0])}, which is no layer's weights or "
                              "biases (expected W1, b1, W2, b2, …).")

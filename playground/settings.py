@@ -274,6 +274,27 @@ def to_query(values):
     return {key: BY_KEY[key].dump(values[key]) for key in active_keys(values)}
 
 
+LINKS = ("page", "classroom", "presentation", "challenge")  # the links a teacher gives out
+ALWAYS_IN_LINKS = ("dataset", "output", "loss")  # a link without its output and loss takes the task's usual ones
+
+
+def share_links(values):
+    """The query of each link a teacher gives out, by kind of LINKS: the settings in effect that differ from their
+    defaults (a link opens with the defaults for the rest), so that the link, and its QR code, stay short.
+    "page": the settings as they are; "classroom": the same, every control hidden (or those hidden already);
+    "presentation": the same for the projector; "challenge": the chosen challenge alone, when there is one."""
+    query = to_query({**values, "presentation": False})
+    page = {key: value for key, value in query.items()
+            if key in ALWAYS_IN_LINKS or value != BY_KEY[key].dump(BY_KEY[key].default)}
+    links = {"page": page,
+             "classroom": {**page, "classroom": page.get("classroom", "all")},
+             "presentation": {**page, "presentation": "1"}}
+    if values["challenge"]:
+        links["challenge"] = {"challenge": query["challenge"],
+                              **({"lang": query["lang"]} if "lang" in page else {})}
+    return links
+
+
 def defaults():
     """Every setting's default value."""
     return {s.key: s.default for s in SETTINGS}

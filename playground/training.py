@@ -181,7 +181,7 @@ class Snapshot:
     batch: int              # batches done in the epoch under way
     batches: int            # batches in an epoch
     diverged: bool
-    last_finite_epoch: int
+    last_finite_epoch: int  # where "go back" leads: the last epoch whose training loss was at most its epoch-0 value
     history: dict           # HISTORY's columns at ≤ MAX_POINTS epochs, the latest always among them
     thinned_before: int     # the history keeps every epoch from this one on; fewer before it
     health: dict            # "epochs", "norms", "ratios" (rows like history's), "units" and "diagnosis"
@@ -212,7 +212,10 @@ class TrainingRun:
         self.lock = threading.RLock()
         self._use(dataset)
         self.initial_weights = self.engine.get_weights()
+        # (epoch, weights) that "go back" returns to: the last epoch whose training loss was at most
+        # its epoch-0 value (start_loss), or epoch 0. A loss that climbed is not a place to resume from.
         self.last_finite = (0, self.initial_weights)
+        self._before = self.initial_weights  # the last recorded epoch's weights, for ‖ΔW‖/‖W‖
         layers = len(spec.sizes) - 1
         self.log = Log({**{name: 0 for name in HISTORY}, "grad_norm": layers, "update_ratio": layers})
         self.diverged = False
@@ -220,6 +223,7 @@ class TrainingRun:
         self._pending, self._done, self._total, self._chunk = None, 0, 0.0, 1
         self.replay = WeightHistory(self.initial_weights)
         self._record()
+        self.start_loss = float(self.log.last("train_loss"))
 
     def _use(self, dataset):
         """Trains on `dataset` from now on: its arrays, its targets, and the fixed batch of gradient health."""
@@ -262,7 +266,8 @@ class TrainingRun:
             row[f"{part}_score"] = score(out, y, ds.task) if finite else math.nan
         self._test_outputs = out
         row["grad_norm"] = inspect.gradient_norms(grads)
-        row["update_ratio"] = inspect.update_ratios(self.last_finite[1], weights)
+        row["update_ratio"] = inspect.update_ratios(self._before, weights)
+        self._before = weights
         self.log.append(**row)
         self.replay.add(self.epoch, weights)
         return weights
@@ -322,10 +327,11 @@ class TrainingRun:
         loss = self._total / len(self.X_train)
         self._pending = None
         weights = self._record(evaluation)
-        if math.isfinite(loss) and math.isfinite(self.log.last("train_loss")):
-            self.last_finite = (self.epoch, weights)
-        else:
+        train_loss = float(self.log.last("train_loss"))
+        if not (math.isfinite(loss) and math.isfinite(train_loss)):
             self.diverged = True
+        elif train_loss <= self.start_loss:
+            self.last_finite = (self.epoch, weights)
         note = self._stop_condition()
         if note is not None:
             self.stopped, self.stop_note = True, note
@@ -373,13 +379,15 @@ class TrainingRun:
             self.spec = spec
 
     def roll_back(self):
-        """Back to the start of the last epoch whose loss was finite, with a fresh optimizer."""
+        """Back to the last epoch whose training loss was at most its epoch-0 value (epoch 0 if none was),
+        with a fresh optimizer: after a divergence, the epochs before the overflow had already climbed."""
         with self.lock:
             epoch, weights = self.last_finite
             self.engine = create_engine(self.engine_name, self.spec)
             self.engine.set_weights(weights)
             self.engine.epoch = epoch
             self._back_to(epoch)
+            self._before = weights
 
     def _back_to(self, epoch):
         """The log and the replay end at `epoch`; the epoch under way starts afresh."""
@@ -397,6 +405,7 @@ class TrainingRun:
             self.engine.epoch = epoch
             self._back_to(epoch)
             self.last_finite = (epoch, self.engine.get_weights())
+            self._before = self.last_finite[1]
             return epoch
 
     def replay_at(self, epoch):
@@ -438,7 +447,7 @@ class TrainingRun:
             weights = self.engine.get_weights()
             self.log.keep(len(self.log) - 1)
             self.replay.keep_through(self.epoch - 1)
-            self.last_finite, self.diverged = (self.epoch, weights), False
+            self.last_finite, self.diverged, self._before = (self.epoch, weights), False, weights
             self._record()
 
     def resume(self, snapshot):
@@ -460,6 +469,8 @@ class TrainingRun:
             self.replay.add(self.epoch, snapshot.weights)
             self.diverged = snapshot.diverged
             self.last_finite = (0, self.initial_weights) if self.diverged else (self.epoch, snapshot.weights)
+            self._before = snapshot.weights
+            self.start_loss = float(snapshot.history["train_loss"][0])
             return self.snapshot()
 
     def adopt(self, weights, epoch, history):
@@ -476,6 +487,8 @@ class TrainingRun:
             self.replay = WeightHistory(weights)
             self.replay.add(epoch, self.engine.get_weights())
             self.last_finite = (epoch, self.engine.get_weights())
+            self._before = self.last_finite[1]
+            self.start_loss = float(history["train_loss"][0]) if len(history["epoch"]) else self.start_loss
             self._pending, self.diverged = None, False
             return self.snapshot()
 
@@ -496,10 +509,15 @@ class TrainingRun:
                     self.engine.loss(X, Y), self.epoch)
 
     def keras_file(self):
-        """The network with its current weights as the bytes of a .keras file (loads TensorFlow)."""
-        from .export import keras_file
+        """The network with its current weights as the bytes of a .keras file (loads TensorFlow); it takes the
+        data set's unscaled inputs, scaling them first as in training."""
+        from .engines.keras_support import keras_model
+        from .export import input_scaling, keras_file
+        scaling = input_scaling(getattr(self.dataset, "scaler", None))
         with self.lock:
-            return keras_file(self.engine.to_keras())
+            if scaling is None:
+                return keras_file(self.engine.to_keras())
+            return keras_file(keras_model(self.spec, self.engine.get_weights(), scaling[1:]))
 
     def history_table(self):
         """The retained history as columns (lists), and the epoch before which rows are thinned."""

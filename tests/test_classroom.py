@@ -107,3 +107,34 @@ def test_the_drawing_tools_are_hidden_whenever_the_data_set_is(app):
         assert not [w for w in at.segmented_control if w.key == "draw_mode"]
         assert not [w for w in at.button if w.key == "draw_clear"]
 
+
+
+def sidebar_outline(at):
+    """The sidebar's top-level elements as (type, text), expanders with their children's count."""
+    outline = []
+    for node in at.sidebar.children.values():
+        kind = getattr(node, "type", type(node).__name__)
+        text = getattr(node, "value", None) if kind in ("markdown", "caption") else getattr(node, "label", "")
+        outline.append((kind, text, len(getattr(node, "children", {}) or {}) if kind == "expander" else None))
+    return outline
+
+
+def test_classroom_all_draws_no_empty_heading_or_expander_and_shows_the_fixed_values(app):
+    at = app(classroom="all", dataset="xor", learning_rate="0.03")
+    outline = sidebar_outline(at)
+    assert not [item for item in outline if item[0] == "expander"], outline
+    is_heading = [kind == "markdown" and text.startswith("**") for kind, text, _ in outline]
+    assert any(is_heading) and not is_heading[-1], outline
+    assert not any(a and b for a, b in zip(is_heading, is_heading[1:])), outline  # each heading holds something
+    captions = [c.value for c in at.sidebar.caption]
+    assert "Learning rate 0.03 (set for this class)" in captions
+    assert "Data set xor (set for this class)" in captions
+    assert "Hidden layers 2 (set for this class)" in captions
+
+
+def test_a_fixed_setting_is_shown_read_only_with_its_value_in_place_of_its_control(app):
+    at = app(classroom="learning_rate,activation", learning_rate="0.1", activation="relu")
+    captions = [c.value for c in at.sidebar.caption]
+    assert "Learning rate 0.1 (set for this class)" in captions and "Activation relu (set for this class)" in captions
+    assert [e.label for e in at.sidebar.expander] == ["More data options", "More network and training options",
+                                                      "Stop training"]

@@ -149,7 +149,7 @@ def test_train_fraction_sets_the_split():
 
 
 def test_every_feature_transform():
-    ds = make_dataset("xor", n_samples=50, features=tuple(FEATURES))
+    ds = make_dataset("xor", n_samples=50, features=tuple(FEATURES), scale=None)
     x1, x2 = ds.points_train.astype(np.float64).T
     expected = {"x1": x1, "x2": x2, "x1^2": x1 ** 2, "x2^2": x2 ** 2, "x1*x2": x1 * x2,
                 "sin(x1)": np.sin(x1), "sin(x2)": np.sin(x2)}
@@ -159,7 +159,7 @@ def test_every_feature_transform():
 
 
 def test_features_keep_the_order_chosen_and_set_n_inputs():
-    ds = make_dataset("circle", features=("x2^2", "x1"))
+    ds = make_dataset("circle", features=("x2^2", "x1"), scale=None)
     assert ds.feature_names == ("x2^2", "x1") and ds.n_inputs == 2
     np.testing.assert_allclose(ds.X_train[:, 1], ds.points_train[:, 0])
     assert make_dataset("circle", features="sin(x2)").X_train.shape[1] == 1
@@ -184,10 +184,15 @@ def test_minmax_scaling_maps_the_training_rows_onto_0_1():
     np.testing.assert_allclose(ds.X_train.max(axis=0), 1, atol=1e-6)
 
 
-def test_two_d_sets_are_unscaled_by_default():
-    ds = make_dataset("gauss")
-    assert ds.scale is None and ds.scaler is None
-    np.testing.assert_array_equal(ds.X_train, ds.points_train)
+@pytest.mark.parametrize("name", [name for name, info in DATASETS.items() if info.kind == "plane"])
+def test_two_d_sets_are_standardized_by_default_over_their_training_rows(name):
+    ds = make_dataset(name, features=tuple(FEATURES))
+    assert ds.scale == "standard"
+    np.testing.assert_allclose(ds.X_train.mean(axis=0), 0, atol=1e-5)
+    np.testing.assert_allclose(ds.X_train.std(axis=0), 1, atol=1e-4)
+    assert np.abs(ds.X_train).max() < 6  # x1*x2 reaches ±36 unscaled
+    np.testing.assert_array_equal(make_dataset(name, scale=None, features=("x1", "x2")).X_train,
+                                  make_dataset(name, scale=None).points_train)
 
 
 @pytest.mark.parametrize("scale", [None, "standard", "minmax"])
@@ -231,7 +236,7 @@ def test_the_catalog_describes_every_set():
                              "plane", "multi-gauss", "digits", "mnist"}
     for info in DATASETS.values():
         assert info.task in ("classification", "regression") and info.description
-        assert info.scale == ("minmax" if info.kind == "image" else None)
+        assert info.scale == ("minmax" if info.kind == "image" else "standard")
 
 
 def test_targets_for_each_task_and_output():

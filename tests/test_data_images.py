@@ -112,6 +112,24 @@ def test_mnist_offline_offers_digits_and_names_the_variable(monkeypatch, no_mnis
     assert MNIST_VARIABLE in str(error.value)
 
 
+def test_mnist_that_cannot_be_fetched_says_in_one_sentence_where_to_put_it(monkeypatch, no_mnist_variable, tmp_path):
+    from playground.data import images
+
+    def offline():
+        raise Exception("URL fetch failure on https://storage.googleapis.com/: None -- offline")
+
+    monkeypatch.setattr(images, "keras_load_mnist", offline)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    with pytest.raises(images.MnistUnavailable) as error:
+        make_dataset("mnist")
+    sentence = str(error.value)
+    assert sentence.count(". ") == 0 and sentence.endswith(".")
+    for part in ("digits", MNIST_VARIABLE, "x_train, y_train, x_test and y_test",
+                 str(tmp_path / "keras" / "datasets" / "mnist.npz")):
+        assert part in sentence
+    assert error.value.cache == str(tmp_path / "keras" / "datasets" / "mnist.npz")
+
+
 def test_importing_the_data_package_loads_no_tensorflow():
     code = ("import sys, playground.data\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras')))")

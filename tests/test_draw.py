@@ -59,7 +59,9 @@ def test_the_drawn_set_computes_its_features_from_the_points():
     ds = drawn.drawn_dataset(points, labels, "classification", ["a", "b"], ("x1", "x1^2", "sin(x2)"))
     train, _test = drawn.split(len(points))
     assert ds.X_train.shape == (15, 3) and ds.X_test.shape == (5, 3)
-    assert np.allclose(ds.X_train, np.column_stack([points[train, 0], points[train, 0] ** 2, np.sin(points[train, 1])]))
+    raw = np.column_stack([points[train, 0], points[train, 0] ** 2, np.sin(points[train, 1])])
+    assert np.allclose(ds.X_train, (raw - raw.mean(axis=0)) / raw.std(axis=0), atol=1e-5)  # standardized
+    assert ds.scale == "standard" and np.allclose(ds.transform(points[train]), ds.X_train)
     with pytest.raises(ValueError, match="at least"):
         drawn.drawn_dataset(points[:3], labels[:3], "classification", ["a", "b"], ("x1", "x2"))
 

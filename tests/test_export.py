@@ -46,3 +46,49 @@ def test_keras_code_loads_no_data_and_trains_nothing():
     assert "# model.fit(X_train, Y_train" in source
     assert "def build_neural_network(n_inputs=2, n_outputs=1):" in source
     assert "keras.optimizers.SGD(learning_rate=0.03)" in source
+
+
+def standardized_run(epochs=3):
+    from playground import settings
+    from playground.data import make_dataset
+    from playground.training import TrainingRun
+    values = {**settings.defaults(), "features": ["x1", "x2", "x1*x2"]}
+    data = make_dataset("xor", features=("x1", "x2", "x1*x2"))
+    run = TrainingRun("numpy", settings.network_spec(values, data), data)
+    run.train_for(30.0, max_epochs=epochs)
+    return run, data
+
+
+def test_the_weights_file_carries_the_inputs_scaling_and_reads_back():
+    import io
+    import numpy as np
+    from playground.export import weights_from_npz, weights_npz
+    run, data = standardized_run()
+    content = weights_npz(run.weights(), data.scaler)
+    arrays = np.load(io.BytesIO(content))
+    np.testing.assert_allclose(arrays["input_mean"], data.scaler.mean_)
+    np.testing.assert_allclose(arrays["input_std"], data.scaler.scale_)
+    raw = data.featurize(data.points_test)
+    np.testing.assert_allclose((raw - arrays["input_mean"]) / arrays["input_std"], data.X_test, rtol=1e-5, atol=1e-5)
+    assert all(np.array_equal(a, b) for (a, _), (b, _) in zip(weights_from_npz(content), run.weights()))
+
+
+@pytest.mark.slow
+def test_keras_code_and_the_keras_file_scale_the_inputs_as_in_training(tmp_path):
+    import io
+    import numpy as np
+    from playground.engines.keras_support import import_keras
+    run, data = standardized_run()
+    raw = data.featurize(data.points_test).astype(np.float32)
+    expected = run.predict(data.X_test)
+    source = keras_code(run.spec, data.scaler)
+    assert "INPUT_MEAN = [" in source and "keras.layers.Normalization(mean=INPUT_MEAN" in source
+    namespace = {"__name__": "exported"}
+    exec(compile(source, "exported.py", "exec"), namespace)
+    model = namespace["build_neural_network"]()
+    model.set_weights([array for W, b in run.weights() for array in (W, b)])
+    np.testing.assert_allclose(model(raw, training=False).numpy(), expected, rtol=1e-4, atol=1e-5)
+    path = tmp_path / "model.keras"
+    path.write_bytes(run.keras_file())
+    loaded = import_keras().saving.load_model(path)
+    np.testing.assert_allclose(loaded(raw, training=False).numpy(), expected, rtol=1e-4, atol=1e-5)

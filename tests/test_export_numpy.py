@@ -83,6 +83,7 @@ def test_predict_reads_as_the_forward_pass_and_says_what_x_is():
     assert "LAYERS = [(W1, b1, relu), (W2, b2, relu), (W3, b3, sigmoid)]" in source
     assert "takes X of shape (n, 2): points (x1, x2)" in source
     assert "return np.column_stack([x1, x2, x1 ** 2, x1 * x2, np.sin(x2)])" in source
+    assert "    a = features(a)\n    a = scale(a)" in source and "(rows − MEAN) / STD" in source  # standardized
     assert "def tanh" not in source   # only the activations the network uses
 
 

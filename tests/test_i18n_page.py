@@ -27,7 +27,7 @@ ALLOWED = {
     "tanh", "relu", "ReLU", "leaky_relu", "elu", "sigmoid", "softmax", "linear", "mse", "binary_crossentropy",
     "categorical_crossentropy", "huber", "sgd", "momentum", "rmsprop", "adam", "Adam", "He", "Glorot", "LeCun", "glorot_uniform", "he_normal",
     "lecun_normal", "small_normal", "zeros", "l1", "l2", "L1", "L2", "sin",
-    "x1", "x2", "float32", "float64",
+    "x1", "x2", "float32", "float64", "input_mean", "input_std",
     # keys, math letters and marks
     "Space", "S", "W", "b", "L", "z", "a", "c", "f", "h", "k", "g", "e", "ln", "x", "y", "w", "max", "px",
 }

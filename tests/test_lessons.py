@@ -60,7 +60,7 @@ def test_xor_without_a_hidden_layer_is_not_learned_and_with_one_it_is():
     run = train(at)
     assert run.spec.hidden == () and run.dataset.name == "xor"
     assert run.history["train_loss"][-1] > 0.6 and run.history["test_score"][-1] < 0.8
-    at.slider(key="layers").set_value(2).run()
+    at.slider(key="layers").set_value(1).run()   # "add a hidden layer"
     assert train(at).history["test_score"][-1] > 0.9
 
 
@@ -91,6 +91,9 @@ def test_a_learning_rate_of_3_explodes_and_the_page_says_so():
     shown = snapshot.epoch
     assert f"At epoch {shown} " in at.error[0].value
     assert at.button(key="roll_back").label == f"Go back to epoch {snapshot.last_finite_epoch}"
+    # Going back leads to an epoch whose loss was no higher than at the start, and says why.
+    assert loss[snapshot.last_finite_epoch] <= loss[0] and snapshot.last_finite_epoch == 0
+    assert "no higher than at epoch 0" in at.error[0].value
 
 
 @pytest.mark.parametrize("change", [

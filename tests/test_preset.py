@@ -54,3 +54,22 @@ def test_without_mnist_the_preset_says_so_and_runs_on_digits(tmp_path, monkeypat
     assert not at.exception
     assert at.session_state.dataset == "digits" and "Test accuracy at epoch 10" in accuracies(at)
     assert any("digits instead" in w.value for w in at.warning)
+
+
+def test_mnist_offline_is_one_whole_sentence_in_the_sidebar_and_over_the_example(monkeypatch, app):
+    from playground.data import images
+
+    def offline():
+        raise Exception("URL fetch failure on https://storage.googleapis.com/: None -- offline")
+
+    monkeypatch.delenv(MNIST_VARIABLE, raising=False)
+    monkeypatch.setattr(images, "keras_load_mnist", offline)
+    forget_data_sets()
+    at = app(timeout=120, dataset="mnist")
+    sidebar = [e.value for e in at.sidebar.error]
+    assert len(sidebar) == 1 and "…" not in sidebar[0] and sidebar[0].endswith(".")
+    for part in ("runs on digits", "`PLAYGROUND_MNIST`", "`x_train`", "datasets"):
+        assert part in sidebar[0], (part, sidebar[0])
+    at.button(key="preset_source").click().run()
+    assert at.session_state.dataset == "digits" and not at.exception
+    assert sidebar[0] in [w.value for w in at.warning]

@@ -32,6 +32,17 @@ def test_the_chosen_example_is_traced_layer_by_layer(app):
     assert any("Row vectors, as in Keras" in c.value for c in at.caption)
 
 
+def test_the_first_formula_standardizes_the_example_s_features_with_the_numbers(app):
+    at = app(timeout=90, tool="step")
+    at.number_input(key="step_index").set_value(3).run()
+    ds = at.session_state.run.dataset
+    raw = ds.featurize(ds.points_train[3:4])
+    first = latex(at)[0]
+    assert r"\frac{x - \mu}{\sigma}" in first
+    for numbers in (raw, ds.scaler.mean_[None], ds.scaler.scale_[None], ds.X_train[3:4]):
+        assert _matrix(numbers) in first
+
+
 def test_the_update_is_previewed_and_the_run_is_unchanged(app):
     at = app(timeout=90, tool="step", optimizer="adam")
     at.button(key="step").click().run()

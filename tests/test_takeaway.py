@@ -42,8 +42,10 @@ def same(a, b):
 def test_weights_download_is_an_npz_of_W1_b1_W2_b2_readable_without_pickle(run):
     content = files(run)["download_weights"].make()
     with np.load(io.BytesIO(content), allow_pickle=False) as archive:
-        assert archive.files == ["W1", "b1", "W2", "b2", "W3", "b3"]
+        assert archive.files == ["W1", "b1", "W2", "b2", "W3", "b3", "input_mean", "input_std"]
         loaded = [(archive[f"W{i}"], archive[f"b{i}"]) for i in (1, 2, 3)]
+        scaler = run.dataset.scaler  # the inputs' standardization goes with the weights
+        assert np.array_equal(archive["input_mean"], scaler.mean_) and np.array_equal(archive["input_std"], scaler.scale_)
     assert same(loaded, run.engine.get_weights())
     assert same(weights_from_npz(content), run.engine.get_weights())
 
@@ -87,7 +89,8 @@ def test_keras_download_loads_safely_and_predicts_as_the_run(run, tmp_path):
     import keras
     model = keras.saving.load_model(path, safe_mode=True)
     X = run.dataset.X_test[:20]
-    np.testing.assert_allclose(model(X, training=False).numpy(), run.engine.predict(X), rtol=1e-5, atol=1e-6)
+    unscaled = run.dataset.unscaled(X).astype(np.float32)  # the model scales its inputs itself, as in training
+    np.testing.assert_allclose(model(unscaled, training=False).numpy(), run.engine.predict(X), rtol=1e-5, atol=1e-5)
 
 
 def test_restoring_weights_puts_them_in_the_run(run):

@@ -13,8 +13,8 @@ from .csv_io import (HARD_MAX_FEATURES, HARD_MAX_ROWS, MAX_FEATURES, MAX_MEGABYT
                      dataset_to_csv, load_csv)
 from .dataset import SCALES, Dataset
 from .features import FEATURES
-from .images import MNIST_VARIABLE
+from .images import MNIST_VARIABLE, MnistUnavailable
 
 __all__ = ["DATASETS", "DatasetInfo", "FEATURES", "SCALES", "Dataset", "make_dataset",
-           "load_csv", "dataset_to_csv", "MNIST_VARIABLE", "MAX_MEGABYTES", "MAX_ROWS",
+           "load_csv", "dataset_to_csv", "MNIST_VARIABLE", "MnistUnavailable", "MAX_MEGABYTES", "MAX_ROWS",
            "HARD_MAX_ROWS", "MAX_FEATURES", "HARD_MAX_FEATURES", "MAX_CLASSES"]

@@ -26,27 +26,27 @@ class DatasetInfo:
 
 
 DATASETS = {
-    "circle": DatasetInfo("classification", "plane", None,
+    "circle": DatasetInfo("classification", "plane", "standard",
                           N_("A disc of one class inside a ring of the other."), synthetic.circle),
-    "xor": DatasetInfo("classification", "plane", None,
+    "xor": DatasetInfo("classification", "plane", "standard",
                        N_("Four squares: one class where x1 and x2 share a sign."), synthetic.xor),
-    "gauss": DatasetInfo("classification", "plane", None,
+    "gauss": DatasetInfo("classification", "plane", "standard",
                          N_("Two Gaussian clusters, one per class."), synthetic.gauss),
-    "spiral": DatasetInfo("classification", "plane", None,
+    "spiral": DatasetInfo("classification", "plane", "standard",
                           N_("Two interleaved spiral arms."), synthetic.spiral),
-    "moons": DatasetInfo("classification", "plane", None,
+    "moons": DatasetInfo("classification", "plane", "standard",
                          N_("Two interleaving half circles."), synthetic.moons),
-    "blobs": DatasetInfo("classification", "plane", None,
+    "blobs": DatasetInfo("classification", "plane", "standard",
                          N_("Gaussian clusters of 3 to 5 classes, for softmax."), synthetic.blobs),
-    "checkerboard": DatasetInfo("classification", "plane", None,
+    "checkerboard": DatasetInfo("classification", "plane", "standard",
                                 N_("A 4 × 4 checkerboard of two classes."), synthetic.checkerboard),
-    "rings": DatasetInfo("classification", "plane", None,
+    "rings": DatasetInfo("classification", "plane", "standard",
                          N_("Three concentric rings, one class each."), synthetic.rings, 3),
-    "sine": DatasetInfo("classification", "plane", None,
+    "sine": DatasetInfo("classification", "plane", "standard",
                         N_("Points above and below the curve x2 = sin(x1)."), synthetic.sine),
-    "plane": DatasetInfo("regression", "plane", None,
+    "plane": DatasetInfo("regression", "plane", "standard",
                          N_("A tilted plane: the value grows with x1 + x2."), synthetic.plane),
-    "multi-gauss": DatasetInfo("regression", "plane", None,
+    "multi-gauss": DatasetInfo("regression", "plane", "standard",
                                N_("Six Gaussian bumps, three up and three down."),
                                synthetic.multi_gauss),
     "digits": DatasetInfo("classification", "image", "minmax",
@@ -63,7 +63,7 @@ def make_dataset(name, n_samples=None, noise=0.0, train_fraction=0.5, seed=0,
     n_samples: points of a 2-D set (500 by default), or a cap on training images (all by
     default). noise (0 to 0.5) and features apply to 2-D sets, n_classes (3 to 5, default 3)
     to blobs; each is ignored where it does not apply. scale: None, "standard" or "minmax";
-    "default" is the set's own default (None for 2-D sets, "minmax" for images).
+    "default" is the set's own default ("standard" for 2-D sets, "minmax" for images).
     """
     if name not in DATASETS:
         raise ValueError(f"Unknown data set {name!r}: choose one of {', '.join(map(repr, DATASETS))}.")

@@ -92,6 +92,11 @@ class Dataset:
                              "so it has no decision boundary to draw.")
         return scaled(self.scaler, self.featurize(points))
 
+    def unscaled(self, X):
+        """Network inputs `X` (rows of X_train or X_test) as they were before scaling."""
+        return np.asarray(X, np.float64) if self.scaler is None else self.scaler.inverse_transform(
+            np.array(X, np.float64))
+
     @property
     def grid(self):
         """The network's inputs under the decision boundary (plane_grid's), or None off the plane."""

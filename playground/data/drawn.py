@@ -3,7 +3,7 @@ form for links.
 
 The drawn points are split by a rule a person can follow: every fourth point drawn (the 4th, the 8th,
 …) is a test point, the others are training points. The input features are computed from the points
-as for any set in the plane, with no scaling, over the plane's usual [−6, 6]².
+as for any set in the plane, over the plane's usual [−6, 6]², and standardized over the training points.
 
 In a link the points travel as `drawn=` text: per point one byte for x1, one for x2 (the plane cut into
 255 steps of 12/255 ≈ 0.05) and one for its class (or its value, cut likewise over −1…1), zlib-packed
@@ -17,7 +17,7 @@ from functools import partial
 import numpy as np
 
 from .catalog import PLANE_EXTENT
-from .dataset import build
+from .dataset import build, fit_scaler
 from .features import check_features, feature_matrix
 
 TEST_EVERY = 4           # every fourth point drawn is a test point
@@ -47,8 +47,10 @@ def drawn_dataset(points, labels, task, class_names, features):
         raise ValueError(f"A drawing has at most {MAX_POINTS} points.")
     train, test = split(len(points))
     featurize = partial(feature_matrix, names=check_features(features))
-    return build("drawn", task, featurize(points[train]), featurize(points[test]), labels[train], labels[test],
-                 features, class_names, None, None, points_train=points[train], points_test=points[test],
+    rows_train = featurize(points[train])
+    return build("drawn", task, rows_train, featurize(points[test]), labels[train], labels[test],
+                 features, class_names, "standard", fit_scaler("standard", rows_train),
+                 points_train=points[train], points_test=points[test],
                  featurize=featurize, extent=PLANE_EXTENT)
 
 

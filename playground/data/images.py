@@ -54,15 +54,40 @@ def read_mnist():
     if path:
         return check_mnist(read_npz(path), path)
     try:
-        from keras.datasets import mnist as keras_mnist
-        arrays = keras_mnist.load_data()
+        arrays = keras_load_mnist()
     except Exception as error:  # Keras reports a failed download as a bare Exception
-        raise ValueError(
-            "MNIST could not be loaded: it is not in the Keras cache and could not be "
-            "downloaded. Choose the 'digits' data set, which works offline, or download "
-            f"mnist.npz once and set the environment variable {MNIST_VARIABLE} to its path."
-        ) from error
+        raise MnistUnavailable(keras_cache()) from error
     return check_mnist(arrays, "Keras's MNIST")
+
+
+class MnistUnavailable(ValueError):
+    """MNIST is not named by $PLAYGROUND_MNIST, not in Keras's cache, and could not be downloaded. `cache`
+    is where Keras keeps it once downloaded."""
+
+    def __init__(self, cache):
+        self.cache = cache
+        super().__init__(
+            "MNIST is not on this machine and could not be downloaded, so choose the data set 'digits' "
+            "(the tutorial's example runs on digits then), or give MNIST to the app as an mnist.npz in "
+            "Keras's format (arrays x_train, y_train, x_test and y_test): set the environment variable "
+            f"{MNIST_VARIABLE} to its path before starting the app, or copy it to {cache}, where Keras "
+            "keeps it once downloaded.")
+
+
+def keras_load_mnist():
+    """keras.datasets.mnist.load_data(): from Keras's cache, or a download into it."""
+    from keras.datasets import mnist as keras_mnist
+    return keras_mnist.load_data()
+
+
+def keras_cache():
+    """Where keras.datasets.mnist keeps mnist.npz: $KERAS_HOME/datasets, else ~/.keras/datasets (Keras's
+    own rule, read here without loading Keras)."""
+    home = os.environ.get("KERAS_HOME")
+    if home is None:
+        base = os.path.expanduser("~")
+        home = os.path.join(base if os.access(base, os.W_OK) else "/tmp", ".keras")
+    return os.path.join(os.path.expanduser(home), "datasets", "mnist.npz")
 
 
 def read_npz(path):

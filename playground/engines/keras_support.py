@@ -59,12 +59,16 @@ def keras_metrics(spec):
     return [] if "regression" in LOSSES[spec.loss].tasks else ["accuracy"]
 
 
-def keras_model(spec, weights):
+def keras_model(spec, weights, scaling=None):
     """A compiled keras.Sequential of Dense layers with spec's activations, penalty and optimizer, a Dropout
-    layer after each hidden layer with a dropout rate, holding `weights` (a list of (W, b) per Dense layer)."""
+    layer after each hidden layer with a dropout rate, holding `weights` (a list of (W, b) per Dense layer).
+    scaling: (shift, divide) per input, x → (x − shift) / divide, as a first Normalization layer (no weights)."""
     keras = import_keras()
     penalty = keras.regularizers.L1L2(l1=spec.l1, l2=spec.l2) if spec.l1 or spec.l2 else None
     layers = [keras.Input((spec.n_inputs,), dtype=spec.dtype)]
+    if scaling is not None:
+        shift, divide = scaling
+        layers.append(keras.layers.Normalization(mean=shift, variance=divide ** 2, dtype=spec.dtype))
     for width, f, rate in zip(spec.sizes[1:], keras_activations(spec), (*spec.dropout_rates, 0)):
         layers.append(keras.layers.Dense(width, activation=f, kernel_regularizer=penalty, dtype=spec.dtype))
         if rate:

@@ -1,4 +1,5 @@
 """The sidebar's controls and the run buttons. Each function draws a part and returns what it chose."""
+import contextlib
 import io
 import os
 from dataclasses import dataclass
@@ -6,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from ..data import DATASETS, FEATURES, load_csv, make_dataset
+from ..data import DATASETS, FEATURES, MnistUnavailable, load_csv, make_dataset
 from ..engines import ENGINES
 from ..i18n import N_, _, ngettext
 from ..nn import INITIALIZERS, OPTIMIZERS, hidden_activations
@@ -73,19 +74,26 @@ def data_sidebar():
     What a class changes most (the data set, the input features) comes first; the rest folds."""
     sb = st.sidebar
     sb.markdown("**" + _("Data") + "**")
+    name = st.session_state.dataset
     if shown("dataset"):
         names = (*DATASETS, UPLOAD)
         sb.selectbox(_("Data set"), names, key="dataset", format_func=labels(names, dataset_label), on_change=draw.forget,
                      help=_("The 2-D sets draw a decision boundary; digits and mnist are images."))
-    name = st.session_state.dataset
+    else:
+        fixed(sb, _("Data set"), dataset_label(name))
     if name == UPLOAD:
         return _upload(sb)
     info = DATASETS[name]
     if info.kind == "plane" and shown("features"):
         sb.multiselect(_("Input features"), FEATURES, key="features",
                        help=_("What the input layer sees, computed from each point (x1, x2)."))
-    with sb.expander(_("More data options")):
-        st.caption(_(info.description))
+    elif info.kind == "plane":
+        fixed(sb, _("Input features"), md(", ".join(st.session_state.features)))  # x1*x2: an asterisk
+    more = (*(("noise", "samples") if info.kind == "plane" else ()), *(("classes",) if name == "blobs" else ()),
+            "train_percent", "regenerate")
+    opened = any(map(shown, more))  # else the description alone, and no expander with nothing to change
+    with sb.expander(_("More data options")) if opened else _nothing():
+        (st if opened else sb).caption(_(info.description))
         if info.kind == "plane" and shown("noise"):
             st.select_slider(_("Noise"), NOISE_LEVELS, key="noise")
         if info.kind == "plane" and shown("samples"):
@@ -102,12 +110,23 @@ def data_sidebar():
         return None
     try:
         dataset = cached_dataset(name, **state.data_arguments())
+    except MnistUnavailable as error:
+        sb.error(mnist_unavailable(error))
+        return None
     except ValueError as error:
         sb.error(_("This data set cannot be made: {reason}").format(reason=md(error)))
         return None
     if st.session_state.get("drawn") and draw.possible(dataset):  # a link that brings a drawing
         draw.start(dataset)
     return draw.dataset(dataset) if draw.active(dataset) else dataset
+
+
+def mnist_unavailable(error):
+    """The whole sentence, as markdown, that says MNIST cannot be had and how to give it to the app."""
+    return _("MNIST is not on this machine and could not be downloaded, so the tutorial's example runs on digits; "
+             "to give MNIST to the app, save an mnist.npz in Keras's format (arrays `x_train`, `y_train`, `x_test` "
+             "and `y_test`) and start the app with the environment variable `PLAYGROUND_MNIST` set to its path, or "
+             "copy it to {cache}, where Keras keeps it once downloaded.").format(cache=md(error.cache, limit=400))
 
 
 def _upload(sb):
@@ -134,7 +153,11 @@ def network_sidebar(ds):
     sb.markdown("**" + _("Network") + "**")
     if shown("layers"):
         sb.slider(_("Hidden layers"), 0, MAX_LAYERS, key="layers")
-    if shown("widths") and s.layers:
+    else:
+        fixed(sb, _("Hidden layers"), str(s.layers))
+    if not shown("widths") and s.layers:
+        fixed(sb, _("Neurons per layer"), ", ".join(str(s[f"width_{i}"]) for i in range(1, s.layers + 1)))
+    elif s.layers:
         columns = sb.columns(min(s.layers, 4))
         for i in range(1, s.layers + 1):
             columns[(i - 1) % len(columns)].number_input(
@@ -142,9 +165,14 @@ def network_sidebar(ds):
                 help=_("Neurons in hidden layer {layer}.").format(layer=i))
     if shown("activation"):
         sb.selectbox(_("Activation"), hidden_activations(), key="activation", disabled=s.per_layer)
+    elif s.layers:
+        fixed(sb, _("Activation"), ", ".join(s[f"activation_{i}"] for i in range(1, s.layers + 1)) if s.per_layer
+              else s.activation)
     sb.markdown("**" + _("Training") + "**")
     if shown("learning_rate"):
         sb.select_slider(_("Learning rate"), LEARNING_RATES, key="learning_rate", help=_("α in W ← W − α·∂L/∂W."))
+    else:
+        fixed(sb, _("Learning rate"), f"{s.learning_rate:g}")
     kind = task_kind(ds) if ds is not None else s.get("task_kind", "binary")
     outputs = heads()[kind]  # {output activation: the losses that fit it}
     # Another kind of task, or a first run whose link does not say: the task's usual output and loss.
@@ -158,7 +186,9 @@ def network_sidebar(ds):
     state.fit_choice("loss", outputs[s.output])
     n_train = len(ds.X_train) if ds is not None else 1000
     state.fit_number("batch_size", 1, n_train)
-    with sb.expander(_("More network and training options")):
+    more = ("engine", "activation", "output", "loss", "optimizer", "schedule", "batch_size", "regularization",
+            "penalty_rate", "dropout", "clip_norm", "init", "seed")
+    with sb.expander(_("More network and training options")) if any(map(shown, more)) else _nothing():
         if shown("engine"):
             st.radio(_("Engine"), list(ENGINES), key="engine", format_func=labels(ENGINES, engine_label),
                      horizontal=True)
@@ -207,6 +237,18 @@ def network_sidebar(ds):
     except ValueError as error:
         sb.error(_("These settings make no network: {reason}").format(reason=md(error)))
         return None
+
+
+def fixed(sb, label, value):
+    """A setting classroom mode fixes, in its control's place: its name and value (a number or a name from the
+    page's own lists, markdown-safe as it is), read-only."""
+    sb.caption(_("{setting} {value} (set for this class)").format(setting=label, value=value))
+
+
+@contextlib.contextmanager
+def _nothing():
+    """In place of an expander none of whose controls is shown: draws nothing."""
+    yield
 
 
 def _dropout_controls(s):

@@ -60,7 +60,7 @@ LESSONS = (
               "same gradient and take the same step, so they stay equal, and the layer works as one neuron. (With "
               "tanh or relu they would not even move: f(0) = 0 sends no gradient back.) Then choose the initial "
               "weights glorot_uniform and play again: random weights break the tie."),
-           {"init": "zeros", "activation": "sigmoid", "learning_rate": 0.3}),
+           {"init": "zeros", "activation": "sigmoid", "learning_rate": 1.0}),
 )
 BY_KEY = {lesson.key: lesson for lesson in LESSONS}
 

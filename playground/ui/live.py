@@ -199,7 +199,8 @@ def divergence_notice(run):
     epoch, good = run.snapshot.epoch, run.snapshot.last_finite_epoch
     st.error(_("At epoch {epoch} the loss became too large to compute (not a finite number): the weights jumped too "
                "far and training has stopped. Try a smaller learning rate, then go back to epoch {good}, the last one "
-               "whose loss was finite, and continue.").format(epoch=epoch, good=good))
+               "whose training loss was no higher than at epoch 0 (epoch 0 itself if none was): the epochs after it "
+               "were already climbing. Then continue.").format(epoch=epoch, good=good))
     st.button(_("Go back to epoch {epoch}").format(epoch=good), key="roll_back", on_click=_roll_back)
 
 

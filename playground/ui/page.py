@@ -2,7 +2,7 @@
 import streamlit as st
 
 from ..i18n import LANGUAGES, N_, _, set_language
-from . import challenge, compare, controls, schedule, sweep, lessons, live, proofs, state, step_through, takeaway
+from . import challenge, compare, controls, schedule, share, sweep, lessons, live, proofs, state, step_through, takeaway
 from .classroom import shown
 from .preset import preset_panel
 from .safe import labels, section
@@ -75,10 +75,11 @@ TOOLS = {"compare": (N_("compare runs"), compare.compare_section),
          "proofs": (N_("the proofs"), proofs.proofs_section),
          "finder": (N_("the learning-rate finder"), schedule.finder_section),
          "sweep": (N_("the sweep"), sweep.sweep_section),
-         "challenge": (N_("the challenge maker"), challenge.maker_section)}
+         "challenge": (N_("the challenge maker"), challenge.maker_section),
+         "share": (N_("the links to share"), share.share_section)}
 TOOL_LABELS = {"compare": N_("Compare runs"), "takeaway": N_("Take it away"), "step": N_("Step through"),
                "proofs": N_("Proofs"), "finder": N_("Find a learning rate"), "sweep": N_("Sweep"),
-               "challenge": N_("Make a challenge")}
+               "challenge": N_("Make a challenge"), "share": N_("Share")}
 
 
 def tools():

@@ -12,12 +12,13 @@ import time
 
 import streamlit as st
 
+from ..data import MnistUnavailable
 from ..engines import ENGINES
 from ..i18n import N_, _
 from ..trainer import RunHandle
 from . import draw, state
 from .classroom import may_change
-from .controls import cached_dataset, engine_label
+from .controls import cached_dataset, engine_label, mnist_unavailable
 from .safe import guarded, md
 
 EPOCHS = 10
@@ -48,8 +49,10 @@ def _apply():
         try:  # as the sidebar asks for it, so the set is loaded once
             cached_dataset("mnist")
             name = "mnist"
+        except MnistUnavailable as error:
+            s.preset_note = mnist_unavailable(error)
         except ValueError as error:
-            s.preset_note = str(error)
+            s.preset_note = _("{reason} The example runs on digits instead.").format(reason=md(error, limit=600))
     s.update(SETTINGS)
     s.dataset = name
     draw.forget()
@@ -81,7 +84,7 @@ def preset_panel(run):
                       "0.001, batches of 32, {epochs} epochs.").format(dataset=job["dataset"], inputs=run.spec.n_inputs,
                                                                        epochs=EPOCHS))
         if s.get("preset_note"):
-            st.warning(_("{reason} The example runs on digits instead.").format(reason=md(s.preset_note, limit=600)))
+            st.warning(s.preset_note)
         here, there, _rest = st.columns([1, 1, 1])
         if run.engine_name not in job["results"]:
             job["results"][run.engine_name] = _train(run, here)

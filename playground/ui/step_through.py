@@ -8,6 +8,7 @@ import math
 import numpy as np
 import streamlit as st
 
+from ..export import input_scaling
 from ..i18n import N_, _, sentences
 from ..nn import INITIALIZERS, OPTIMIZERS, get_activation, get_loss, targets
 from . import state
@@ -68,6 +69,7 @@ def step_through_section(run):
     forward, loss_tab, backward, step = st.tabs([_("Forward pass"), _("Loss"), _("Backward pass"), _("Update")],
                                                 key="step_tabs")
     with forward:
+        _scaling(ds, trace[0]["a_in"])
         _forward(run.spec, trace, weights)
     with loss_tab:
         _loss(run.spec, trace, Y, loss)
@@ -75,6 +77,24 @@ def step_through_section(run):
         _backward(run.spec, trace)
     with step:
         _update(run.spec, update)
+
+
+def _scaling(ds, a0):
+    """The first step: the example's features x scaled as in training, x → (x − μ)/σ, with its numbers."""
+    scaling = input_scaling(ds.scaler)
+    if scaling is None:
+        return
+    kind, shift, divide = scaling
+    if kind == "standard":
+        st.markdown(_("**The inputs**, standardized as in training: μ and σ are each feature's mean and standard "
+                      "deviation over the training data, so every input has mean 0 and variance 1."))
+        shift_name, divide_name, formula = r"\mu", r"\sigma", r"\frac{x - \mu}{\sigma}"
+    else:
+        st.markdown(_("**The inputs**, scaled as in training: each feature's range over the training data, from its "
+                      "minimum m to m + r, is mapped onto 0 to 1."))
+        shift_name, divide_name, formula = "m", "r", r"\frac{x - m}{r}"
+    st.latex(rf"x \mapsto a^{{(0)}} = {formula}:\quad {_matrix(ds.unscaled(a0))} \mapsto {_matrix(a0)},\qquad "
+             rf"{shift_name} = {_matrix(shift[None])},\ {divide_name} = {_matrix(divide[None])}")
 
 
 def _forward(spec, trace, weights):

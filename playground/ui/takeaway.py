@@ -38,14 +38,16 @@ def downloads(run):
     name = file_stem(run.dataset.name)
     return [
         Download("download_weights", _("Weights (.npz)"), f"{name}-weights.npz", "application/octet-stream",
-                 lambda: weights_npz(run.weights()),
-                 _("Arrays W1, b1, W2, b2, …: numpy.load(file) reads them; upload them here to restore.")),
+                 lambda: weights_npz(run.weights(), run.dataset.scaler),
+                 _("Arrays W1, b1, W2, b2, … and the inputs' scaling (input_mean and input_std when standardized): "
+                   "numpy.load(file) reads them; upload them here to restore.")),
         Download("download_keras", _("Keras model (.keras)"), f"{name}-model.keras", "application/zip",
                  run.keras_file,
-                 _("This network with its trained weights: keras.saving.load_model(file). Built on click; the first "
-                   "time loads TensorFlow (a few seconds).")),
+                 _("This network with its trained weights, its inputs scaled as in training: keras.saving.load_model(file). "
+                   "Built on click; the first time loads TensorFlow (a few seconds).")),
         Download("download_code", _("Keras code (.py)"), f"{name}-network.py", "text/x-python",
-                 lambda: keras_code(run.spec), _("The Python source that builds this network in Keras.")),
+                 lambda: keras_code(run.spec, run.dataset.scaler),
+                 _("The Python source that builds this network in Keras, its inputs scaled as in training.")),
         Download("download_numpy", _("NumPy code (.py)"), f"{name}-numpy.py", "text/x-python",
                  lambda: numpy_code(run.spec, run.weights(), run.dataset),
                  _("A standalone Python file that needs only NumPy: the trained weights, the input features and "
