@@ -9,7 +9,7 @@ import time
 
 from playwright.sync_api import expect
 
-from playground.browser import APP_READY, EPOCH, PLANE_JS, ROOT, button, metric, open_app, pause
+from playground.browser import APP_READY, PLANE_JS, ROOT, button, metric, open_app, pause
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")
 VIEWPORT = {"width": 1500, "height": 1100}
