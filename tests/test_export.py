@@ -75,7 +75,6 @@ def test_the_weights_file_carries_the_inputs_scaling_and_reads_back():
 
 @pytest.mark.slow
 def test_keras_code_and_the_keras_file_scale_the_inputs_as_in_training(tmp_path):
-    import io
     import numpy as np
     from playground.engines.keras_support import import_keras
     run, data = standardized_run()
