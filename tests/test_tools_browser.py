@@ -58,7 +58,7 @@ def test_pin_download_upload_and_a_lesson(tmp_path):
         choose_tool(page, "Take it away")
         weights = download(page, "Weights (.npz)")
         with np.load(weights.path(), allow_pickle=False) as archive:
-            assert archive.files == ["W1", "b1", "W2", "b2", "W3", "b3"]
+            assert archive.files == ["W1", "b1", "W2", "b2", "W3", "b3", "input_mean", "input_std"]
             assert archive["W1"].shape == (2, 4)
         assert weights.suggested_filename == "circle-weights.npz"
         history = open(download(page, "History (.csv)").path()).read().splitlines()

@@ -464,7 +464,12 @@ class Network {
   layout(h) {
     const d = this.data, {width, height} = this.size;
     const sizes = h.sizes, shown = [Math.min(sizes[0], 8), ...h.shown];
-    const columns = shown.length, top = 40 * (d.scale || 1), bottom = 22 * (d.scale || 1), left = 30 * (d.scale || 1);
+    // Room at the left for the input features' names, as wide as the widest (a fifth of the view at most).
+    const g = this.size.g;
+    g.font = font(d, 12);
+    const named = Math.max(0, ...(d.features || []).slice(0, shown[0]).map((name) => g.measureText(name).width));
+    const columns = shown.length, top = 40 * (d.scale || 1), bottom = 22 * (d.scale || 1);
+    const left = Math.min(width / 5, Math.max(30 * (d.scale || 1), named + 8));
     const most = Math.max(...shown);
     const tile = Math.max(12, Math.min(52 * (d.scale || 1), (height - top - bottom) / (most * 1.35),
       (width - left - 8) / (columns * 1.9)));
