@@ -112,26 +112,24 @@ def number_in(options):
     return parse
 
 
-def integer(low, high):
+def _within(pattern, convert, low, high):
+    """A parser of a number written as `pattern` allows, `convert`ed, from low to high."""
     def parse(text):
-        if len(text) > NUMBER_LENGTH or not INTEGER.fullmatch(text):
+        if len(text) > NUMBER_LENGTH or not pattern.fullmatch(text):
             raise ValueError
-        value = int(text)
+        value = convert(text)
         if not low <= value <= high:
             raise ValueError
         return value
     return parse
+
+
+def integer(low, high):
+    return _within(INTEGER, int, low, high)
 
 
 def decimal(low, high):
-    def parse(text):
-        if not DECIMAL.fullmatch(text):
-            raise ValueError
-        value = float(text)
-        if not low <= value <= high:
-            raise ValueError
-        return value
-    return parse
+    return _within(DECIMAL, float, low, high)
 
 
 def optional(parse):
