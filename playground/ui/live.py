@@ -67,10 +67,12 @@ def _metric_labels(ds):
 
 
 def _points(points, labels):
-    return None if points is None else {"x": points[:, 0].astype(float).round(4).tolist(),
-                                        "y": points[:, 1].astype(float).round(4).tolist(),
-                                        "label": (labels.astype(float).round(4) if points is not None and
-                                                  labels.dtype.kind == "f" else labels.astype(int)).tolist()}
+    """Points of the plane and their labels (class indices, or a regression's values), for the boundary part."""
+    if points is None:
+        return None
+    labels = labels.astype(float).round(4) if labels.dtype.kind == "f" else labels.astype(int)
+    return {"x": points[:, 0].astype(float).round(4).tolist(), "y": points[:, 1].astype(float).round(4).tolist(),
+            "label": labels.tolist()}
 
 
 def _charts(run, snapshot, still, mark=None):
