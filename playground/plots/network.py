@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from ..frames import MAX_NEURONS  # the live view's limit: both views show the same neurons
 from ..i18n import _
 
-MAX_NEURONS = 8  # TensorFlow Playground's own limit per layer
 MIN_TILE = 16    # pixels: smaller pictures (digits' 8 × 8) are enlarged, so frames and gaps stay thin
 # Orange for negative, blue for positive, as in TensorFlow Playground.
 NEGATIVE, POSITIVE = np.array((245, 147, 34)), np.array((8, 119, 189))
