@@ -128,13 +128,24 @@ def test_a_built_in_challenge_is_solved_by_its_solution(browser_and_url):
 
 def pick(page, key, *options):
     """Chooses `options` (the first of each, by its text) in the select box or multiselect of widget `key`."""
+    box = page.locator(f".st-key-{key} input[role='combobox']")
+    tags = page.locator(f".st-key-{key} [data-tag]")
+    box.wait_for()  # the widget is drawn (a press just before may still be running)
+    several = page.locator(f".st-key-{key} [data-testid='stMultiSelect']").count() > 0
+    chosen = tags.count()
     for option in options:
-        box = page.locator(f".st-key-{key} input[role='combobox']")
         box.click()
         box.press_sequentially(option)
         page.get_by_role("option", name=option, exact=True).first.click()
+        # As a person does: the choice is seen on the page before the next one is made.
+        if several:
+            chosen += 1
+            expect(tags).to_have_count(chosen)
+            expect(tags.nth(chosen - 1)).to_contain_text(option)
         page.wait_for_selector(APP_READY)
     box.press("Escape", timeout=15_000)
+    if several:
+        expect(tags).to_have_count(chosen)
 
 
 def test_a_two_by_two_sweep_shows_four_thumbnails_and_the_heatmap(browser_and_url):
