@@ -117,9 +117,11 @@ def launch_chromium(playwright, **kwargs):
 
 
 def open_app(browser, url, timeout=60_000, **context_kwargs):
-    """A new page on `url`, returned once the script has run to its end."""
+    """A new page on `url`, returned once the script has run to its end with the whole page drawn."""
     page = browser.new_context(**context_kwargs).new_page()
     page.goto(url)
+    # The sidebar comes with the run after the live view's first frame (hidden, in presentation mode).
+    page.wait_for_selector(".st-key-lang", state="attached", timeout=timeout)
     page.wait_for_selector(APP_READY, timeout=timeout)
     return page
 

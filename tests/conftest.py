@@ -56,6 +56,9 @@ def open_page(timeout=60, tool=None, **query):
     at = AppTest.from_file(APP, default_timeout=timeout)
     for key, value in query.items():
         at.query_params[key] = value
+    # As a browser sees it once the live view has drawn its first frame: the sidebar and the lower row are drawn
+    # (on a first run they wait for it; test_page_order.py covers that wait).
+    at.session_state["first_frame_drawn"] = True
     at.run()
     return open_tool(at, tool) if tool else at
 
@@ -82,8 +85,8 @@ def _arrays(value):
 def read_charts(at):
     """{key: figure} of every plotly chart on the page, its typed arrays decoded. The weights and gradient
     health come once the live view has drawn its first frame: here, as if it had."""
-    if not at.session_state["live_ready"] if "live_ready" in at.session_state else True:
-        at.session_state["live_ready"] = True
+    if "first_frame_drawn" not in at.session_state:
+        at.session_state["first_frame_drawn"] = True
         at.run()
     return {element.proto.id.rsplit("-", 1)[-1]: _arrays(json.loads(element.proto.spec))
             for element in at.get("plotly_chart")}

@@ -3,8 +3,8 @@ import time
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
+from conftest import open_page
 from playground.training import TrainingRun
 from playground.ui.lessons import LESSONS
 
@@ -12,10 +12,7 @@ pytestmark = pytest.mark.slow  # each lesson trains its setup
 
 
 def lesson(key, **query):
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    for name, value in query.items():
-        at.query_params[name] = value
-    at.run()
+    at = open_page(**query)
     at.button(key=f"lesson_{key}").click().run()
     assert not at.exception
     return at
@@ -35,7 +32,7 @@ def relative_change(run, layer):
 
 
 def test_every_lesson_has_a_button_a_question_and_what_to_watch_for():
-    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    at = open_page()
     for item in LESSONS:
         assert at.button(key=f"lesson_{item.key}").label == item.title
         assert item.question.endswith("?") and item.watch

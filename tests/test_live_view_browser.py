@@ -57,6 +57,37 @@ def test_slow_motion_draws_every_epoch(browser_and_url):
     page.context.close()
 
 
+# What the page holds when live.js marks its first boundary (performance.mark, wrapped before the page loads).
+AT_FIRST_BOUNDARY_JS = """() => {
+  const mark = performance.mark.bind(performance);
+  performance.mark = (name, ...rest) => {
+    if (name === "playground-first-boundary") window.__atFirstBoundary = {
+      sidebar: !!document.querySelector(".st-key-dataset"), tools: !!document.querySelector(".st-key-tool"),
+      preloaded: [...document.querySelectorAll("link[rel=modulepreload]")].map(l => l.href)};
+    return mark(name, ...rest);
+  };
+}"""
+
+
+def test_on_a_first_visit_the_boundary_is_drawn_before_the_sidebar_which_then_follows(browser_and_url):
+    browser, url = browser_and_url
+    context = browser.new_context(viewport=VIEWPORT)
+    context.add_init_script(f"({AT_FIRST_BOUNDARY_JS})()")
+    page = context.new_page()
+    page.goto(url + "/?layers=3")
+    page.wait_for_function("window.__atFirstBoundary", timeout=60_000)
+    seen = page.evaluate("window.__atFirstBoundary")
+    assert not seen["sidebar"] and not seen["tools"], seen
+    # The scripts of the first picture's elements, and live.js, are named in the page itself.
+    assert any("BidiComponent" in href for href in seen["preloaded"]), seen["preloaded"]
+    assert any(href.endswith("/_playground/live.js") for href in seen["preloaded"]), seen["preloaded"]
+    expect(page.locator(".st-key-dataset")).to_be_visible(timeout=20_000)
+    expect(page.locator(".st-key-tool")).to_be_visible()
+    page.wait_for_selector(APP_READY)
+    expect(page.locator(".st-key-layers input[type='range']")).to_have_attribute("aria-valuetext", "3")
+    context.close()
+
+
 def test_the_first_boundary_comes_before_3_mb_and_plotly_loads_once_at_most(browser_and_url):
     browser, url = browser_and_url
     open_app(browser, url).context.close()  # a warm server

@@ -1,4 +1,5 @@
-"""The sidebar's controls and the run buttons. Each function draws a part and returns what it chose."""
+"""The sidebar's controls and the run buttons. chosen_data and chosen_network read what the settings choose,
+without drawing anything (the page draws its live part first); the *_sidebar functions then draw the controls."""
 import contextlib
 import io
 import os
@@ -68,8 +69,38 @@ def dataset_label(name):
     return _("upload a CSV file…") if name == UPLOAD else name
 
 
-def data_sidebar():
-    """The data controls; returns the Dataset, or None (with a message) when there is none to use.
+def chosen_data():
+    """The data set the settings choose, made without drawing a control: (the Dataset, or None, and the notes
+    the sidebar shows under the data controls, as (kind, markdown) with kind "error", "info" or "caption")."""
+    s = st.session_state
+    name = s.dataset
+    if name == UPLOAD:
+        return _uploaded(s.get("upload_file"))
+    if DATASETS[name].kind == "plane" and not s.features:
+        return None, [("error", _("Choose at least one input feature."))]
+    try:
+        dataset = cached_dataset(name, **state.data_arguments())
+    except MnistUnavailable as error:
+        return None, [("error", mnist_unavailable(error))]
+    except ValueError as error:
+        return None, [("error", _("This data set cannot be made: {reason}").format(reason=md(error)))]
+    if s.get("drawn") and draw.possible(dataset):  # a link that brings a drawing
+        draw.start(dataset)
+    return (draw.dataset(dataset) if draw.active(dataset) else dataset), []
+
+
+def _uploaded(file):
+    if file is None:
+        return None, [("info", _("Choose a CSV file to train on."))]
+    try:
+        dataset = cached_csv(file.file_id, os.path.splitext(file.name)[0], file.getvalue())
+    except ValueError as error:
+        return None, [("error", _("{file} was not loaded: {reason}").format(file=md(file.name), reason=md(error, limit=600)))]
+    return dataset, [("caption", _("{file}: {note}").format(file=md(file.name), note=md(note))) for note in dataset.notes]
+
+
+def data_sidebar(notes):
+    """The data controls, then `notes` (from chosen_data).
 
     What a class changes most (the data set, the input features) comes first; the rest folds."""
     sb = st.sidebar
@@ -82,7 +113,15 @@ def data_sidebar():
     else:
         fixed(sb, _("Data set"), dataset_label(name))
     if name == UPLOAD:
-        return _upload(sb)
+        sb.file_uploader(_("CSV file"), type=["csv", "txt"], key="upload_file",
+                         help=_("Numeric feature columns and a label column (named label, or the last one)."))
+    else:
+        _data_options(sb, name)
+    for kind, text in notes:
+        getattr(sb, kind)(text)
+
+
+def _data_options(sb, name):
     info = DATASETS[name]
     if info.kind == "plane" and shown("features"):
         sb.multiselect(_("Input features"), FEATURES, key="features",
@@ -105,20 +144,6 @@ def data_sidebar():
         if shown("regenerate"):
             st.button(_("Regenerate"), key="regenerate", on_click=state.regenerate,
                       help=_("Draw a new sample of the data."), disabled=info.kind != "plane")
-    if info.kind == "plane" and not st.session_state.features:
-        sb.error(_("Choose at least one input feature."))
-        return None
-    try:
-        dataset = cached_dataset(name, **state.data_arguments())
-    except MnistUnavailable as error:
-        sb.error(mnist_unavailable(error))
-        return None
-    except ValueError as error:
-        sb.error(_("This data set cannot be made: {reason}").format(reason=md(error)))
-        return None
-    if st.session_state.get("drawn") and draw.possible(dataset):  # a link that brings a drawing
-        draw.start(dataset)
-    return draw.dataset(dataset) if draw.active(dataset) else dataset
 
 
 def mnist_unavailable(error):
@@ -129,24 +154,34 @@ def mnist_unavailable(error):
              "copy it to {cache}, where Keras keeps it once downloaded.").format(cache=md(error.cache, limit=400))
 
 
-def _upload(sb):
-    file = sb.file_uploader(_("CSV file"), type=["csv", "txt"], key="upload_file",
-                            help=_("Numeric feature columns and a label column (named label, or the last one)."))
-    if file is None:
-        sb.info(_("Choose a CSV file to train on."))
-        return None
+def chosen_network(ds):
+    """The Config the settings make for `ds`, without drawing a control: (Config or None, what is wrong or None).
+
+    Settings that depend on others are brought in line first: a task of another kind brings its usual output
+    and loss, and a choice its control no longer offers is replaced."""
+    s = st.session_state
+    kind = task_kind(ds) if ds is not None else s.get("task_kind", "binary")
+    outputs = heads()[kind]  # {output activation: the losses that fit it}
+    # Another kind of task, or a first run whose link does not say: the task's usual output and loss.
+    changed, first = s.get("task_kind", kind) != kind, "task_kind" not in s
+    s.task_kind = kind
+    if changed or (first and "output" not in s.url_given):
+        s.output = next(iter(outputs))
+    state.fit_choice("output", list(outputs))
+    if changed or (first and "loss" not in s.url_given):
+        s.loss = outputs[s.output][0]
+    state.fit_choice("loss", outputs[s.output])
+    state.fit_number("batch_size", 1, len(ds.X_train) if ds is not None else 1000)
+    if ds is None:
+        return None, None
     try:
-        dataset = cached_csv(file.file_id, os.path.splitext(file.name)[0], file.getvalue())
+        return Config(s.engine, network_spec(state.values(), ds), state.data_key()), None
     except ValueError as error:
-        sb.error(_("{file} was not loaded: {reason}").format(file=md(file.name), reason=md(error, limit=600)))
-        return None
-    for note in dataset.notes:
-        sb.caption(_("{file}: {note}").format(file=md(file.name), note=md(note)))
-    return dataset
+        return None, _("These settings make no network: {reason}").format(reason=md(error))
 
 
-def network_sidebar(ds):
-    """The network and training controls; returns the Config, or None without data.
+def network_sidebar(ds, problem):
+    """The network and training controls (for the settings chosen_network has brought in line), then `problem`.
 
     The layers and their neurons, the activation and the learning rate come first; the rest folds."""
     sb, s = st.sidebar, st.session_state
@@ -173,19 +208,8 @@ def network_sidebar(ds):
         sb.select_slider(_("Learning rate"), LEARNING_RATES, key="learning_rate", help=_("α in W ← W − α·∂L/∂W."))
     else:
         fixed(sb, _("Learning rate"), f"{s.learning_rate:g}")
-    kind = task_kind(ds) if ds is not None else s.get("task_kind", "binary")
-    outputs = heads()[kind]  # {output activation: the losses that fit it}
-    # Another kind of task, or a first run whose link does not say: the task's usual output and loss.
-    changed, first = s.get("task_kind", kind) != kind, "task_kind" not in s
-    s.task_kind = kind
-    if changed or (first and "output" not in s.url_given):
-        s.output = next(iter(outputs))
-    state.fit_choice("output", list(outputs))
-    if changed or (first and "loss" not in s.url_given):
-        s.loss = outputs[s.output][0]
-    state.fit_choice("loss", outputs[s.output])
-    n_train = len(ds.X_train) if ds is not None else 1000
-    state.fit_number("batch_size", 1, n_train)
+    kind, n_train = s.task_kind, len(ds.X_train) if ds is not None else 1000
+    outputs = heads()[kind]
     more = ("engine", "activation", "output", "loss", "optimizer", "schedule", "batch_size", "regularization",
             "penalty_rate", "dropout", "clip_norm", "init", "seed")
     with sb.expander(_("More network and training options")) if any(map(shown, more)) else _nothing():
@@ -230,13 +254,8 @@ def network_sidebar(ds):
                             help=_("Draws the initial weights and the batch order."))
     if shown("stop"):
         _stop_controls(sb, kind)
-    if ds is None:
-        return None
-    try:
-        return Config(s.engine, network_spec(state.values(), ds), state.data_key())
-    except ValueError as error:
-        sb.error(_("These settings make no network: {reason}").format(reason=md(error)))
-        return None
+    if problem:
+        sb.error(problem)
 
 
 def fixed(sb, label, value):

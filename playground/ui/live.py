@@ -53,9 +53,14 @@ def _stopped():
 
 def _ready():
     """The live view has drawn its first frame: the lower row runs again and draws the weights and gradient
-    health. Their charts load plotly.js, whose compiling held the browser for about 2 s: the live view comes
-    first."""
-    st.session_state.live_ready = True
+    health (and the whole page runs, when its sidebar waits too). Their charts load plotly.js, whose compiling
+    held the browser for about 2 s: the live view comes first."""
+    st.session_state.first_frame_drawn = True
+
+
+def first_frame_pending(run):
+    """On a session's first run on a plane data set, until the live view has drawn its first frame."""
+    return not st.session_state.get("first_frame_drawn") and run.dataset.points_train is not None
 
 
 def _metric_labels(ds):
@@ -139,10 +144,12 @@ def _lower_row(run, snapshot):
     run, only a part that asks for them once the live view has drawn its first frame (_ready)."""
     weights = snapshot.weights
     row = st.container(key="live_row_2")
-    if not st.session_state.get("live_ready") and run.dataset.points_train is not None:
+    if first_frame_pending(run):
         with row:
             part("ready", "live_ready", run, on_ready=_ready)
         return
+    if st.session_state.pop("sidebar_waits", False):
+        st.rerun()  # the whole page, now that the live view is drawn: the sidebar too
     left, right = row.columns(2, gap="medium")
     with left:
         rows = math.ceil(len(weights) / 2)

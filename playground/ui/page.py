@@ -32,12 +32,32 @@ def main():
     challenge.apply_made()
     set_language(st.session_state.lang)
     st.html(STYLE + (PRESENTATION if st.session_state.presentation else ""))
+    # The settings are read before any control is drawn, so that the live part comes first: on a session's
+    # first run the sidebar and the tools wait until the live view has drawn its first frame (the browser
+    # spends about 0.4 s drawing their controls, and the picture comes first).
+    st.session_state.pop("sidebar_waits", None)
+    ds, data_notes = controls.chosen_data()
+    config, problem = controls.chosen_network(ds)
+    run = body(ds, config)
+    if run is not None and live.first_frame_pending(run):
+        st.session_state.sidebar_waits = True
+        return
+    st.session_state.pop("url_warnings", None)  # said once
+    sidebar(ds, data_notes, problem)
+
+
+def sidebar(ds, data_notes, problem):
     st.sidebar.selectbox("Language · 语言", tuple(LANGUAGES), key="lang", format_func=LANGUAGES.get,
                          label_visibility="collapsed")
     lessons.lessons_sidebar()
     challenge.challenge_sidebar()
-    ds = controls.data_sidebar()
-    config = controls.network_sidebar(ds)
+    controls.data_sidebar(data_notes)
+    controls.network_sidebar(ds, problem)
+
+
+def body(ds, config):
+    """Everything but the sidebar: the notices, the run's buttons, the live part and the chosen tool; returns
+    the run shown, or None."""
     # Messages come and go; each kind has its one slot (a container, even when empty), so that what
     # they hold never moves the live part: its charts would be drawn afresh, and blink.
     notices = st.container(key="notices")
@@ -48,7 +68,7 @@ def main():
     state.apply_presses(run)
     if run is None:
         st.info(_("Choose a data set in the sidebar to begin."))
-        return
+        return None
     state.present(run)
     state.refresh(run)
     if config is None:
@@ -61,10 +81,13 @@ def main():
     with st.container(key="preset_slot"), section(N_("the tutorial's example")):
         preset_panel(run)
     live.live_part(run)
+    if live.first_frame_pending(run):
+        return run  # the tools below come with the sidebar
     tool = tools()
     if tool is not None:
         with section(TOOLS[tool][0]):
             TOOLS[tool][1](run)
+    return run
 
 
 # The tools below the live part, one at a time: a page that holds only what is in use stays light to

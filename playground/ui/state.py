@@ -44,7 +44,8 @@ def init():
 
 
 def show_url_warnings():
-    refused = st.session_state.pop("url_warnings", [])
+    """What the link had that the page cannot use; said in the page's first whole run (page.main then drops it)."""
+    refused = st.session_state.get("url_warnings", [])
     if refused:
         names = ", ".join(f"`{key}`" for key in refused)
         st.warning(_("The link had a value this page cannot use for {names}: the default is used instead.")

@@ -24,11 +24,16 @@ export default function (component) {
     el.className = "live";
     parentElement.appendChild(el);
   }
-  let cleanup = null, gone = false;
+  let cleanup = null, gone = false, timer = null;
+  if (data.view === "ready") {
+    // The page waits for this part to say the first frame is drawn: it says so at the latest after a while,
+    // even if live.js or its channel fails.
+    timer = setTimeout(() => { if (!el.__readySent) { el.__readySent = true; setTriggerValue("ready", true); } }, 2500);
+  }
   import(new URL("%s/live.js", window.location.href).href).then((live) => {
     if (!gone) cleanup = live.mount(el, data, setTriggerValue);
   });
-  return () => { gone = true; if (cleanup) cleanup(); };
+  return () => { gone = true; clearTimeout(timer); if (cleanup) cleanup(); };
 }
 """ % PREFIX
 _CSS = """

@@ -729,8 +729,11 @@ class Curves {
 class Ready {
   constructor(el) { this.el = el; }
 
-  draw() {
-    if (!this.sent) { this.sent = true; this.trigger("ready", true); }
+  draw(connection) {   // once a frame has come: drawn after the other parts (mounted after them)
+    if (connection && connection.frame && !this.el.__readySent) {
+      this.el.__readySent = true;
+      this.trigger("ready", true);
+    }
   }
 }
 
