@@ -7,8 +7,8 @@ import time
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
+from conftest import open_page
 from playground.browser import ROOT
 from playground.data import load_csv, make_dataset
 from playground.export import history_csv, weights_from_npz, weights_npz
@@ -130,8 +130,7 @@ def test_a_single_npy_array_is_refused():
 
 
 def test_the_page_has_a_download_for_each_file_and_a_weights_uploader():
-    at = AppTest.from_file("../app.py", default_timeout=60).run()
-    at.segmented_control(key="tool").set_value("takeaway").run()
+    at = open_page(tool="takeaway")
     keys = [d.proto.id.rsplit("-", 1)[-1] for d in at.get("download_button")]
     assert keys == ["download_weights", "download_keras", "download_code", "download_numpy", "download_data",
                     "download_history", "export_gif"]
