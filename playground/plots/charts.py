@@ -15,8 +15,7 @@ import numpy as np
 from PIL import Image
 
 from ..i18n import _
-from .colours import (BINARY_SCALE, CLASS_COLORS, OUTLINE, PLANE_TINT, REGRESSION_PLANE, REGRESSION_SCALE, class_color,
-                      class_symbol, rgb)
+from .colours import CLASS_COLORS, OUTLINE, PLANE_SCALE, PLANE_TINT, VALUE_SCALE, class_color, class_symbol, rgb
 
 MAX_POINTS = 400
 TRAIN_COLOR, TEST_COLOR, START_COLOR = "#1f6feb", "#e8590c", "#adb5bd"
@@ -192,7 +191,7 @@ def boundary_figure(x, y, outputs, task, class_names, train, test=None, discreti
     else:
         background = {"type": "heatmap", "x": x.astype(np.float32), "y": y.astype(np.float32),
                       "z": np.round(outputs[:, -1].reshape(shape), 3).astype(np.float32),
-                      "colorscale": REGRESSION_PLANE, "zmid": 0, "colorbar": {"thickness": 10, "len": 0.8},
+                      "colorscale": PLANE_SCALE, "zmid": 0, "colorbar": {"thickness": 10, "len": 0.8},
                       "hovertemplate": "x1 %{x:.2f}<br>x2 %{y:.2f}<br>" + _("output") + " %{z:.3f}<extra></extra>"}
     data = [background]
     for part, name, suffix in ((train, "train", ""), (test, "test", "-dot")):
@@ -227,7 +226,7 @@ def _points(points, rows, label, part, symbol, marker):
 
 def _value_marker(labels):
     # A list, not a typed array: plotly.js drops typed-array marker colours on Plotly.react.
-    return {"color": np.round(np.asarray(labels, float), 3).tolist(), "colorscale": REGRESSION_SCALE, "cmid": 0}
+    return {"color": np.round(np.asarray(labels, float), 3).tolist(), "colorscale": VALUE_SCALE, "cmid": 0}
 
 
 def _rgb(hex_colour):
@@ -236,20 +235,18 @@ def _rgb(hex_colour):
 
 def plane_colours(outputs, task, n_classes, shape):
     """RGB uint8 (rows, columns, 3) of the outputs over the plane (rows from the lowest x2 up): two classes
-    on BINARY_SCALE, more in their classes' colours, regression on REGRESSION_PLANE: blue (high) to red (low)
+    on PLANE_SCALE, more in their classes' colours, regression on PLANE_SCALE too: blue (high) to orange (low)
     around 0."""
     outputs = np.asarray(outputs, np.float32)
     if task == "classification" and n_classes > 2:
         return _class_image(outputs, False).reshape(*shape, 3)
     z = outputs[:, -1]
     if task == "classification":
-        stops = [(position, _rgb(colour)) for position, colour in BINARY_SCALE]
         t = np.clip(np.nan_to_num(z, nan=0.5), 0, 1)
     else:
-        stops = [(position, _rgb(colour)) for position, colour in REGRESSION_PLANE]
         t = 0.5 + 0.5 * np.clip(np.nan_to_num(z) / max(float(np.nanmax(np.abs(z))) or 1.0, 1e-9), -1, 1)
-    positions = np.array([p for p, _c in stops])
-    colours = np.array([c for _p, c in stops])
+    positions = np.array([p for p, _c in PLANE_SCALE])
+    colours = np.array([_rgb(c) for _p, c in PLANE_SCALE])
     rgb = np.stack([np.interp(t, positions, colours[:, k]) for k in range(3)], axis=-1)
     return rgb.reshape(*shape, 3).astype(np.uint8)
 

@@ -41,8 +41,6 @@ SYMBOL_GLYPHS = {"circle": "●", "square": "■", "triangle-up": "▲", "diamon
 PLANE_TINT = (0.15, 0.6)
 # Values that are neither class, and a regression's 0: a light grey.
 MIDDLE = "#f2f3f4"
-# A regression's values, low to high: ColorBrewer's RdBu (Paul Tol's colour-blind safe "BuRd"), for its points.
-REGRESSION_SCALE = [[0.0, "#b2182b"], [0.5, "#f7f7f7"], [1.0, "#2166ac"]]
 
 
 def class_color(k):
@@ -63,7 +61,9 @@ def tint(hex_colour, amount):
     return "#" + "".join(f"{round(255 + (c - 255) * amount):02x}" for c in rgb(hex_colour))
 
 
-# The plane's two-sided scales, behind the points and paler than them: the probability of the second of two classes
-# (the first class's colour, grey, the second's), and a regression's value.
-BINARY_SCALE = [[0.0, tint(CLASS_COLORS[0], PLANE_TINT[1])], [0.5, MIDDLE], [1.0, tint(CLASS_COLORS[1], PLANE_TINT[1])]]
-REGRESSION_PLANE = [[p, tint(c, PLANE_TINT[1]) if p != 0.5 else MIDDLE] for p, c in REGRESSION_SCALE]
+# The plane's two-sided scale, behind the points and paler than them: for two classes the probability of the second
+# (the first class's colour, grey, the second's), for a regression its value (low orange, high blue, as in
+# TensorFlow Playground). Orange against blue stays apart under every colour-vision deficiency.
+PLANE_SCALE = [[0.0, tint(CLASS_COLORS[0], PLANE_TINT[1])], [0.5, MIDDLE], [1.0, tint(CLASS_COLORS[1], PLANE_TINT[1])]]
+# A regression's points, low to high: the same two sides at full strength.
+VALUE_SCALE = [[0.0, CLASS_COLORS[0]], [0.5, "#f7f7f7"], [1.0, CLASS_COLORS[1]]]

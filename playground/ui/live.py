@@ -23,7 +23,7 @@ from .safe import guarded, md, section
 HEIGHT, PRESENTATION_HEIGHT = 380, 520  # pixels of the charts across the screen
 # The plane's colours and the points' marks, as the plotly figures have them (plots/colours.py).
 MARKS = {"colors": colours.CLASS_COLORS, "shapes": [colours.SYMBOL_POLYGONS[s] for s in colours.CLASS_SYMBOLS],
-         "outline": colours.OUTLINE, "tint": list(colours.PLANE_TINT), "value_stops": colours.REGRESSION_SCALE}
+         "outline": colours.OUTLINE, "tint": list(colours.PLANE_TINT), "value_stops": colours.VALUE_SCALE}
 
 
 def live_part(run):
@@ -110,7 +110,7 @@ def _charts(run, snapshot, still, mark=None):
                      train=_points(ds.points_train, ds.y_train), test=_points(ds.points_test, ds.y_test),
                      show_test=bool(s.show_test), discretize=bool(s.discretize), drawing=drawing,
                      regression=regression, range=list(frames.value_range(ds)), **MARKS,
-                     scale_stops=colours.REGRESSION_PLANE if regression else colours.BINARY_SCALE,
+                     scale_stops=colours.PLANE_SCALE,
                      classes=[_label(name, 200) for name in ds.class_names] if not regression else [],
                      labels={"example": _("training example"), "value": _("the target's value"),
                              "test_points": _("test points"),
