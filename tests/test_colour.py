@@ -266,3 +266,14 @@ def test_the_former_primary_would_fail():
     # The check above catches what it is meant to: #1f6feb gave 4.24:1 in the sidebar and 2.64:1 under the hint.
     assert contrast("#1f6feb", "#f3f5f8") < 4.5
     assert contrast(over("#ffffff", 0.6, "#1f6feb"), "#1f6feb") < 3
+
+
+def test_the_networks_pictures_take_the_planes_two_sides_and_strong_links_keep_3_to_1():
+    from playground.plots import network
+    assert [colours.NEGATIVE, colours.POSITIVE] == colours.CLASS_COLORS[:2]
+    assert tuple(network.tile_colors(np.array([-1.0]))[0, :3]) == colours.rgb(colours.NEGATIVE)
+    assert tuple(network.tile_colors(np.array([1.0]))[0, :3]) == colours.rgb(colours.POSITIVE)
+    for link in (colours.LINK_NEGATIVE, colours.LINK_POSITIVE):
+        assert contrast(link, "#ffffff") >= 3
+    for vision in VISIONS:
+        assert distance(colours.LINK_NEGATIVE, colours.LINK_POSITIVE, vision) >= MARKS

@@ -67,3 +67,8 @@ def tint(hex_colour, amount):
 PLANE_SCALE = [[0.0, tint(CLASS_COLORS[0], PLANE_TINT[1])], [0.5, MIDDLE], [1.0, tint(CLASS_COLORS[1], PLANE_TINT[1])]]
 # A regression's points, low to high: the same two sides at full strength.
 VALUE_SCALE = [[0.0, CLASS_COLORS[0]], [0.5, "#f7f7f7"], [1.0, CLASS_COLORS[1]]]
+
+# A neuron's picture, as the plane: below 0 towards the first class's colour, above 0 towards the second's. A link by
+# its weight's sign: blue, and a darker orange, each 3:1 or more on white where the link is drawn at full strength.
+NEGATIVE, POSITIVE = CLASS_COLORS[0], CLASS_COLORS[1]
+LINK_NEGATIVE, LINK_POSITIVE = "#b27b00", CLASS_COLORS[1]

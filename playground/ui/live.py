@@ -94,6 +94,7 @@ def _charts(run, snapshot, still, mark=None):
             part("network", "live_network", run, height, past=still, scale=scale,
                  title=network_title(run.spec, ds), features=[_label(f) for f in ds.feature_names],
                  activations=[*run.spec.activations, run.spec.output_activation],
+                 tile_colors=[colours.NEGATIVE, colours.POSITIVE], link_colors=[colours.LINK_NEGATIVE, colours.LINK_POSITIVE],
                  labels={"input": _("input"), "output": _("output"), "layer": _("layer"), "neuron": _("neuron"),
                          "more": _("+ {n} more")})
         else:

@@ -490,8 +490,6 @@ class Plane {
   }
 }
 
-const NEGATIVE = "#f59322", POSITIVE = "#0877bd";
-
 class Network {
   constructor(el) {
     this.el = el;
@@ -531,7 +529,7 @@ class Network {
     const g = this.tile.getContext("2d"), pixels = g.createImageData(side, side);
     for (let i = 0; i < side * side; i++) {
       const v = values[offset + i] / 127.5 - 1;
-      const rgb = mix(v > 0 ? POSITIVE : NEGATIVE, Math.min(1, Math.abs(v)));
+      const rgb = mix(this.data.tile_colors[v > 0 ? 1 : 0], Math.min(1, Math.abs(v)));
       pixels.data.set([rgb[0], rgb[1], rgb[2], 255], 4 * i);
     }
     g.putImageData(pixels, 0, 0);
@@ -559,7 +557,7 @@ class Network {
         for (let j = 0; j < into; j++) {
           const w = weights[at + i * into + j];
           const a = L.nodes[c - 1][i], b = L.nodes[c][j];
-          g.strokeStyle = w >= 0 ? POSITIVE : NEGATIVE;
+          g.strokeStyle = d.link_colors[w >= 0 ? 1 : 0];
           g.globalAlpha = Number.isFinite(w) ? Math.min(1, 0.25 + Math.abs(w) / 2) : 0.2;
           g.lineWidth = Number.isFinite(w) ? Math.min(5, 0.5 + 1.5 * Math.abs(w)) : 0.5;
           g.beginPath();
