@@ -277,3 +277,17 @@ def test_the_networks_pictures_take_the_planes_two_sides_and_strong_links_keep_3
         assert contrast(link, "#ffffff") >= 3
     for vision in VISIONS:
         assert distance(colours.LINK_NEGATIVE, colours.LINK_POSITIVE, vision) >= MARKS
+
+
+def test_gradient_healths_layer_lines_keep_3_to_1_and_differ_by_dash_where_colours_meet():
+    from playground.plots import health
+    lines = [(health.LAYER_COLORS[i % len(health.LAYER_COLORS)], health.LAYER_DASHES[i % len(health.LAYER_DASHES)])
+             for i in range(9)]
+    for colour, _dash in lines:
+        assert contrast(colour, "#ffffff") >= 3, colour
+    for (c1, d1), (c2, d2) in itertools.combinations(lines, 2):
+        assert distance(c1, c2) >= MARKS
+        if min(distance(c1, c2, vision) for vision in MACHADO) < MARKS:
+            assert d1 != d2, f"{c1} and {c2} look alike to some, and have one dash"
+    figure = health.health_figure(np.arange(3), np.ones((3, 9)), np.ones((3, 9)))
+    assert [(t["line"]["color"], t["line"]["dash"]) for t in figure["data"][:9]] == lines
