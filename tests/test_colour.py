@@ -291,3 +291,9 @@ def test_gradient_healths_layer_lines_keep_3_to_1_and_differ_by_dash_where_colou
             assert d1 != d2, f"{c1} and {c2} look alike to some, and have one dash"
     figure = health.health_figure(np.arange(3), np.ones((3, 9)), np.ones((3, 9)))
     assert [(t["line"]["color"], t["line"]["dash"]) for t in figure["data"][:9]] == lines
+
+
+def test_curves_and_weights_keep_3_to_1_on_white():
+    charts = plots.charts
+    for colour in (charts.TRAIN_COLOR, charts.TEST_COLOR, charts.START_COLOR, *charts.PIN_COLORS):
+        assert contrast(colour, "#ffffff") >= 3, colour
