@@ -99,6 +99,20 @@ async def live_script(request):
 ROUTES = [Route(PREFIX + "/live.js", live_script), WebSocketRoute(PREFIX + "/live", live_socket)]
 
 
+async def _whole_response(app, scope, receive):
+    """(the response's start message, its whole body) of `app` for a request, kept rather than sent."""
+    start, body = {}, []
+
+    async def keep(message):
+        if message["type"] == "http.response.start":
+            start.update(message)
+        elif message["type"] == "http.response.body":
+            body.append(message.get("body", b""))
+
+    await app(scope, receive, keep)
+    return start, b"".join(body)
+
+
 class CompressedStatic:
     """ASGI middleware: Streamlit's own scripts and styles (`/static/…`), gzip-compressed once and kept.
 
@@ -120,16 +134,7 @@ class CompressedStatic:
             return
         cached = self.cache.get(path)
         if cached is None:
-            start, body = {}, []
-
-            async def keep(message):
-                if message["type"] == "http.response.start":
-                    start.update(message)
-                elif message["type"] == "http.response.body":
-                    body.append(message.get("body", b""))
-
-            await self.app(scope, receive, keep)
-            content = b"".join(body)
+            start, content = await _whole_response(self.app, scope, receive)
             kept = [(k, v) for k, v in start.get("headers", ()) if k.lower() not in (b"content-length", b"content-encoding")]
             if start.get("status") != 200 or len(content) < 1024:
                 await send({**start, "headers": start.get("headers", [])})
@@ -184,16 +189,7 @@ class Preload:
         if scope["type"] != "http" or scope.get("method") != "GET" or not (path.endswith("/") or path.endswith(".html")):
             await self.app(scope, receive, send)
             return
-        start, body = {}, []
-
-        async def keep(message):
-            if message["type"] == "http.response.start":
-                start.update(message)
-            elif message["type"] == "http.response.body":
-                body.append(message.get("body", b""))
-
-        await self.app(scope, receive, keep)
-        content = b"".join(body)
+        start, content = await _whole_response(self.app, scope, receive)
         headers = start.get("headers", [])
         html = any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers)
         encoded = any(k.lower() == b"content-encoding" for k, v in headers)
