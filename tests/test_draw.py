@@ -6,6 +6,7 @@ import json
 import numpy as np
 import pytest
 
+from conftest import read_live
 from playground.data import drawn, make_dataset
 
 
@@ -78,6 +79,19 @@ def test_clicks_pick_points_until_a_draw_mode_is_chosen_then_they_draw(app):
     at.button(key="draw_clear").click().run()
     assert len(at.session_state.draw_points) == 0
     assert any("cannot be trained on yet" in w.value for w in at.sidebar.warning) and not at.exception
+    # The plane empties at once (the last run's boundary stays), and nothing above it comes to move it.
+    plane = read_live(at)["live_boundary"]
+    assert plane["train"]["x"] == [] and plane["test"]["x"] == []
+    assert not at.main.warning and any("Draw at least 4 points" in c.value for c in at.caption)
+
+
+def test_a_drawings_test_points_are_on_the_plane_marked_as_test_points(app):
+    points, labels = two_clusters()
+    at = app(drawn=drawn.encode(points, labels, "classification"))
+    at.segmented_control(key="draw_mode").set_value("draw").run()
+    plane = read_live(at)["live_boundary"]
+    assert len(plane["train"]["x"]) == 15 and len(plane["test"]["x"]) == 5 and plane["show_test"]
+    assert not at.checkbox(key="show_test").value
 
 
 def test_a_drawing_in_the_link_is_trained_on_and_a_new_point_keeps_the_weights(app):

@@ -68,6 +68,32 @@ def test_draw_ten_points_of_each_class_and_the_run_learns_them(browser_and_url):
     page.context.close()
 
 
+# The points the plane shows now: (training points, test points, whether test points are drawn).
+PLANE_POINTS_JS = """() => { const v = [...window.__playgroundLive.views].find(v => v.kind === "boundary");
+  return [v.data.train.x.length, v.data.test.x.length, v.data.show_test]; }"""
+
+
+def test_after_clear_the_plane_is_empty_and_quick_clicks_each_draw_a_point_moving_nothing(browser_and_url):
+    browser, url = browser_and_url
+    page = open_app(browser, url, viewport=VIEWPORT)
+    page.locator(".st-key-draw_mode button").filter(has_text=re.compile("^draw$")).click()
+    key_button(page, "draw_clear").click()
+    caption = page.get_by_text(re.compile(r"^Your drawing: \d+ points"))
+    expect(caption).to_contain_text("Your drawing: 0 points", timeout=20_000)
+    page.wait_for_selector(APP_READY)
+    assert page.evaluate(PLANE_POINTS_JS)[:2] == [0, 0]  # at once, not after 4 new points
+    plane = page.evaluate(PLANE_JS)
+    for i in range(10):  # a click every 0.25 s, not waiting for the page
+        page.mouse.click(plane["x"] + plane["width"] * (0.1 + 0.08 * i), plane["y"] + plane["height"] * 0.5)
+        page.wait_for_timeout(250)
+        assert page.evaluate(PLANE_JS)["y"] == plane["y"], f"the plane moved at point {i + 1}"
+    expect(caption).to_contain_text("Your drawing: 10 points", timeout=20_000)
+    page.wait_for_selector(APP_READY)
+    assert page.evaluate(PLANE_POINTS_JS) == [8, 2, True]  # the 4th and 8th are test points, shown
+    assert page.evaluate(PLANE_JS)["y"] == plane["y"]
+    page.context.close()
+
+
 def test_scrub_the_replay_back_to_epoch_0_and_continue_from_there(browser_and_url):
     browser, url = browser_and_url
     page = open_app(browser, url, viewport=VIEWPORT)

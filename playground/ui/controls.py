@@ -71,7 +71,8 @@ def dataset_label(name):
 
 def chosen_data():
     """The data set the settings choose, made without drawing a control: (the Dataset, or None, and the notes
-    the sidebar shows under the data controls, as (kind, markdown) with kind "error", "info" or "caption")."""
+    the sidebar shows under the data controls, as (kind, markdown) with kind "error", "warning", "info" or
+    "caption")."""
     s = st.session_state
     name = s.dataset
     if name == UPLOAD:
@@ -86,7 +87,10 @@ def chosen_data():
         return None, [("error", _("This data set cannot be made: {reason}").format(reason=md(error)))]
     if s.get("drawn") and draw.possible(dataset):  # a link that brings a drawing
         draw.start(dataset)
-    return (draw.dataset(dataset) if draw.active(dataset) else dataset), []
+    if not draw.active(dataset):
+        return dataset, []
+    dataset, problem = draw.dataset(dataset)
+    return dataset, [("warning", problem)] if problem else []
 
 
 def _uploaded(file):

@@ -66,14 +66,25 @@ def forget():
 
 
 def dataset(base):
-    """The drawing as a data set with `base`'s task, classes and input features; None (with a message)
-    while it has too few points to train on."""
+    """(the drawing as a data set with `base`'s task, classes and input features, or None while it has too few
+    points to train on, and then what the sidebar says about it)."""
     s = st.session_state
     try:
-        return drawn.drawn_dataset(s.draw_points, s.draw_labels, base.task, base.class_names, base.feature_names)
+        return drawn.drawn_dataset(s.draw_points, s.draw_labels, base.task, base.class_names, base.feature_names), None
     except ValueError as error:
-        st.sidebar.warning(_("Your drawing cannot be trained on yet: {reason}").format(reason=md(error)))
-        return None
+        return None, _("Your drawing cannot be trained on yet: {reason}").format(reason=md(error))
+
+
+def waiting(ds):
+    """Whether the session draws on `ds`'s plane a drawing too small to train on (the last run stays shown)."""
+    return active(ds) and len(st.session_state.draw_points) < drawn.TEST_EVERY
+
+
+def points():
+    """The drawing as it is now, as the plane shows it: (training points, their labels, test points, theirs)."""
+    s = st.session_state
+    train, test = drawn.split(len(s.draw_points))
+    return s.draw_points[train], s.draw_labels[train], s.draw_points[test], s.draw_labels[test]
 
 
 def key():
@@ -155,6 +166,9 @@ def controls(ds):
         n = len(s.draw_points)
         note = _("Your drawing: {n} points; every {k}th point drawn is a test point, the others are training "
                  "points.").format(n=n, k=drawn.TEST_EVERY)
+        if n < drawn.TEST_EVERY:
+            note += " " + _("Draw at least {k} points to train on them; until then the last run is shown.").format(
+                k=drawn.TEST_EVERY)
         if n > drawn.MAX_LINK_POINTS:
             note += " " + _("A link holds at most {most} drawn points, so this drawing is not in the link: download "
                             "the data (.csv) to keep it.").format(most=drawn.MAX_LINK_POINTS)

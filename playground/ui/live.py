@@ -109,12 +109,14 @@ def _charts(run, snapshot, still, mark=None):
             x, y, _inputs = ds.plane_grid
             drawing = draw.drawing()
             regression = ds.task == "regression"
+            # A drawing's points as they are now (the run may be of an earlier one), its test points always shown.
+            shown = draw.points() if draw.active(ds) else (ds.points_train, ds.y_train, ds.points_test, ds.y_test)
             with st.container(key="chart_boundary"):
                 part("boundary", "live_boundary", run, height, past=still, scale=scale,
                      on_click=draw.on_click if drawing else step_through.pick_clicked_point,
                      x=[float(x[0]), float(x[-1])], y=[float(y[0]), float(y[-1])],
-                     train=_points(ds.points_train, ds.y_train), test=_points(ds.points_test, ds.y_test),
-                     show_test=bool(s.show_test), discretize=bool(s.discretize), drawing=drawing,
+                     train=_points(*shown[:2]), test=_points(*shown[2:]),
+                     show_test=bool(s.show_test) or draw.active(ds), discretize=bool(s.discretize), drawing=drawing,
                      regression=regression, range=list(frames.value_range(ds)), **MARKS,
                      scale_stops=colours.PLANE_SCALE,
                      classes=[_label(name, 200) for name in ds.class_names] if not regression else [],

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from ..i18n import LANGUAGES, N_, _, set_language
-from . import challenge, compare, controls, schedule, share, sweep, lessons, live, proofs, state, step_through, takeaway
+from . import challenge, compare, controls, draw, schedule, share, sweep, lessons, live, proofs, state, step_through, takeaway
 from .classroom import shown
 from .preset import preset_panel
 from .safe import labels, section
@@ -74,7 +74,8 @@ def body(ds, config):
     if config is None:
         if run.snapshot.active:
             state.on_run(run.pause)
-        notices.warning(_("These settings make no run yet: the last run is shown, paused, until they are fixed."))
+        if not draw.waiting(run.dataset):  # a drawing too small says so below the plane, and moves nothing
+            notices.warning(_("These settings make no run yet: the last run is shown, paused, until they are fixed."))
     controls.run_buttons(run)
     with st.container(key="run_notice"):
         live.run_notice(run)
