@@ -12,11 +12,16 @@ for each frame, at most FRAME_RATE frames a second; speed 0 trains as fast as th
 run that a page watches (`watch`) also gets its frames sent, unasked, as (None, run id, bytes)
 (playground/frames.py): one after each frame's training, and one after each command that changes
 what the page draws.
+
+A thread of its own says, every BEAT seconds, that the process lives, with how long its loop has
+been in the command or slice it is in (None, None, seconds): the pool's watchdog marks a worker
+that falls silent lost, and places no new run on one that is busy.
 """
 import itertools
 import logging
 import os
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -32,6 +37,7 @@ NICE = 10             # training yields the cores to the server, so that pages a
 FRAME_RATE = 45       # frames a second at most, per run
 FRAME_BYTES = 190_000  # bytes a second at most, per run: a frame of the largest networks comes less often
 FRAME_SHARE = 4       # a frame comes at most once per this many times the time it takes to make
+BEAT = 0.5            # seconds between the worker's signs of life (the pool's watchdog listens)
 # The commands after which a watched run's page gets a frame: a key frame (the whole history) for those
 # that may rewrite it.
 FRAME_AFTER = {"pause", "step", "set_data", "speed"}
@@ -94,8 +100,11 @@ class Worker:
     def __init__(self, conn):
         self.conn, self.slots, self.data = conn, {}, Data()
         self.turn = itertools.count()
+        self.send_lock = threading.Lock()  # the loop and the heartbeat both send
+        self.busy_since = None  # when the loop began the command or slice it is in; None while it waits
 
     def serve(self):
+        threading.Thread(target=self.heartbeat, name="playground-heartbeat", daemon=True).start()
         try:
             self._serve()
         except (BrokenPipeError, ConnectionResetError):
@@ -106,7 +115,10 @@ class Worker:
             active = [slot for slot in self.slots.values() if slot.mode != "paused" and slot.detached_at is None]
             now = time.monotonic()
             wait = max(0.0, min(slot.due for slot in active) - now) if active else IDLE_WAIT
-            if self.conn.poll(wait):
+            self.busy_since = None
+            ready = self.conn.poll(wait)
+            self.busy_since = time.monotonic()
+            if ready:
                 try:
                     message = self.conn.recv()
                 except (EOFError, OSError):
@@ -118,8 +130,23 @@ class Worker:
             if due:
                 self.train(due[next(self.turn) % len(due)])
 
+    def send(self, message):
+        with self.send_lock:
+            self.conn.send(message)
+
     def reply(self, request, ok, value):
-        self.conn.send((request, ok, value))
+        self.send((request, ok, value))
+
+    def heartbeat(self, every=BEAT):
+        """Says every `every` seconds that the process lives: (None, None, seconds the loop has been in its
+        command or slice). It stops when the server is gone."""
+        while True:
+            time.sleep(every)
+            since = self.busy_since
+            try:
+                self.send((None, None, 0.0 if since is None else time.monotonic() - since))
+            except (OSError, ValueError):  # the server is gone (ValueError: the connection was closed)
+                return
 
     def handle(self, request, run_id, command, args):
         try:
@@ -247,7 +274,7 @@ class Worker:
         began = time.perf_counter()
         frame = slot.maker.frame(slot.run, slot.mode, key)
         slot.period = max(1 / FRAME_RATE, len(frame) / FRAME_BYTES, FRAME_SHARE * (time.perf_counter() - began))
-        self.conn.send((None, slot.run.id, frame))
+        self.send((None, slot.run.id, frame))
 
     def _answer_waiting(self, slot):
         """Answers every request waiting on the run (the run pauses, is reset or closed)."""
