@@ -13,7 +13,7 @@ from .. import settings
 from . import draw
 from ..i18n import N_, _, best_language
 from ..settings import SETTINGS, UPLOAD
-from ..trainer import RunFailed, RunHandle, RunLost
+from ..trainer import NoAnswer, RunFailed, RunHandle, RunLost
 from .safe import guarded
 
 log = logging.getLogger("playground.page")
@@ -144,14 +144,18 @@ def current_run(config, ds):
 
 
 def on_run(action, *args):
-    """Runs a command on the session's run; a run that is lost or failed is said on the page (by
-    `run_notice`), not raised. Returns the command's value, or None."""
+    """Runs a command on the session's run; a run that is lost or failed, or a worker that did not answer in
+    time, is said on the page (by `run_notice`), not raised. Returns the command's value, or None."""
     try:
         return action(*args)
     except RunLost:
         return None
     except RunFailed as error:
         st.session_state.run_error = str(error)
+        return None
+    except NoAnswer as error:
+        log.warning("No answer from the run's worker: %s", error)
+        st.session_state.run_no_answer = error.seconds
         return None
 
 
