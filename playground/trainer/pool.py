@@ -154,6 +154,8 @@ class WorkerProcess:
             except (EOFError, OSError, TypeError):  # TypeError: the connection was closed under it
                 break
             self.heard_at = now = time.monotonic()
+            if self.lost_why is not None:  # what a worker the watchdog killed sent before it died: nobody waits
+                continue
             try:  # from our own worker, over the socketpair it was started with: never a file or the network
                 request, ok, value = pickle.loads(message)
             except Exception:  # an answer that does not unpickle: that request fails, the others go on
