@@ -24,12 +24,12 @@ def circle():
 
 @pytest.fixture
 def two_workers(monkeypatch):
-    """make(**limits): a pool of two workers with those watchdog limits, as the server's pool. Every worker
+    """make(size=2, **limits): a pool of two workers with those watchdog limits, as the server's pool. Every worker
     stopped with `stop` is continued and the pool stopped at the end."""
     made, stopped = [], []
 
-    def make(**limits):
-        pool = module.Pool(2, **limits)
+    def make(size=2, **limits):
+        pool = module.Pool(size, **limits)
         made.append(pool)
         monkeypatch.setattr(module, "_pool", pool)
         return pool
@@ -130,12 +130,13 @@ def test_a_new_run_skips_a_silent_worker(circle, two_workers):
 
 
 def long_command(run, result):
-    """The gradient check on a large network, in a thread: a command that holds its worker for seconds (about
-    10 s on two loaded cores, 2 s on an idle one). `result` gets its value (or error), then its seconds."""
+    """The gradient check on a large network, in a thread: a command that holds its worker for seconds (over a
+    minute on two loaded cores, several on idle ones; the tests kill it sooner). `result` gets its value (or
+    error), then its seconds."""
     def check():
         began = time.monotonic()
         try:
-            result.append(run.gradient_check(250))
+            result.append(run.gradient_check(1000))
         except Exception as error:
             result.append(error)
         result.append(time.monotonic() - began)
@@ -144,14 +145,19 @@ def long_command(run, result):
     return thread
 
 
-BIG = {"layers": 4, **{f"width_{i}": 128 for i in range(1, 5)}}
+BIG = {"layers": 8, **{f"width_{i}": 128 for i in range(1, 9)}}
 
 
-def test_a_new_run_skips_a_busy_worker(circle, two_workers):
+@pytest.fixture(scope="module")
+def big_circle():
+    return make_dataset("circle", n_samples=2000)
+
+
+def test_a_new_run_skips_a_busy_worker(circle, big_circle, two_workers):
     two_workers(silent_after=60.0)
     playing = handle(circle)
     playing.play()
-    busy = handle(circle, **BIG)
+    busy = handle(big_circle, **BIG)
     assert busy.worker is not playing.worker
     result = []
     thread = long_command(busy, result)
@@ -167,9 +173,9 @@ def test_a_new_run_skips_a_busy_worker(circle, two_workers):
         each.close()
 
 
-def test_a_worker_held_by_one_command_too_long_is_lost_as_hung(circle, two_workers):
+def test_a_worker_held_by_one_command_too_long_is_lost_as_hung(big_circle, two_workers):
     pool = two_workers(silent_after=60.0)
-    run = handle(circle, **BIG)
+    run = handle(big_circle, **BIG)
     victim = run.worker
     pool.hung_after = 1.0  # from the next look on (in a second at most)
     time.sleep(1.0)
@@ -194,6 +200,39 @@ def test_a_new_run_on_a_worker_that_falls_silent_as_it_is_placed_is_created_on_a
     assert took < 2.0 + 3.0, f"created after {took:.2f} s"
     run.close()
     playing.close()
+
+
+def test_with_its_only_worker_stopped_a_server_creates_a_new_run_on_its_successor(circle, two_workers):
+    pool = two_workers(1, silent_after=1.5)
+    victim = pool.workers[0]
+    stopped_at = two_workers.stop(victim)
+    run = handle(circle)  # placed on the stopped worker, the only one; created on the one that takes its place
+    took = time.monotonic() - stopped_at
+    assert victim.lost_why == "silent" and run.worker is pool.workers[0] is not victim
+    assert 1.5 <= took < 1.5 + 5.0, f"created after {took:.2f} s"
+    assert run.step().epoch == 1
+    run.close()
+
+
+@pytest.mark.slow
+def test_a_worker_that_computes_without_a_word_is_not_silent(circle, two_workers):
+    """The first Keras run of a worker loads TensorFlow, which holds the interpreter so long that its heartbeat
+    stops (0.9 s on two idle cores, 6 s and more on loaded ones); it uses CPU all along, so it is not lost."""
+    pool = two_workers(1, silent_after=0.4, beat=0.05)
+    worker = pool.workers[0]
+    most, creating = [0.0], threading.Event()
+
+    def watch():
+        while not creating.is_set():
+            most[0] = max(most[0], worker.silent_for())
+            time.sleep(0.02)
+    threading.Thread(target=watch, daemon=True).start()
+    run = RunHandle("keras", settings.network_spec(settings.defaults(), circle), circle, ("circle", "keras"))
+    creating.set()
+    assert run.worker is worker and worker.alive and worker.lost_why is None
+    assert most[0] > 0.4, f"the heartbeat was never late ({most[0]:.1f} s): this test shows nothing here"
+    assert run.step(wait=60).epoch == 1
+    run.close()
 
 
 @pytest.mark.parametrize("text, limit", [("3", 3.0), ("0.5", 0.5), ("", module.SILENT_AFTER),

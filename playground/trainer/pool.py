@@ -8,11 +8,12 @@ come back. A worker that dies costs only the runs it held: their handles report 
 their last snapshot, and can start them again from it on another worker; a new worker takes the
 dead one's place.
 
-A watchdog does the same for a worker that lives but no longer answers (stopped, or stuck in a native
-call that holds the interpreter): each worker says every half second that it lives, and how long it has
-been in its current command. One silent for SILENT_AFTER seconds, or held by one command for HUNG_AFTER
-seconds, is killed and marked lost, as a dead one is. A new run goes to a worker that answers and is not
-busy (in one command for BUSY_AFTER seconds or more), if there is one.
+A watchdog does the same for a worker that lives but no longer answers: each worker says every half
+second that it lives, and how long it has been in its current command. One that says nothing and uses no
+CPU for SILENT_AFTER seconds (stopped, or blocked for good) is killed and marked lost, as a dead one is;
+so is one held by one command, or silent while it computes (a native call that holds the interpreter),
+for HUNG_AFTER seconds. A new run goes to a worker that answers and is not busy (in one command for
+BUSY_AFTER seconds or more), if there is one.
 """
 import dataclasses
 import itertools
@@ -27,6 +28,8 @@ import time
 import weakref
 from multiprocessing.connection import Connection
 
+import psutil
+
 from ..startup import give_back_memory
 from ..training import TrainingData
 
@@ -34,11 +37,12 @@ log = logging.getLogger("playground.trainer")
 REPLY_TIMEOUT = 30.0   # seconds to wait for a worker's answer
 CREATE_TIMEOUT = 180.0  # the first Keras run of a worker loads TensorFlow, which takes long on a busy machine
 PRESS_TIMEOUT = 5.0    # seconds a press (Pause, Reset) waits for its answer before the page says so and goes on
-# The watchdog. A worker's heartbeat comes every 0.5 s (worker.BEAT); loading TensorFlow on a loaded machine
-# delayed one by 1.5 s at most. PLAYGROUND_SILENT_AFTER sets another limit (seconds).
-SILENT_AFTER = 10.0    # seconds without a word from a worker before it is marked lost and replaced
-HUNG_AFTER = CREATE_TIMEOUT  # seconds one command may hold a worker: nobody waits for its answer longer
-QUIET_AFTER = 2.0      # seconds without a word after which a new run goes elsewhere
+# The watchdog. A worker's heartbeat comes every 0.5 s (worker.BEAT). Loading TensorFlow holds the interpreter
+# long enough to delay it by 6 to over 10 s at nice 10 on two loaded cores, but uses CPU all along: silence
+# counts only while the worker uses none. PLAYGROUND_SILENT_AFTER sets another limit (seconds).
+SILENT_AFTER = 10.0    # seconds without a word or CPU from a worker before it is marked lost and replaced
+HUNG_AFTER = CREATE_TIMEOUT  # seconds one command (or a silence with CPU) may hold a worker: nobody waits longer
+QUIET_AFTER = 3.0      # seconds without a word after which a new run goes elsewhere (idle: 1.2 s at most, loaded)
 BUSY_AFTER = 1.0       # seconds in one command after which a new run goes elsewhere
 # One thread each (BLAS, TensorFlow): the workers share the cores between them. TensorFlow's notes
 # about a missing GPU would fill the server's log.
@@ -85,17 +89,22 @@ def worker_count():
 class WorkerProcess:
     """One worker: its process, its socket, and the requests waiting for an answer."""
 
-    def __init__(self, index, on_lost=None):
+    def __init__(self, index, on_lost=None, beat=None):
+        """Worker `index`; `on_lost(worker)` is called once it is lost; it sends a heartbeat every `beat` seconds
+        (None: the worker's BEAT)."""
         self.index, self.runs, self.keras = index, set(), False  # keras: TensorFlow is loaded there
         self.on_lost = on_lost  # called once, with this worker, when it is lost
         # When it was last heard from, and since when its loop is in one command (None: it waits); why it was
         # lost: "ended" (it died), "silent" or "hung" (the watchdog).
         self.heard_at, self.busy_since, self.lost_why = time.monotonic(), None, None
+        # Its CPU seconds at the watchdog's last look and when that was; when they were last seen growing.
+        self.cpu, self.looked_at, self.computed_at, self._ps = None, None, self.heard_at, None
         ours, theirs = socket.socketpair()
         env = {**os.environ, **WORKER_ENVIRONMENT}
         # A session of its own, so that its priority is its own (worker.lower_priority); it ends when the
         # server does, as its socket closes.
-        self.process = subprocess.Popen([sys.executable, "-m", "playground.trainer.worker", str(theirs.fileno())],
+        beat = [] if beat is None else [repr(float(beat))]
+        self.process = subprocess.Popen([sys.executable, "-m", "playground.trainer.worker", str(theirs.fileno()), *beat],
                                         pass_fds=[theirs.fileno()], env=env, cwd=_ROOT, start_new_session=True)
         theirs.close()
         self.conn = Connection(ours.detach())
@@ -169,6 +178,7 @@ class WorkerProcess:
                 if listener is not None:
                     listener(value)
                 continue
+            self.busy_since = None  # an answer: its loop is done with that command (the next heartbeat says more)
             waiter = self.waiting.get(request)
             if waiter is not None:
                 waiter[0][:] = [ok, value]
@@ -176,7 +186,28 @@ class WorkerProcess:
         self.lose("ended")
 
     def silent_for(self, now=None):
+        """Seconds since the worker's last word (a heartbeat, an answer, a frame)."""
         return (now or time.monotonic()) - self.heard_at
+
+    def idle_for(self, now=None):
+        """Seconds the worker has neither said a word nor used CPU (as of the watchdog's last `look`)."""
+        return (now or time.monotonic()) - max(self.heard_at, self.computed_at)
+
+    def look(self, now=None):
+        """Notes whether the worker's process used CPU since the last look. A stopped process uses none; nor
+        does one blocked for good. Where its CPU cannot be read, its words alone count."""
+        try:
+            process = self._ps = self._ps or psutil.Process(self.pid)
+            with process.oneshot():
+                stopped = process.status() in (psutil.STATUS_STOPPED, psutil.STATUS_TRACING_STOP)
+                times = process.cpu_times()
+            cpu = times.user + times.system
+        except (psutil.Error, OSError):
+            return
+        now = now or time.monotonic()
+        if self.cpu is not None and cpu > self.cpu and not stopped:
+            self.computed_at = max(self.computed_at, self.looked_at)  # it computed after that look, at least
+        self.cpu, self.looked_at = cpu, now
 
     def busy_for(self, now=None):
         since = self.busy_since
@@ -219,46 +250,54 @@ _RUN_IDS = itertools.count(1)
 
 
 class Pool:
-    def __init__(self, size, silent_after=None, hung_after=None):
+    def __init__(self, size, silent_after=None, hung_after=None, beat=None):
         """`size` workers, watched: one silent for `silent_after` seconds (default: `silence_limit()`) or held by
-        one command for `hung_after` (HUNG_AFTER) is replaced."""
+        one command for `hung_after` (HUNG_AFTER) is replaced. `beat`: the workers' heartbeat's period in
+        seconds (None: worker.BEAT), shorter than `silent_after`."""
         self.lock, self.stopped = threading.Lock(), threading.Event()
         self.silent_after = silent_after or silence_limit()
-        self.hung_after = hung_after or HUNG_AFTER
+        self.hung_after, self.beat = hung_after or HUNG_AFTER, beat
         self.workers = [self._start(i) for i in range(size)]
         self.watchdog = threading.Thread(target=self._watch, name="playground-watchdog", daemon=True)
         self.watchdog.start()
 
     def _start(self, index):
-        return WorkerProcess(index, on_lost=self._lost)
+        return WorkerProcess(index, on_lost=self._lost, beat=self.beat)
 
     def _lost(self, worker):
         threading.Thread(target=self.replace, args=(worker,), daemon=True).start()
 
     def _watch(self):
-        """Every quarter of the shorter limit (a second at most): a worker silent for longer than `silent_after`,
-        or in one command for longer than `hung_after`, is lost."""
+        """Every quarter of the shorter limit (a second at most): a worker that has neither said a word nor used
+        CPU for longer than `silent_after` is lost as silent; one in one command, or silent while it computes,
+        for longer than `hung_after`, as hung."""
         while not self.stopped.wait(min(1.0, self.silent_after / 4, self.hung_after / 4)):
             now = time.monotonic()
             for worker in list(self.workers):
-                if worker.alive and worker.silent_for(now) > self.silent_after:
+                if not worker.alive:
+                    continue
+                worker.look(now)
+                if worker.idle_for(now) > self.silent_after:
                     worker.lose("silent")
-                elif worker.alive and worker.busy_for(now) > self.hung_after:
+                elif max(worker.busy_for(now), worker.silent_for(now)) > self.hung_after:
                     worker.lose("hung")
 
-    def place(self, engine):
+    def place(self, engine, wait=5.0):
         """For a new run, the worker holding the fewest runs of open tabs (a closed tab's run, kept for a
         while, does not train), then training the fewest live runs (see `live_runs`). For a Keras run,
         one that has loaded TensorFlow already if there is one, so that it loads once per server and
-        stalls the runs beside it once."""
+        stalls the runs beside it once. Not one that is silent or busy, unless every worker is; if every
+        worker was just lost, waits up to `wait` seconds for a new one (else RunLost)."""
         playing = [h.worker for h in _live_handles()]
         with _handles_lock:
             held = [h.worker for h in _handles if h.open and not h.detached]
+        deadline = time.monotonic() + wait
+        while not any(w.alive for w in self.workers) and time.monotonic() < deadline:
+            time.sleep(0.02)  # the lost ones' successors are on their way
         now = time.monotonic()
         with self.lock:
             alive = [w for w in self.workers if w.alive]
-            # Not one that is silent (stopped, perhaps: the watchdog will tell) or busy with a long command,
-            # unless every worker is.
+            # Not one that is silent (stopped, perhaps: the watchdog will tell) or busy with a long command.
             ready = [w for w in alive if w.silent_for(now) < QUIET_AFTER and w.busy_for(now) < BUSY_AFTER]
             alive = ready or alive
             if not alive:

@@ -1,8 +1,8 @@
 """A worker process: it holds runs, trains the playing ones in turn, one slice each, and answers
 commands between slices.
 
-Started by the pool (`pool.py`) as `python -m playground.trainer.worker FD`, talking over the
-socket FD. Requests are (request id, run id, command, arguments); each gets one reply,
+Started by the pool (`pool.py`) as `python -m playground.trainer.worker FD [BEAT]`, talking over the
+socket FD, with a heartbeat every BEAT seconds (default BEAT). Requests are (request id, run id, command, arguments); each gets one reply,
 (request id, ok, value), though a `step` is answered only when its epochs are done (or it is
 paused), and a `play` once its first slice has trained. A run whose session went away (`detach`)
 stops training, and is closed after DETACHED_TTL seconds unless its session comes back.
@@ -97,14 +97,14 @@ class Data:
 
 
 class Worker:
-    def __init__(self, conn):
-        self.conn, self.slots, self.data = conn, {}, Data()
+    def __init__(self, conn, beat=BEAT):
+        self.conn, self.slots, self.data, self.beat = conn, {}, Data(), beat
         self.turn = itertools.count()
         self.send_lock = threading.Lock()  # the loop and the heartbeat both send
         self.busy_since = None  # when the loop began the command or slice it is in; None while it waits
 
     def serve(self):
-        threading.Thread(target=self.heartbeat, name="playground-heartbeat", daemon=True).start()
+        threading.Thread(target=self.heartbeat, args=(self.beat,), name="playground-heartbeat", daemon=True).start()
         try:
             self._serve()
         except (BrokenPipeError, ConnectionResetError):
@@ -135,16 +135,19 @@ class Worker:
             self.conn.send(message)
 
     def reply(self, request, ok, value):
-        self.send((request, ok, value))
+        with self.send_lock:
+            self.busy_since = None  # done with that command: a heartbeat after the answer must not say otherwise
+            self.conn.send((request, ok, value))
 
     def heartbeat(self, every=BEAT):
         """Says every `every` seconds that the process lives: (None, None, seconds the loop has been in its
         command or slice). It stops when the server is gone."""
         while True:
             time.sleep(every)
-            since = self.busy_since
             try:
-                self.send((None, None, 0.0 if since is None else time.monotonic() - since))
+                with self.send_lock:  # what it says is true when it is sent, after any answer sent before it
+                    since = self.busy_since
+                    self.conn.send((None, None, 0.0 if since is None else time.monotonic() - since))
             except (OSError, ValueError):  # the server is gone (ValueError: the connection was closed)
                 return
 
@@ -320,12 +323,12 @@ def lower_priority():
             pass
 
 
-def main(fd):
+def main(fd, beat=BEAT):
     lower_priority()
     configure_process()
     logging.basicConfig(stream=sys.stderr, format="%(asctime)s worker %(process)d: %(message)s")
-    Worker(Connection(fd)).serve()
+    Worker(Connection(fd), beat).serve()
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]))
+    main(int(sys.argv[1]), *(float(arg) for arg in sys.argv[2:3]))
