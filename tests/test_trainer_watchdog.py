@@ -102,6 +102,9 @@ def test_a_press_a_stopped_worker_does_not_answer_fails_after_its_time_out_and_t
     waited = time.monotonic() - began
     assert 0.5 <= waited < 1.5 and raised.value.seconds == 0.5 and isinstance(raised.value, TimeoutError)
     assert not run.lost
+    until(lambda: run.worker.silent_for() > module.QUIET_AFTER, 10)
+    last, began = run.snapshot, time.monotonic()
+    assert run.refresh() is last and time.monotonic() - began < 0.1, "a silent worker's run keeps its snapshot at once"
     os.kill(run.worker.pid, signal.SIGCONT)
     until(lambda: run.refresh().mode == "paused", 10)  # the pause was waiting in its socket
     held = run.snapshot.epoch

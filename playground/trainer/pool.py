@@ -436,7 +436,10 @@ class RunHandle:
 
     # Driving the run: each answers with the snapshot after the command took effect.
     def refresh(self, views=True, timeout=2.0):
-        """Asks for a fresh snapshot; keeps the last one (and returns it) if the worker takes longer than `timeout`."""
+        """Asks for a fresh snapshot; keeps the last one (and returns it) if the worker takes longer than `timeout`,
+        or at once if it has been silent for QUIET_AFTER seconds (the watchdog is on it)."""
+        if not self.lost and self.worker.alive and self.worker.silent_for() > QUIET_AFTER:
+            return self.snapshot
         try:
             return self._drive("snapshot", views, timeout=timeout)
         except TimeoutError:
