@@ -1,6 +1,7 @@
 """The page when the worker training its run stops answering (SIGSTOP, as a worker stuck in a long native
 call looks from outside): Pause says so within its time-out, with no traceback, then the page says the
-process was replaced and starts the run again where it was."""
+process was replaced and starts the run again where it was. Past its memory ceiling, the server starts
+no new run, and the page says so."""
 import importlib
 import os
 import signal
@@ -59,3 +60,16 @@ def test_pause_on_a_stopped_worker_says_so_then_the_page_offers_to_start_again(a
             os.kill(worker.pid, signal.SIGCONT)
         except ProcessLookupError:
             pass
+
+
+def test_past_the_memory_ceiling_a_change_of_network_keeps_the_run_and_says_why(app, monkeypatch):
+    at = app()
+    at.button(key="step").click().run()
+    old = at.session_state.run
+    monkeypatch.setattr(pool(), "ceiling", 1)
+    at.slider(key="layers").set_value(3).run()
+    assert any("past its ceiling of 0 MB" in text for text in texts(at.error)), texts(at.error)
+    assert at.session_state.run is old and not old.lost and not at.exception
+    monkeypatch.setattr(pool(), "ceiling", 10**15)
+    at.run()
+    assert at.session_state.run is not old and not at.error

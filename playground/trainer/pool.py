@@ -44,6 +44,7 @@ SILENT_AFTER = 10.0    # seconds without a word or CPU from a worker before it i
 HUNG_AFTER = CREATE_TIMEOUT  # seconds one command (or a silence with CPU) may hold a worker: nobody waits longer
 QUIET_AFTER = 3.0      # seconds without a word after which a new run goes elsewhere (idle: 1.2 s at most, loaded)
 BUSY_AFTER = 1.0       # seconds in one command after which a new run goes elsewhere
+CEILING_SHARE = 0.8    # of the machine's memory: past it, the server and its workers start no new run
 # One thread each (BLAS, TensorFlow): the workers share the cores between them. TensorFlow's notes
 # about a missing GPU would fill the server's log.
 WORKER_ENVIRONMENT = {"PLAYGROUND_THREADS": "1", "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "-1"}
@@ -64,6 +65,23 @@ class NoAnswer(TimeoutError):
     def __init__(self, command, seconds):
         super().__init__(f"no answer to {command} within {seconds:g} s")
         self.command, self.seconds = command, seconds
+
+
+class NoRoom(Exception):
+    """The server and its workers use more memory than their ceiling: no new run until some close."""
+
+    def __init__(self, used, ceiling):
+        super().__init__(f"the server uses {used / 1e6:.0f} MB, past its ceiling of {ceiling / 1e6:.0f} MB")
+        self.used, self.ceiling = used, ceiling
+
+
+def memory_ceiling():
+    """Bytes the server and its workers may use before they refuse new runs: PLAYGROUND_MEMORY_CEILING (in MB),
+    else CEILING_SHARE of the machine's memory."""
+    text = os.environ.get("PLAYGROUND_MEMORY_CEILING", "")
+    if text.isascii() and text.isdigit() and len(text) <= 9 and int(text) > 0:
+        return int(text) * 1_000_000
+    return int(CEILING_SHARE * psutil.virtual_memory().total)
 
 
 def silence_limit():
@@ -250,13 +268,15 @@ _RUN_IDS = itertools.count(1)
 
 
 class Pool:
-    def __init__(self, size, silent_after=None, hung_after=None, beat=None):
+    def __init__(self, size, silent_after=None, hung_after=None, beat=None, ceiling=None):
         """`size` workers, watched: one silent for `silent_after` seconds (default: `silence_limit()`) or held by
         one command for `hung_after` (HUNG_AFTER) is replaced. `beat`: the workers' heartbeat's period in
-        seconds (None: worker.BEAT), shorter than `silent_after`."""
+        seconds (None: worker.BEAT), shorter than `silent_after`. `ceiling`: the bytes of memory the server and
+        its workers may use before a new run is refused (None: `memory_ceiling()`)."""
         self.lock, self.stopped = threading.Lock(), threading.Event()
         self.silent_after = silent_after or silence_limit()
         self.hung_after, self.beat = hung_after or HUNG_AFTER, beat
+        self.ceiling = ceiling or memory_ceiling()
         self.workers = [self._start(i) for i in range(size)]
         self.watchdog = threading.Thread(target=self._watch, name="playground-watchdog", daemon=True)
         self.watchdog.start()
@@ -287,7 +307,11 @@ class Pool:
         while, does not train), then training the fewest live runs (see `live_runs`). For a Keras run,
         one that has loaded TensorFlow already if there is one, so that it loads once per server and
         stalls the runs beside it once. Not one that is silent or busy, unless every worker is; if every
-        worker was just lost, waits up to `wait` seconds for a new one (else RunLost)."""
+        worker was just lost, waits up to `wait` seconds for a new one (else RunLost). NoRoom past the
+        memory ceiling."""
+        used = self.memory_used()
+        if used > self.ceiling:
+            raise NoRoom(used, self.ceiling)
         playing = [h.worker for h in _live_handles()]
         with _handles_lock:
             held = [h.worker for h in _handles if h.open and not h.detached]
@@ -307,6 +331,16 @@ class Pool:
             worker = min(alive, key=lambda w: (held.count(w), playing.count(w)))
             worker.keras = worker.keras or engine == "keras"
             return worker
+
+    def memory_used(self):
+        """Bytes the server's process and its workers hold (resident)."""
+        used = 0
+        for pid in [os.getpid(), *(w.pid for w in self.workers if w.alive)]:
+            try:
+                used += psutil.Process(pid).memory_info().rss
+            except psutil.Error:
+                pass
+        return used
 
     def replace(self, dead):
         with self.lock:

@@ -17,7 +17,7 @@ from ..plots.network_view import title as network_title
 from . import challenge, compare, draw, health, replay, image_view, network_view, state, step_through
 from .chart import chart
 from .live_view import part
-from .safe import guarded, md, no_answer, section
+from .safe import guarded, md, no_answer, no_room, section
 
 HEIGHT, PRESENTATION_HEIGHT = 380, 520  # pixels of the charts across the screen
 REGRESSION_SCALE = [[0.0, "#b2182b"], [0.5, "#f7f7f7"], [1.0, "#2166ac"]]
@@ -179,6 +179,9 @@ def run_notice(run):
     """What stopped the run, if something did: a lost worker, an error, or a loss no longer finite."""
     snapshot = run.snapshot
     silent = st.session_state.pop("run_no_answer", None)
+    refused = st.session_state.pop("run_no_room", None)
+    if refused:
+        st.error(no_room(*refused))
     if run.lost:
         if run.lost_why == "silent":
             message = _("The process that trained this run stopped answering, at epoch {epoch}, and was replaced. "
