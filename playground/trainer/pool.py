@@ -122,8 +122,9 @@ class WorkerProcess:
         # A session of its own, so that its priority is its own (worker.lower_priority); it ends when the
         # server does, as its socket closes.
         beat = [] if beat is None else [repr(float(beat))]
-        self.process = subprocess.Popen([sys.executable, "-m", "playground.trainer.worker", str(theirs.fileno()), *beat],
-                                        pass_fds=[theirs.fileno()], env=env, cwd=_ROOT, start_new_session=True)
+        command = [sys.executable, "-m", "playground.trainer.worker", str(theirs.fileno()), *beat]
+        self.process = subprocess.Popen(command, pass_fds=[theirs.fileno()], env=env, cwd=_ROOT,
+                                        start_new_session=True)
         theirs.close()
         self.conn = Connection(ours.detach())
         self.send_lock, self.waiting, self.alive = threading.Lock(), {}, True
@@ -212,19 +213,23 @@ class WorkerProcess:
         return (now or time.monotonic()) - max(self.heard_at, self.computed_at)
 
     def look(self, now=None):
-        """Notes whether the worker's process used CPU since the last look. A stopped process uses none; nor
-        does one blocked for good. Where its CPU cannot be read, its words alone count."""
+        """Notes whether the worker's process is at work: it used CPU since the last look, or it is running,
+        waiting for a core (a loaded machine) or for the disk. A stopped process is not; nor is one asleep for
+        good without a word. Where its process cannot be read, its words alone count."""
         try:
             process = self._ps = self._ps or psutil.Process(self.pid)
             with process.oneshot():
-                stopped = process.status() in (psutil.STATUS_STOPPED, psutil.STATUS_TRACING_STOP)
+                status = process.status()
                 times = process.cpu_times()
             cpu = times.user + times.system
         except (psutil.Error, OSError):
             return
         now = now or time.monotonic()
-        if self.cpu is not None and cpu > self.cpu and not stopped:
-            self.computed_at = max(self.computed_at, self.looked_at)  # it computed after that look, at least
+        if status not in (psutil.STATUS_STOPPED, psutil.STATUS_TRACING_STOP):
+            if status in (psutil.STATUS_RUNNING, psutil.STATUS_DISK_SLEEP):
+                self.computed_at = now
+            elif self.cpu is not None and cpu > self.cpu:
+                self.computed_at = max(self.computed_at, self.looked_at)  # it computed after that look, at least
         self.cpu, self.looked_at = cpu, now
 
     def busy_for(self, now=None):

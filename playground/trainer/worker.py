@@ -2,10 +2,11 @@
 commands between slices.
 
 Started by the pool (`pool.py`) as `python -m playground.trainer.worker FD [BEAT]`, talking over the
-socket FD, with a heartbeat every BEAT seconds (default BEAT). Requests are (request id, run id, command, arguments); each gets one reply,
-(request id, ok, value), though a `step` is answered only when its epochs are done (or it is
-paused), and a `play` once its first slice has trained. A run whose session went away (`detach`)
-stops training, and is closed after DETACHED_TTL seconds unless its session comes back.
+socket FD (a heartbeat every BEAT seconds, by default BEAT). Requests are (request id, run id,
+command, arguments); each gets one reply, (request id, ok, value), though a `step` is answered only
+when its epochs are done (or it is paused), and a `play` once its first slice has trained. A run
+whose session went away (`detach`) stops training, and is closed after DETACHED_TTL seconds unless
+its session comes back.
 
 A playing run trains at its speed: `speed` epochs (a fraction: that share of an epoch's batches)
 for each frame, at most FRAME_RATE frames a second; speed 0 trains as fast as the engine goes. A
