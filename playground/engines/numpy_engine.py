@@ -34,7 +34,8 @@ class NumpyEngine(Engine):
         self.network.set_weights(weights)
 
     def predict(self, X):
-        return self.network.forward(self._prepare(X)).copy()
+        out = self.network.predict(self._prepare(X))
+        return out if out.base is None else out.copy()  # a new array, never a view of one the network holds
 
     def loss(self, X, Y):
         return self.network.loss(self._prepare(X), self._prepare(Y))

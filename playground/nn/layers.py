@@ -50,6 +50,17 @@ class Dense:
         self.a = self.activation.forward(self.z)
         return self.a
 
+    def apply(self, a_in):
+        """f(a_in·W + b), as `forward` computes it, keeping nothing: the prediction path."""
+        z = a_in @ self.W
+        z += self.b
+        return self.activation.forward(z)
+
+    def forget(self):
+        """Drops what the last forward and backward passes kept: on the whole data set, or the plane's grid,
+        that is megabytes per layer."""
+        self.a_in = self.z = self.a = self.delta = None
+
     def backward(self, grad_a, input_grad=True):
         """From ∂L/∂a: ∂L/∂z = ∂L/∂a · f'(z), then `backward_z`."""
         return self.backward_z(self.activation.backward(self.z, self.a, grad_a), input_grad)

@@ -95,14 +95,34 @@ class NeuralNetwork:
             norm = np.sqrt(np.dot(self.grads, self.grads))
             self.grads *= self.clip_norm / np.maximum(norm, self.clip_norm)
 
+    def predict(self, X):
+        """The output layer's a for X, by the same steps as `forward` (no dropout), keeping nothing."""
+        a = np.asarray(X, self.dtype)
+        for layer in self.layers:
+            a = layer.apply(a)
+        return a
+
+    def forget(self):
+        """Every layer drops what its last passes kept (`Dense.forget`)."""
+        for layer in self.layers:
+            layer.forget()
+
     def loss(self, X, Y):
+        """The mean data loss on X; the pass's values are not kept."""
         self.forward(X)
-        return self.data_loss(np.asarray(Y, self.dtype))
+        try:
+            return self.data_loss(np.asarray(Y, self.dtype))
+        finally:
+            self.forget()
 
     def gradients(self, X, Y):
+        """∂(loss + penalty)/∂θ on X, per layer; the pass's values are not kept."""
         self.forward(X)
-        self.backward(Y)
-        return [(layer.dW.copy(), layer.db.copy()) for layer in self.layers]
+        try:
+            self.backward(Y)
+            return [(layer.dW.copy(), layer.db.copy()) for layer in self.layers]
+        finally:
+            self.forget()
 
     def train_batch(self, X, Y, optimizer, masks=None):
         """One step: forward (with dropout `masks`, if any), loss, backward, clipping, update. Returns the loss

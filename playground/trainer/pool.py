@@ -7,6 +7,13 @@ in its session state and reaches its run only through it: commands go to the wor
 come back. A worker that dies costs only the runs it held: their handles report them lost, keep
 their last snapshot, and can start them again from it on another worker; a new worker takes the
 dead one's place.
+
+A watchdog does the same for a worker that lives but no longer answers: each worker says every half
+second that it lives, and how long it has been in its current command. One that says nothing and uses no
+CPU for SILENT_AFTER seconds (stopped, or blocked for good) is killed and marked lost, as a dead one is;
+so is one held by one command, or silent while it computes (a native call that holds the interpreter),
+for HUNG_AFTER seconds. A new run goes to a worker that answers and is not busy (in one command for
+BUSY_AFTER seconds or more), if there is one.
 """
 import dataclasses
 import itertools
@@ -21,12 +28,23 @@ import time
 import weakref
 from multiprocessing.connection import Connection
 
+import psutil
+
 from ..startup import give_back_memory
 from ..training import TrainingData
 
 log = logging.getLogger("playground.trainer")
 REPLY_TIMEOUT = 30.0   # seconds to wait for a worker's answer
 CREATE_TIMEOUT = 180.0  # the first Keras run of a worker loads TensorFlow, which takes long on a busy machine
+PRESS_TIMEOUT = 5.0    # seconds a press (Pause, Reset) waits for its answer before the page says so and goes on
+# The watchdog. A worker's heartbeat comes every 0.5 s (worker.BEAT). Loading TensorFlow holds the interpreter
+# long enough to delay it by 6 to over 10 s at nice 10 on two loaded cores, but uses CPU all along: silence
+# counts only while the worker uses none. PLAYGROUND_SILENT_AFTER sets another limit (seconds).
+SILENT_AFTER = 10.0    # seconds without a word or CPU from a worker before it is marked lost and replaced
+HUNG_AFTER = CREATE_TIMEOUT  # seconds one command (or a silence with CPU) may hold a worker: nobody waits longer
+QUIET_AFTER = 3.0      # seconds without a word after which a new run goes elsewhere (idle: 1.2 s at most, loaded)
+BUSY_AFTER = 1.0       # seconds in one command after which a new run goes elsewhere
+CEILING_SHARE = 0.8    # of the machine's memory: past it, the server and its workers start no new run
 # One thread each (BLAS, TensorFlow): the workers share the cores between them. TensorFlow's notes
 # about a missing GPU would fill the server's log.
 WORKER_ENVIRONMENT = {"PLAYGROUND_THREADS": "1", "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "-1"}
@@ -40,6 +58,44 @@ class RunFailed(Exception):
     """The run raised something other than a ValueError; the message is short, the traceback is in the log."""
 
 
+class NoAnswer(TimeoutError):
+    """The worker did not answer a command within `seconds`: busy with a long command, or silent (the
+    watchdog then marks it lost). The command still takes effect if the worker gets to it."""
+
+    def __init__(self, command, seconds):
+        super().__init__(f"no answer to {command} within {seconds:g} s")
+        self.command, self.seconds = command, seconds
+
+
+class NoRoom(Exception):
+    """The server and its workers use more memory than their ceiling: no new run until some close."""
+
+    def __init__(self, used, ceiling):
+        super().__init__(f"the server uses {used / 1e6:.0f} MB, past its ceiling of {ceiling / 1e6:.0f} MB")
+        self.used, self.ceiling = used, ceiling
+
+
+def memory_ceiling():
+    """Bytes the server and its workers may use before they refuse new runs: PLAYGROUND_MEMORY_CEILING (in MB),
+    else CEILING_SHARE of the machine's memory."""
+    text = os.environ.get("PLAYGROUND_MEMORY_CEILING", "")
+    if text.isascii() and text.isdigit() and len(text) <= 9 and int(text) > 0:
+        return int(text) * 1_000_000
+    return int(CEILING_SHARE * psutil.virtual_memory().total)
+
+
+def silence_limit():
+    """PLAYGROUND_SILENT_AFTER (seconds, above 0), or SILENT_AFTER."""
+    text = os.environ.get("PLAYGROUND_SILENT_AFTER", "")
+    try:
+        value = float(text) if len(text) <= 20 else None
+    except ValueError:
+        value = None
+    if value is None:
+        return SILENT_AFTER
+    return value if 0 < value < float("inf") else SILENT_AFTER
+
+
 def worker_count():
     """PLAYGROUND_WORKERS, or the number of cores this process may use."""
     text = os.environ.get("PLAYGROUND_WORKERS", "")
@@ -51,17 +107,28 @@ def worker_count():
 class WorkerProcess:
     """One worker: its process, its socket, and the requests waiting for an answer."""
 
-    def __init__(self, index):
+    def __init__(self, index, on_lost=None, beat=None):
+        """Worker `index`; `on_lost(worker)` is called once it is lost; it sends a heartbeat every `beat` seconds
+        (None: the worker's BEAT)."""
         self.index, self.runs, self.keras = index, set(), False  # keras: TensorFlow is loaded there
+        self.on_lost = on_lost  # called once, with this worker, when it is lost
+        # When it was last heard from, and since when its loop is in one command (None: it waits); why it was
+        # lost: "ended" (it died), "silent" or "hung" (the watchdog).
+        self.heard_at, self.busy_since, self.lost_why = time.monotonic(), None, None
+        # Its CPU seconds at the watchdog's last look and when that was; when they were last seen growing.
+        self.cpu, self.looked_at, self.computed_at, self._ps = None, None, self.heard_at, None
         ours, theirs = socket.socketpair()
         env = {**os.environ, **WORKER_ENVIRONMENT}
         # A session of its own, so that its priority is its own (worker.lower_priority); it ends when the
         # server does, as its socket closes.
-        self.process = subprocess.Popen([sys.executable, "-m", "playground.trainer.worker", str(theirs.fileno())],
-                                        pass_fds=[theirs.fileno()], env=env, cwd=_ROOT, start_new_session=True)
+        beat = [] if beat is None else [repr(float(beat))]
+        command = [sys.executable, "-m", "playground.trainer.worker", str(theirs.fileno()), *beat]
+        self.process = subprocess.Popen(command, pass_fds=[theirs.fileno()], env=env, cwd=_ROOT,
+                                        start_new_session=True)
         theirs.close()
         self.conn = Connection(ours.detach())
         self.send_lock, self.waiting, self.alive = threading.Lock(), {}, True
+        self.lost_lock = threading.Lock()
         self.reader = threading.Thread(target=self._read, name=f"playground-worker-{index}", daemon=True)
         self.reader.start()
 
@@ -81,7 +148,7 @@ class WorkerProcess:
         finally:
             self.waiting.pop(request, None)
         if not answered:
-            raise TimeoutError(f"no answer to {command} within {timeout} s")
+            raise NoAnswer(command, timeout)
         ok, value = answer
         if ok:
             return value
@@ -114,22 +181,72 @@ class WorkerProcess:
                 message = self.conn.recv_bytes()
             except (EOFError, OSError, TypeError):  # TypeError: the connection was closed under it
                 break
+            self.heard_at = now = time.monotonic()
+            if self.lost_why is not None:  # what a worker the watchdog killed sent before it died: nobody waits
+                continue
             try:  # from our own worker, over the socketpair it was started with: never a file or the network
                 request, ok, value = pickle.loads(message)
             except Exception:  # an answer that does not unpickle: that request fails, the others go on
                 log.exception("Worker %d sent an unreadable answer", self.index)
+                continue
+            if request is None and ok is None:  # its heartbeat: seconds its loop has been in one command
+                self.busy_since = now - value if value else None
                 continue
             if request is None:  # a frame of a watched run: (None, run id, bytes)
                 listener = _listeners.get(ok)
                 if listener is not None:
                     listener(value)
                 continue
+            self.busy_since = None  # an answer: its loop is done with that command (the next heartbeat says more)
             waiter = self.waiting.get(request)
             if waiter is not None:
                 waiter[0][:] = [ok, value]
                 waiter[1].set()
-        with self.send_lock:
-            self.alive = False
+        self.lose("ended")
+
+    def silent_for(self, now=None):
+        """Seconds since the worker's last word (a heartbeat, an answer, a frame)."""
+        return (now or time.monotonic()) - self.heard_at
+
+    def idle_for(self, now=None):
+        """Seconds the worker has neither said a word nor used CPU (as of the watchdog's last `look`)."""
+        return (now or time.monotonic()) - max(self.heard_at, self.computed_at)
+
+    def look(self, now=None):
+        """Notes whether the worker's process is at work: it used CPU since the last look, or it is running,
+        waiting for a core (a loaded machine) or for the disk. A stopped process is not; nor is one asleep for
+        good without a word. Where its process cannot be read, its words alone count."""
+        try:
+            process = self._ps = self._ps or psutil.Process(self.pid)
+            with process.oneshot():
+                status = process.status()
+                times = process.cpu_times()
+            cpu = times.user + times.system
+        except (psutil.Error, OSError):
+            return
+        now = now or time.monotonic()
+        if status not in (psutil.STATUS_STOPPED, psutil.STATUS_TRACING_STOP):
+            if status in (psutil.STATUS_RUNNING, psutil.STATUS_DISK_SLEEP):
+                self.computed_at = now
+            elif self.cpu is not None and cpu > self.cpu:
+                self.computed_at = max(self.computed_at, self.looked_at)  # it computed after that look, at least
+        self.cpu, self.looked_at = cpu, now
+
+    def busy_for(self, now=None):
+        since = self.busy_since
+        return 0.0 if since is None else (now or time.monotonic()) - since
+
+    def lose(self, why):
+        """Marks the worker lost (once): its waiting requests fail with RunLost, its watched runs' pages hear
+        it, and `on_lost` finds it a successor. A worker lost while it still runs (silent or hung) is killed."""
+        with self.lost_lock:  # not the send lock: a send to a stopped worker may hold it until the kill
+            if self.lost_why is not None:
+                return
+            self.alive, self.lost_why = False, why
+        if why != "ended":
+            log.warning("Worker %d (pid %d) is %s: it is killed and replaced", self.index, self.pid,
+                        "silent" if why == "silent" else "held by one command")
+            self.process.kill()  # a stopped process dies too; its socket closes and the reader ends
         for answer, done in list(self.waiting.values()):
             answer[:] = [False, ("RunLost", "the worker is gone")]
             done.set()
@@ -137,7 +254,8 @@ class WorkerProcess:
             listener = _listeners.get(run_id)
             if listener is not None:
                 listener(None)  # the page's live view hears that the run is lost
-        _pool_lost(self)
+        if self.on_lost is not None:
+            self.on_lost(self)
 
     def stop(self):
         with self.send_lock:
@@ -155,34 +273,93 @@ _RUN_IDS = itertools.count(1)
 
 
 class Pool:
-    def __init__(self, size):
-        self.lock = threading.Lock()
-        self.workers = [WorkerProcess(i) for i in range(size)]
+    def __init__(self, size, silent_after=None, hung_after=None, beat=None, ceiling=None):
+        """`size` workers, watched: one silent for `silent_after` seconds (default: `silence_limit()`) or held by
+        one command for `hung_after` (HUNG_AFTER) is replaced. `beat`: the workers' heartbeat's period in
+        seconds (None: worker.BEAT), shorter than `silent_after`. `ceiling`: the bytes of memory the server and
+        its workers may use before a new run is refused (None: `memory_ceiling()`)."""
+        self.lock, self.stopped = threading.Lock(), threading.Event()
+        self.silent_after = silent_after or silence_limit()
+        self.hung_after, self.beat = hung_after or HUNG_AFTER, beat
+        self.ceiling = ceiling or memory_ceiling()
+        self.workers = [self._start(i) for i in range(size)]
+        self.watchdog = threading.Thread(target=self._watch, name="playground-watchdog", daemon=True)
+        self.watchdog.start()
 
-    def place(self, engine):
+    def _start(self, index):
+        return WorkerProcess(index, on_lost=self._lost, beat=self.beat)
+
+    def _lost(self, worker):
+        threading.Thread(target=self.replace, args=(worker,), daemon=True).start()
+
+    def _watch(self):
+        """Every quarter of the shorter limit (a second at most): a worker that has neither said a word nor used
+        CPU for longer than `silent_after` is lost as silent; one in one command, or silent while it computes,
+        for longer than `hung_after`, as hung."""
+        while not self.stopped.wait(min(1.0, self.silent_after / 4, self.hung_after / 4)):
+            now = time.monotonic()
+            for worker in list(self.workers):
+                if not worker.alive:
+                    continue
+                worker.look(now)
+                if worker.idle_for(now) > self.silent_after:
+                    worker.lose("silent")
+                elif max(worker.busy_for(now), worker.silent_for(now)) > self.hung_after:
+                    worker.lose("hung")
+
+    def place(self, engine, wait=5.0):
         """For a new run, the worker holding the fewest runs of open tabs (a closed tab's run, kept for a
         while, does not train), then training the fewest live runs (see `live_runs`). For a Keras run,
         one that has loaded TensorFlow already if there is one, so that it loads once per server and
-        stalls the runs beside it once."""
+        stalls the runs beside it once. Not one that is silent or busy, unless every worker is; if every
+        worker was just lost, waits up to `wait` seconds for a new one (else RunLost). NoRoom past the
+        memory ceiling."""
+        used = self.memory_used()
+        if used > self.ceiling:
+            raise NoRoom(used, self.ceiling)
         playing = [h.worker for h in _live_handles()]
         with _handles_lock:
             held = [h.worker for h in _handles if h.open and not h.detached]
+        deadline = time.monotonic() + wait
+        while not any(w.alive for w in self.workers) and time.monotonic() < deadline:
+            time.sleep(0.02)  # the lost ones' successors are on their way
+        now = time.monotonic()
         with self.lock:
             alive = [w for w in self.workers if w.alive]
+            # Not one that is silent (stopped, perhaps: the watchdog will tell) or busy with a long command.
+            ready = [w for w in alive if w.silent_for(now) < QUIET_AFTER and w.busy_for(now) < BUSY_AFTER]
+            alive = ready or alive
+            if not alive:
+                raise RunLost("no worker is running")
             if engine == "keras" and any(w.keras for w in alive):
                 alive = [w for w in alive if w.keras]
             worker = min(alive, key=lambda w: (held.count(w), playing.count(w)))
             worker.keras = worker.keras or engine == "keras"
             return worker
 
+    def memory_used(self):
+        """Bytes the server's process and its workers hold (resident)."""
+        used = 0
+        for pid in [os.getpid(), *(w.pid for w in self.workers if w.alive)]:
+            try:
+                used += psutil.Process(pid).memory_info().rss
+            except psutil.Error:
+                pass
+        return used
+
     def replace(self, dead):
         with self.lock:
-            if self.workers[dead.index] is dead and not _shutting_down:
-                self.workers[dead.index] = WorkerProcess(dead.index)
+            if self.workers[dead.index] is dead and not _shutting_down and not self.stopped.is_set():
+                self.workers[dead.index] = self._start(dead.index)
                 log.warning("Worker %d (pid %d) ended; a new one (pid %d) takes its place",
                             dead.index, dead.pid, self.workers[dead.index].pid)
+        try:
+            dead.process.wait(timeout=10)  # no zombie left behind
+        except subprocess.TimeoutExpired:
+            pass
 
     def stop(self):
+        self.stopped.set()
         for worker in self.workers:
             worker.stop()
 
@@ -198,11 +375,6 @@ def pool():
         if _pool is None:
             _pool = Pool(worker_count())
         return _pool
-
-
-def _pool_lost(worker):
-    if _pool is not None:
-        threading.Thread(target=_pool.replace, args=(worker,), daemon=True).start()
 
 
 def shutdown():
@@ -254,7 +426,9 @@ class RunHandle:
     def open(self):
         return self._finalizer.alive
 
-    def _create(self, resume=None):
+    def _create(self, resume=None, attempts=2):
+        """Creates the run on the worker `place` gives; if that worker is lost before it answers (it died, or
+        fell silent after it was chosen), once more on another."""
         self.id, self.worker = next(_RUN_IDS), pool().place(self.engine_name)
         self.worker.runs.add(self.id)
         self._finalizer = weakref.finalize(self, _close, self.worker, self.id)
@@ -267,9 +441,20 @@ class RunHandle:
                 self.snapshot = self._call("resume", resume)
             if self.speed != 1:
                 self.worker.send(self.id, "speed", self.speed)
+        except RunLost:
+            self._finalizer()
+            if attempts <= 1 or self.worker.alive:  # alive: the worker no longer knows the run
+                raise
+            self._create(resume, attempts - 1)
         except BaseException:
             self._finalizer()
             raise
+
+    @property
+    def lost_why(self):
+        """Why the run is lost: "ended" (its worker died), "silent" (it stopped answering) or "hung" (one command
+        held it too long); None while it is not."""
+        return (self.worker.lost_why or "ended") if self.lost else None
 
     def _request(self, command, *args, timeout=REPLY_TIMEOUT):
         if self.lost:
@@ -290,7 +475,10 @@ class RunHandle:
 
     # Driving the run: each answers with the snapshot after the command took effect.
     def refresh(self, views=True, timeout=2.0):
-        """Asks for a fresh snapshot; keeps the last one (and returns it) if the worker takes longer than `timeout`."""
+        """Asks for a fresh snapshot; keeps the last one (and returns it) if the worker takes longer than `timeout`,
+        or at once if it has been silent for QUIET_AFTER seconds (the watchdog is on it)."""
+        if not self.lost and self.worker.alive and self.worker.silent_for() > QUIET_AFTER:
+            return self.snapshot
         try:
             return self._drive("snapshot", views, timeout=timeout)
         except TimeoutError:
@@ -310,15 +498,18 @@ class RunHandle:
         the run under way (a busy worker gets to it after)."""
         return self._drive_awhile("playing", wait, "play")
 
-    def pause(self):
-        return self._drive("pause")
+    def pause(self, timeout=None):
+        """Pauses; raises NoAnswer if the worker does not answer within `timeout` (PRESS_TIMEOUT) seconds (it
+        pauses the run when it gets to the command)."""
+        return self._drive("pause", timeout=timeout or PRESS_TIMEOUT)
 
     def step(self, epochs=1, wait=0.5):
         """Trains `epochs` more epochs; waits up to `wait` seconds for them (a long epoch goes on after)."""
         return self._drive_awhile("stepping", wait, "step", epochs)
 
-    def reset(self):
-        self.initial_weights, self.snapshot = self._request("reset")
+    def reset(self, timeout=None):
+        """Back to the initial weights; NoAnswer as for `pause`."""
+        self.initial_weights, self.snapshot = self._request("reset", timeout=timeout or PRESS_TIMEOUT)
         return self.snapshot
 
     def set_data(self, dataset, data_key):

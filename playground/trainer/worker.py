@@ -1,22 +1,28 @@
 """A worker process: it holds runs, trains the playing ones in turn, one slice each, and answers
 commands between slices.
 
-Started by the pool (`pool.py`) as `python -m playground.trainer.worker FD`, talking over the
-socket FD. Requests are (request id, run id, command, arguments); each gets one reply,
-(request id, ok, value), though a `step` is answered only when its epochs are done (or it is
-paused), and a `play` once its first slice has trained. A run whose session went away (`detach`)
-stops training, and is closed after DETACHED_TTL seconds unless its session comes back.
+Started by the pool (`pool.py`) as `python -m playground.trainer.worker FD [BEAT]`, talking over the
+socket FD (a heartbeat every BEAT seconds, by default BEAT). Requests are (request id, run id,
+command, arguments); each gets one reply, (request id, ok, value), though a `step` is answered only
+when its epochs are done (or it is paused), and a `play` once its first slice has trained. A run
+whose session went away (`detach`) stops training, and is closed after DETACHED_TTL seconds unless
+its session comes back.
 
 A playing run trains at its speed: `speed` epochs (a fraction: that share of an epoch's batches)
 for each frame, at most FRAME_RATE frames a second; speed 0 trains as fast as the engine goes. A
 run that a page watches (`watch`) also gets its frames sent, unasked, as (None, run id, bytes)
 (playground/frames.py): one after each frame's training, and one after each command that changes
 what the page draws.
+
+A thread of its own says, every BEAT seconds, that the process lives, with how long its loop has
+been in the command or slice it is in (None, None, seconds): the pool's watchdog marks a worker
+that falls silent lost, and places no new run on one that is busy.
 """
 import itertools
 import logging
 import os
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -32,6 +38,7 @@ NICE = 10             # training yields the cores to the server, so that pages a
 FRAME_RATE = 45       # frames a second at most, per run
 FRAME_BYTES = 190_000  # bytes a second at most, per run: a frame of the largest networks comes less often
 FRAME_SHARE = 4       # a frame comes at most once per this many times the time it takes to make
+BEAT = 0.5            # seconds between the worker's signs of life (the pool's watchdog listens)
 # The commands after which a watched run's page gets a frame: a key frame (the whole history) for those
 # that may rewrite it.
 FRAME_AFTER = {"pause", "step", "set_data", "speed"}
@@ -91,11 +98,14 @@ class Data:
 
 
 class Worker:
-    def __init__(self, conn):
-        self.conn, self.slots, self.data = conn, {}, Data()
+    def __init__(self, conn, beat=BEAT):
+        self.conn, self.slots, self.data, self.beat = conn, {}, Data(), beat
         self.turn = itertools.count()
+        self.send_lock = threading.Lock()  # the loop and the heartbeat both send
+        self.busy_since = None  # when the loop began the command or slice it is in; None while it waits
 
     def serve(self):
+        threading.Thread(target=self.heartbeat, args=(self.beat,), name="playground-heartbeat", daemon=True).start()
         try:
             self._serve()
         except (BrokenPipeError, ConnectionResetError):
@@ -106,7 +116,10 @@ class Worker:
             active = [slot for slot in self.slots.values() if slot.mode != "paused" and slot.detached_at is None]
             now = time.monotonic()
             wait = max(0.0, min(slot.due for slot in active) - now) if active else IDLE_WAIT
-            if self.conn.poll(wait):
+            self.busy_since = None
+            ready = self.conn.poll(wait)
+            self.busy_since = time.monotonic()
+            if ready:
                 try:
                     message = self.conn.recv()
                 except (EOFError, OSError):
@@ -118,8 +131,26 @@ class Worker:
             if due:
                 self.train(due[next(self.turn) % len(due)])
 
+    def send(self, message):
+        with self.send_lock:
+            self.conn.send(message)
+
     def reply(self, request, ok, value):
-        self.conn.send((request, ok, value))
+        with self.send_lock:
+            self.busy_since = None  # done with that command: a heartbeat after the answer must not say otherwise
+            self.conn.send((request, ok, value))
+
+    def heartbeat(self, every=BEAT):
+        """Says every `every` seconds that the process lives: (None, None, seconds the loop has been in its
+        command or slice). It stops when the server is gone."""
+        while True:
+            time.sleep(every)
+            try:
+                with self.send_lock:  # what it says is true when it is sent, after any answer sent before it
+                    since = self.busy_since
+                    self.conn.send((None, None, 0.0 if since is None else time.monotonic() - since))
+            except (OSError, ValueError):  # the server is gone (ValueError: the connection was closed)
+                return
 
     def handle(self, request, run_id, command, args):
         try:
@@ -247,7 +278,7 @@ class Worker:
         began = time.perf_counter()
         frame = slot.maker.frame(slot.run, slot.mode, key)
         slot.period = max(1 / FRAME_RATE, len(frame) / FRAME_BYTES, FRAME_SHARE * (time.perf_counter() - began))
-        self.conn.send((None, slot.run.id, frame))
+        self.send((None, slot.run.id, frame))
 
     def _answer_waiting(self, slot):
         """Answers every request waiting on the run (the run pauses, is reset or closed)."""
@@ -293,12 +324,12 @@ def lower_priority():
             pass
 
 
-def main(fd):
+def main(fd, beat=BEAT):
     lower_priority()
     configure_process()
     logging.basicConfig(stream=sys.stderr, format="%(asctime)s worker %(process)d: %(message)s")
-    Worker(Connection(fd)).serve()
+    Worker(Connection(fd), beat).serve()
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]))
+    main(int(sys.argv[1]), *(float(arg) for arg in sys.argv[2:3]))

@@ -18,7 +18,7 @@ from ..plots.network_view import title as network_title
 from . import challenge, compare, draw, health, replay, image_view, network_view, state, step_through
 from .chart import chart
 from .live_view import part
-from .safe import guarded, md, section
+from .safe import guarded, md, no_answer, no_room, section
 
 HEIGHT, PRESENTATION_HEIGHT = 380, 520  # pixels of the charts across the screen
 # The plane's colours and the points' marks, as the plotly figures have them (plots/colours.py).
@@ -191,12 +191,26 @@ def view_options(run):
 def run_notice(run):
     """What stopped the run, if something did: a lost worker, an error, or a loss no longer finite."""
     snapshot = run.snapshot
+    silent = st.session_state.pop("run_no_answer", None)
+    refused = st.session_state.pop("run_no_room", None)
+    if refused:
+        st.error(no_room(*refused))
     if run.lost:
-        st.error(_("The process that trained this run stopped, at epoch {epoch}. Other sessions go on; start this "
-                   "run again from where it was last shown.").format(epoch=snapshot.epoch))
+        if run.lost_why == "silent":
+            message = _("The process that trained this run stopped answering, at epoch {epoch}, and was replaced. "
+                        "Other sessions go on; start this run again from where it was last shown.")
+        elif run.lost_why == "hung":
+            message = _("The process that trained this run was held by one command for too long, at epoch {epoch}, "
+                        "and was replaced. Other sessions go on; start this run again from where it was last shown.")
+        else:
+            message = _("The process that trained this run stopped, at epoch {epoch}. Other sessions go on; start "
+                        "this run again from where it was last shown.")
+        st.error(message.format(epoch=snapshot.epoch))
         st.button(_("Start again from epoch {epoch}").format(epoch=snapshot.epoch), key="revive", on_click=state.revive,
                   type="primary")
         return
+    if silent is not None:
+        st.warning(no_answer(silent))
     revived = st.session_state.pop("revived", None)
     if revived and revived[1] < revived[0] + 1:
         st.info(_("Started again from epoch {epoch}, with a fresh optimizer. Of the history, {kept} of its {total} "

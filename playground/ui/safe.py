@@ -13,6 +13,7 @@ import re
 import streamlit as st
 
 from ..i18n import _
+from ..trainer import NoAnswer, NoRoom
 
 log = logging.getLogger("playground.page")
 # CommonMark lets a backslash escape any ASCII punctuation; Streamlit's own :colour[…], :icon: and
@@ -34,10 +35,30 @@ def section(name):
     `name` (marked with N_) names the part in that message."""
     try:
         yield
+    except NoAnswer as error:  # the run's worker is busy or silent: say so, the page goes on
+        log.warning("The %s part of the page had no answer: %s", name, error)
+        st.warning(no_answer(error.seconds))
+    except NoRoom as error:  # the server is past its memory ceiling: say so, the page goes on
+        log.warning("The %s part of the page was refused a run: %s", name, error)
+        st.error(no_room(error.used, error.ceiling))
     except Exception as error:  # a bug, or something nobody foresaw: never a traceback on the page
         log.exception("The %s part of the page failed", name)
         st.error(_("Something went wrong in {part} ({error}). The run, the settings and the pins are kept; try "
                    "again, or reload the page.").format(part=_(name), error=type(error).__name__))
+
+
+def no_answer(seconds):
+    """What the page says when the process that trains the run did not answer a command within `seconds`."""
+    return _("The process that trains this run did not answer within {seconds} s: it is busy, or has stopped "
+             "answering. What you asked for takes effect when it answers; a process that stays silent is replaced, "
+             "and this run can then start again from where it was last shown.").format(seconds=f"{seconds:g}")
+
+
+def no_room(used, ceiling):
+    """What the page says when the server is past its memory ceiling and starts no new run."""
+    return _("The server is using {used} MB of memory, past its ceiling of {ceiling} MB, so it starts no new run "
+             "now. Runs of closed tabs are let go within a minute or two; try again then.").format(
+        used=f"{used / 1e6:.0f}", ceiling=f"{ceiling / 1e6:.0f}")
 
 
 def labels(options, label):

@@ -13,8 +13,8 @@ from .. import settings
 from . import draw
 from ..i18n import N_, _, best_language
 from ..settings import SETTINGS, UPLOAD
-from ..trainer import RunFailed, RunHandle, RunLost
-from .safe import guarded
+from ..trainer import NoAnswer, NoRoom, RunFailed, RunHandle, RunLost
+from .safe import guarded, no_room
 
 log = logging.getLogger("playground.page")
 
@@ -133,6 +133,10 @@ def current_run(config, ds):
         with st.spinner(_("Building the network (the first Keras run loads TensorFlow, which takes a few seconds)…")
                         if config.engine == "keras" else _("Building the network…")):
             new = RunHandle(config.engine, config.spec, ds, config.data_key)
+    except NoRoom as error:
+        log.warning("A new run was refused: %s", error)
+        st.error(no_room(error.used, error.ceiling))
+        return run
     except (RunLost, RunFailed, TimeoutError) as error:
         log.warning("A new run could not be built: %s", error)
         st.error(_("The network could not be built just now ({error}). The page keeps the last run; change a "
@@ -145,14 +149,22 @@ def current_run(config, ds):
 
 
 def on_run(action, *args):
-    """Runs a command on the session's run; a run that is lost or failed is said on the page (by
-    `run_notice`), not raised. Returns the command's value, or None."""
+    """Runs a command on the session's run; a run that is lost or failed, or a worker that did not answer in
+    time, is said on the page (by `run_notice`), not raised. Returns the command's value, or None."""
     try:
         return action(*args)
     except RunLost:
         return None
     except RunFailed as error:
         st.session_state.run_error = str(error)
+        return None
+    except NoAnswer as error:
+        log.warning("No answer from the run's worker: %s", error)
+        st.session_state.run_no_answer = error.seconds
+        return None
+    except NoRoom as error:  # the run could not start again: the server is past its memory ceiling
+        log.warning("A run was refused: %s", error)
+        st.session_state.run_no_room = (error.used, error.ceiling)
         return None
 
 

@@ -1,0 +1,80 @@
+"""What an idle run holds: the prediction path keeps nothing. A snapshot draws the largest plane network
+over the 10,000-point grid; each layer used to keep that pass's a_in, z and a (123 MB on 8 × 128). And
+a server past its memory ceiling refuses new runs, saying so."""
+import importlib
+
+import numpy as np
+import psutil
+import pytest
+
+from playground import settings
+from playground.data import make_dataset
+from playground.nn import NeuralNetwork
+from playground.trainer import NoRoom, RunHandle
+from playground.training import TrainingRun
+
+
+def kept_bytes(network):
+    """Bytes of the arrays the layers hold beyond their parameters and gradients."""
+    return sum(value.nbytes for layer in network.layers for key, value in vars(layer).items()
+               if isinstance(value, np.ndarray) and key not in ("W", "b", "dW", "db"))
+
+
+def test_predict_gives_forwards_outputs_and_keeps_nothing():
+    net = NeuralNetwork([2, 16, 16, 3], ["tanh", "relu", "softmax"], "categorical_crossentropy")
+    rng = np.random.default_rng(0)
+    for layer in net.layers:
+        layer.W[...] = rng.normal(size=layer.W.shape)
+        layer.b[...] = rng.normal(size=layer.b.shape)
+    X = rng.normal(size=(500, 2))
+    out = net.predict(X)
+    assert kept_bytes(net) == 0
+    assert np.array_equal(out, net.forward(X)), "the same steps, the same numbers"
+    assert kept_bytes(net) > 0  # forward keeps them, for backward
+    net.loss(X, np.eye(3)[rng.integers(0, 3, 500)])
+    net.gradients(X, np.eye(3)[rng.integers(0, 3, 500)])
+    assert kept_bytes(net) == 0, "loss and gradients on a whole set keep nothing either"
+
+
+def test_an_idle_run_of_the_largest_plane_network_keeps_less_than_a_megabyte_in_its_layers():
+    ds = make_dataset("spiral", n_samples=2000)
+    values = {**settings.defaults(), "samples": 2000, "layers": settings.MAX_LAYERS,
+              **{f"width_{i}": settings.MAX_WIDTH for i in range(1, settings.MAX_LAYERS + 1)}}
+    run = TrainingRun("numpy", settings.network_spec(values, ds), ds, 1)
+    run.train_slice(30.0, stop_epoch=1)
+    assert run.epoch == 1
+    snapshot = run.snapshot()
+    assert snapshot.boundary.shape[0] == 10_000
+    assert kept_bytes(run.engine.network) < 1e6  # a batch's worth at most; 123 MB before
+
+
+def test_past_its_memory_ceiling_a_server_refuses_new_runs_and_says_how_much_it_uses(monkeypatch):
+    module = importlib.import_module("playground.trainer.pool")
+    ds = make_dataset("circle")
+    spec = settings.network_spec(settings.defaults(), ds)
+    roomy = module.Pool(1, ceiling=10**15)
+    monkeypatch.setattr(module, "_pool", roomy)
+    try:
+        run = RunHandle("numpy", spec, ds, ("circle",))
+        used = roomy.memory_used()
+        assert used > 50e6 and len(roomy.workers[0].runs) == 1  # this process and its worker
+        roomy.ceiling = used // 2
+        with pytest.raises(NoRoom) as refused:
+            RunHandle("numpy", spec, ds, ("circle",))
+        assert refused.value.ceiling == used // 2 and refused.value.used > used // 2
+        assert len(roomy.workers[0].runs) == 1, "nothing was created"
+        assert run.step().epoch == 1, "the runs it holds go on"
+        roomy.ceiling = 10**15
+        RunHandle("numpy", spec, ds, ("circle",)).close()
+        run.close()
+    finally:
+        roomy.stop()
+
+
+@pytest.mark.parametrize("text, ceiling", [("4000", 4_000_000_000), ("", None), ("0", None), ("-5", None),
+                                           ("1e3", None), ("9" * 100, None)])
+def test_the_memory_ceiling_comes_from_the_environment(monkeypatch, text, ceiling):
+    module = importlib.import_module("playground.trainer.pool")
+    monkeypatch.setenv("PLAYGROUND_MEMORY_CEILING", text)
+    expected = ceiling or int(module.CEILING_SHARE * psutil.virtual_memory().total)
+    assert module.memory_ceiling() == expected
