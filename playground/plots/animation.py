@@ -9,7 +9,8 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from ..i18n import _
-from .charts import CLASS_COLORS, plane_colours
+from .charts import plane_colours
+from .colours import OUTLINE, SYMBOL_POLYGONS, class_color, class_symbol
 
 SIDE, CAPTION = 260, 30   # pixels of the plane, and of the caption under it
 MAX_FRAMES, MAX_BYTES = 100, 5 * 2**20
@@ -45,15 +46,21 @@ def boundary_gif(x, y, frames, points, labels, task, n_classes):
 
 
 def plane_image(x, y, outputs, points, labels, task, n_classes, side=SIDE, dot=3):
-    """A picture of the outputs over the plane with the points on it, x1 to the right and x2 upwards."""
+    """A picture of the outputs over the plane with the points on it, x1 to the right and x2 upwards: each class's
+    points in its colour and shape, outlined."""
     plane = plane_colours(np.asarray(outputs, np.float32), task, n_classes, (len(y), len(x)))[::-1]
     image = Image.fromarray(plane).resize((side, side), Image.BILINEAR)
     draw = ImageDraw.Draw(image)
     px = (points[:, 0] - x[0]) / (x[-1] - x[0]) * (side - 1)
     py = (1 - (points[:, 1] - y[0]) / (y[-1] - y[0])) * (side - 1)
     for u, v, label in zip(px, py, labels):
-        colour = CLASS_COLORS[int(label) % len(CLASS_COLORS)] if task == "classification" else "#444444"
-        draw.ellipse((u - dot, v - dot, u + dot, v + dot), fill=colour, outline="white")
+        k = int(label) if task == "classification" else 0
+        colour = class_color(k) if task == "classification" else "#444444"
+        polygon = SYMBOL_POLYGONS[class_symbol(k)]
+        if polygon is None:
+            draw.ellipse((u - dot, v - dot, u + dot, v + dot), fill=colour, outline=OUTLINE)
+        else:
+            draw.polygon([(u + a * dot, v + b * dot) for a, b in polygon], fill=colour, outline=OUTLINE)
     return image
 
 

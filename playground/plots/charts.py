@@ -15,16 +15,13 @@ import numpy as np
 from PIL import Image
 
 from ..i18n import _
+from .colours import CLASS_COLORS, OUTLINE, PLANE_SCALE, PLANE_TINT, VALUE_SCALE, class_color, class_symbol, rgb
 
 MAX_POINTS = 400
-TRAIN_COLOR, TEST_COLOR, START_COLOR = "#1f6feb", "#e8590c", "#adb5bd"
-# Class colours: orange and blue for two classes, as in TensorFlow Playground, then more.
-CLASS_COLORS = ["#f59322", "#0877bd", "#2ca02c", "#9467bd", "#d62728"]
+TRAIN_COLOR, TEST_COLOR, START_COLOR = "#1f6feb", "#e8590c", "#868e96"   # each 3:1 or more on white
 # Pinned runs: colours apart from the live run's blue and orange, and a dash each.
 PIN_COLORS = ["#7c3aed", "#059669", "#b45309", "#db2777", "#4b5563"]
 PIN_DASHES = ["dot", "dash", "dashdot", "longdash", "longdashdot"]
-# The background is paler than the points, so the points stand out on their own class's side.
-BINARY_SCALE = [[0.0, "#f9c48a"], [0.5, "#f2f3f4"], [1.0, "#7fb3d9"]]
 GRID = "#e5e7eb"
 NOTE_COLOR = "#6b7280"
 
@@ -175,7 +172,8 @@ def boundary_figure(x, y, outputs, task, class_names, train, test=None, discreti
     probability of the second class. Three or more: each cell takes its predicted class's colour,
     paler where the network is less sure. Regression: the predicted value. `train` and `test` are
     (points (n, 2), labels (n,)); test may be None. The legend names each class in its colour, the
-    test points (diamonds) apart from the training points (circles). Each point's trace has `meta`
+    test points (a dot in the middle) apart from the training points. Each class has its colour and its shape
+    (playground/plots/colours.py); every point a dark outline. Each point's trace has `meta`
     "train" or "test" and its example's index as `customdata`, for a click to name it.
     """
     shape = (len(y), len(x))
@@ -192,23 +190,22 @@ def boundary_figure(x, y, outputs, task, class_names, train, test=None, discreti
                       "hoverinfo": "skip"}
     else:
         background = {"type": "heatmap", "x": x.astype(np.float32), "y": y.astype(np.float32),
-                      "z": np.round(outputs[:, -1].reshape(shape), 3).astype(np.float32), "colorscale": "RdBu",
-                      "reversescale": True, "zmid": 0, "colorbar": {"thickness": 10, "len": 0.8},
+                      "z": np.round(outputs[:, -1].reshape(shape), 3).astype(np.float32),
+                      "colorscale": PLANE_SCALE, "zmid": 0, "colorbar": {"thickness": 10, "len": 0.8},
                       "hovertemplate": "x1 %{x:.2f}<br>x2 %{y:.2f}<br>" + _("output") + " %{z:.3f}<extra></extra>"}
     data = [background]
-    for part, name, symbol in ((train, "train", "circle"), (test, "test", "diamond")):
+    for part, name, suffix in ((train, "train", ""), (test, "test", "-dot")):
         if part is None or not len(part[0]):
             continue
         points, labels = part
         if task == "regression":
             label = _("train") if name == "train" else _("test")
-            data.append(_points(points, np.arange(len(points)), label, name, symbol, _value_marker(labels)))
+            data.append(_points(points, np.arange(len(points)), label, name, "circle" + suffix, _value_marker(labels)))
             continue
         for k, class_name in enumerate(class_names):
             rows = np.flatnonzero(np.asarray(labels) == k)
             label = text(class_name) if name == "train" else _("{label} (test)").format(label=text(class_name))
-            marker = {"color": CLASS_COLORS[k % len(CLASS_COLORS)]}
-            data.append(_points(points[rows], rows, label, name, symbol, marker))
+            data.append(_points(points[rows], rows, label, name, class_symbol(k) + suffix, {"color": class_color(k)}))
     return _figure(data, height, None, showlegend=True, margin={"l": 40, "r": 10, "t": 36, "b": 36},
                    legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0, "font": {"size": 12},
                            "itemsizing": "constant"},
@@ -219,7 +216,7 @@ def boundary_figure(x, y, outputs, task, class_names, train, test=None, discreti
 
 
 def _points(points, rows, label, part, symbol, marker):
-    line = {"color": "white" if symbol == "circle" else "#222222", "width": 1}
+    line = {"color": OUTLINE, "width": 1}
     return {"type": "scatter", "mode": "markers", "name": label, "legendgroup": label, "meta": part,
             "x": points[:, 0].astype(np.float32), "y": points[:, 1].astype(np.float32),
             "customdata": np.asarray(rows, np.int32), "marker": {"size": 8, "symbol": symbol, "line": line, **marker},
@@ -229,29 +226,27 @@ def _points(points, rows, label, part, symbol, marker):
 
 def _value_marker(labels):
     # A list, not a typed array: plotly.js drops typed-array marker colours on Plotly.react.
-    return {"color": np.round(np.asarray(labels, float), 3).tolist(), "colorscale": "RdBu", "reversescale": True,
-            "cmid": 0}
+    return {"color": np.round(np.asarray(labels, float), 3).tolist(), "colorscale": VALUE_SCALE, "cmid": 0}
 
 
 def _rgb(hex_colour):
-    return np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)], np.float32)
+    return np.array(rgb(hex_colour), np.float32)
 
 
 def plane_colours(outputs, task, n_classes, shape):
     """RGB uint8 (rows, columns, 3) of the outputs over the plane (rows from the lowest x2 up): two classes
-    on BINARY_SCALE, more in their classes' colours, regression blue (high) to red (low) around 0."""
+    on PLANE_SCALE, more in their classes' colours, regression on PLANE_SCALE too: blue (high) to orange (low)
+    around 0."""
     outputs = np.asarray(outputs, np.float32)
     if task == "classification" and n_classes > 2:
         return _class_image(outputs, False).reshape(*shape, 3)
     z = outputs[:, -1]
     if task == "classification":
-        stops = [(position, _rgb(colour)) for position, colour in BINARY_SCALE]
         t = np.clip(np.nan_to_num(z, nan=0.5), 0, 1)
     else:
-        stops = [(0.0, _rgb("#b2182b")), (0.5, _rgb("#f7f7f7")), (1.0, _rgb("#2166ac"))]
         t = 0.5 + 0.5 * np.clip(np.nan_to_num(z) / max(float(np.nanmax(np.abs(z))) or 1.0, 1e-9), -1, 1)
-    positions = np.array([p for p, _c in stops])
-    colours = np.array([c for _p, c in stops])
+    positions = np.array([p for p, _c in PLANE_SCALE])
+    colours = np.array([_rgb(c) for _p, c in PLANE_SCALE])
     rgb = np.stack([np.interp(t, positions, colours[:, k]) for k in range(3)], axis=-1)
     return rgb.reshape(*shape, 3).astype(np.uint8)
 
@@ -265,9 +260,10 @@ def png_source(rgb):
 
 def _class_image(outputs, discretize):
     """RGB uint8 per grid point: the predicted class's colour, blended with white by confidence."""
-    rgb = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in CLASS_COLORS], np.float32)
+    colours = np.array([rgb(c) for c in CLASS_COLORS], np.float32)
     k = outputs.shape[1]
     cls = outputs.argmax(axis=1)
     confidence = np.ones(len(outputs), np.float32) if discretize else (outputs.max(axis=1) - 1 / k) / (1 - 1 / k)
-    alpha = 0.15 + 0.45 * np.clip(confidence, 0, 1)[:, None]
-    return (255 * (1 - alpha) + rgb[cls % len(rgb)] * alpha).astype(np.uint8)
+    least, most = PLANE_TINT
+    alpha = least + (most - least) * np.clip(confidence, 0, 1)[:, None]
+    return (255 * (1 - alpha) + colours[cls % len(colours)] * alpha).astype(np.uint8)

@@ -6,8 +6,10 @@ import numpy as np
 from ..i18n import _
 from .charts import MAX_POINTS, _axis, _figure, _note
 
-# One colour per layer, distinct enough to tell nine layers apart (8 hidden and the output).
-LAYER_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#17becf"]
+# One colour per layer for nine layers (8 hidden and the output): Okabe and Ito's, darkened where needed to 3:1 on
+# white, then black and grey. Colours some colour visions confuse have different dashes (tests/test_colour.py).
+LAYER_COLORS = ["#0072b2", "#d55e00", "#009e73", "#bd8300", "#ca73a3", "#1d96db", "#9c920c", "#000000", "#6b6b6b"]
+LAYER_DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 
 
 def _rows(n):
@@ -30,7 +32,8 @@ def health_figure(epochs, grad_norms, update_ratios, height=280):
             y = values[rows, i].astype(np.float32)
             y[~(np.isfinite(y) & (y > 0))] = np.nan
             data.append({"type": "scatter", "mode": "lines", "name": _("layer {layer}").format(layer=i + 1), "x": x, "y": y,
-                         "line": {"color": LAYER_COLORS[i % len(LAYER_COLORS)], "width": 1.5},
+                         "line": {"color": LAYER_COLORS[i % len(LAYER_COLORS)], "width": 1.5,
+                                  "dash": LAYER_DASHES[i % len(LAYER_DASHES)]},
                          "legendgroup": str(i), "showlegend": column == 0, "xaxis": "x" + axis, "yaxis": "y" + axis,
                          "hovertemplate": _("layer {layer}").format(layer=i + 1) + ", " + _("epoch %{x}")
                                           + ": %{y:.3g}<extra></extra>"})

@@ -11,6 +11,7 @@ from PIL import Image
 
 from ..i18n import _
 from .charts import text
+from .colours import CLASS_COLORS, SYMBOL_GLYPHS, class_color, class_symbol
 
 MISTAKE, CORRECT = "#d62728", "#374151"
 # White for none, and already a clear tint for a few, so that mistakes show beside the diagonal.
@@ -30,10 +31,20 @@ def confusion_figure(y_true, y_pred, class_names, height=380):
         "height": height, "margin": {"l": 50, "r": 10, "t": 40, "b": 45}, "uirevision": "keep",
         "title": {"text": _("Confusion matrix: {accuracy:.1%} of test images right").format(accuracy=accuracy), "x": 0,
                   "font": {"size": 14}},
-        "xaxis": {"title": {"text": _("predicted")}, "type": "category", "side": "bottom", "fixedrange": True},
+        "xaxis": {"title": {"text": _("predicted")}, "type": "category", "side": "bottom", "fixedrange": True,
+                  **_class_ticks(names)},
         "yaxis": {"title": {"text": _("true")}, "type": "category", "autorange": "reversed", "fixedrange": True,
-                  "scaleanchor": "x", "constrain": "domain"},
+                  "scaleanchor": "x", "constrain": "domain", **_class_ticks(names)},
         "paper_bgcolor": "white", "plot_bgcolor": "white"}}
+
+
+def _class_ticks(names):
+    """Each class's name after its mark as on the plane (its shape, in its colour), when every class has its own;
+    nothing to add when there are more classes than colours."""
+    if len(names) > len(CLASS_COLORS):
+        return {}
+    return {"tickvals": names, "ticktext": [f'<span style="color:{class_color(k)}">{SYMBOL_GLYPHS[class_symbol(k)]}</span> '
+                                            f"{name}" for k, name in enumerate(names)]}
 
 
 def _steps(shape):

@@ -17,10 +17,12 @@ from PIL import Image
 
 from ..frames import MAX_NEURONS  # the live view's limit: both views show the same neurons
 from ..i18n import _
+from . import colours
 
 MIN_TILE = 16    # pixels: smaller pictures (digits' 8 × 8) are enlarged, so frames and gaps stay thin
-# Orange for negative, blue for positive, as in TensorFlow Playground.
-NEGATIVE, POSITIVE = np.array((245, 147, 34)), np.array((8, 119, 189))
+# Orange for negative, blue for positive, as in TensorFlow Playground: the plane's two sides (plots/colours.py).
+NEGATIVE, POSITIVE = np.array(colours.rgb(colours.NEGATIVE)), np.array(colours.rgb(colours.POSITIVE))
+LINK_NEGATIVE, LINK_POSITIVE = np.array(colours.rgb(colours.LINK_NEGATIVE)), np.array(colours.rgb(colours.LINK_POSITIVE))
 # |w| below 0.1, 0.3, 0.7, 1.5 and above: five line widths.
 WIDTH_EDGES, LINE_WIDTHS = (0.1, 0.3, 0.7, 1.5), (0.5, 1.0, 2.0, 3.5, 5.0)
 
@@ -112,7 +114,7 @@ def _links(weights, corners, tile):
         hover.append((c, (x0 + x1) / 2, (y0 + y1) / 2, values))
     lines = [{"type": "scatter", "mode": "lines", "x": np.concatenate(xs).astype(np.float32),
               "y": np.concatenate(ys).astype(np.float32), "hoverinfo": "skip", "showlegend": False,
-              "line": {"width": LINE_WIDTHS[width], "color": "rgba(%d,%d,%d,0.55)" % tuple(POSITIVE if sign else NEGATIVE)}}
+              "line": {"width": LINE_WIDTHS[width], "color": "rgba(%d,%d,%d,0.55)" % tuple(LINK_POSITIVE if sign else LINK_NEGATIVE)}}
              for (sign, width), (xs, ys) in sorted(segments.items())]
     return lines, hover
 

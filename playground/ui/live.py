@@ -12,7 +12,8 @@ import streamlit as st
 
 from .. import frames, plots
 from ..i18n import N_, _
-from ..plots.charts import BINARY_SCALE, CLASS_COLORS, TEST_COLOR, TRAIN_COLOR
+from ..plots import colours
+from ..plots.charts import TEST_COLOR, TRAIN_COLOR
 from ..plots.network_view import title as network_title
 from . import challenge, compare, draw, health, replay, image_view, network_view, state, step_through
 from .chart import chart
@@ -20,7 +21,9 @@ from .live_view import part
 from .safe import guarded, md, section
 
 HEIGHT, PRESENTATION_HEIGHT = 380, 520  # pixels of the charts across the screen
-REGRESSION_SCALE = [[0.0, "#b2182b"], [0.5, "#f7f7f7"], [1.0, "#2166ac"]]
+# The plane's colours and the points' marks, as the plotly figures have them (plots/colours.py).
+MARKS = {"colors": colours.CLASS_COLORS, "shapes": [colours.SYMBOL_POLYGONS[s] for s in colours.CLASS_SYMBOLS],
+         "outline": colours.OUTLINE, "tint": list(colours.PLANE_TINT), "value_stops": colours.VALUE_SCALE}
 
 
 def live_part(run):
@@ -96,6 +99,7 @@ def _charts(run, snapshot, still, mark=None):
             part("network", "live_network", run, height, past=still, scale=scale,
                  title=network_title(run.spec, ds), features=[_label(f) for f in ds.feature_names],
                  activations=[*run.spec.activations, run.spec.output_activation],
+                 tile_colors=[colours.NEGATIVE, colours.POSITIVE], link_colors=[colours.LINK_NEGATIVE, colours.LINK_POSITIVE],
                  labels={"input": _("input"), "output": _("output"), "layer": _("layer"), "neuron": _("neuron"),
                          "more": _("+ {n} more")})
         else:
@@ -111,8 +115,8 @@ def _charts(run, snapshot, still, mark=None):
                      x=[float(x[0]), float(x[-1])], y=[float(y[0]), float(y[-1])],
                      train=_points(ds.points_train, ds.y_train), test=_points(ds.points_test, ds.y_test),
                      show_test=bool(s.show_test), discretize=bool(s.discretize), drawing=drawing,
-                     regression=regression, range=list(frames.value_range(ds)), colors=CLASS_COLORS,
-                     scale_stops=REGRESSION_SCALE if regression else BINARY_SCALE,
+                     regression=regression, range=list(frames.value_range(ds)), **MARKS,
+                     scale_stops=colours.PLANE_SCALE,
                      classes=[_label(name, 200) for name in ds.class_names] if not regression else [],
                      labels={"example": _("training example"), "value": _("the target's value"),
                              "test_points": _("test points"),

@@ -45,10 +45,9 @@ _CSS = """
 .legend { display: flex; flex-wrap: wrap; gap: 0 0.9rem; font-size: 13px; color: #374151; min-height: 1.3em;
           overflow: hidden; }
 .legend span { white-space: nowrap; max-width: 14em; overflow: hidden; text-overflow: ellipsis; }
-.legend i { display: inline-block; width: 9px; height: 9px; margin-right: 4px; border: 1px solid #4b5563; }
-.legend i.dot { border-radius: 50%; }
-.legend i.diamond { transform: rotate(45deg) scale(0.85); }
-.legend i.bar { width: 28px; border-radius: 2px; }
+.legend svg { display: inline-block; vertical-align: -2px; margin-right: 3px; }
+.legend i.bar { display: inline-block; width: 28px; height: 9px; margin-right: 4px; border: 1px solid #222;
+                border-radius: 2px; }
 .tip { position: absolute; display: none; pointer-events: none; background: #111827; color: #fff;
        font-size: 13px; padding: 3px 6px; border-radius: 4px; white-space: nowrap; z-index: 2; }
 """

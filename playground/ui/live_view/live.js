@@ -181,6 +181,28 @@ function lerpScale(stops, t) {   // stops [[position, "#rrggbb"], ...]
   return [255, 255, 255];
 }
 
+// A point's mark: a circle of radius r (polygon null), or the polygon (in units of r, y downwards) at (x, y); its
+// fill in `color`, its outline in `outline`, and for a test point a dot in the middle (as plotly's "-dot" symbols).
+function drawMark(g, polygon, x, y, r, color, outline, dot) {
+  g.beginPath();
+  if (!polygon) g.arc(x, y, r, 0, 2 * Math.PI);
+  else {
+    polygon.forEach(([u, v], i) => (i ? g.lineTo(x + u * r, y + v * r) : g.moveTo(x + u * r, y + v * r)));
+    g.closePath();
+  }
+  g.fillStyle = color;
+  g.fill();
+  g.lineWidth = 1;
+  g.strokeStyle = outline;
+  g.stroke();
+  if (dot) {
+    g.beginPath();
+    g.arc(x, y, Math.max(1.2, r * 0.38), 0, 2 * Math.PI);
+    g.fillStyle = outline;
+    g.fill();
+  }
+}
+
 function canvasIn(el, height) {
   let canvas = el.querySelector("canvas");
   if (!canvas) {
@@ -295,21 +317,44 @@ class Plane {
 
   // The classes' names and marks, as text (a class's name is the user's: never markup).
   fillLegend() {
-    const d = this.data, key = JSON.stringify([d.classes, d.show_test, d.regression]);
+    const d = this.data, key = JSON.stringify([d.classes, d.show_test, d.regression, d.colors, d.shapes]);
     if (this.legendKey === key) return;
     this.legendKey = key;
     this.legend.replaceChildren();
-    const item = (color, shape, text) => {
+    const item = (mark, text) => {
       const span = document.createElement("span");
-      const mark = document.createElement("i");
-      mark.className = shape;
-      mark.style.background = color;
       span.append(mark, document.createTextNode(text));
       this.legend.appendChild(span);
     };
-    if (d.regression) item("linear-gradient(90deg, #b2182b, #f7f7f7, #2166ac)", "bar", d.labels.value);
-    else (d.classes || []).forEach((name, k) => item(d.colors[k % d.colors.length], "dot", name));
-    if (d.show_test) item("#ffffff", "diamond", d.labels.test_points);
+    // A class's mark as on the plane: its shape in its colour, outlined (a test point's has a dot in the middle).
+    // SVG, not a canvas: the part's one canvas is the plane.
+    const mark = (polygon, color, dot) => {
+      const SVG = "http://www.w3.org/2000/svg", r = 4.5;
+      const svg = document.createElementNS(SVG, "svg");
+      svg.setAttribute("viewBox", "-6.5 -6.5 13 13");
+      svg.setAttribute("width", "13");
+      svg.setAttribute("height", "13");
+      const shape = document.createElementNS(SVG, polygon ? "polygon" : "circle");
+      if (polygon) shape.setAttribute("points", polygon.map(([u, v]) => `${u * r},${v * r}`).join(" "));
+      else shape.setAttribute("r", String(r));
+      shape.setAttribute("fill", color);
+      shape.setAttribute("stroke", d.outline);
+      svg.appendChild(shape);
+      if (dot) {
+        const centre = document.createElementNS(SVG, "circle");
+        centre.setAttribute("r", String(r * 0.38));
+        centre.setAttribute("fill", d.outline);
+        svg.appendChild(centre);
+      }
+      return svg;
+    };
+    if (d.regression) {
+      const bar = document.createElement("i");
+      bar.className = "bar";
+      bar.style.background = `linear-gradient(90deg, ${d.value_stops.map(([p, c]) => `${c} ${100 * p}%`).join(", ")})`;
+      item(bar, d.labels.value);
+    } else (d.classes || []).forEach((name, k) => item(mark(d.shapes[k % d.shapes.length], d.colors[k % d.colors.length], false), name));
+    if (d.show_test) item(mark(null, "#ffffff", true), d.labels.test_points);
   }
 
   area() {
@@ -335,7 +380,8 @@ class Plane {
       if (!b.finite) rgb = [209, 213, 219];
       else if (b.kind === "classes") {
         const cls = v >> 4, sure = (v & 15) / 15;
-        rgb = mix(d.colors[cls % d.colors.length], d.discretize ? 0.6 : 0.15 + 0.45 * sure);
+        const [least, most] = d.tint;
+        rgb = mix(d.colors[cls % d.colors.length], d.discretize ? most : least + (most - least) * sure);
       } else if (b.kind === "probability" && d.discretize) {
         rgb = lerpScale(d.scale_stops, v > 127 ? 1 : 0);
       } else rgb = lerpScale(d.scale_stops, v / 255);
@@ -379,23 +425,19 @@ class Plane {
     g.textAlign = "left";
     g.textBaseline = "bottom";
     g.fillText("x2 ↑  x1 →", a.left, a.top - 3);
-    // Points: training ones as circles with a white rim, test ones as diamonds with a dark rim.
-    const radius = 3.5 * (d.scale || 1);
+    // Points: each class in its colour and shape, outlined; test points with a dot in the middle.
+    const radius = 4 * (d.scale || 1);
     const parts = [[d.train, "train"], d.show_test ? [d.test, "test"] : null].filter(Boolean);
     for (const [points, part] of parts) {
       if (!points) continue;
       for (let i = 0; i < points.x.length; i++) {
         const [px, py] = this.toPixel(a, points.x[i], points.y[i]);
         const label = points.label[i];
-        g.fillStyle = d.regression ? `rgb(${lerpScale(d.scale_stops, (label - d.range[0]) / (d.range[1] - d.range[0] || 1))})`
+        const color = d.regression
+          ? `rgb(${lerpScale(d.value_stops, (label - d.range[0]) / (d.range[1] - d.range[0] || 1))})`
           : d.colors[label % d.colors.length];
-        g.beginPath();
-        if (part === "train") g.arc(px, py, radius, 0, 2 * Math.PI);
-        else { g.moveTo(px, py - radius - 1); g.lineTo(px + radius + 1, py); g.lineTo(px, py + radius + 1); g.lineTo(px - radius - 1, py); g.closePath(); }
-        g.fill();
-        g.lineWidth = 1;
-        g.strokeStyle = part === "train" ? "#ffffff" : "#222222";
-        g.stroke();
+        drawMark(g, d.regression ? null : d.shapes[label % d.shapes.length], px, py, radius, color, d.outline,
+          part === "test");
       }
     }
     if (frame && frame.header.boundary && !frame.header.boundary.finite) {
@@ -448,8 +490,6 @@ class Plane {
   }
 }
 
-const NEGATIVE = "#f59322", POSITIVE = "#0877bd";
-
 class Network {
   constructor(el) {
     this.el = el;
@@ -489,7 +529,7 @@ class Network {
     const g = this.tile.getContext("2d"), pixels = g.createImageData(side, side);
     for (let i = 0; i < side * side; i++) {
       const v = values[offset + i] / 127.5 - 1;
-      const rgb = mix(v > 0 ? POSITIVE : NEGATIVE, Math.min(1, Math.abs(v)));
+      const rgb = mix(this.data.tile_colors[v > 0 ? 1 : 0], Math.min(1, Math.abs(v)));
       pixels.data.set([rgb[0], rgb[1], rgb[2], 255], 4 * i);
     }
     g.putImageData(pixels, 0, 0);
@@ -517,7 +557,7 @@ class Network {
         for (let j = 0; j < into; j++) {
           const w = weights[at + i * into + j];
           const a = L.nodes[c - 1][i], b = L.nodes[c][j];
-          g.strokeStyle = w >= 0 ? POSITIVE : NEGATIVE;
+          g.strokeStyle = d.link_colors[w >= 0 ? 1 : 0];
           g.globalAlpha = Number.isFinite(w) ? Math.min(1, 0.25 + Math.abs(w) / 2) : 0.2;
           g.lineWidth = Number.isFinite(w) ? Math.min(5, 0.5 + 1.5 * Math.abs(w)) : 0.5;
           g.beginPath();
