@@ -11,6 +11,7 @@ import base64
 
 import streamlit as st
 
+from ...i18n import language
 from ..channel import PREFIX, token
 
 # The component's own script only loads live.js (a module: one copy, and one connection, per page) and
@@ -18,6 +19,8 @@ from ..channel import PREFIX, token
 _STUB = """
 export default function (component) {
   const {parentElement, data, setTriggerValue} = component;
+  // The page's language, for a language chosen after the page was opened (the page's HTML says the first).
+  if (data.lang && document.documentElement.lang !== data.lang) document.documentElement.lang = data.lang;
   let el = parentElement.querySelector("div.live");
   if (!el) {
     el = document.createElement("div");
@@ -67,7 +70,7 @@ def part(view, key, run, height=None, on_click=None, on_stopped=None, on_ready=N
         callbacks["on_stopped_change"] = on_stopped
     if on_ready is not None:
         callbacks["on_ready_change"] = on_ready
-    payload = {"view": view, "token": token(run), "run": run.id, "height": height,
+    payload = {"view": view, "token": token(run), "run": run.id, "height": height, "lang": language(),
                "past": base64.b64encode(past).decode() if past is not None else None, **data}
     return _component(data=payload, key=key, height="content", **callbacks)
 
