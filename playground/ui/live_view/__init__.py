@@ -51,6 +51,8 @@ _CSS = """
 .legend svg { display: inline-block; vertical-align: -2px; margin-right: 3px; }
 .legend i.bar { display: inline-block; width: 28px; height: 9px; margin-right: 4px; border: 1px solid #222;
                 border-radius: 2px; }
+.alt { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0);
+       clip-path: inset(50%); white-space: nowrap; border: 0; }
 .tip { position: absolute; display: none; pointer-events: none; background: #111827; color: #fff;
        font-size: 13px; padding: 3px 6px; border-radius: 4px; white-space: nowrap; z-index: 2; }
 """
