@@ -143,7 +143,7 @@ def test_english_page_default_playing_paused_stepped_and_every_tool(browser_and_
     assert_none(report)
 
 
-def test_chinese_page_with_five_blobs_then_english_chosen(browser_and_url):
+def test_chinese_page_with_five_blobs_then_digits_then_english_chosen(browser_and_url):
     browser, url = browser_and_url
     page, report = opened(browser, url, "?lang=zh&dataset=blobs&classes=5"), {}
     assert page.evaluate("document.documentElement.lang") == "zh"
@@ -152,43 +152,57 @@ def test_chinese_page_with_five_blobs_then_english_chosen(browser_and_url):
     assert set(alts) == {"网络", "决策边界", "损失", "准确率"}, alts
     assert re.fullmatch(r"第 0 轮的决策边界：测试准确率 0\.\d{3}；250 个测试点中有 \d+ 个分错。", alts["决策边界"]), alts
     assert alts["网络"].startswith("网络 2 → 4 → 2 → 5，激活函数 tanh；最大的权重是 "), alts
+    # An image set, chosen on the page: its live charts are the curves (the network and the confusion matrix are
+    # plotly charts there).
+    box = page.locator(".st-key-dataset input[role='combobox']")
+    box.click()
+    box.press_sequentially("digits")
+    page.get_by_role("option", name="digits", exact=True).first.click()
+    page.wait_for_function("() => !document.querySelector('.st-key-live_boundary')", timeout=30_000)
+    page.wait_for_selector(APP_READY, timeout=30_000)
+    page.wait_for_function(CHARTS_DRAWN_JS, timeout=60_000)
+    check(page, "Chinese, digits", report)
+    assert set(charts(page)) == {"损失", "准确率"}, charts(page)
     # The language chosen during the session: the page's lang and the charts' words follow.
     page.locator(".st-key-lang input[role='combobox']").click()
     page.get_by_role("option", name="English", exact=True).click()
     page.wait_for_function("() => document.documentElement.lang === 'en'", timeout=30_000)
     page.wait_for_selector(APP_READY, timeout=30_000)
-    check(page, "English, blobs with five classes", report)
-    assert "Decision boundary" in charts(page)
+    check(page, "English, digits", report)
+    assert set(charts(page)) == {"Loss", "Accuracy"}, charts(page)
     page.context.close()
     assert_none(report)
 
 
 DIVERGES = "dataset=plane&output=linear&loss=mse&learning_rate=3&batch_size=250&speed=1"  # the lesson "Learning rate 3"
+SOLVES = "challenge=xor&dataset=xor&layers=0&features=x1*x2"  # the challenge "xor" and its solution
 
 
-def test_presentation_and_classroom_mode_until_the_run_diverges(browser_and_url):
+def test_presentation_mode_until_the_challenge_is_solved(browser_and_url):
     browser, url = browser_and_url
-    report = {}
-    for query, play, stopped in (
-            (f"?presentation=1&{DIVERGES}", "Play", "Training stopped: the loss is no longer a finite number"),
-            (f"?lang=zh&classroom=all&{DIVERGES}", "运行", "训练已停止：损失不再是有限的数")):
-        page = opened(browser, url, query)
-        check(page, query.split("&")[0 if "presentation" in query else 1], report)
-        button(page, play).click()
-        page.locator(".st-key-roll_back").wait_for(timeout=30_000)
-        page.wait_for_selector(APP_READY, timeout=30_000)
-        wait_said(page, stopped)
-        check(page, f"{query.split('&')[0]}, diverged", report)
-        page.context.close()
+    page, report = opened(browser, url, f"?presentation=1&{SOLVES}"), {}
+    check(page, "presentation, a challenge", report)
+    assert charts(page)["Network"].startswith("Network 1 → 1, sigmoid; largest weight ")
+    button(page, "Play").click()
+    wait_said(page, "Playing")
+    page.wait_for_function("() => (window.__playgroundSaid || []).some(s => /^Challenge solved at epoch \\d+$/.test(s.text))",
+                           timeout=30_000)
+    page.wait_for_selector(APP_READY, timeout=30_000)
+    check(page, "presentation, the challenge solved", report)
+    page.context.close()
     assert_none(report)
 
 
-def test_an_image_set(browser_and_url):
+def test_classroom_mode_in_chinese_until_the_run_diverges(browser_and_url):
     browser, url = browser_and_url
-    report = {}
-    page = opened(browser, url, "?lang=zh&dataset=digits")
-    check(page, "Chinese, digits", report)
-    alts = charts(page)
-    assert set(alts) == {"损失", "准确率"}, alts  # the network and the confusion matrix are plotly charts here
+    page, report = opened(browser, url, f"?lang=zh&classroom=all&{DIVERGES}"), {}
+    check(page, "classroom, Chinese", report)
+    button(page, "运行").click()
+    page.locator(".st-key-roll_back").wait_for(timeout=30_000)
+    page.wait_for_selector(APP_READY, timeout=30_000)
+    wait_said(page, "训练已停止：损失不再是有限的数")
+    epoch = shown_epoch(page)
+    assert charts(page)["平面上的输出"].startswith(f"第 {epoch} 轮平面上的输出"), charts(page)
+    check(page, "classroom, Chinese, diverged", report)
     page.context.close()
     assert_none(report)
