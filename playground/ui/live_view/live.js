@@ -252,9 +252,9 @@ function describe(view, canvas, name, sentence) {
     view.alt.id = "live-alt-" + (++described);
   }
   if (view.alt.parentNode !== view.el) view.el.appendChild(view.alt);
-  canvas.setAttribute("role", "img");
+  if (canvas.getAttribute("role") !== "img") canvas.setAttribute("role", "img");
   if (canvas.getAttribute("aria-label") !== name) canvas.setAttribute("aria-label", name);
-  canvas.setAttribute("aria-describedby", view.alt.id);
+  if (canvas.getAttribute("aria-describedby") !== view.alt.id) canvas.setAttribute("aria-describedby", view.alt.id);
   if (view.alt.textContent !== sentence) view.alt.textContent = sentence;
 }
 
@@ -290,9 +290,10 @@ class Metrics {
   news(connection) {
     const h = connection.frame && connection.frame.header, labels = this.data.labels;
     if (!h) return;
-    const before = connection.spokenMode;
+    // A run first seen playing (a new run that Play started) was paused before.
+    const before = connection.spokenMode === undefined ? "paused" : connection.spokenMode;
     connection.spokenMode = h.mode;
-    if (before === undefined || before === h.mode) return;
+    if (before === h.mode) return;
     if (h.mode === "playing") this.say(labels.said_playing);
     else if (h.mode === "paused" && h.diverged) this.say(labels.said_diverged);
     else if (h.mode === "paused") this.say(fill(before === "stepping" ? labels.said_stepped : labels.said_paused, {epoch: h.epoch}));
