@@ -14,6 +14,7 @@ import re
 import secrets
 import threading
 import weakref
+from urllib.parse import parse_qs
 
 import streamlit
 
@@ -21,6 +22,8 @@ from starlette.middleware import Middleware
 from starlette.responses import FileResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocketDisconnect
+
+from ..i18n import LANGUAGES, best_language
 
 PREFIX = "/_playground"
 BACKLOG = 45     # frames waiting for a browser that does not keep up (a second's worth): past it they are
@@ -177,9 +180,22 @@ def preload_links():
         f'<link rel="modulepreload" crossorigin href="{PREFIX}/live.js">')
 
 
+def page_language(scope):
+    """The language of the page an HTML request opens: its link's `lang`, else the browser's first language
+    (as the page's script chooses it, from the browser's locale)."""
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    chosen = query.get("lang", [""])[-1]
+    if chosen in LANGUAGES:
+        return chosen
+    headers = dict(scope.get("headers", ()))
+    return best_language(headers.get(b"accept-language", b"").decode("latin-1").split(",")[0].strip())
+
+
 class Preload:
     """ASGI middleware: the page's HTML names the scripts of its first picture (preload_links), so that the
-    browser fetches them at once rather than when each element first needs one."""
+    browser fetches them at once rather than when each element first needs one; and its `<html lang>` says
+    the page's language from the start (Streamlit's says "en"; the live view keeps it right when the
+    language changes later)."""
 
     def __init__(self, app):
         self.app = app
@@ -195,6 +211,7 @@ class Preload:
         encoded = any(k.lower() == b"content-encoding" for k, v in headers)
         if start.get("status") == 200 and html and not encoded and b"</head>" in content:
             content = content.replace(b"</head>", preload_links().encode() + b"</head>", 1)
+            content = content.replace(b'<html lang="en">', f'<html lang="{page_language(scope)}">'.encode(), 1)
             headers = [(k, v) for k, v in headers if k.lower() != b"content-length"] + [
                 (b"content-length", str(len(content)).encode())]
         await send({**start, "headers": headers})

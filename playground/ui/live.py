@@ -71,7 +71,12 @@ def _metric_labels(ds):
     return {"epoch": _("Epoch"), "train_loss": _("Training loss"), "test_loss": _("Test loss"),
             "train_score": _("Training R²") if regression else _("Training accuracy"),
             "test_score": _("Test R²") if regression else _("Test accuracy"),
-            "under_way": _("Epoch {epoch} under way: {batch} of {batches} batches.")}
+            "under_way": _("Epoch {epoch} under way: {batch} of {batches} batches."),
+            # What the page's polite live region says when the run changes (at most once every 2 s).
+            "said_playing": _("Playing"), "said_paused": _("Paused at epoch {epoch}"),
+            "said_stepped": _("Stepped to epoch {epoch}"),
+            "said_diverged": _("Training stopped: the loss is no longer a finite number"),
+            "said_solved": _("Challenge solved at epoch {epoch}")}
 
 
 def _points(points, labels):
@@ -101,7 +106,7 @@ def _charts(run, snapshot, still, mark=None):
                  activations=[*run.spec.activations, run.spec.output_activation],
                  tile_colors=[colours.NEGATIVE, colours.POSITIVE], link_colors=[colours.LINK_NEGATIVE, colours.LINK_POSITIVE],
                  labels={"input": _("input"), "output": _("output"), "layer": _("layer"), "neuron": _("neuron"),
-                         "more": _("+ {n} more")})
+                         "more": _("+ {n} more"), **_network_words(run.spec)})
         else:
             network_view.network_view(run, snapshot.weights, None, height)
     with output:
@@ -122,7 +127,7 @@ def _charts(run, snapshot, still, mark=None):
                      classes=[_label(name, 200) for name in ds.class_names] if not regression else [],
                      labels={"example": _("training example"), "value": _("the target's value"),
                              "test_points": _("test points"),
-                             "not_finite": _("The outputs are not finite numbers")})
+                             "not_finite": _("The outputs are not finite numbers"), **_boundary_words(regression)})
             step_through.follow_click()
             draw.follow()
         else:
@@ -138,10 +143,39 @@ def _charts(run, snapshot, still, mark=None):
                      pinned=[{"epoch": [float(e) for e in h["epoch"]], "values": [_number(v) for v in h[f"test_{metric}"]],
                               "color": plots.charts.PIN_COLORS[i % len(plots.charts.PIN_COLORS)],
                               "label": _label(label.split(" ")[0])} for i, (label, h) in enumerate(pinned)],
-                     labels={"train": _("train"), "test": _("test"), "epoch": _("epoch")},
+                     labels={"train": _("train"), "test": _("test"), "epoch": _("epoch"), **_curve_words()},
                      empty=_("Press Play: the curve appears here, epoch by epoch."))
     if not plane:
         image_view.image_grid_view(run, snapshot)
+
+
+# The live charts' accessible names and text alternatives: sentences that follow the run, filled in by live.js.
+def _boundary_words(regression):
+    if regression:
+        return {"name": _("Output over the plane"),
+                "alt": _("Output over the plane at epoch {epoch}: test R² {score}."),
+                "alt_epoch": _("Output over the plane at epoch {epoch}."),
+                "alt_not_finite": _("Output over the plane at epoch {epoch}: the outputs are not finite numbers.")}
+    return {"name": _("Decision boundary"),
+            "alt": _("Decision boundary at epoch {epoch}: test accuracy {accuracy}; {wrong} of {total} test points "
+                     "misclassified."),
+            "alt_epoch": _("Decision boundary at epoch {epoch}."),
+            "alt_not_finite": _("Decision boundary at epoch {epoch}: the outputs are not finite numbers.")}
+
+
+def _curve_words():
+    return {"alt": _("{title} at epoch {epoch}: training {train}, test {test}, {trend}."),
+            "alt_empty": _("{title}: no epoch trained yet."),
+            "falling": _("falling"), "rising": _("rising"), "steady": _("steady")}
+
+
+def _network_words(spec):
+    hidden = list(dict.fromkeys(spec.activations)) or [spec.output_activation]
+    return {"name": _("Network"), "sizes": " → ".join(map(str, spec.sizes)), "activation": ", ".join(hidden),
+            "alt": _("Network {sizes}, {activation}; largest weight {weight}, from {source} to {target}."),
+            "alt_start": _("Network {sizes}, {activation}."),
+            "neuron_of": _("neuron {neuron} of layer {layer}"), "output_neuron": _("output neuron {neuron}"),
+            "the_output": _("the output")}
 
 
 @st.fragment

@@ -19,6 +19,7 @@ STYLE = """<style>
   { flex-wrap: wrap; }
 .st-key-live_row [data-testid="stColumn"] { min-width: 120px; }
 .st-key-live_row_2 [data-testid="stColumn"] { min-width: 330px; }
+[data-testid="stWidgetLabel"][disabled], [data-testid="stWidgetLabel"][disabled] p { color: #6b7280; }
 </style>"""
 # Presentation: no sidebar (nor the control that opens it), the live part across the whole screen.
 PRESENTATION = """<style>

@@ -53,4 +53,5 @@ def share_section(_run):
             text.markdown("**" + _(TITLES[kind]) + "**")
             text.caption(_(NOTES[kind]))
             text.code(link, language=None, wrap_lines=True)
-            code.image(qr_png(link), width=QR_PIXELS, caption=_("Scan to open"))
+            code.image(qr_png(link), width=QR_PIXELS, caption=_("Scan to open"),
+                       alt=_("QR code of the link: {title}").format(title=_(TITLES[kind])))

@@ -171,8 +171,9 @@ def _results():
     for start in range(0, len(results), THUMBS_PER_ROW):
         for column, result in zip(st.columns(THUMBS_PER_ROW), results[start:start + THUMBS_PER_ROW]):
             with column:
-                st.image(_thumbnail(result, plan), width="stretch")
                 varied = ", ".join(f"{name} {_value(value)}" for name, value in result.varied.items())
+                st.image(_thumbnail(result, plan), width="stretch",
+                         alt=_("The decision boundary of the run with {varied}").format(varied=varied))
                 figure = "—" if not np.isfinite(result.test_score) else f"{result.test_score:.3f}"
                 st.caption(_("{varied}: test {score} {figure}").format(varied=varied, score=score, figure=figure))
                 if result.capped:

@@ -11,6 +11,7 @@ import base64
 
 import streamlit as st
 
+from ...i18n import language
 from ..channel import PREFIX, token
 
 # The component's own script only loads live.js (a module: one copy, and one connection, per page) and
@@ -18,6 +19,8 @@ from ..channel import PREFIX, token
 _STUB = """
 export default function (component) {
   const {parentElement, data, setTriggerValue} = component;
+  // The page's language, for a language chosen after the page was opened (the page's HTML says the first).
+  if (data.lang && document.documentElement.lang !== data.lang) document.documentElement.lang = data.lang;
   let el = parentElement.querySelector("div.live");
   if (!el) {
     el = document.createElement("div");
@@ -48,6 +51,8 @@ _CSS = """
 .legend svg { display: inline-block; vertical-align: -2px; margin-right: 3px; }
 .legend i.bar { display: inline-block; width: 28px; height: 9px; margin-right: 4px; border: 1px solid #222;
                 border-radius: 2px; }
+.alt { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0);
+       clip-path: inset(50%); white-space: nowrap; border: 0; }
 .tip { position: absolute; display: none; pointer-events: none; background: #111827; color: #fff;
        font-size: 13px; padding: 3px 6px; border-radius: 4px; white-space: nowrap; z-index: 2; }
 """
@@ -67,7 +72,7 @@ def part(view, key, run, height=None, on_click=None, on_stopped=None, on_ready=N
         callbacks["on_stopped_change"] = on_stopped
     if on_ready is not None:
         callbacks["on_ready_change"] = on_ready
-    payload = {"view": view, "token": token(run), "run": run.id, "height": height,
+    payload = {"view": view, "token": token(run), "run": run.id, "height": height, "lang": language(),
                "past": base64.b64encode(past).decode() if past is not None else None, **data}
     return _component(data=payload, key=key, height="content", **callbacks)
 

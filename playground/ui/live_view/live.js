@@ -237,10 +237,67 @@ function font(data, size) {
   return `${Math.round(size * (data.scale || 1))}px "Source Sans Pro", "Noto Sans CJK SC", sans-serif`;
 }
 
+// A sentence from a template of the page's language: "{epoch}" and the like replaced by their values.
+export function fill(template, values) {
+  return String(template || "").replace(/\{(\w+)\}/g, (whole, key) => (key in values ? String(values[key]) : whole));
+}
+
+let described = 0;
+// A chart's canvas as an image for assistive technology: its accessible name, and a short text alternative that
+// follows the run (a visually hidden sentence the canvas is described by).
+function describe(view, canvas, name, sentence) {
+  if (!view.alt) {
+    view.alt = document.createElement("p");
+    view.alt.className = "alt";
+    view.alt.id = "live-alt-" + (++described);
+  }
+  if (view.alt.parentNode !== view.el) view.el.appendChild(view.alt);
+  if (canvas.getAttribute("role") !== "img") canvas.setAttribute("role", "img");
+  if (canvas.getAttribute("aria-label") !== name) canvas.setAttribute("aria-label", name);
+  if (canvas.getAttribute("aria-describedby") !== view.alt.id) canvas.setAttribute("aria-describedby", view.alt.id);
+  if (view.alt.textContent !== sentence) view.alt.textContent = sentence;
+}
+
 // ---- views
 
+const SAY_EVERY = 2000;   // ms: the live region speaks no more often than this
+// What the live region said, for the tests: [{text, time}].
+const said = (window.__playgroundSaid = window.__playgroundSaid || []);
+
 class Metrics {
-  constructor(el) { this.el = el; }
+  constructor(el) {
+    this.el = el;
+    // A polite live region: what happens to the run, in a sentence (Playing, Paused at epoch 342, ...).
+    this.status = document.createElement("div");
+    this.status.className = "alt";
+    this.status.setAttribute("role", "status");
+    this.status.setAttribute("aria-live", "polite");
+    this.spokeAt = -Infinity;
+  }
+
+  say(text) {   // at most once every SAY_EVERY ms: a sentence that comes sooner waits, and a newer one replaces it
+    clearTimeout(this.sayTimer);
+    const speak = () => {
+      this.spokeAt = performance.now();
+      this.status.textContent = text;
+      said.push({text, time: this.spokeAt});
+    };
+    const wait = this.spokeAt + SAY_EVERY - performance.now();
+    if (wait <= 0) speak(); else this.sayTimer = setTimeout(speak, wait);
+  }
+
+  // The run's news in the live region: a change of mode (play, pause, a step done, a divergence), a goal reached.
+  news(connection) {
+    const h = connection.frame && connection.frame.header, labels = this.data.labels;
+    if (!h) return;
+    // A run first seen playing (a new run that Play started) was paused before.
+    const before = connection.spokenMode === undefined ? "paused" : connection.spokenMode;
+    connection.spokenMode = h.mode;
+    if (before === h.mode) return;
+    if (h.mode === "playing") this.say(labels.said_playing);
+    else if (h.mode === "paused" && h.diverged) this.say(labels.said_diverged);
+    else if (h.mode === "paused") this.say(fill(before === "stepping" ? labels.said_stepped : labels.said_paused, {epoch: h.epoch}));
+  }
 
   draw(connection) {
     const data = this.data;
@@ -268,7 +325,7 @@ class Metrics {
       });
       this.note = document.createElement("div");
       this.note.className = "note";
-      this.el.append(row, this.note);
+      this.el.replaceChildren(row, this.note, this.status);
     }
     items.forEach(([label, value], i) => {
       this.cells[i].name.textContent = label;
@@ -281,6 +338,8 @@ class Metrics {
   }
 
   hear(connection) {
+    if (!this.status.parentNode) this.el.appendChild(this.status);
+    this.news(connection);
     // The run stopped by itself (a step done, a divergence, a lost worker): the page's buttons must say so.
     const h = connection.frame && connection.frame.header;
     const stopped = connection.lost || (h && this.data.mode !== "paused" && h.mode === "paused" && h.seq > this.startSeq);
@@ -295,6 +354,11 @@ class Metrics {
       const reached = v !== null && h.epoch >= 1 && h.epoch <= g.epochs && (g.higher ? v >= g.target : v <= g.target);
       if (reached || h.epoch > g.epochs) {
         this.toldGoal = true;
+        const goal = JSON.stringify(g);
+        if (reached && connection.solved !== goal) {   // said once for a goal, however often the page runs
+          connection.solved = goal;
+          this.say(fill(this.data.labels.said_solved, {epoch: h.epoch}));
+        }
         this.trigger("stopped", "goal " + h.seq);
       }
     }
@@ -447,6 +511,18 @@ class Plane {
       g.fillText(d.labels.not_finite, a.left + a.side / 2, a.top + a.side / 2);
     }
     this.el.setAttribute("data-frames", String(connection.frames));
+    describe(this, size.canvas, d.labels.name, this.sentence(frame));
+  }
+
+  sentence(frame) {   // the plane in words: "Decision boundary at epoch 342: test accuracy 0.992; 4 of 250 ..."
+    const d = this.data, words = d.labels;
+    if (!frame) return words.name;
+    const h = frame.header, latest = h.latest || {}, epoch = h.epoch;
+    if (h.boundary && !h.boundary.finite) return fill(words.alt_not_finite, {epoch});
+    const score = latest.test_score, total = d.test ? d.test.x.length : 0;
+    if (score === null || score === undefined || !total) return fill(words.alt_epoch, {epoch});
+    if (d.regression) return fill(words.alt, {epoch, score: short(score, 3)});
+    return fill(words.alt, {epoch, accuracy: short(score, 3), wrong: Math.round((1 - score) * total), total});
   }
 
   at(event) {   // where on the plane an event is: canvas pixels and the plane's (x1, x2)
@@ -546,8 +622,11 @@ class Network {
     g.textBaseline = "top";
     g.textAlign = "left";
     g.fillText(d.title, 0, 0);
+    const words = d.labels, start = fill(words.alt_start, {sizes: words.sizes, activation: words.activation});
+    describe(this, this.size.canvas, words.name, start);
     if (!frame || !frame.header.sizes) return;
     const h = frame.header, L = this.layout(h), weights = frame.arrays.weights;
+    describe(this, this.size.canvas, words.name, this.sentence(L, weights) || start);
     this.nodesAt = L;
     // Links first, behind the pictures: colour by sign, width by size.
     let at = 0;
@@ -610,6 +689,29 @@ class Network {
     });
   }
 
+  // The network in words: its sizes, activation and its largest shown weight, from where to where.
+  sentence(L, weights) {
+    const d = this.data, words = d.labels, last = L.shown.length - 1;
+    let best = null, at = 0;
+    for (let c = 1; c <= last; c++) {
+      const into = L.shown[c], from = L.shown[c - 1];
+      for (let i = 0; i < from; i++) {
+        for (let j = 0; j < into; j++) {
+          const w = weights[at + i * into + j];
+          if (Number.isFinite(w) && (!best || Math.abs(w) > Math.abs(best.w))) best = {w, c, i, j};
+        }
+      }
+      at += from * into + into;
+    }
+    if (!best) return null;
+    const source = best.c === 1 ? (d.features || [])[best.i] || "x" + (best.i + 1)
+      : fill(words.neuron_of, {neuron: best.i + 1, layer: best.c - 1});
+    const target = best.c < last ? fill(words.neuron_of, {neuron: best.j + 1, layer: best.c})
+      : L.sizes[last] === 1 ? words.the_output : fill(words.output_neuron, {neuron: best.j + 1});
+    return fill(words.alt, {sizes: words.sizes, activation: words.activation, weight: short(best.w, 1),
+      source, target});
+  }
+
   hover(event) {
     const L = this.nodesAt;
     if (!L) return;
@@ -657,7 +759,8 @@ class Curves {
 
   draw(connection) {
     const d = this.data, H = connection.history;
-    const {g, width, height} = canvasIn(this.el, fitted(this, 110));
+    const {canvas, g, width, height} = canvasIn(this.el, fitted(this, 110));
+    describe(this, canvas, d.title, this.sentence(H));
     const s = d.scale || 1;
     const left = 48 * s, right = 8, top = 24 * s, bottom = 28 * s;
     const lines = [[H.epoch, H["train_" + d.metric], d.train_color, d.labels.train, []],
@@ -764,6 +867,18 @@ class Curves {
     }
   }
 }
+
+Curves.prototype.sentence = function (H) {   // "Loss at epoch 342: training 0.017, test 0.040, falling."
+  const d = this.data, words = d.labels, n = H.epoch.length;
+  const train = H["train_" + d.metric], test = H["test_" + d.metric];
+  if (n <= 1) return fill(words.alt_empty, {title: d.title});
+  const digits = 3, now = train[n - 1];
+  const back = train[Math.max(0, n - 1 - Math.max(1, Math.round(n / 10)))];   // a tenth of the run ago
+  const change = now - back, size = Math.max(Math.abs(now), Math.abs(back), 1e-12);
+  const trend = !Number.isFinite(change) || Math.abs(change) / size < 0.005 ? words.steady
+    : change < 0 ? words.falling : words.rising;
+  return fill(words.alt, {title: d.title, epoch: H.epoch[n - 1], train: short(now, digits), test: short(test[n - 1], digits), trend});
+};
 
 // Nothing to see: once the live view has drawn a frame, it asks the page for the charts below it.
 class Ready {
