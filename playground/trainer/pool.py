@@ -51,14 +51,16 @@ def worker_count():
 class WorkerProcess:
     """One worker: its process, its socket, and the requests waiting for an answer."""
 
-    def __init__(self, index):
+    def __init__(self, index, detached_ttl=None):
         self.index, self.runs, self.keras = index, set(), False  # keras: TensorFlow is loaded there
         ours, theirs = socket.socketpair()
         env = {**os.environ, **WORKER_ENVIRONMENT}
         # A session of its own, so that its priority is its own (worker.lower_priority); it ends when the
         # server does, as its socket closes.
-        self.process = subprocess.Popen([sys.executable, "-m", "playground.trainer.worker", str(theirs.fileno())],
-                                        pass_fds=[theirs.fileno()], env=env, cwd=_ROOT, start_new_session=True)
+        command = [sys.executable, "-m", "playground.trainer.worker", str(theirs.fileno())]
+        if detached_ttl is not None:
+            command.append(str(float(detached_ttl)))  # seconds a closed tab's run is kept (worker.py)
+        self.process = subprocess.Popen(command, pass_fds=[theirs.fileno()], env=env, cwd=_ROOT, start_new_session=True)
         theirs.close()
         self.conn = Connection(ours.detach())
         self.send_lock, self.waiting, self.alive = threading.Lock(), {}, True
@@ -155,9 +157,10 @@ _RUN_IDS = itertools.count(1)
 
 
 class Pool:
-    def __init__(self, size):
-        self.lock = threading.Lock()
-        self.workers = [WorkerProcess(i) for i in range(size)]
+    def __init__(self, size, detached_ttl=None):
+        """`size` workers, which close a closed tab's run after `detached_ttl` seconds (None: never)."""
+        self.lock, self.detached_ttl = threading.Lock(), detached_ttl
+        self.workers = [WorkerProcess(i, detached_ttl) for i in range(size)]
 
     def place(self, engine):
         """For a new run, the worker holding the fewest runs of open tabs (a closed tab's run, kept for a
@@ -178,7 +181,7 @@ class Pool:
     def replace(self, dead):
         with self.lock:
             if self.workers[dead.index] is dead and not _shutting_down:
-                self.workers[dead.index] = WorkerProcess(dead.index)
+                self.workers[dead.index] = WorkerProcess(dead.index, self.detached_ttl)
                 log.warning("Worker %d (pid %d) ended; a new one (pid %d) takes its place",
                             dead.index, dead.pid, self.workers[dead.index].pid)
 
@@ -191,12 +194,13 @@ _pool, _pool_lock, _shutting_down = None, threading.Lock(), False
 _listeners = {}  # run id -> a function called with each frame of the run (None: the run is lost)
 
 
-def pool():
-    """The server's worker pool, started on first use."""
+def pool(detached_ttl=None):
+    """The server's worker pool, started on first use; the page starts it with the seconds a closed tab's
+    run is kept (its session's: Streamlit's server.disconnectedSessionTTL)."""
     global _pool
     with _pool_lock:
         if _pool is None:
-            _pool = Pool(worker_count())
+            _pool = Pool(worker_count(), detached_ttl)
         return _pool
 
 
