@@ -18,6 +18,7 @@ import numpy as np
 import psutil
 import pytest
 
+from conftest import run_async
 from playground import settings
 from playground.data import load_csv, make_dataset
 from playground.sweep import (MAX_RUNS, PAGE_CPU_SECONDS, PAGE_NICE, Sweep, SweepError, parse_values, plan_sweep,
@@ -439,7 +440,7 @@ def test_the_server_cleans_as_it_sets_up_for_its_first_page():
 
     with start_streamlit(os.path.join(ROOT, "app.py")) as (_, url):
         assert all(map(os.path.exists, stale))   # no page yet
-        asyncio.run(open_page(url))
+        run_async(open_page(url))
     assert not any(map(os.path.exists, stale))
 
 
