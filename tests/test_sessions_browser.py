@@ -18,7 +18,7 @@ from playground.ui.sessions import EVERY
 TTL = 3
 # Seconds after which every closed session and its run are gone: the session's time, the server's look
 # for closed sessions (ui/sessions.py), the worker's look for detached runs, and a margin for a busy machine.
-GONE = TTL + min(EVERY, TTL / 4) + IDLE_WAIT + 5
+GONE = TTL + min(EVERY, TTL / 4) + IDLE_WAIT + 10
 
 
 @pytest.mark.timeout(1200)
