@@ -1,5 +1,11 @@
 """What the tests share: the project on the path, the process set up as the app sets it up, the
-markers, and the helpers that open the page (AppTest) and read its charts.
+markers, the helpers that open the page (AppTest) and read its charts, and, for the browser tests, one
+Chromium and one Streamlit server for the whole run (`browser`, `shared_server`, `browser_and_url`).
+The waits are in waits.py.
+
+pytest.ini runs the tests with pytest-xdist, a process per core (`--dist loadgroup`): every test that
+uses the shared server gets the xdist group SHARED_GROUP, so they all run in one process, one after
+another, against one server.
 
 Markers: `browser` (a real Chromium: every test in a module named *_browser.py gets it), `slow` (a
 test that trains for long or loads TensorFlow: every test parametrized with the Keras engine gets
