@@ -3,9 +3,11 @@ markers, the helpers that open the page (AppTest) and read its charts, and, for 
 Chromium and one Streamlit server for the whole run (`browser`, `shared_server`, `browser_and_url`).
 The waits are in waits.py.
 
-pytest.ini runs the tests with pytest-xdist, a process per core (`--dist loadgroup`): every test that
-uses the shared server gets the xdist group SHARED_GROUP, so they all run in one process, one after
-another, against one server.
+pytest.ini runs the tests with pytest-xdist, a process per core (`--dist loadgroup`). The tests that must
+not overlap one another get the xdist group SERIAL_GROUP, so they run in one process, one after another:
+every browser test (Chromium and a server each take the cores in bursts, and several measure what a
+server gives: frames, presses, memory), every test that uses the shared server, and those marked
+`cores` (a sweep at the page's low priority, whose share of the cores another server would take).
 
 Markers: `browser` (a real Chromium: every test in a module named *_browser.py gets it), `slow` (a
 test that trains for long or loads TensorFlow: every test parametrized with the Keras engine gets
@@ -35,7 +37,7 @@ from playground.startup import configure_process  # noqa: E402
 
 configure_process()
 TEST_TIMEOUT = 600  # seconds a test may take before it fails as hung (the forty sessions' test sets its own)
-SHARED_GROUP = "shared_server"  # pytest-xdist runs the tests that use the shared server in one process
+SERIAL_GROUP = "serial"  # the xdist group of the tests that run one after another, in one process
 APP = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "app.py")
 
 
@@ -43,6 +45,8 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives the page in Chromium (Debian's /usr/bin/chromium)")
     config.addinivalue_line("markers", "slow: trains for long or loads TensorFlow; left out of the everyday run")
     config.addinivalue_line("markers", "page: runs the page in AppTest (every test that uses the `app` fixture)")
+    config.addinivalue_line("markers", "cores: needs a share of the cores that a browser test would take; runs "
+                                       "with the browser tests, one after another (pytest-xdist)")
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
@@ -50,8 +54,9 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.module.__name__.endswith("_browser"):
             item.add_marker(pytest.mark.browser)
-        if "shared_server" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group(SHARED_GROUP))
+        if ("shared_server" in getattr(item, "fixturenames", ()) or item.get_closest_marker("browser")
+                or item.get_closest_marker("cores")):
+            item.add_marker(pytest.mark.xdist_group(SERIAL_GROUP))
         if "app" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.page)
         callspec = getattr(item, "callspec", None)
@@ -198,7 +203,7 @@ def browser(chromium):
 def shared_server():
     """(process, address) of one Streamlit server running app.py, shared by every test (of this pytest
     process) that can share one: those that neither stop its workers, nor measure its memory or its
-    processes' CPU, nor need other settings. pytest-xdist runs them in one process (SHARED_GROUP)."""
+    processes' CPU, nor need other settings. pytest-xdist runs them in one process (SERIAL_GROUP)."""
     from playground.browser import start_streamlit
     with start_streamlit("app.py") as (process, url):
         yield process, url

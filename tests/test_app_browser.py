@@ -63,7 +63,7 @@ def tensorflow_loaded(pid):
 @pytest.mark.slow  # TensorFlow loads (in a worker of the shared server)
 def test_tensorflow_loads_in_a_worker_never_in_the_page_process(browser, shared_server):
     server, url = shared_server
-    page = open_app(browser, url + "/?engine=keras")
+    page = open_app(browser, url + "/?engine=keras", timeout=180_000)  # its first run waits for TensorFlow to load
     button(page, "Step").click()
     assert wait_for_epoch(page, lambda e: e > 0, timeout=180) == 1
     assert page.locator("[data-testid='stException']").count() == 0
