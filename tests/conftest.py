@@ -7,7 +7,8 @@ pytest.ini runs the tests with pytest-xdist, a process per core (`--dist loadgro
 not overlap one another get the xdist group SERIAL_GROUP, so they run in one process, one after another:
 every browser test (Chromium and a server each take the cores in bursts, and several measure what a
 server gives: frames, presses, memory), every test that uses the shared server, and those marked
-`cores` (a sweep at the page's low priority, whose share of the cores another server would take).
+`serial` (a sweep at the page's low priority, whose share of the cores another server would take; a
+sweep's folders left on disk, which a server or the sweep's command line starting meanwhile removes).
 
 Markers: `browser` (a real Chromium: every test in a module named *_browser.py gets it), `slow` (a
 test that trains for long or loads TensorFlow: every test parametrized with the Keras engine gets
@@ -45,8 +46,8 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives the page in Chromium (Debian's /usr/bin/chromium)")
     config.addinivalue_line("markers", "slow: trains for long or loads TensorFlow; left out of the everyday run")
     config.addinivalue_line("markers", "page: runs the page in AppTest (every test that uses the `app` fixture)")
-    config.addinivalue_line("markers", "cores: needs a share of the cores that a browser test would take; runs "
-                                       "with the browser tests, one after another (pytest-xdist)")
+    config.addinivalue_line("markers", "serial: runs with the browser tests, one after another (pytest-xdist): it "
+                                       "needs a share of the cores, or what another test would change meanwhile")
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
@@ -55,7 +56,7 @@ def pytest_collection_modifyitems(items):
         if item.module.__name__.endswith("_browser"):
             item.add_marker(pytest.mark.browser)
         if ("shared_server" in getattr(item, "fixturenames", ()) or item.get_closest_marker("browser")
-                or item.get_closest_marker("cores")):
+                or item.get_closest_marker("serial")):
             item.add_marker(pytest.mark.xdist_group(SERIAL_GROUP))
         if "app" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.page)

@@ -60,7 +60,7 @@ def start(at, epochs):
     return at.session_state.sweep
 
 
-@pytest.mark.cores  # its sweep trains at the page's low priority, against a time limit
+@pytest.mark.serial  # its sweep trains at the page's low priority, against a time limit
 def test_the_page_states_the_work_cap_and_a_run_it_stopped_says_so(app, monkeypatch):
     at = app(tool="sweep")
     assert any("10 minutes of one core in all" in c.value for c in at.caption)
