@@ -1,5 +1,14 @@
 """What the tests share: the project on the path, the process set up as the app sets it up, the
-markers, and the helpers that open the page (AppTest) and read its charts.
+markers, the helpers that open the page (AppTest) and read its charts, and, for the browser tests, one
+Chromium and one Streamlit server for the whole run (`browser`, `shared_server`, `browser_and_url`).
+The waits are in waits.py.
+
+pytest.ini runs the tests with pytest-xdist, a process per core (`--dist loadgroup`). The tests that must
+not overlap one another get the xdist group SERIAL_GROUP, so they run in one process, one after another:
+every browser test (Chromium and a server each take the cores in bursts, and several measure what a
+server gives: frames, presses, memory), every test that uses the shared server, and those marked
+`serial` (a sweep at the page's low priority, whose share of the cores another server would take; a
+sweep's folders left on disk, which a server or the sweep's command line starting meanwhile removes).
 
 Markers: `browser` (a real Chromium: every test in a module named *_browser.py gets it), `slow` (a
 test that trains for long or loads TensorFlow: every test parametrized with the Keras engine gets
@@ -12,10 +21,12 @@ No test may wait forever: one that runs for longer than TEST_TIMEOUT seconds fai
 and prints where it was, and the run goes on; a test that needs longer says so with its own
 `@pytest.mark.timeout`.
 """
+import asyncio
 import base64
 import json
 import os
 import sys
+import threading
 
 import numpy as np
 import pytest
@@ -27,6 +38,7 @@ from playground.startup import configure_process  # noqa: E402
 
 configure_process()
 TEST_TIMEOUT = 600  # seconds a test may take before it fails as hung (the forty sessions' test sets its own)
+SERIAL_GROUP = "serial"  # the xdist group of the tests that run one after another, in one process
 APP = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "app.py")
 
 
@@ -34,12 +46,18 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives the page in Chromium (Debian's /usr/bin/chromium)")
     config.addinivalue_line("markers", "slow: trains for long or loads TensorFlow; left out of the everyday run")
     config.addinivalue_line("markers", "page: runs the page in AppTest (every test that uses the `app` fixture)")
+    config.addinivalue_line("markers", "serial: runs with the browser tests, one after another (pytest-xdist): it "
+                                       "needs a share of the cores, or what another test would change meanwhile")
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items):
     for item in items:
         if item.module.__name__.endswith("_browser"):
             item.add_marker(pytest.mark.browser)
+        if ("shared_server" in getattr(item, "fixturenames", ()) or item.get_closest_marker("browser")
+                or item.get_closest_marker("serial")):
+            item.add_marker(pytest.mark.xdist_group(SERIAL_GROUP))
         if "app" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.page)
         callspec = getattr(item, "callspec", None)
@@ -47,6 +65,27 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.slow)  # the Keras engine: TensorFlow loads
         if item.get_closest_marker("timeout") is None:
             item.add_marker(pytest.mark.timeout(TEST_TIMEOUT))
+
+
+def run_async(coroutine):
+    """asyncio.run(coroutine) in a thread of its own, returning its result or raising its error: a test
+    process that has driven Chromium holds Playwright's event loop in its main thread, where asyncio.run
+    refuses to start."""
+    outcome = []
+
+    def run():
+        try:
+            outcome.append((True, asyncio.run(coroutine)))
+        except BaseException as error:
+            outcome.append((False, error))
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value
 
 
 def open_page(timeout=60, tool=None, **query):
@@ -141,15 +180,40 @@ def mnist_writer():
     return write_mnist
 
 
-@pytest.fixture(scope="module")
-def browser_and_url():
-    """(Chromium, the address of a Streamlit server running app.py), shared by a module's browser tests;
-    artifacts/ exists for their screenshots."""
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium, one for the whole run (of this pytest process); see `browser`."""
     from playwright.sync_api import sync_playwright
 
-    from playground.browser import ROOT, launch_chromium, start_streamlit
-    os.makedirs(os.path.join(ROOT, "artifacts"), exist_ok=True)
-    with start_streamlit("app.py") as (_, url), sync_playwright() as p:
+    from playground.browser import launch_chromium
+    with sync_playwright() as p:
         browser = launch_chromium(p)
-        yield browser, url
+        yield browser
         browser.close()
+
+
+@pytest.fixture
+def browser(chromium):
+    """Chromium, shared by the tests; each opens its pages in contexts of its own (`open_app` does), and
+    those it leaves open are closed after it. artifacts/ exists for their screenshots."""
+    from playground.browser import ROOT
+    os.makedirs(os.path.join(ROOT, "artifacts"), exist_ok=True)
+    yield chromium
+    for context in chromium.contexts:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def shared_server():
+    """(process, address) of one Streamlit server running app.py, shared by every test (of this pytest
+    process) that can share one: those that neither stop its workers, nor measure its memory or its
+    processes' CPU, nor need other settings. pytest-xdist runs them in one process (SERIAL_GROUP)."""
+    from playground.browser import start_streamlit
+    with start_streamlit("app.py") as (process, url):
+        yield process, url
+
+
+@pytest.fixture
+def browser_and_url(browser, shared_server):
+    """(Chromium, the address of the shared Streamlit server running app.py)."""
+    return browser, shared_server[1]

@@ -2,9 +2,6 @@
 
 The run trains in a worker process: between two at.run() a playing run goes on training.
 """
-import os
-import subprocess
-import sys
 import time
 
 import numpy as np
@@ -12,9 +9,7 @@ import pytest
 
 from playground import settings
 from playground.training import TrainingRun
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
+from waits import run_until, run_until_stopped
 
 def epoch(at):
     """The epoch of the run as the page last drew it (the live view shows it, frame by frame, in the browser)."""
@@ -27,14 +22,6 @@ def weights(at):
 
 def mode(at):
     return at.session_state.run.snapshot.mode
-
-
-def wait_while_active(at, timeout=60):
-    """Runs the page until its run stops training (a Keras step traces its functions first)."""
-    deadline = time.monotonic() + timeout
-    while at.session_state.run.snapshot.active and time.monotonic() < deadline:
-        time.sleep(0.1)
-        at.run()
 
 
 def same(a, b):
@@ -94,13 +81,13 @@ def test_a_stop_condition_pauses_the_run_and_the_page_says_why(app):
     at = app(stop_metric="test_score", stop_value="0.9", learning_rate="0.3")
     assert at.session_state.run.spec.stop_metric == "test_score" and at.query_params["stop_value"] == "0.9"
     at.button(key="play").click().run()
-    wait_while_active(at)
+    run_until_stopped(at)
     stopped = at.session_state.run.snapshot.stopped
     assert stopped[1] == "test_score" and stopped[2] >= 0.9 and at.session_state.run.snapshot.epoch == stopped[0]
     assert f"Stopped at epoch {stopped[0]}: the test accuracy reached {stopped[2]:.4g}." in [c.value for c in at.caption]
     at.number_input(key="stop_epoch").set_value(stopped[0] + 5).run()
     at.button(key="play").click().run()
-    wait_while_active(at)
+    run_until_stopped(at)
     assert at.session_state.run.snapshot.epoch == stopped[0] + 5 and at.query_params["stop_epoch"] == str(stopped[0] + 5)
     assert f"Stopped at epoch {stopped[0] + 5}, the epoch set to stop at." in [c.value for c in at.caption]
 
@@ -179,7 +166,7 @@ def test_a_step_pressed_with_a_change_of_network_steps_the_new_run(app):
     at.slider(key="layers").set_value(3)
     at.button(key="step").click()
     at.run()
-    wait_while_active(at)
+    run_until_stopped(at)
     assert at.session_state.run is not old and epoch(at) == "1"
     assert "presses" not in at.session_state
 
@@ -188,10 +175,7 @@ def test_a_diverging_run_pauses_says_what_to_try_and_can_go_back(app):
     at = app(dataset="plane", output="linear", loss="mse", learning_rate="10", layers="1", width_1="8",
              activation="relu")
     at.button(key="play").click().run()
-    deadline = time.monotonic() + 30
-    while mode(at) == "playing" and time.monotonic() < deadline:
-        time.sleep(0.1)
-        at.run()
+    run_until(at, lambda at: mode(at) != "playing", 30, "the diverging run still plays")
     assert not at.exception
     snapshot = at.session_state.run.snapshot
     assert mode(at) == "paused" and snapshot.diverged and at.button(key="play").disabled
@@ -256,21 +240,9 @@ def test_keras_engine_runs_in_the_page(app):
     at = app(engine="keras")
     assert not at.exception
     at.button(key="step").click().run()
-    wait_while_active(at)
+    run_until_stopped(at)
     assert not at.exception and epoch(at) == "1"
     assert at.session_state.run.engine_name == "keras"
-
-
-@pytest.mark.slow  # TensorFlow loads
-def test_tensorflow_loads_in_a_worker_never_in_the_page_process():
-    code = ("from streamlit.testing.v1 import AppTest; import sys; "
-            "at = AppTest.from_file('app.py', default_timeout=120); at.query_params['engine'] = 'keras'; at.run(); "
-            "at.button(key='step').click().run(); assert not at.exception; import time\n"
-            "while at.session_state.run.snapshot.active: time.sleep(0.2); at.run()\n"
-            "assert at.session_state.run.snapshot.epoch == 1; print('tensorflow' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip().splitlines()[-1] == "False"
 
 
 def test_each_run_button_names_its_key(app):

@@ -1,7 +1,6 @@
 """Challenges on the page (AppTest): choose one, follow the attempt, break a limit, make one for a link."""
-import time
-
 from playground import challenges
+from waits import until
 
 
 def banner(at):
@@ -12,9 +11,7 @@ def banner(at):
 def train(at, epochs):
     run = at.session_state.run
     run.step(epochs, wait=30)
-    deadline = time.monotonic() + 30
-    while run.refresh().active and time.monotonic() < deadline:
-        time.sleep(0.1)
+    until(lambda: not run.refresh().active, 30, f"the run still trains, {epochs} epochs asked", 0.1)
     at.run()
 
 

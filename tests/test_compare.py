@@ -1,17 +1,12 @@
 """Compare runs: pin up to five, their curves on the charts, the settings that differ, unpin, clear."""
-import time
-
 from playground.ui.compare import MAX_PINS, Pin, describe, difference_table
+from waits import run_until_stopped
 
 
 def stepped(at, timeout=30):
     """Presses Step and runs the page until the step is done (a busy machine takes longer than the press waits)."""
     at.button(key="step").click().run()
-    deadline = time.monotonic() + timeout
-    while at.session_state.run.snapshot.active and time.monotonic() < deadline:
-        time.sleep(0.1)
-        at.run()
-    return at
+    return run_until_stopped(at, timeout)
 
 
 def test_pinning_keeps_a_copy_of_the_history_for_the_charts(app):

@@ -12,6 +12,7 @@ from playground.frames import FrameMaker, pack, unpack
 from playground.trainer import RunHandle
 from playground.trainer.worker import FRAME_BYTES, FRAME_RATE
 from playground.training import TrainingRun, layer_outputs
+from waits import until
 
 
 @pytest.fixture(scope="module")
@@ -119,13 +120,6 @@ def watched(run):
             got.append((time.monotonic(), None if frame is None else unpack(frame)[0]))
     run.watch(listener)
     return got, listener
-
-
-def until(condition, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
 
 
 def test_a_watched_run_sends_a_key_frame_then_a_frame_per_share_of_training(circle):

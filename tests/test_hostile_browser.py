@@ -1,9 +1,9 @@
 """Hostile names in Chromium: a CSV file whose name, header and class labels are markdown and HTML that
 would fetch addresses or make links. The page shows them as text, and no request leaves it."""
 
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from playground.browser import APP_READY, launch_chromium, open_app, start_streamlit
+from playground.browser import APP_READY, open_app
 from playground.data.columns import short
 
 EVIL = "evil.invalid"
@@ -24,22 +24,20 @@ def hostile_csv():
     return "\n".join(rows).encode()
 
 
-def test_hostile_names_are_shown_as_text_and_fetch_nothing():
-    with start_streamlit("app.py") as (_, url), sync_playwright() as p:
-        browser = launch_chromium(p)
-        page = open_app(browser, f"{url}/?dataset=upload", viewport={"width": 1500, "height": 1100})
-        outside = []
-        page.context.on("request", lambda request: outside.append(request.url) if EVIL in request.url else None)
-        page.locator("[data-testid='stSidebar'] [data-testid='stFileUploader'] input[type='file']").set_input_files(
-            {"name": NAME, "mimeType": "text/csv", "buffer": hostile_csv()})
-        page.wait_for_selector(APP_READY, timeout=60_000)
-        legend = page.locator(".st-key-chart_boundary .legend")
-        expect(legend).to_contain_text("click me", timeout=30_000)
-        legend = legend.text_content()
-        # The labels, character for character, as the data set names its classes (cut at 40 characters).
-        assert short(LABELS[0]) in legend and short(LABELS[1]) in legend, legend
-        page.wait_for_timeout(1000)
-        assert page.evaluate(HOSTILE_ELEMENTS_JS) == 0
-        assert outside == []
-        assert page.locator("[data-testid='stException']").count() == 0
-        browser.close()
+def test_hostile_names_are_shown_as_text_and_fetch_nothing(browser_and_url):
+    browser, url = browser_and_url
+    page = open_app(browser, f"{url}/?dataset=upload", viewport={"width": 1500, "height": 1100})
+    outside = []
+    page.context.on("request", lambda request: outside.append(request.url) if EVIL in request.url else None)
+    page.locator("[data-testid='stSidebar'] [data-testid='stFileUploader'] input[type='file']").set_input_files(
+        {"name": NAME, "mimeType": "text/csv", "buffer": hostile_csv()})
+    page.wait_for_selector(APP_READY, timeout=60_000)
+    legend = page.locator(".st-key-chart_boundary .legend")
+    expect(legend).to_contain_text("click me", timeout=30_000)
+    legend = legend.text_content()
+    # The labels, character for character, as the data set names its classes (cut at 40 characters).
+    assert short(LABELS[0]) in legend and short(LABELS[1]) in legend, legend
+    page.wait_for_timeout(1000)
+    assert page.evaluate(HOSTILE_ELEMENTS_JS) == 0
+    assert outside == []
+    assert page.locator("[data-testid='stException']").count() == 0

@@ -12,6 +12,7 @@ import tomllib
 
 import pytest
 
+from conftest import run_async
 from playground import settings
 from playground.csvfile import protect
 
@@ -96,7 +97,6 @@ def test_a_client_message_may_carry_at_most_a_megabyte():
 def _health_while(url, send):
     """The slowest answer of /_stcore/health while `send` (a coroutine function given the page's websocket)
     runs, and what `send` returned."""
-    import asyncio
     import threading
     import urllib.request
 
@@ -118,7 +118,7 @@ def _health_while(url, send):
     thread = threading.Thread(target=probe)
     thread.start()
     try:
-        result = asyncio.run(connect())
+        result = run_async(connect())
     finally:
         stop.set()
         thread.join()
@@ -126,15 +126,13 @@ def _health_while(url, send):
 
 
 @pytest.mark.slow
-def test_a_server_answers_through_a_hostile_link_and_closes_an_oversized_message():
+def test_a_server_answers_through_a_hostile_link_and_closes_an_oversized_message(shared_server):
     """Before: a 40 kB learning_rate left /_stcore/health unanswered for 18 s; a message of any size
     up to 25 MB was read."""
     import asyncio
 
     import websockets
     from streamlit.proto.BackMsg_pb2 import BackMsg
-
-    from playground.browser import ROOT, start_streamlit
 
     def rerun(query):
         message = BackMsg()
@@ -158,8 +156,8 @@ def test_a_server_answers_through_a_hostile_link_and_closes_an_oversized_message
         except websockets.ConnectionClosed as closed:
             return closed.rcvd.code
 
-    with start_streamlit(os.path.join(ROOT, "app.py")) as (_, url):
-        slowest, _ = _health_while(url, hostile_link)
-        assert slowest < 1.0
-        slowest, code = _health_while(url, oversized)
-        assert code == 1009 and slowest < 1.0   # 1009: message too big
+    _, url = shared_server
+    slowest, _ = _health_while(url, hostile_link)
+    assert slowest < 1.0
+    slowest, code = _health_while(url, oversized)
+    assert code == 1009 and slowest < 1.0   # 1009: message too big

@@ -12,6 +12,7 @@ import time
 import pytest
 
 from conftest import read_live
+from waits import run_until_stopped
 from playground.ui.lessons import LESSONS
 
 # Names, identifiers and units that stay as they are in Chinese text.
@@ -82,13 +83,6 @@ def untranslated(at, charts):
     return sorted({(where, text) for where, text in texts(at, charts) if text and english_left(text)})
 
 
-def until_stopped(at, timeout=60):
-    deadline = time.monotonic() + timeout
-    while at.session_state.run.snapshot.active and time.monotonic() < deadline:
-        time.sleep(0.1)
-        at.run()
-
-
 def test_the_allow_list_lets_names_through_and_stops_sentences():
     assert english_left("学习率 α，激活函数 tanh，x1²，%{x:.2f}<br>") == []
     assert english_left("Press Play to train") == ["Press", "Play", "to", "train"]
@@ -113,7 +107,7 @@ def test_every_part_of_the_page_is_in_chinese(app, charts, tool):
         seen += untranslated(at, charts)
     at.button(key="lesson_explode").click().run()
     at.button(key="play").click().run()
-    until_stopped(at)
+    run_until_stopped(at)
     seen += untranslated(at, charts)  # the divergence message
     at.button(key="preset_source").click().run()
     at.button(key="preset_compare").click().run()

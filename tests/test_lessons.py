@@ -1,5 +1,4 @@
 """Lessons: each preset sets up the page, and what it tells the student to watch for does happen."""
-import time
 
 import numpy as np
 import pytest
@@ -7,6 +6,7 @@ import pytest
 from conftest import open_page
 from playground.training import TrainingRun
 from playground.ui.lessons import LESSONS
+from waits import run_until_stopped
 
 pytestmark = pytest.mark.slow  # each lesson trains its setup
 
@@ -72,10 +72,7 @@ def test_a_learning_rate_of_3_explodes_and_the_page_says_so():
     at = lesson("explode")
     assert at.session_state.run.spec.learning_rate == 3.0
     at.button(key="play").click().run()
-    deadline = time.monotonic() + 30
-    while at.session_state.run.snapshot.active and time.monotonic() < deadline:
-        time.sleep(0.1)
-        at.run()
+    run_until_stopped(at, 30)
     snapshot = at.session_state.run.snapshot
     assert snapshot.diverged and not snapshot.active
     assert "smaller learning rate" in at.error[0].value and not at.exception

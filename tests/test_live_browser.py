@@ -5,20 +5,13 @@ a worker killed under one session costs only that session, which starts again fr
 """
 import re
 import signal
-import time
 
 import psutil
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from playground.bench_browser import LIVE_JS, epoch, open_page as bench_open_page
-from playground.browser import CHARTS_DRAWN_JS, button, launch_chromium, start_streamlit
-
-EPOCH_ABOVE_JS = f"(n) => ({LIVE_JS})() > n"
-
-
-def shows(page, n, timeout=5000):
-    """Waits until the page's live view has epoch `n` (drawn at the next paint; a quiet page only counts it)."""
-    page.wait_for_function(f"({LIVE_JS})() === {n}", timeout=timeout)
+from playground.bench_browser import open_page as bench_open_page
+from playground.browser import CHARTS_DRAWN_JS, button, start_streamlit
+from waits import holds, moves, shows
 
 
 def open_page(browser, url, draw=True):
@@ -30,68 +23,46 @@ def open_page(browser, url, draw=True):
     return page
 
 
-def moves(page, timeout=20_000):
-    """Waits until the Epoch metric moves, twice (so it is training, not just catching up)."""
-    first = epoch(page)
-    page.wait_for_function(EPOCH_ABOVE_JS, arg=first + 1, timeout=timeout)
-
-
-def holds(page, seconds=1.5, timeout=30):
-    """Waits until the Epoch metric has stood still for `seconds`; returns it. Fails if it is still moving
-    after `timeout` seconds: the run did not pause."""
-    deadline, seen = time.monotonic() + timeout, [epoch(page)]
-    while True:
-        page.wait_for_timeout(seconds * 1000)
-        seen.append(epoch(page))
-        if seen[-1] == seen[-2]:
-            return seen[-1]
-        assert time.monotonic() < deadline, f"the Epoch metric is still moving: {seen}"
-
-
 def press_key(page, key, timeout=15_000):
     """Presses `key` with the focus on the page's main part (no field), as after a click there; fails if the
     page does not take it within `timeout` ms (page.keyboard.press waits as long as the page is busy)."""
     page.locator("[data-testid='stMain']").press(key, timeout=timeout)
 
 
-def test_play_pause_and_step_take_at_the_first_press_with_another_session_playing():
-    with start_streamlit("app.py") as (_, url), sync_playwright() as p:
-        browser = launch_chromium(p)
-        other = open_page(browser, url, draw=False)
-        button(other, "Play").click()
-        page = open_page(browser, url)
-        for _ in range(3):
-            button(page, "Play").click()
-            expect(button(page, "Pause")).to_be_visible()
-            moves(page)
-            button(page, "Pause").click()
-            expect(button(page, "Play")).to_be_visible()
-            held = holds(page)
-            button(page, "Step").click()
-            shows(page, held + 1)
-        moves(other)  # the other session played all along
-        assert page.locator("[data-testid='stException']").count() == 0
-        browser.close()
-
-
-def test_space_plays_and_pauses_and_s_steps():
-    with start_streamlit("app.py") as (_, url), sync_playwright() as p:
-        browser = launch_chromium(p)
-        page = open_page(browser, url)
-        press_key(page, "Space")
+def test_play_pause_and_step_take_at_the_first_press_with_another_session_playing(browser_and_url):
+    browser, url = browser_and_url
+    other = open_page(browser, url, draw=False)
+    button(other, "Play").click()
+    page = open_page(browser, url)
+    for _ in range(3):
+        button(page, "Play").click()
         expect(button(page, "Pause")).to_be_visible()
         moves(page)
-        press_key(page, "Space")
+        button(page, "Pause").click()
         expect(button(page, "Play")).to_be_visible()
         held = holds(page)
-        press_key(page, "s")
+        button(page, "Step").click()
         shows(page, held + 1)
-        browser.close()
+    moves(other)  # the other session played all along
+    assert page.locator("[data-testid='stException']").count() == 0
 
 
-def test_a_killed_worker_costs_only_its_session_which_starts_again_where_it_was():
-    with start_streamlit("app.py") as (server, url), sync_playwright() as p:
-        browser = launch_chromium(p)
+def test_space_plays_and_pauses_and_s_steps(browser_and_url):
+    browser, url = browser_and_url
+    page = open_page(browser, url)
+    press_key(page, "Space")
+    expect(button(page, "Pause")).to_be_visible()
+    moves(page)
+    press_key(page, "Space")
+    expect(button(page, "Play")).to_be_visible()
+    held = holds(page)
+    press_key(page, "s")
+    shows(page, held + 1)
+
+
+def test_a_killed_worker_costs_only_its_session_which_starts_again_where_it_was(browser):
+    # A server of its own: its first worker is killed.
+    with start_streamlit("app.py") as (server, url):
         first, second = open_page(browser, url, draw=False), open_page(browser, url, draw=False)
         for page in (first, second):
             button(page, "Play").click()
@@ -109,4 +80,3 @@ def test_a_killed_worker_costs_only_its_session_which_starts_again_where_it_was(
         button(first, "Play").click()
         moves(first)
         assert first.locator("[data-testid='stException']").count() == 0
-        browser.close()

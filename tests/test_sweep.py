@@ -18,6 +18,7 @@ import numpy as np
 import psutil
 import pytest
 
+from conftest import run_async
 from playground import settings
 from playground.data import load_csv, make_dataset
 from playground.sweep import (MAX_RUNS, PAGE_CPU_SECONDS, PAGE_NICE, Sweep, SweepError, parse_values, plan_sweep,
@@ -186,6 +187,7 @@ def test_a_run_that_fails_ends_the_sweep_with_its_reason(plan, monkeypatch):
 
 # The command line
 
+@pytest.mark.serial  # leaves or removes sweeps' folders that other tests look for
 def test_the_command_line_prints_a_table_and_writes_one_csv_row_per_run(tmp_path, capsys):
     out = tmp_path / "sweep.csv"
     status = main(["--dataset", "circle", "--set", "learning_rate=0.03,0.3", "--set", "layers=1,2",
@@ -213,6 +215,7 @@ def test_a_regression_set_reports_r2():
     assert columns(plan)[-3:] == ["train_r2", "test_r2", "seconds"]
 
 
+@pytest.mark.serial  # the command line removes sweeps' folders that other tests look for
 @pytest.mark.parametrize("argv, named", [
     (["--set", "learning_rate=0.5,0.03"], "--set learning_rate: 0.5 is not one of the page's learning rates ("),
     (["--set", "learning_rate="], "--set learning_rate: no values given"),
@@ -238,6 +241,7 @@ def test_a_bad_argument_gets_one_line_naming_it_and_status_2(argv, named, capsys
     assert printed.err.count("\n") == 1 and printed.err.startswith(f"error: {named}"), printed.err
 
 
+@pytest.mark.serial  # leaves or removes sweeps' folders that other tests look for
 def test_the_module_runs_headless_and_refuses_without_a_traceback():
     command = [sys.executable, "-m", "playground.sweep", "--set", "learning_rate=0.5", "--epochs", "3"]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
@@ -378,6 +382,7 @@ def _sweep_folders(pid):
             if name.startswith((f"playground-sweep-{pid}-", f"joblib_memmapping_folder_{pid}_"))]
 
 
+@pytest.mark.serial  # leaves or removes sweeps' folders that other tests look for
 def test_the_folders_of_a_sweep_killed_with_its_process_are_removed_at_start_up(tmp_path):
     from playground.sweep.leftovers import clean_stale
     killed = subprocess.Popen([sys.executable, "-c", KILLED_SWEEP.format(root=ROOT)], stdout=subprocess.PIPE, text=True,
@@ -412,6 +417,7 @@ def _stale_folders():
             tempfile.mkdtemp(prefix=f"joblib_memmapping_folder_{pid}_1_")]
 
 
+@pytest.mark.serial  # leaves or removes sweeps' folders that other tests look for
 def test_the_command_line_cleans_at_start(capsys):
     stale = _stale_folders()
     assert main(["--set", "lr"]) == 2
@@ -419,6 +425,7 @@ def test_the_command_line_cleans_at_start(capsys):
 
 
 @pytest.mark.slow
+@pytest.mark.serial  # leaves or removes sweeps' folders that other tests look for
 def test_the_server_cleans_as_it_sets_up_for_its_first_page():
     import asyncio
 
@@ -439,7 +446,7 @@ def test_the_server_cleans_as_it_sets_up_for_its_first_page():
 
     with start_streamlit(os.path.join(ROOT, "app.py")) as (_, url):
         assert all(map(os.path.exists, stale))   # no page yet
-        asyncio.run(open_page(url))
+        run_async(open_page(url))
     assert not any(map(os.path.exists, stale))
 
 
@@ -490,6 +497,7 @@ def fake_scheduler(reply, handshake=None):
         server.close()
 
 
+@pytest.mark.serial  # the command line removes sweeps' folders that other tests look for
 @pytest.mark.parametrize("where", ["in the reply", "in the handshake", "as the whole reply"])
 def test_a_fake_scheduler_that_answers_with_a_pickle_runs_nothing_and_is_named(where, tmp_path, capsys):
     from distributed.protocol import ToPickle
@@ -515,6 +523,7 @@ def test_a_server_that_is_no_scheduler_is_named_for_what_it_says_it_is():
             start_sweep(plan_sweep(SMALL, {"layers": [1, 2]}, 1), scheduler=address)
 
 
+@pytest.mark.serial  # the command line removes sweeps' folders that other tests look for
 def test_the_help_and_the_readme_say_a_scheduler_is_trusted_code(capsys):
     with pytest.raises(SystemExit):
         main(["--help"])

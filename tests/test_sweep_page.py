@@ -1,14 +1,15 @@
 """The Sweep section (AppTest): choose, run a small sweep, see its results, make one the current run."""
 import time
 
+import pytest
+
+from waits import run_until, until
+
 
 def run_sweep(at, epochs=20):
     at.number_input(key="sweep_epochs").set_value(epochs).run()
     at.button(key="sweep_start").click().run()
-    deadline = time.monotonic() + 120
-    while at.session_state.sweep.running and time.monotonic() < deadline:
-        time.sleep(0.3)
-        at.run()
+    run_until(at, lambda at: not at.session_state.sweep.running, 120, "the sweep still runs", 0.3)
     at.run()
 
 
@@ -37,9 +38,7 @@ def test_cancel_stops_the_sweep_and_keeps_what_finished(app):
     at.number_input(key="sweep_epochs").set_value(100_000).run()
     at.button(key="sweep_start").click().run()
     at.button(key="sweep_cancel").click().run()
-    deadline = time.monotonic() + 10
-    while at.session_state.sweep.running and time.monotonic() < deadline:
-        time.sleep(0.2)
+    until(lambda: not at.session_state.sweep.running, 10, "the cancelled sweep still runs", 0.2)
     at.run()
     assert not at.session_state.sweep.running and at.session_state.sweep.cancelled
     assert any("Cancelled" in c.value for c in at.caption) and not at.exception
@@ -61,6 +60,7 @@ def start(at, epochs):
     return at.session_state.sweep
 
 
+@pytest.mark.serial  # its sweep trains at the page's low priority, against a time limit
 def test_the_page_states_the_work_cap_and_a_run_it_stopped_says_so(app, monkeypatch):
     at = app(tool="sweep")
     assert any("10 minutes of one core in all" in c.value for c in at.caption)

@@ -5,23 +5,14 @@ to look at.
 """
 import os
 import re
-import time
 
 from playwright.sync_api import expect
 
 from playground.browser import APP_READY, PLANE_JS, ROOT, button, metric, open_app, pause
+from waits import metric_when as wait_for_metric
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")
 VIEWPORT = {"width": 1500, "height": 1100}
-
-
-def wait_for_metric(page, label, condition, timeout=30.0):
-    """Waits until condition(value of the metric) holds, reading it as the page updates; returns it."""
-    deadline = time.monotonic() + timeout
-    while not condition(value := metric(page, label)):
-        assert time.monotonic() < deadline, f"{label} stayed at {value}"
-        time.sleep(0.1)
-    return value
 
 
 def key_button(page, key):

@@ -12,6 +12,7 @@ from playground.data import make_dataset
 from playground.trainer import RunHandle, RunLost, live_runs, pool
 from playground.trainer.worker import Data, Slot, Worker
 from playground.training import TrainingRun
+from waits import until
 
 
 @pytest.fixture(scope="module")
@@ -25,13 +26,6 @@ def spec_for(ds, **changes):
 
 def handle(ds, engine="numpy", **changes):
     return RunHandle(engine, spec_for(ds, **changes), ds, (ds.name, tuple(sorted(changes.items()))))
-
-
-def until(condition, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
 
 
 def same(a, b):

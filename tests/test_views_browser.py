@@ -4,9 +4,7 @@ Saves screenshots to artifacts/ (network_view.png, network_hover.png, preset.png
 """
 import os
 
-from playwright.sync_api import sync_playwright
-
-from playground.browser import APP_READY, CHARTS_DRAWN_JS, ROOT, button, launch_chromium, open_app, pause, start_streamlit
+from playground.browser import APP_READY, CHARTS_DRAWN_JS, ROOT, button, open_app, pause
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")
 # The live view's network part: its canvas as an image, and where its first hidden neuron is on screen.
@@ -22,46 +20,40 @@ TITLE_SHOWN_JS = """text => [...document.querySelectorAll("[data-testid='stPlotl
   .some(t => t.textContent.includes(text))"""
 
 
-def test_the_network_view_moves_while_playing_and_names_a_hovered_neuron():
-    os.makedirs(ARTIFACTS, exist_ok=True)
-    with start_streamlit("app.py") as (_, url), sync_playwright() as p:
-        browser = launch_chromium(p)
-        page = open_app(browser, url, viewport={"width": 1500, "height": 1100})
-        page.wait_for_function(CHARTS_DRAWN_JS, timeout=60_000)
-        start = page.evaluate(NETWORK_JS)["image"]
-        button(page, "Play").click()
-        samples = []
-        for _ in range(30):
-            page.wait_for_timeout(100)
-            samples.append(page.evaluate(NETWORK_JS)["image"])
-        pause(page)
-        assert len(set(samples) | {start}) > 2, "the neuron pictures did not change"
+def test_the_network_view_moves_while_playing_and_names_a_hovered_neuron(browser_and_url):
+    browser, url = browser_and_url
+    page = open_app(browser, url, viewport={"width": 1500, "height": 1100})
+    page.wait_for_function(CHARTS_DRAWN_JS, timeout=60_000)
+    start = page.evaluate(NETWORK_JS)["image"]
+    button(page, "Play").click()
+    samples = []
+    for _ in range(30):
+        page.wait_for_timeout(100)
+        samples.append(page.evaluate(NETWORK_JS)["image"])
+    pause(page)
+    assert len(set(samples) | {start}) > 2, "the neuron pictures did not change"
 
-        network = page.locator(".st-key-chart_network")
-        network.screenshot(path=os.path.join(ARTIFACTS, "network_view.png"))
-        x, y = page.evaluate(NETWORK_JS)["neuron"]
-        page.mouse.move(x, y)
-        page.wait_for_function(f"({NETWORK_JS})().tip !== null", timeout=5000)
-        assert page.evaluate(NETWORK_JS)["tip"] == "layer 1 · neuron 1 (tanh)"
-        network.screenshot(path=os.path.join(ARTIFACTS, "network_hover.png"))
-        assert page.locator("[data-testid='stException']").count() == 0
-        browser.close()
+    network = page.locator(".st-key-chart_network")
+    network.screenshot(path=os.path.join(ARTIFACTS, "network_view.png"))
+    x, y = page.evaluate(NETWORK_JS)["neuron"]
+    page.mouse.move(x, y)
+    page.wait_for_function(f"({NETWORK_JS})().tip !== null", timeout=5000)
+    assert page.evaluate(NETWORK_JS)["tip"] == "layer 1 · neuron 1 (tanh)"
+    network.screenshot(path=os.path.join(ARTIFACTS, "network_hover.png"))
+    assert page.locator("[data-testid='stException']").count() == 0
 
 
-def test_the_preset_trains_the_source_example_and_shows_its_accuracy_and_the_image_views():
-    os.makedirs(ARTIFACTS, exist_ok=True)
-    with start_streamlit("app.py") as (_, url), sync_playwright() as p:
-        browser = launch_chromium(p)
-        page = open_app(browser, url, viewport={"width": 1500, "height": 1100})
-        page.locator("[data-testid='stSidebar']").get_by_text("Lessons and examples").click()
-        page.locator(".st-key-preset_source button").first.click()
-        metric = page.locator(".st-key-preset_panel [data-testid='stMetric']").filter(has_text="Test accuracy")
-        metric.first.wait_for(timeout=60_000)
-        page.wait_for_selector(APP_READY)
-        assert "%" in metric.first.inner_text()
-        assert "dataset=digits" in page.url and "width_1=64" in page.url
-        for title in ("Confusion matrix", "test images, predicted / true"):
-            page.wait_for_function(TITLE_SHOWN_JS, arg=title, timeout=30_000)
-        assert page.locator("[data-testid='stException']").count() == 0
-        page.screenshot(path=os.path.join(ARTIFACTS, "preset.png"))
-        browser.close()
+def test_the_preset_trains_the_source_example_and_shows_its_accuracy_and_the_image_views(browser_and_url):
+    browser, url = browser_and_url
+    page = open_app(browser, url, viewport={"width": 1500, "height": 1100})
+    page.locator("[data-testid='stSidebar']").get_by_text("Lessons and examples").click()
+    page.locator(".st-key-preset_source button").first.click()
+    metric = page.locator(".st-key-preset_panel [data-testid='stMetric']").filter(has_text="Test accuracy")
+    metric.first.wait_for(timeout=60_000)
+    page.wait_for_selector(APP_READY)
+    assert "%" in metric.first.inner_text()
+    assert "dataset=digits" in page.url and "width_1=64" in page.url
+    for title in ("Confusion matrix", "test images, predicted / true"):
+        page.wait_for_function(TITLE_SHOWN_JS, arg=title, timeout=30_000)
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.screenshot(path=os.path.join(ARTIFACTS, "preset.png"))

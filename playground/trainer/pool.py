@@ -107,9 +107,9 @@ def worker_count():
 class WorkerProcess:
     """One worker: its process, its socket, and the requests waiting for an answer."""
 
-    def __init__(self, index, on_lost=None, beat=None):
+    def __init__(self, index, on_lost=None, beat=None, detached_ttl=None):
         """Worker `index`; `on_lost(worker)` is called once it is lost; it sends a heartbeat every `beat` seconds
-        (None: the worker's BEAT)."""
+        (None: the worker's BEAT) and keeps a closed tab's run `detached_ttl` seconds (None: until closed)."""
         self.index, self.runs, self.keras = index, set(), False  # keras: TensorFlow is loaded there
         self.on_lost = on_lost  # called once, with this worker, when it is lost
         # When it was last heard from, and since when its loop is in one command (None: it waits); why it was
@@ -121,8 +121,9 @@ class WorkerProcess:
         env = {**os.environ, **WORKER_ENVIRONMENT}
         # A session of its own, so that its priority is its own (worker.lower_priority); it ends when the
         # server does, as its socket closes.
-        beat = [] if beat is None else [repr(float(beat))]
-        command = [sys.executable, "-m", "playground.trainer.worker", str(theirs.fileno()), *beat]
+        options = {"beat": beat, "ttl": detached_ttl}
+        command = [sys.executable, "-m", "playground.trainer.worker", str(theirs.fileno()),
+                   *(f"{key}={float(value)!r}" for key, value in options.items() if value is not None)]
         self.process = subprocess.Popen(command, pass_fds=[theirs.fileno()], env=env, cwd=_ROOT,
                                         start_new_session=True)
         theirs.close()
@@ -273,21 +274,22 @@ _RUN_IDS = itertools.count(1)
 
 
 class Pool:
-    def __init__(self, size, silent_after=None, hung_after=None, beat=None, ceiling=None):
+    def __init__(self, size, silent_after=None, hung_after=None, beat=None, ceiling=None, detached_ttl=None):
         """`size` workers, watched: one silent for `silent_after` seconds (default: `silence_limit()`) or held by
         one command for `hung_after` (HUNG_AFTER) is replaced. `beat`: the workers' heartbeat's period in
         seconds (None: worker.BEAT), shorter than `silent_after`. `ceiling`: the bytes of memory the server and
-        its workers may use before a new run is refused (None: `memory_ceiling()`)."""
+        its workers may use before a new run is refused (None: `memory_ceiling()`). A closed tab's run is kept
+        `detached_ttl` seconds (None: until it is closed)."""
         self.lock, self.stopped = threading.Lock(), threading.Event()
         self.silent_after = silent_after or silence_limit()
-        self.hung_after, self.beat = hung_after or HUNG_AFTER, beat
+        self.hung_after, self.beat, self.detached_ttl = hung_after or HUNG_AFTER, beat, detached_ttl
         self.ceiling = ceiling or memory_ceiling()
         self.workers = [self._start(i) for i in range(size)]
         self.watchdog = threading.Thread(target=self._watch, name="playground-watchdog", daemon=True)
         self.watchdog.start()
 
     def _start(self, index):
-        return WorkerProcess(index, on_lost=self._lost, beat=self.beat)
+        return WorkerProcess(index, on_lost=self._lost, beat=self.beat, detached_ttl=self.detached_ttl)
 
     def _lost(self, worker):
         threading.Thread(target=self.replace, args=(worker,), daemon=True).start()
@@ -368,12 +370,13 @@ _pool, _pool_lock, _shutting_down = None, threading.Lock(), False
 _listeners = {}  # run id -> a function called with each frame of the run (None: the run is lost)
 
 
-def pool():
-    """The server's worker pool, started on first use."""
+def pool(detached_ttl=None):
+    """The server's worker pool, started on first use; the page starts it with the seconds a closed tab's
+    run is kept (its session's: Streamlit's server.disconnectedSessionTTL)."""
     global _pool
     with _pool_lock:
         if _pool is None:
-            _pool = Pool(worker_count())
+            _pool = Pool(worker_count(), detached_ttl=detached_ttl)
         return _pool
 
 

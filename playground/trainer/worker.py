@@ -1,12 +1,14 @@
 """A worker process: it holds runs, trains the playing ones in turn, one slice each, and answers
 commands between slices.
 
-Started by the pool (`pool.py`) as `python -m playground.trainer.worker FD [BEAT]`, talking over the
-socket FD (a heartbeat every BEAT seconds, by default BEAT). Requests are (request id, run id,
+Started by the pool (`pool.py`) as `python -m playground.trainer.worker FD [beat=S] [ttl=S]`, talking
+over the socket FD (a heartbeat every `beat` seconds, by default BEAT). Requests are (request id, run id,
 command, arguments); each gets one reply, (request id, ok, value), though a `step` is answered only
-when its epochs are done (or it is paused), and a `play` once its first slice has trained. A run
-whose session went away (`detach`) stops training, and is closed after DETACHED_TTL seconds unless
-its session comes back.
+when its epochs are done (or it is paused), and a `play` once its first slice has trained. A run whose
+session went away (`detach`) stops training, and is closed after `ttl` seconds unless its session comes
+back: the server's `server.disconnectedSessionTTL` (.streamlit/config.toml), which the page gives the
+pool, so that a run is kept as long as its session; a worker started without one keeps a detached run
+until it is closed.
 
 A playing run trains at its speed: `speed` epochs (a fraction: that share of an epoch's batches)
 for each frame, at most FRAME_RATE frames a second; speed 0 trains as fast as the engine goes. A
@@ -33,7 +35,6 @@ from ..training import TrainingRun
 
 SLICE = 0.02          # seconds of training per turn: Pause waits at most about this long
 IDLE_WAIT = 1.0       # seconds between looks at detached runs while nothing trains
-DETACHED_TTL = 40.0   # seconds a run is kept after its session went away
 NICE = 10             # training yields the cores to the server, so that pages and presses never wait on it
 FRAME_RATE = 45       # frames a second at most, per run
 FRAME_BYTES = 190_000  # bytes a second at most, per run: a frame of the largest networks comes less often
@@ -98,8 +99,9 @@ class Data:
 
 
 class Worker:
-    def __init__(self, conn, beat=BEAT):
+    def __init__(self, conn, beat=BEAT, detached_ttl=None):
         self.conn, self.slots, self.data, self.beat = conn, {}, Data(), beat
+        self.detached_ttl = detached_ttl  # seconds a run is kept after its session went away; None: until closed
         self.turn = itertools.count()
         self.send_lock = threading.Lock()  # the loop and the heartbeat both send
         self.busy_since = None  # when the loop began the command or slice it is in; None while it waits
@@ -292,10 +294,12 @@ class Worker:
             self.reply(request, True, snapshot)
 
     def expire(self):
-        """Closes the runs whose sessions have been gone for more than DETACHED_TTL seconds."""
+        """Closes the runs whose sessions have been gone for more than `detached_ttl` seconds."""
+        if self.detached_ttl is None:
+            return
         now = time.monotonic()
         expired = [run_id for run_id, slot in self.slots.items()
-                   if slot.detached_at is not None and now - slot.detached_at > DETACHED_TTL]
+                   if slot.detached_at is not None and now - slot.detached_at > self.detached_ttl]
         for run_id in expired:
             self.data.release(self.slots.pop(run_id).data_key)
         if expired:
@@ -324,12 +328,12 @@ def lower_priority():
             pass
 
 
-def main(fd, beat=BEAT):
+def main(fd, beat=BEAT, ttl=None):
     lower_priority()
     configure_process()
     logging.basicConfig(stream=sys.stderr, format="%(asctime)s worker %(process)d: %(message)s")
-    Worker(Connection(fd), beat).serve()
+    Worker(Connection(fd), beat, ttl).serve()
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), *(float(arg) for arg in sys.argv[2:3]))
+    main(int(sys.argv[1]), **{key: float(value) for key, value in (arg.split("=", 1) for arg in sys.argv[2:])})

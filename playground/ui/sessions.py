@@ -12,11 +12,12 @@ import logging
 import threading
 import time
 
+import streamlit as st
 from streamlit import runtime
 
 from ..startup import give_back_memory
 
-EVERY = 10.0  # seconds between looks
+EVERY = 10.0  # seconds between looks at most; a quarter of server.disconnectedSessionTTL if that is less
 log = logging.getLogger("playground.sessions")
 
 
@@ -27,8 +28,9 @@ def forget_closed_sessions():
 
 
 def _forget():
+    every = min(EVERY, st.get_option("server.disconnectedSessionTTL") / 4)
     while True:
-        time.sleep(EVERY)
+        time.sleep(every)
         try:
             dropped = _expire()
         except Exception:  # Streamlit's session store is not what this expects: sessions go as Streamlit lets them

@@ -178,8 +178,9 @@ class Presence:
 
 def _gone(presence):
     """The browser went away (a closed tab, a dropped connection): its runs stop training; they resume
-    if it comes back, and are closed if it does not (the worker's DETACHED_TTL). Its sweep is cancelled
-    when the session ends, as long after as Streamlit keeps a disconnected session, unless it comes back."""
+    if it comes back, and are closed if it does not, by their worker, once the session's time is over
+    (server.disconnectedSessionTTL). Its sweep is cancelled when the session ends, as long after as
+    Streamlit keeps a disconnected session, unless it comes back."""
     for run in list(presence.runs):
         run.detach()
     for sweep in list(presence.sweeps):
