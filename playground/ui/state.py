@@ -158,9 +158,9 @@ def current_run(config, ds):
 
 
 # A Keras run is built in a thread: the first one waits seconds for its worker to import TensorFlow, and the
-# page's script does not wait with it (Streamlit greys the page while the script runs, and a press is lost).
+# page's script does not wait with it (Streamlit greys the page while the script runs).
 KERAS_WAIT = 1.0  # seconds the script waits for the run before it shows the loading notice instead
-KERAS_EXPECTED = 15.0  # about how long the first Keras run takes on two busy cores: the notice's progress bar fills in this
+KERAS_EXPECTED = 15.0  # about how long the first Keras run takes on two busy cores: the notice's bar fills in this
 
 
 class PendingRun:
