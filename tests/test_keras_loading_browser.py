@@ -2,6 +2,8 @@
 loads (no script run holds it for seconds), the page says it loads, and Play pressed meanwhile plays the run."""
 import time
 
+import pytest
+
 from playground.browser import APP_READY, button, open_app, shown_epoch
 
 LOADING = "Loading TensorFlow (first time only, a few seconds)"
@@ -17,6 +19,7 @@ WATCH_RUNS_JS = """() => {
 }"""
 
 
+@pytest.mark.slow  # TensorFlow loads
 def test_choosing_keras_first_says_tensorflow_loads_and_a_play_press_meanwhile_plays(browser_and_url):
     browser, url = browser_and_url  # this module's own server: no worker has loaded TensorFlow
     page = open_app(browser, url, viewport={"width": 1400, "height": 1000})
