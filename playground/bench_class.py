@@ -310,7 +310,6 @@ def engine_switches(browser, url, server, switches=20):
 
     page = open_page(browser, url, draw=False)
     sidebar = page.locator("[data-testid='stSidebar']")
-    sidebar.get_by_text("More network and training options").click()  # the engine is folded there
     engines = ["Keras (TensorFlow)", "NumPy (from scratch)"]
 
     def switch_and_step(engine):

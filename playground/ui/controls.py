@@ -214,12 +214,12 @@ def network_sidebar(ds, problem):
         fixed(sb, _("Learning rate"), f"{s.learning_rate:g}")
     kind, n_train = s.task_kind, len(ds.X_train) if ds is not None else 1000
     outputs = heads()[kind]
-    more = ("engine", "activation", "output", "loss", "optimizer", "schedule", "batch_size", "regularization",
+    more = ("activation", "output", "loss", "optimizer", "schedule", "batch_size", "regularization",
             "penalty_rate", "dropout", "clip_norm", "init", "seed")
+    if shown("engine"):  # on the first screen: the first Keras run takes seconds, and the page says why
+        sb.radio(_("Engine"), list(ENGINES), key="engine", format_func=labels(ENGINES, engine_label),
+                 horizontal=True)
     with sb.expander(_("More network and training options")) if any(map(shown, more)) else _nothing():
-        if shown("engine"):
-            st.radio(_("Engine"), list(ENGINES), key="engine", format_func=labels(ENGINES, engine_label),
-                     horizontal=True)
         if shown("activation"):
             st.checkbox(_("A different activation per layer"), key="per_layer")
             if s.per_layer:

@@ -67,6 +67,11 @@ def body(ds, config):
     state.write_query_params()
     run = state.current_run(config, ds)
     state.apply_presses(run)
+    if state.loading() is not None:
+        with notices:
+            loading_notice()
+    if run is None and state.loading() is not None:
+        return None
     if run is None:
         st.info(_("Choose a data set in the sidebar to begin."))
         return None
@@ -90,6 +95,16 @@ def body(ds, config):
         with section(TOOLS[tool][0]):
             TOOLS[tool][1](run)
     return run
+
+
+@st.fragment(run_every=0.5)
+def loading_notice():
+    """While the session's Keras run is built: says so, with a bar that fills over the time it usually takes; the
+    whole page runs again once it is built (the fragment alone runs meanwhile, and the page stays usable)."""
+    pending = state.loading()
+    if pending is None or pending.future.done():
+        st.rerun()
+    st.progress(pending.progress, text=_("Loading TensorFlow (first time only, a few seconds)"))
 
 
 # The tools below the live part, one at a time: a page that holds only what is in use stays light to

@@ -5,7 +5,10 @@ itself trains in a worker process (`playground.trainer`); the session holds its 
 `run.snapshot` is what the page draws.
 """
 import logging
+import threading
+import time
 import weakref
+from concurrent.futures import Future, wait
 
 import streamlit as st
 
@@ -126,13 +129,19 @@ def current_run(config, ds):
         on_run(run.set_data, ds, config.data_key)
         s.run_key = key
     if same and s.run_key == key:
+        drop_loading()  # chosen back while a Keras run was built
         if run.spec != config.spec:
             on_run(run.reconfigure, config.spec)
         return run
     try:
-        with st.spinner(_("Building the network (the first Keras run loads TensorFlow, which takes a few seconds)…")
-                        if config.engine == "keras" else _("Building the network…")):
-            new = RunHandle(config.engine, config.spec, ds, config.data_key)
+        if config.engine == "keras":
+            new = _keras_run(run, key, config, ds)
+            if new is None:  # still loading: the page shows the last run (paused) and the loading notice
+                return run
+        else:
+            drop_loading()
+            with st.spinner(_("Building the network…")):
+                new = RunHandle(config.engine, config.spec, ds, config.data_key)
     except NoRoom as error:
         log.warning("A new run was refused: %s", error)
         st.error(no_room(error.used, error.ceiling))
@@ -146,6 +155,74 @@ def current_run(config, ds):
         run.close()
     s.run, s.run_key = new, key
     return new
+
+
+# A Keras run is built in a thread: the first one waits seconds for its worker to import TensorFlow, and the
+# page's script does not wait with it (Streamlit greys the page while the script runs).
+KERAS_WAIT = 1.0  # seconds the script waits for the run before it shows the loading notice instead
+KERAS_EXPECTED = 15.0  # about how long the first Keras run takes on two busy cores: the notice's bar fills in this
+
+
+class PendingRun:
+    """A run being built in a thread; `future` gives its RunHandle (or the error)."""
+
+    def __init__(self, key, config, ds):
+        self.key, self.spec, self.started, self.future = key, config.spec, time.monotonic(), Future()
+        threading.Thread(target=self._build, args=(config, ds), daemon=True, name="keras-run").start()
+
+    def _build(self, config, ds):
+        try:
+            self.future.set_result(RunHandle(config.engine, config.spec, ds, config.data_key))
+        except BaseException as error:  # noqa: B036 - handed to the page's script
+            self.future.set_exception(error)
+
+    def fits(self, key, spec):
+        return self.key == key and self.spec.same_network(spec)
+
+    def drop(self):
+        """Not wanted any more (the settings changed while it was built): closed once built."""
+        self.future.add_done_callback(lambda f: f.exception() is None and f.result().close())
+
+    @property
+    def progress(self):
+        return min((time.monotonic() - self.started) / KERAS_EXPECTED, 0.95)
+
+
+def loading():
+    """The Keras run being built for this session, or None."""
+    return st.session_state.get("pending_run")
+
+
+def _keras_run(run, key, config, ds):
+    """The new Keras run if it is built within KERAS_WAIT seconds, else None (it goes on being built, and a
+    later run of the page takes it). Raises what building it raised."""
+    s = st.session_state
+    pending = s.get("pending_run")
+    if pending is not None and not pending.fits(key, config.spec):
+        pending.drop()
+        pending = None
+    if pending is None:
+        pending = s.pending_run = PendingRun(key, config, ds)
+        if run is not None and run.snapshot.active:
+            on_run(run.pause)
+    if run is None:  # nothing to show meanwhile (a link that chose Keras): the page waits for it
+        with st.spinner(_("Building the network…")):
+            wait([pending.future])
+    wait([pending.future], timeout=KERAS_WAIT)
+    if not pending.future.done():
+        return None
+    s.pending_run = None
+    new = pending.future.result()
+    if new.spec != config.spec:  # a training setting changed while it was built
+        on_run(new.reconfigure, config.spec)
+    return new
+
+
+def drop_loading():
+    """The settings make no Keras run now: one being built is not wanted."""
+    pending = st.session_state.pop("pending_run", None)
+    if pending is not None:
+        pending.drop()
 
 
 def on_run(action, *args):
@@ -249,8 +326,9 @@ def reset():
 
 
 def _press(command):
+    """While a Keras run is built, a press waits for it (`apply_presses`), and the last run, shown paused, stays so."""
     s = st.session_state
-    run = s.get("run")
+    run = None if s.get("pending_run") is not None else s.get("run")
     if run is not None:
         on_run(getattr(run, command))
     s.presses = [*s.get("presses", ()), (command, run)]
@@ -258,7 +336,10 @@ def _press(command):
 
 @guarded(N_("a button"))
 def apply_presses(run):
-    """The presses since the page last ran that went to another run than `run`, in order, on `run`."""
+    """The presses since the page last ran that went to another run than `run`, in order, on `run`; while a
+    Keras run is built they wait for it."""
+    if st.session_state.get("pending_run") is not None:
+        return
     for command, pressed in st.session_state.pop("presses", ()):
         if run is not None and run is not pressed:
             on_run(getattr(run, command))
