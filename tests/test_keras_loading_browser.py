@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from playground.browser import APP_READY, button, open_app, shown_epoch
+from playground.browser import APP_READY, button, open_app, shown_epoch, start_streamlit
 
 LOADING = "Loading TensorFlow (first time only, a few seconds)"
 # Records how long each script run lasts (ms): the page is greyed and deaf while one runs.
@@ -20,8 +20,12 @@ WATCH_RUNS_JS = """() => {
 
 
 @pytest.mark.slow  # TensorFlow loads
-def test_choosing_keras_first_says_tensorflow_loads_and_a_play_press_meanwhile_plays(browser_and_url):
-    browser, url = browser_and_url  # this module's own server: no worker has loaded TensorFlow
+def test_choosing_keras_first_says_tensorflow_loads_and_a_play_press_meanwhile_plays(browser):
+    with start_streamlit("app.py") as (_, url):  # a server of its own: no worker has loaded TensorFlow
+        choose_keras_and_play(browser, url)
+
+
+def choose_keras_and_play(browser, url):
     page = open_app(browser, url, viewport={"width": 1400, "height": 1000})
     engine = page.locator(".st-key-engine")
     assert engine.is_visible()  # on the sidebar's first screen, no expander to open

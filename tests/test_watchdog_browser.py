@@ -6,9 +6,9 @@ import signal
 import time
 
 import psutil
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from playground.browser import button, launch_chromium, start_streamlit
+from playground.browser import button, start_streamlit
 from test_live_browser import moves, open_page
 
 SILENT = 3  # seconds: the server's watchdog limit here (PLAYGROUND_SILENT_AFTER)
@@ -31,10 +31,9 @@ def go_on(workers):
             pass
 
 
-def test_a_stopped_worker_is_said_on_the_page_which_starts_the_run_again_and_pause_does_not_freeze_it():
+def test_a_stopped_worker_is_said_on_the_page_which_starts_the_run_again_and_pause_does_not_freeze_it(browser):
     env = {"PLAYGROUND_SILENT_AFTER": str(SILENT), "PLAYGROUND_WORKERS": "2"}
-    with start_streamlit("app.py", env=env) as (server, url), sync_playwright() as p:
-        browser = launch_chromium(p)
+    with start_streamlit("app.py", env=env) as (server, url):
         page = open_page(browser, url, draw=False)
         button(page, "Play").click()
         moves(page)
@@ -65,4 +64,3 @@ def test_a_stopped_worker_is_said_on_the_page_which_starts_the_run_again_and_pau
         assert page.get_by_text("Something went wrong").count() == 0
         print(f"noticed without a press after {noticed:.1f} s; after a Pause, {answered:.1f} s")
         assert noticed < SILENT + 8 and answered < SILENT + 8
-        browser.close()

@@ -10,7 +10,7 @@ import time
 from playground.trainer import pool
 
 module = importlib.import_module("playground.trainer.pool")
-PRESS, SILENT = 1.0, 3.0
+PRESS, SILENT = 1.0, 8.0  # the watchdog's limit well past the press's, on a busy machine too
 
 
 def texts(elements):
@@ -39,7 +39,7 @@ def test_pause_on_a_stopped_worker_says_so_then_the_page_offers_to_start_again(a
         while worker.alive:
             assert time.monotonic() < deadline, "the stopped worker was never marked lost"
             time.sleep(0.05)
-        assert time.monotonic() - stopped_at < SILENT + 1.5
+        assert time.monotonic() - stopped_at < SILENT + 3
         at.run()
         assert any("stopped answering" in text for text in texts(at.error)), texts(at.error)
         assert not any("did not answer" in text for text in texts(at.warning))
