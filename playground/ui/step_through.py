@@ -49,6 +49,12 @@ def follow_click():
 
 
 def step_through_section(run):
+    # Its key: a click on a training point scrolls this container into view once it shows that example (live.js).
+    with st.container(key="step_through"):
+        _section(run)
+
+
+def _section(run):
     st.subheader(_("Step through one example"))
     s, ds, n = st.session_state, run.dataset, len(run.dataset.X_train)
     if s.get("step_index", 0) >= n:
