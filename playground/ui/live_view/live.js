@@ -245,7 +245,9 @@ function showStepThrough(i) {
 // A part's height: what it asks for, or less where the screen ends sooner below its top (a projector's first
 // screen holds the whole live view), never less than `least`.
 function fitted(view, least) {
-  const top = view.el.getBoundingClientRect().top + window.scrollY;
+  // Its top on the page's first screen, however far the page is scrolled (Streamlit scrolls stMain, not the window).
+  const main = document.querySelector("[data-testid='stMain']");
+  const top = view.el.getBoundingClientRect().top + window.scrollY + (main ? main.scrollTop : 0);
   const height = Math.round(Math.max(least, Math.min(view.data.height, window.innerHeight - top - 12)));
   if (view.height === undefined || Math.abs(height - view.height) > 2) view.height = height;
   return view.height;
