@@ -37,10 +37,12 @@ def test_the_first_formula_standardizes_the_example_s_features_with_the_numbers(
     at.number_input(key="step_index").set_value(3).run()
     ds = at.session_state.run.dataset
     raw = ds.featurize(ds.points_train[3:4])
-    first = latex(at)[0]
-    assert r"\frac{x - \mu}{\sigma}" in first
-    for numbers in (raw, ds.scaler.mean_[None], ds.scaler.scale_[None], ds.X_train[3:4]):
-        assert _matrix(numbers) in first
+    # The first row of formulas: the scaling, then x, μ, σ and a⁽⁰⁾ with their numbers (each body is "$$\n…\n$$").
+    formula, *first = [body.strip("$\n") for body in latex(at)[:5]]
+    assert r"\frac{x - \mu}{\sigma}" in formula
+    for name, numbers in (("x", raw), (r"\mu", ds.scaler.mean_[None]), (r"\sigma", ds.scaler.scale_[None]),
+                          ("a^{(0)}", ds.X_train[3:4])):
+        assert f"{name} = {_matrix(numbers)}" in first
 
 
 def test_the_update_is_previewed_and_the_run_is_unchanged(app):

@@ -14,7 +14,8 @@ STYLE = """<style>
 [data-testid="stSidebarUserContent"] { padding-top: 0.5rem; }
 [data-testid="stSidebarHeader"] { height: 2.5rem; min-height: 2.5rem; padding-bottom: 0; }
 [data-testid="stSidebar"] [data-testid="stVerticalBlock"] { gap: 0.55rem; }
-.katex-display { overflow-x: auto; overflow-y: hidden; padding: 2px 0; }
+.katex-display { overflow-x: auto; overflow-y: hidden; padding: 6px 3px; }
+.st-key-step_through { scroll-margin-top: 0.5rem; }
 .st-key-live_row [data-testid="stHorizontalBlock"], .st-key-live_row_2 [data-testid="stHorizontalBlock"]
   { flex-wrap: wrap; }
 .st-key-live_row [data-testid="stColumn"] { min-width: 120px; }

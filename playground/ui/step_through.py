@@ -49,6 +49,12 @@ def follow_click():
 
 
 def step_through_section(run):
+    # Its key: a click on a training point scrolls this container into view once it shows that example (live.js).
+    with st.container(key="step_through"):
+        _section(run)
+
+
+def _section(run):
     st.subheader(_("Step through one example"))
     s, ds, n = st.session_state, run.dataset, len(run.dataset.X_train)
     if s.get("step_index", 0) >= n:
@@ -93,8 +99,9 @@ def _scaling(ds, a0):
         st.markdown(_("**The inputs**, scaled as in training: each feature's range over the training data, from its "
                       "minimum m to m + r, is mapped onto 0 to 1."))
         shift_name, divide_name, formula = "m", "r", r"\frac{x - m}{r}"
-    st.latex(rf"x \mapsto a^{{(0)}} = {formula}:\quad {_matrix(ds.unscaled(a0))} \mapsto {_matrix(a0)},\qquad "
-             rf"{shift_name} = {_matrix(shift[None])},\ {divide_name} = {_matrix(divide[None])}")
+    _formulas(rf"x \mapsto a^{{(0)}} = {formula}", rf"x = {_matrix(ds.unscaled(a0))}",
+              rf"{shift_name} = {_matrix(shift[None])}", rf"{divide_name} = {_matrix(divide[None])}",
+              rf"a^{{(0)}} = {_matrix(a0)}")
 
 
 def _forward(spec, trace, weights):
@@ -105,39 +112,39 @@ def _forward(spec, trace, weights):
         st.markdown(_("**Layer {layer}** ({activation}, {inputs} → {neurons})").format(
             layer=l, activation=f, inputs=layer["a_in"].shape[1], neurons=layer["z"].shape[1])
             + _note(layer["a_in"].shape[1], layer["z"].shape[1]))
-        st.latex(rf"z^{{({l})}} = a^{{({l - 1})}} W^{{({l})}} + b^{{({l})}}, \qquad a^{{({l})}} = f(z^{{({l})}}),\ "
-                 rf"f(z) = {formula}")
-        st.latex(rf"a^{{({l - 1})}} = {_matrix(layer['a_in'])}")
-        st.latex(rf"W^{{({l})}} = {_matrix(W)} \qquad b^{{({l})}} = {_matrix(b[None])}")
-        st.latex(rf"z^{{({l})}} = {_matrix(layer['z'])} \qquad a^{{({l})}} = {_matrix(layer['a'])}")
+        _formulas(rf"z^{{({l})}} = a^{{({l - 1})}} W^{{({l})}} + b^{{({l})}}", rf"a^{{({l})}} = f(z^{{({l})}})",
+                  rf"f(z) = {formula}")
+        _formulas(rf"a^{{({l - 1})}} = {_matrix(layer['a_in'])}")
+        _formulas(rf"W^{{({l})}} = {_matrix(W)}", rf"b^{{({l})}} = {_matrix(b[None])}")
+        _formulas(rf"z^{{({l})}} = {_matrix(layer['z'])}", rf"a^{{({l})}} = {_matrix(layer['a'])}")
 
 
 def _loss(spec, trace, Y, loss):
     outputs = _("outputs")
-    st.latex(formulas(spec)["loss"] + rf",\quad k = {Y.shape[1]} \text{{ {outputs}}}")
-    st.latex(rf"\hat y = a^{{({len(trace)})}} = {_matrix(trace[-1]['a'])} \qquad y = {_matrix(Y)}")
+    _formulas(formulas(spec)["loss"], rf"k = {Y.shape[1]} \text{{ {outputs}}}")
+    _formulas(rf"\hat y = a^{{({len(trace)})}} = {_matrix(trace[-1]['a'])}", rf"y = {_matrix(Y)}")
     before, _w, after = _("the penalty on {W}").partition("{W}")  # the words around the formula's W
     penalty = rf"\quad (+\ \text{{{before}}} W \text{{{after}}})" if spec.l1 or spec.l2 else ""
-    st.latex(rf"L = {_number(loss)}" + penalty)
+    _formulas(rf"L = {_number(loss)}" + penalty)
 
 
 def _backward(spec, trace):
     L, delta = len(trace), formulas(spec)["output_delta"]
-    st.latex(rf"\delta^{{(l)}} = \frac{{\partial L}}{{\partial z^{{(l)}}}}:\quad \delta^{{({L})}} = {delta},"
-             rf"\qquad \delta^{{(l)}} = \big(\delta^{{(l+1)}}\, W^{{(l+1)\top}}\big) \odot f'(z^{{(l)}})")
+    _formulas(rf"\delta^{{(l)}} = \frac{{\partial L}}{{\partial z^{{(l)}}}}", rf"\delta^{{({L})}} = {delta}",
+              rf"\delta^{{(l)}} = \big(\delta^{{(l+1)}}\, W^{{(l+1)\top}}\big) \odot f'(z^{{(l)}})")
     penalty = r" + \frac{\partial\,\text{" + _("penalty") + r"}}{\partial W}" if spec.l1 or spec.l2 else ""
-    st.latex(rf"\frac{{\partial L}}{{\partial W^{{(l)}}}} = a^{{(l-1)\top}} \delta^{{(l)}}{penalty}, \qquad "
-             rf"\frac{{\partial L}}{{\partial b^{{(l)}}}} = \delta^{{(l)}}")
+    _formulas(rf"\frac{{\partial L}}{{\partial W^{{(l)}}}} = a^{{(l-1)\top}} \delta^{{(l)}}{penalty}",
+              rf"\frac{{\partial L}}{{\partial b^{{(l)}}}} = \delta^{{(l)}}")
     for l in range(L, 0, -1):
         layer = trace[l - 1]
         st.markdown(_("**Layer {layer}**").format(layer=l) + _note(layer["dW"].shape[0], layer["dW"].shape[1]))
-        st.latex(rf"\delta^{{({l})}} = {_matrix(layer['delta'])}")
-        st.latex(rf"\frac{{\partial L}}{{\partial W^{{({l})}}}} = {_matrix(layer['dW'])} \qquad "
-                 rf"\frac{{\partial L}}{{\partial b^{{({l})}}}} = {_matrix(layer['db'][None])}")
+        _formulas(rf"\delta^{{({l})}} = {_matrix(layer['delta'])}")
+        _formulas(rf"\frac{{\partial L}}{{\partial W^{{({l})}}}} = {_matrix(layer['dW'])}",
+                  rf"\frac{{\partial L}}{{\partial b^{{({l})}}}} = {_matrix(layer['db'][None])}")
 
 
 def _update(spec, update):
-    st.latex(formulas(spec)["update"] + rf",\qquad \alpha = {_number(spec.learning_rate)}")
+    _formulas(formulas(spec)["update"], rf"\alpha = {_number(spec.learning_rate)}")
     st.caption(_("What one {optimizer} step on this example alone would add to the weights, from the optimizer's "
                  "current state. It is not taken: the run is unchanged.").format(optimizer=spec.optimizer))
     if any(spec.dropout_rates) or spec.clip_norm:
@@ -145,7 +152,15 @@ def _update(spec, update):
                      "the norm set, if any; the forward and backward passes above use the whole network."))
     for l, (dW, db) in enumerate(update, start=1):
         st.markdown(_("**Layer {layer}**").format(layer=l) + _note(dW.shape[0], dW.shape[1]))
-        st.latex(rf"\Delta W^{{({l})}} = {_matrix(dW)} \qquad \Delta b^{{({l})}} = {_matrix(db[None])}")
+        _formulas(rf"\Delta W^{{({l})}} = {_matrix(dW)}", rf"\Delta b^{{({l})}} = {_matrix(db[None])}")
+
+
+def _formulas(*parts):
+    """Formulas side by side, each whole, centred in a row that wraps where they do not fit the column: none is cut
+    at its edge (one wider than the column alone scrolls inside it)."""
+    with st.container(horizontal=True, horizontal_alignment="center", vertical_alignment="center", gap="medium"):
+        for part in parts:
+            st.latex(part, width="content")
 
 
 def _note(n_in, n_out):

@@ -224,10 +224,30 @@ function canvasIn(el, height) {
   return {canvas, g, width, height};
 }
 
+// A click on a training point opens the step-through on that example, below the live part (step_through.py): once
+// the page's script has drawn it there, whole, the step-through is scrolled into view, so that its numbers appear
+// where the teacher looks. Checked each frame for at most 30 s (the script may wait for the run's worker); a newer
+// click takes over.
+let stepWanted = 0;
+function showStepThrough(i) {
+  const wanted = ++stepWanted, until = performance.now() + 30000;
+  const look = () => {
+    if (wanted !== stepWanted || performance.now() > until) return;
+    const box = document.querySelector(".st-key-step_through");
+    const input = box && box.querySelector(".st-key-step_index input");
+    const done = document.querySelector("[data-testid='stApp'][data-test-script-state='notRunning']");
+    if (done && input && Number(input.value) === i) box.scrollIntoView({block: "start", behavior: REDUCED_MOTION ? "auto" : "smooth"});
+    else requestAnimationFrame(look);
+  };
+  requestAnimationFrame(look);
+}
+
 // A part's height: what it asks for, or less where the screen ends sooner below its top (a projector's first
 // screen holds the whole live view), never less than `least`.
 function fitted(view, least) {
-  const top = view.el.getBoundingClientRect().top + window.scrollY;
+  // Its top on the page's first screen, however far the page is scrolled (Streamlit scrolls stMain, not the window).
+  const main = document.querySelector("[data-testid='stMain']");
+  const top = view.el.getBoundingClientRect().top + window.scrollY + (main ? main.scrollTop : 0);
   const height = Math.round(Math.max(least, Math.min(view.data.height, window.innerHeight - top - 12)));
   if (view.height === undefined || Math.abs(height - view.height) > 2) view.height = height;
   return view.height;
@@ -551,7 +571,10 @@ class Plane {
       return;
     }
     const i = this.nearest(where);
-    if (i >= 0) this.trigger("click", {meta: "train", customdata: i, time: Date.now()});
+    if (i >= 0) {
+      this.trigger("click", {meta: "train", customdata: i, time: Date.now()});
+      showStepThrough(i);
+    }
   }
 
   hover(event) {
