@@ -36,48 +36,45 @@ FORMULAS_JS = """() => {
 }"""
 
 
+def opened(browser_and_url, screen):
+    """The page at `screen` (width, height); the `browser` fixture closes its context after the test."""
+    browser, url = browser_and_url
+    return open_app(browser, url, viewport={"width": screen[0], "height": screen[1]})
+
+
 @pytest.mark.parametrize("screen", SCREENS)
 def test_a_click_on_a_training_point_brings_its_numbers_into_view(browser_and_url, screen):
-    browser, url = browser_and_url
     width, height = screen
-    page = open_app(browser, url, viewport={"width": width, "height": height})
+    page = opened(browser_and_url, screen)
+    page.wait_for_function(CHARTS_DRAWN_JS, timeout=60_000)
+    example, x, y = lonely_point(page)
+    page.mouse.click(x, y)
+    page.wait_for_function("([selector, i]) => { const input = document.querySelector(selector); "
+                           "return !!input && Number(input.value) === i; }", arg=[STEP_INDEX, example],
+                           timeout=30_000)
+    page.wait_for_selector(APP_READY, timeout=30_000)
     try:
-        page.wait_for_function(CHARTS_DRAWN_JS, timeout=60_000)
-        example, x, y = lonely_point(page)
-        page.mouse.click(x, y)
-        page.wait_for_function("([selector, i]) => { const input = document.querySelector(selector); "
-                               "return !!input && Number(input.value) === i; }", arg=[STEP_INDEX, example],
-                               timeout=30_000)
-        page.wait_for_selector(APP_READY, timeout=30_000)
-        try:
-            page.wait_for_function(IN_VIEW_JS, timeout=10_000)
-        except PlaywrightTimeout:
-            pytest.fail(f"after the click, the example's first numbers are at {page.evaluate(NUMBERS_JS)} px "
-                        f"from the viewport's top, out of view")
-        page.screenshot(path=os.path.join(ROOT, "artifacts", f"step_view_{width}.png"))
-        # They are that example's, and the sentence that says so is on the screen too.
-        caption = page.get_by_text(f"Example {example} at epoch 0").bounding_box()
-        assert caption is not None and 0 <= caption["y"] and caption["y"] + caption["height"] <= height
-        numbers = page.evaluate(NUMBERS_JS)
-        assert 0 <= numbers["top"] and numbers["bottom"] <= height, numbers
-    finally:
-        page.context.close()
+        page.wait_for_function(IN_VIEW_JS, timeout=10_000)
+    except PlaywrightTimeout:
+        pytest.fail(f"after the click, the example's first numbers are at {page.evaluate(NUMBERS_JS)} px "
+                    f"from the viewport's top, out of view")
+    page.screenshot(path=os.path.join(ROOT, "artifacts", f"step_view_{width}.png"))
+    # They are that example's, and the sentence that says so is on the screen too.
+    caption = page.get_by_text(f"Example {example} at epoch 0").bounding_box()
+    assert caption is not None and 0 <= caption["y"] and caption["y"] + caption["height"] <= height
+    numbers = page.evaluate(NUMBERS_JS)
+    assert 0 <= numbers["top"] and numbers["bottom"] <= height, numbers
 
 
 @pytest.mark.parametrize("screen", SCREENS)
 def test_no_formula_is_cut_at_its_column_s_edge(browser_and_url, screen):
-    browser, url = browser_and_url
-    width, height = screen
-    page = open_app(browser, url, viewport={"width": width, "height": height})
-    try:
-        page.locator(".st-key-tool button").filter(has_text="Step through").click()
-        page.wait_for_selector(APP_READY, timeout=30_000)
-        for tab in ("Forward pass", "Loss", "Backward pass", "Update"):
-            page.get_by_role("tab", name=tab).click()
-            page.wait_for_function("() => [...document.querySelectorAll(\"[data-testid='stMain'] .katex-display\")]"
-                                   ".some(e => e.getBoundingClientRect().width > 0)", timeout=30_000)
-            formulas = page.evaluate(FORMULAS_JS)
-            assert formulas["shown"] >= 2, (tab, formulas)
-            assert formulas["cut"] == [], (tab, formulas["cut"])
-    finally:
-        page.context.close()
+    page = opened(browser_and_url, screen)
+    page.locator(".st-key-tool button").filter(has_text="Step through").click()
+    page.wait_for_selector(APP_READY, timeout=30_000)
+    for tab in ("Forward pass", "Loss", "Backward pass", "Update"):
+        page.get_by_role("tab", name=tab).click()
+        page.wait_for_function("() => [...document.querySelectorAll(\"[data-testid='stMain'] .katex-display\")]"
+                               ".some(e => e.getBoundingClientRect().width > 0)", timeout=30_000)
+        formulas = page.evaluate(FORMULAS_JS)
+        assert formulas["shown"] >= 2, (tab, formulas)
+        assert formulas["cut"] == [], (tab, formulas["cut"])
