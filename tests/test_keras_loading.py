@@ -45,3 +45,19 @@ def test_a_play_press_while_tensorflow_loads_plays_the_keras_run(app):
         at.run()
     assert run.snapshot.active and run.snapshot.epoch >= 2  # the press was carried out: it plays
     assert at.button(key="play").label == "Pause"
+
+
+@pytest.mark.slow  # TensorFlow loads
+def test_settings_that_make_no_run_while_tensorflow_loads_drop_the_keras_run_being_built(app):
+    """The built run would otherwise wait for settings that make none, and the page run again and again."""
+    from waits import until
+    trainer.shutdown()
+    at = app()
+    at.radio(key="engine").set_value("keras").run()
+    pending = at.session_state.pending_run
+    at.sidebar.multiselect(key="features").set_value([]).run()
+    assert not at.exception and "pending_run" not in at.session_state and progress_texts(at) == []
+    run = pending.future.result(timeout=180)  # built all the same, and closed: nobody wants it
+    until(lambda: run.id not in run.worker.runs, what="the unwanted Keras run closed")
+    at.run()
+    assert not at.exception and at.session_state.run.engine_name == "numpy"

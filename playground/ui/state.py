@@ -121,6 +121,7 @@ def current_run(config, ds):
     s = st.session_state
     run = s.run
     if config is None:
+        drop_loading()  # a Keras run being built for settings that make none now is not wanted
         return run
     key = (config.engine, config.data_key)
     same = run is not None and s.run_key is not None and s.run_key[0] == config.engine and \
