@@ -61,3 +61,13 @@ def test_what_the_settings_lack_is_said_in_the_sidebar_and_the_last_run_stays():
     assert not at.exception
     assert [e.value for e in at.sidebar.error] == ["Choose at least one input feature."]
     assert at.session_state.run is run
+
+
+def test_once_the_sidebar_was_drawn_it_never_waits_again():
+    """A session begun on an image set has its sidebar; switching to a plane set keeps it (a control not drawn
+    in a run loses its value, an upload its file)."""
+    at = first_run(dataset="digits")
+    at.sidebar.selectbox(key="dataset").select("circle").run()
+    assert not at.exception
+    assert at.sidebar.selectbox(key="dataset").value == "circle" and at.segmented_control(key="tool")
+    assert "sidebar_waits" not in at.session_state

@@ -41,14 +41,21 @@ def main():
     ds, data_notes = controls.chosen_data()
     config, problem = controls.chosen_network(ds)
     run = body(ds, config)
-    if run is not None and live.first_frame_pending(run):
+    if waits(run):
         st.session_state.sidebar_waits = True
         return
     st.session_state.pop("url_warnings", None)  # said once
     sidebar(ds, data_notes, problem)
 
 
+def waits(run):
+    """Whether the sidebar and the tools wait for the live view's first frame: only before the sidebar was ever
+    drawn (a widget not drawn in a run loses its value: an upload that makes a plane set must keep its own)."""
+    return run is not None and live.first_frame_pending(run) and not st.session_state.get("sidebar_drawn")
+
+
 def sidebar(ds, data_notes, problem):
+    st.session_state.sidebar_drawn = True
     st.sidebar.selectbox("Language · 语言", tuple(LANGUAGES), key="lang", format_func=LANGUAGES.get,
                          label_visibility="collapsed")
     lessons.lessons_sidebar()
@@ -89,7 +96,7 @@ def body(ds, config):
     with st.container(key="preset_slot"), section(N_("the tutorial's example")):
         preset_panel(run)
     live.live_part(run)
-    if live.first_frame_pending(run):
+    if waits(run):
         return run  # the tools below come with the sidebar
     tool = tools()
     if tool is not None:
