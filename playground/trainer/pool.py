@@ -328,13 +328,14 @@ class Pool:
         now = time.monotonic()
         with self.lock:
             alive = [w for w in self.workers if w.alive]
+            if not alive:
+                raise RunLost("no worker is running")
+            # A Keras run where TensorFlow is (or is being) loaded already: loading it is seconds of busy silence.
+            if engine == "keras" and any(w.keras for w in alive):
+                alive = [w for w in alive if w.keras]
             # Not one that is silent (stopped, perhaps: the watchdog will tell) or busy with a long command.
             ready = [w for w in alive if w.silent_for(now) < QUIET_AFTER and w.busy_for(now) < BUSY_AFTER]
             alive = ready or alive
-            if not alive:
-                raise RunLost("no worker is running")
-            if engine == "keras" and any(w.keras for w in alive):
-                alive = [w for w in alive if w.keras]
             worker = min(alive, key=lambda w: (held.count(w), playing.count(w)))
             worker.keras = worker.keras or engine == "keras"
             return worker
@@ -353,8 +354,8 @@ class Pool:
         with self.lock:
             if self.workers[dead.index] is dead and not _shutting_down and not self.stopped.is_set():
                 self.workers[dead.index] = self._start(dead.index)
-                log.warning("Worker %d (pid %d) ended; a new one (pid %d) takes its place",
-                            dead.index, dead.pid, self.workers[dead.index].pid)
+                log.warning("Worker %d (pid %d) was lost (%s); a new one (pid %d) takes its place",
+                            dead.index, dead.pid, dead.lost_why or "ended", self.workers[dead.index].pid)
         try:
             dead.process.wait(timeout=10)  # no zombie left behind
         except subprocess.TimeoutExpired:
