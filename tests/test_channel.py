@@ -63,3 +63,16 @@ def test_scripts_are_sent_compressed_to_a_browser_that_takes_gzip_and_plain_to_o
     assert int(headers[b"content-length"]) == len(body)
     headers, body = get("/static/js/a.js", accept=b"identity")
     assert b"content-encoding" not in headers and body == SCRIPT
+
+
+def test_without_streamlit_s_files_where_this_version_keeps_them_the_page_preloads_live_js_alone(monkeypatch):
+    import playground.ui.channel as channel
+    monkeypatch.setattr(channel, "_STATIC", "/nonexistent")
+    channel.preload_links.cache_clear()
+    try:
+        assert channel.preload_links() == '<link rel="modulepreload" crossorigin href="/_playground/live.js">'
+        headers, body = get("/")
+        assert b"live.js" in body and int(headers[b"content-length"]) == len(body)
+    finally:
+        monkeypatch.undo()
+        channel.preload_links.cache_clear()

@@ -9,6 +9,7 @@ page's script never runs for a frame: frames go from the worker's reader thread 
 import asyncio
 import functools
 import gzip
+import logging
 import os
 import re
 import secrets
@@ -25,6 +26,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from ..i18n import LANGUAGES, best_language
 
+log = logging.getLogger("playground.channel")
 PREFIX = "/_playground"
 BACKLOG = 45     # frames waiting for a browser that does not keep up (a second's worth): past it they are
                  # dropped, and the browser, finding a gap in the curves, asks for a key frame
@@ -162,11 +164,16 @@ _IMPORT = re.compile(r'(?:from|import)\s*"\./([\w.\-]+\.js)"')
 @functools.cache
 def preload_links():
     """<link rel="modulepreload"> for the first elements' scripts, the scripts they import (those the page
-    does not name already), and live.js."""
+    does not name already), and live.js; live.js alone if Streamlit's files are not where this version keeps
+    them."""
     folder = os.path.join(_STATIC, "static", "js")
-    with open(os.path.join(_STATIC, "index.html"), encoding="utf-8") as file:
-        named = set(re.findall(r"\./static/js/([\w.\-]+\.js)", file.read()))
-    files = sorted(os.listdir(folder))
+    try:
+        with open(os.path.join(_STATIC, "index.html"), encoding="utf-8") as file:
+            named = set(re.findall(r"\./static/js/([\w.\-]+\.js)", file.read()))
+        files = sorted(os.listdir(folder))
+    except OSError:
+        log.warning("Streamlit's static files are not in %s: the page preloads live.js alone", _STATIC)
+        named, files = set(), []
     todo = [name for element in FIRST_ELEMENTS for name in files if re.fullmatch(rf"{element}\.[\w\-]+\.js", name)]
     found = []
     while todo:

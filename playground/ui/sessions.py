@@ -17,7 +17,7 @@ from streamlit import runtime
 
 from ..startup import give_back_memory
 
-EVERY = 10.0  # seconds between looks at most; a quarter of server.disconnectedSessionTTL if that is less
+EVERY = 10.0  # seconds between looks at most; a quarter of server.disconnectedSessionTTL if that is less (1 s at least)
 log = logging.getLogger("playground.sessions")
 
 
@@ -28,7 +28,7 @@ def forget_closed_sessions():
 
 
 def _forget():
-    every = min(EVERY, st.get_option("server.disconnectedSessionTTL") / 4)
+    every = max(1.0, min(EVERY, st.get_option("server.disconnectedSessionTTL") / 4))
     while True:
         time.sleep(every)
         try:
