@@ -31,7 +31,7 @@ export default function (component) {
   if (data.view === "ready") {
     // The page waits for this part to say the first frame is drawn: it says so at the latest after a while,
     // even if live.js or its channel fails.
-    timer = setTimeout(() => { if (!el.__readySent) { el.__readySent = true; setTriggerValue("ready", true); } }, 2500);
+    timer = setTimeout(() => { if (!el.__readySent) { el.__readySent = true; setTriggerValue("ready", true); } }, 5000);
   }
   import(new URL("%s/live.js", window.location.href).href).then((live) => {
     if (!gone) cleanup = live.mount(el, data, setTriggerValue);
