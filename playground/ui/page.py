@@ -75,13 +75,13 @@ def body(ds, config):
     state.write_query_params()
     run = state.current_run(config, ds)
     state.apply_presses(run)
-    if state.loading() is not None:
+    loading = state.loading() is not None
+    if loading:
         with notices:
             loading_notice()
-    if run is None and state.loading() is not None:
-        return None
     if run is None:
-        st.info(_("Choose a data set in the sidebar to begin."))
+        if not loading:
+            st.info(_("Choose a data set in the sidebar to begin."))
         return None
     state.present(run)
     state.refresh(run)
