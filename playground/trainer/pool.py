@@ -544,9 +544,11 @@ class RunHandle:
         self.speed = speed
         self.worker.send(self.id, "speed", speed)
 
-    def detach(self):
+    def detach(self, keep=None):
+        """Its session went away: it stops training, and its worker closes it after `keep` seconds (None: the
+        time the pool was given, a session's) unless it is attached again."""
         self.detached = True
-        self.worker.send(self.id, "detach")
+        self.worker.send(self.id, "detach", *(() if keep is None else (keep,)))
 
     # What the page may ask of the run.
     def reconfigure(self, spec):

@@ -46,6 +46,7 @@ def main():
         return
     st.session_state.pop("url_warnings", None)  # said once
     sidebar(ds, data_notes, problem)
+    state.remember()
 
 
 def waits(run):

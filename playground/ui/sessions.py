@@ -16,6 +16,7 @@ import streamlit as st
 from streamlit import runtime
 
 from ..startup import give_back_memory
+from . import keep
 
 EVERY = 10.0  # seconds between looks at most; a quarter of server.disconnectedSessionTTL if that is less (1 s at least)
 log = logging.getLogger("playground.sessions")
@@ -32,7 +33,7 @@ def _forget():
     while True:
         time.sleep(every)
         try:
-            dropped = _expire()
+            dropped = _expire() + keep.expire()
         except Exception:  # Streamlit's session store is not what this expects: sessions go as Streamlit lets them
             log.exception("Closed sessions are left to Streamlit")
             return
