@@ -49,6 +49,8 @@ def init():
     s.url_given = set(st.query_params.to_dict())
     s.run = None
     s.run_key = None
+    if "tool" in query:  # the tool below the live part the link opens (page.tools keeps it among those shown)
+        s.tool = query["tool"][:20]
 
 
 def show_url_warnings():
@@ -67,8 +69,9 @@ def values():
 
 
 def write_query_params():
-    """The URL always holds every setting in effect, defaults included, so it can be shared."""
-    query = settings.to_query(values())
+    """The URL always holds every setting in effect, defaults included, so it can be shared, and the tool
+    open below the live part ("none" for none)."""
+    query = {**settings.to_query(values()), "tool": st.session_state.get("tool", "compare") or "none"}
     if query != st.query_params.to_dict():
         st.query_params.from_dict(query)
 
