@@ -426,6 +426,12 @@ class RunHandle:
         with _handles_lock:
             _handles.add(self)
 
+    def __repr__(self):
+        """RunHandle(numpy run 12 in worker 0: epoch 340, playing): which run, where, and where it is."""
+        state = "lost" if self.lost else "closed" if not self.open else self.snapshot.mode
+        return (f"RunHandle({self.engine_name} run {self.id} in worker {self.worker.index}: epoch {self.snapshot.epoch}, "
+                f"{state})")
+
     @property
     def open(self):
         return self._finalizer.alive
