@@ -2,7 +2,7 @@
 was; a shared link, opened in another browser, opens the settings and never that run (playground/ui/keep.py)."""
 import pytest
 
-from playground.browser import APP_READY, button, open_app, pause, shown_epoch
+from playground.bench.browser import APP_READY, button, open_app, pause, shown_epoch
 from playground.ui.keep import COOKIE
 from waits import epoch_when
 

@@ -11,8 +11,8 @@ import time
 import psutil
 import pytest
 
-from playground.bench_browser import LIVE_JS, epoch, open_page, rss_mb
-from playground.browser import APP_READY, button, start_streamlit
+from playground.bench.page import LIVE_JS, epoch, open_page, rss_mb
+from playground.bench.browser import APP_READY, button, start_streamlit
 from playground.trainer.worker import IDLE_WAIT
 from playground.ui.sessions import EVERY
 

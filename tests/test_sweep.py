@@ -432,7 +432,7 @@ def test_the_server_cleans_as_it_sets_up_for_its_first_page():
     import websockets
     from streamlit.proto.BackMsg_pb2 import BackMsg
 
-    from playground.browser import start_streamlit
+    from playground.bench.browser import start_streamlit
     stale = _stale_folders()
 
     async def open_page(url):
