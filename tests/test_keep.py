@@ -1,11 +1,11 @@
 """A reload keeps the work (playground/ui/keep.py): a gone session's run waits for its browser, found by the
 browser's own token, never by a link."""
-import asyncio
 
 import pytest
 
 from playground import settings
 from playground.ui import channel, keep
+from conftest import run_async
 
 
 class FakeRun:
@@ -112,7 +112,7 @@ def cookies_set(scope):
     async def send(message):
         sent.append(message)
 
-    asyncio.run(channel.KeepToken(page)({"type": "http", "method": "GET", **scope}, None, send))
+    run_async(channel.KeepToken(page)({"type": "http", "method": "GET", **scope}, None, send))
     return [v.decode() for k, v in sent[0].get("headers", ()) if k == b"set-cookie"]
 
 
