@@ -30,6 +30,9 @@ from . import challenge as challenge_ui
 from . import draw, keep, share, state
 from .safe import guarded, labels, md
 
+# A student's page writes on a tick a little over WRITE_EVERY: a tick that came a few milliseconds early would find
+# the database refusing the write (its WHERE keeps WRITE_EVERY between two writes), and the row would wait a tick more.
+WRITE_TICK = WRITE_EVERY + 0.25
 DASHBOARD_EVERY = 1.0     # seconds between two renewals of the dashboard (students write every WRITE_EVERY)
 PICTURE = 64              # pixels a side of a student's boundary picture as stored; the dashboard scales it
 JOINS_PER_BROWSER = 5     # joins one browser may make…
@@ -273,7 +276,7 @@ def results(run, snapshot):
                 challenge=status, progress=progress, picture=_picture(run, snapshot))
 
 
-@st.fragment(run_every=WRITE_EVERY)
+@st.fragment(run_every=WRITE_TICK)
 def member_part(run):
     s = st.session_state
     if s.pop("class_rerun", False):

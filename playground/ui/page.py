@@ -35,6 +35,7 @@ def main():
     set_language(st.session_state.lang)
     if class_view.is_dashboard():  # a teacher link: the class's dashboard, and no run
         st.html(STYLE)
+        language_selector()
         class_view.dashboard()
         return
     challenge.apply_made()
@@ -62,12 +63,16 @@ def waits(run):
 
 def sidebar(ds, data_notes, problem):
     st.session_state.sidebar_drawn = True
-    st.sidebar.selectbox("Language · 语言", tuple(LANGUAGES), key="lang", format_func=LANGUAGES.get,
-                         label_visibility="collapsed")
+    language_selector()
     lessons.lessons_sidebar()
     challenge.challenge_sidebar()
     controls.data_sidebar(data_notes)
     controls.network_sidebar(ds, problem)
+
+
+def language_selector():
+    st.sidebar.selectbox("Language · 语言", tuple(LANGUAGES), key="lang", format_func=LANGUAGES.get,
+                         label_visibility="collapsed")
 
 
 def body(ds, config):
