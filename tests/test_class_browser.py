@@ -22,7 +22,7 @@ def card_names(page):
 def test_a_teacher_opens_a_class_and_two_students_appear_on_the_dashboard_within_2_s(browser_and_url):
     browser, url = browser_and_url
     teacher = open_app(browser, url, viewport={"width": 1400, "height": 1000})
-    teacher.locator(".st-key-tool button").filter(has_text="Class").click()
+    teacher.locator(".st-key-tool button").filter(has_text="A class").click()
     teacher.wait_for_selector(APP_READY)
     teacher.locator(".st-key-class_title input").fill("Period 3")
     teacher.locator(".st-key-class_title input").press("Enter")

@@ -53,13 +53,13 @@ def test_a_teacher_opens_a_class_and_gets_a_join_link_and_a_separate_teacher_lin
     assert len(join_code) == 22 and len(teacher_code) == 22 and join_code != teacher_code
     join_link = next(c for c in codes(at) if "class=" in c)
     assert teacher_code not in join_link and len(at.get("image")) == 1  # and its QR code
-    assert "Class: Biology 2B" in texts(at) and not at.exception
+    assert "The class: Biology 2B" in texts(at) and not at.exception
 
 
 def test_students_join_and_the_dashboard_shows_a_card_each_with_their_results(app):
     _at, join_code, teacher_code = open_class(app)
     ada = join(app, join_code, "Ada")
-    assert any(t.startswith("Class: Biology 2B") and "Ada" in t for t in texts(ada))
+    assert any(t.startswith("The class: Biology 2B") and "Ada" in t for t in texts(ada))
     assert ada.button(key="class_leave") is not None and not ada.exception
     join(app, join_code, "**Bob** <b>x</b> :red[y]")
     board = app(teacher=teacher_code)
@@ -75,7 +75,7 @@ def test_a_student_link_never_opens_the_dashboard_and_wrong_codes_say_so(app):
     assert "This teacher link is wrong" in messages(student)
     assert not [b for b in student.button if b.key == "class_end"]
     guessed = app(**{"class": "A" * 22})
-    assert "This class link is wrong" in messages(guessed) and not guessed.exception
+    assert "This join link is wrong" in messages(guessed) and not guessed.exception
     assert app(teacher="' OR 1=1 --").error and not app(teacher="x" * 5000).exception
 
 

@@ -24,7 +24,7 @@ from PIL import Image
 from .. import challenges, settings
 from ..classroom_db import NAME_LENGTH, TITLE_LENGTH, WRITE_EVERY, Full, NotFound, Unavailable, classes_for, new_code
 from ..challenges import BY_KEY, LIMITS
-from ..i18n import N_, _
+from ..i18n import N_, _, ngettext
 from ..plots.charts import plane_colours
 from . import challenge as challenge_ui
 from . import draw, keep, share, state
@@ -110,7 +110,7 @@ def class_section(_run):
     if info is None:
         return
     join, teacher = links(info)
-    st.text(_("Class: {title}").format(title=info.title))
+    st.text(_("The class: {title}").format(title=info.title))
     join_link_box(join, info.title)
     with st.container(border=True, key="class_teacher_link"):
         st.markdown("**" + _("Teacher link") + "**")
@@ -146,7 +146,7 @@ def _join():
     try:
         member = database().join(s.class_join_code, name)
     except NotFound:
-        s.class_problem = N_("This class link is wrong, or the class has ended. Ask your teacher for the link.")
+        s.class_problem = N_("This join link is wrong, or the class has ended. Ask your teacher for the link.")
     except Full:
         s.class_problem = N_("This class is full: it has 200 members.")
     except Unavailable:
@@ -222,7 +222,7 @@ def join_form():
     try:
         info = database().by_join(s.class_join_code)
     except NotFound:
-        st.error(_("This class link is wrong, or the class has ended. Ask your teacher for the link."))
+        st.error(_("This join link is wrong, or the class has ended. Ask your teacher for the link."))
         return
     except Unavailable:
         unavailable()
@@ -304,7 +304,7 @@ def member_part(run):
             unavailable()
     with st.container(border=True, key="class_member_bar"):
         left, right = st.columns([4, 1], vertical_alignment="center")
-        left.text(_("Class: {title} · you are {name}").format(title=info.title, name=member.name))
+        left.text(_("The class: {title} · you are {name}").format(title=info.title, name=member.name))
         right.button(_("Leave class"), key="class_leave", on_click=_leave)
         if info.sent is not None and info.sent_seq > s.get("class_taken", 0):
             s.class_sent = (info.sent_seq, info.sent)
@@ -351,7 +351,7 @@ def dashboard():
         projector(info)
         return
     st.header(_("Class dashboard"))
-    st.text(_("Class: {title}").format(title=info.title))
+    st.text(_("The class: {title}").format(title=info.title))
     with st.expander(_("Join link"), expanded=False):
         join_link_box(links(info)[0], info.title)
     cards(info.id)
@@ -374,7 +374,9 @@ def cards(class_id):
     except Unavailable:
         unavailable()
         return
-    st.caption(_("{n} students, the furthest along first; renewed every second.").format(n=len(members)))
+    st.caption(ngettext("{n} student, the furthest along first; renewed every second.",
+                        "{n} students, the furthest along first; renewed every second.", len(members)).format(
+        n=len(members)))
     with st.container(key="class_cards"):
         for member in members:
             with st.container(border=True, key=f"class_card_{member.id}"):

@@ -141,7 +141,7 @@ TOOLS = {"compare": (N_("compare runs"), compare.compare_section),
          "class": (N_("the class view"), class_view.class_section)}
 TOOL_LABELS = {"compare": N_("Compare runs"), "takeaway": N_("Take it away"), "step": N_("Step through"),
                "proofs": N_("Proofs"), "finder": N_("Find a learning rate"), "sweep": N_("Sweep"),
-               "challenge": N_("Make a challenge"), "share": N_("Share"), "class": N_("Class")}
+               "challenge": N_("Make a challenge"), "share": N_("Share"), "class": N_("A class")}
 
 
 def tools():
