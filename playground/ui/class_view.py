@@ -155,6 +155,7 @@ def _join():
     else:
         s.class_member, s.class_member_id, s.class_class_id = member.code, member.id, member.class_id
         s.class_last_write = 0.0
+        s.pop("class_written", None)
         s.class_taken = _current_seq(member.class_id)
 
 
@@ -297,11 +298,14 @@ def member_part(run):
     now = time.monotonic()
     if run is not None and now - s.get("class_last_write", 0.0) >= WRITE_EVERY:
         snapshot = state.refresh(run)
-        try:
-            if classes.write(s.class_member, **results(run, snapshot)):
-                s.class_last_write = now
-        except Unavailable:
-            unavailable()
+        # A run that has not moved since the last write (paused, the same challenge) is not written again.
+        seen = (run.id, snapshot.epoch, s.get("challenge"), snapshot.active)
+        if seen != s.get("class_written"):
+            try:
+                if classes.write(s.class_member, **results(run, snapshot)):
+                    s.class_last_write, s.class_written = now, seen
+            except Unavailable:
+                unavailable()
     with st.container(border=True, key="class_member_bar"):
         left, right = st.columns([4, 1], vertical_alignment="center")
         left.text(_("The class: {title} · you are {name}").format(title=info.title, name=member.name))
@@ -344,8 +348,6 @@ def dashboard():
         return
     except Unavailable:
         unavailable()
-        return
-    if s.pop("class_ended_now", False):
         return
     if s.get("class_showing") is not None:
         projector(info)
