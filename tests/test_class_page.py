@@ -1,8 +1,10 @@
 """The class view on the page (AppTest): a teacher opens a class, students join, the dashboard shows them, the
 teacher sends, shows and ends; wrong codes, names as text, the join limit, a database that fails."""
+import io
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from PIL import Image
 
 from playground import classroom_db
 from playground.ui import class_view
@@ -56,7 +58,7 @@ def test_a_teacher_opens_a_class_and_gets_a_join_link_and_a_separate_teacher_lin
     assert "The class: Biology 2B" in texts(at) and not at.exception
 
 
-def test_students_join_and_the_dashboard_shows_a_card_each_with_their_results(app):
+def test_students_join_and_the_dashboard_shows_a_card_each_with_their_results(app, database):
     _at, join_code, teacher_code = open_class(app)
     ada = join(app, join_code, "Ada")
     assert any(t.startswith("The class: Biology 2B") and "Ada" in t for t in texts(ada))
@@ -67,6 +69,9 @@ def test_students_join_and_the_dashboard_shows_a_card_each_with_their_results(ap
     assert "Ada" in names and "**Bob** <b>x</b> :red[y]" in names  # as text, never markdown or HTML
     assert any("numpy · epoch 0" in c.value for c in board.caption)
     assert board.get("image") and not board.exception  # the boundary pictures
+    picture = classroom_db.classes_for(database).member(ada.session_state.class_member).picture
+    image = Image.open(io.BytesIO(picture))
+    assert image.size == (class_view.PICTURE, class_view.PICTURE) and len(picture) <= classroom_db.PICTURE_BYTES
 
 
 def test_a_student_link_never_opens_the_dashboard_and_wrong_codes_say_so(app):

@@ -22,9 +22,11 @@ import streamlit as st
 from PIL import Image
 
 from .. import challenges, settings
-from ..classroom_db import NAME_LENGTH, TITLE_LENGTH, WRITE_EVERY, Full, NotFound, Unavailable, classes_for, new_code
+from ..classroom_db import (NAME_LENGTH, PICTURE_BYTES, TITLE_LENGTH, WRITE_EVERY, Full, NotFound, Unavailable,
+                            classes_for, new_code)
 from ..challenges import BY_KEY, LIMITS
 from ..i18n import N_, _, ngettext
+from ..plots.animation import plane_image
 from ..plots.charts import plane_colours
 from . import challenge as challenge_ui
 from . import draw, keep, share, state
@@ -34,7 +36,8 @@ from .safe import guarded, labels, md
 # the database refusing the write (its WHERE keeps WRITE_EVERY between two writes), and the row would wait a tick more.
 WRITE_TICK = WRITE_EVERY + 0.25
 DASHBOARD_EVERY = 1.0     # seconds between two renewals of the dashboard (students write every WRITE_EVERY)
-PICTURE = 64              # pixels a side of a student's boundary picture as stored; the dashboard scales it
+PICTURE = 120             # pixels a side of a student's boundary picture as stored
+CARD_PICTURE = 96         # pixels a side of it on a dashboard's card
 JOINS_PER_BROWSER = 5     # joins one browser may make…
 JOIN_WINDOW = 3600.0      # …within this many seconds
 PURGE_EVERY = 600.0       # seconds between two deletions of idle classes, per server
@@ -239,13 +242,22 @@ def join_form():
 
 
 def _picture(run, snapshot):
-    """A small PNG of the run's decision boundary, or None off the plane."""
-    if snapshot.boundary is None or run.dataset.grid is None:
+    """A small PNG of the run's decision boundary with the training points, or None off the plane; without the
+    points and smaller if that would pass the database's PICTURE_BYTES."""
+    ds = run.dataset
+    if snapshot.boundary is None or ds.grid is None:
         return None
-    x, y, _grid = run.dataset.plane_grid
-    plane = plane_colours(np.asarray(snapshot.boundary, np.float32), run.dataset.task, run.dataset.n_classes,
-                          (len(y), len(x)))[::-1]
-    image = Image.fromarray(plane).resize((PICTURE, PICTURE), Image.BILINEAR)
+    x, y, _grid = ds.plane_grid
+    outputs = np.asarray(snapshot.boundary, np.float32)
+    image = plane_image(x, y, outputs, ds.points_train, ds.y_train, ds.task, ds.n_classes, PICTURE, 1)
+    data = _png(image)
+    if len(data) > PICTURE_BYTES:
+        plane = plane_colours(outputs, ds.task, ds.n_classes, (len(y), len(x)))[::-1]
+        data = _png(Image.fromarray(plane).resize((PICTURE // 2, PICTURE // 2), Image.BILINEAR))
+    return data
+
+
+def _png(image):
     buffer = io.BytesIO()
     image.save(buffer, "PNG", optimize=True)
     return buffer.getvalue()
@@ -384,7 +396,7 @@ def cards(class_id):
             with st.container(border=True, key=f"class_card_{member.id}"):
                 picture, text = st.columns([1, 6], vertical_alignment="center")
                 if member.picture:
-                    picture.image(member.picture, width=PICTURE,
+                    picture.image(member.picture, width=CARD_PICTURE,
                                   alt=_("Decision boundary of {name}").format(name=md(member.name)))
                 text.text(member.name)
                 text.caption(md(figures_text(member)) + " · " + md(status_text(member.challenge)))
