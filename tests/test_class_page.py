@@ -133,6 +133,8 @@ def test_end_class_tells_the_students_and_deletes_the_data(app, database):
     assert "ended" in messages(board)
     ada.run()
     assert "Your teacher ended the class" in messages(ada) and not ada.exception
+    ada.run()
+    assert "class_member" not in ada.session_state and "Your teacher ended the class" in messages(ada)
     with pytest.raises(classroom_db.NotFound):
         classroom_db.classes_for(database).member(member)
     assert "This teacher link is wrong" in messages(app(teacher=teacher_code))

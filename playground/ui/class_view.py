@@ -211,6 +211,12 @@ def _sent_text(message):
     return _("new settings ({values})").format(values=shown + (", …" if len(query) > 6 else ""))
 
 
+def in_class():
+    """Whether this session is a student's in a class, or was opened at a join link."""
+    s = st.session_state
+    return bool(s.get("class_member") or s.get("class_join_code") or s.get("class_ended"))
+
+
 def student_bar(run):
     """Above the run's buttons: the join form for a join link, or the class's name, "Leave class", what the
     teacher sent, and the writing of this run's results."""
@@ -219,6 +225,8 @@ def student_bar(run):
         member_part(run)
     elif s.get("class_join_code"):
         join_form()
+    elif s.get("class_ended"):
+        st.info(_("Your teacher ended the class. Your run goes on here, as before."))
 
 
 def join_form():
@@ -294,6 +302,10 @@ def member_part(run):
     s = st.session_state
     if s.pop("class_rerun", False):
         st.rerun()
+    if not s.get("class_member"):  # left, or the class ended, since this fragment was drawn
+        if s.get("class_ended"):
+            st.info(_("Your teacher ended the class. Your run goes on here, as before."))
+        return
     try:
         classes = database()
         member = classes.member(s.class_member)

@@ -101,8 +101,9 @@ def body(ds, config):
             state.on_run(run.pause)
         if not draw.waiting(run.dataset):  # a drawing too small says so below the plane, and moves nothing
             notices.warning(_("These settings make no run yet: the last run is shown, paused, until they are fixed."))
-    with st.container(key="class_bar"):
-        class_view.student_bar(run)
+    if class_view.in_class():
+        with st.container(key="class_bar"):
+            class_view.student_bar(run)
     controls.run_buttons(run)
     with st.container(key="run_notice"):
         live.run_notice(run)
