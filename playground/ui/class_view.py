@@ -25,7 +25,7 @@ from .. import challenges, settings
 from ..classroom_db import (NAME_LENGTH, PICTURE_BYTES, TITLE_LENGTH, WRITE_EVERY, Full, NotFound, Unavailable,
                             classes_for, new_code)
 from ..challenges import BY_KEY, LIMITS
-from ..i18n import N_, _, ngettext
+from ..i18n import N_, _, ngettext, set_language
 from ..plots.animation import plane_image
 from ..plots.charts import plane_colours
 from . import challenge as challenge_ui
@@ -55,6 +55,11 @@ def database():
         _purged[0] = now
         classes.purge()
     return classes
+
+
+def in_language():
+    """A fragment's own run of the script: the page's language is set here too (it is set per run)."""
+    set_language(st.session_state.get("lang"))
 
 
 def unavailable(error=None):
@@ -299,6 +304,7 @@ def results(run, snapshot):
 
 @st.fragment(run_every=WRITE_TICK)
 def member_part(run):
+    in_language()
     s = st.session_state
     if s.pop("class_rerun", False):
         st.rerun()
@@ -395,6 +401,7 @@ def dashboard():
 
 @st.fragment(run_every=DASHBOARD_EVERY)
 def cards(class_id):
+    in_language()
     try:
         members = database().members(class_id)
     except Unavailable:
@@ -461,6 +468,7 @@ def projector(info):
 
 @st.fragment(run_every=DASHBOARD_EVERY)
 def shown_member(class_id, member_id):
+    in_language()
     try:
         members = {m.id: m for m in database().members(class_id)}
     except Unavailable:
