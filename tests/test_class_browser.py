@@ -62,5 +62,13 @@ def test_a_teacher_opens_a_class_and_two_students_appear_on_the_dashboard_within
     os.makedirs(ARTIFACTS, exist_ok=True)
     dashboard.screenshot(path=os.path.join(ARTIFACTS, "class_dashboard.png"), full_page=True)
     students[0].screenshot(path=os.path.join(ARTIFACTS, "class_student.png"))
+    # In Chinese, the cards are renewed in Chinese too (a fragment runs alone, and sets the page's language).
+    chinese = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    chinese.goto(teacher_link + "&lang=zh")
+    chinese.wait_for_selector(".st-key-class_cards")
+    first = chinese.locator(".st-key-class_cards").inner_text()
+    renewed = until(lambda: (lambda text: text if text != first else None)(
+        chinese.locator(".st-key-class_cards").inner_text()), 20, "the Chinese dashboard's cards renewed")
+    assert "测试损失" in renewed and "test loss" not in renewed, renewed
     for page in students:
         button(page, "Pause").click()
