@@ -109,8 +109,8 @@ def class_section(_run):
     title = st.text_input(_("Name of the class"), value=_("My class"), max_chars=TITLE_LENGTH, key="class_title")
     if st.button(_("Open a class"), key="class_open"):
         try:
-            info = database().open(title or _("My class"))
-        except (Unavailable, ValueError):
+            info = database().open(" ".join(title.split()) or _("My class"))
+        except Unavailable:
             unavailable()
             return
         st.session_state.class_opened = info
