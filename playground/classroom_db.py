@@ -15,6 +15,7 @@ URL, such as postgresql+psycopg://user:password@host/playground) makes several s
 - Any failure of the database (down, locked, refused) is raised as `Unavailable`: the page then says
   "class view unavailable", and training goes on.
 """
+import hashlib
 import json
 import os
 import secrets
@@ -55,6 +56,7 @@ members = sa.Table(
     sa.Column("class_id", sa.Integer, sa.ForeignKey("classes.id", ondelete="CASCADE"), nullable=False, index=True),
     sa.Column("code", sa.String(32), nullable=False, unique=True),
     sa.Column("name", sa.String(NAME_LENGTH), nullable=False),
+    sa.Column("browser", sa.String(64), index=True),       # SHA-256 of the browser's own token (keep.COOKIE), or NULL
     sa.Column("joined", sa.Float, nullable=False),
     sa.Column("written", sa.Float, nullable=False, default=0.0),  # when the results were last written
     # The latest results.
@@ -146,6 +148,13 @@ def _engine(url):
         return engine
     connect_args = {"connect_timeout": 3} if url.startswith("postgresql") else {}
     return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, connect_args=connect_args)
+
+
+def browser_hash(browser):
+    """What the database keeps of a browser's token: its SHA-256, never the token; None for none."""
+    if not isinstance(browser, str) or not 0 < len(browser) <= 64:
+        return None
+    return hashlib.sha256(browser.encode()).hexdigest()
 
 
 def _member(row):
@@ -263,9 +272,10 @@ class Classes:
         return self._run(work)
 
     # The student's side.
-    def join(self, join_code, name):
+    def join(self, join_code, name, browser=None):
         """A new member of the class this join code names: their Member (with their own code). NotFound for a
-        wrong code, Full at MAX_MEMBERS, ValueError for an empty name."""
+        wrong code, Full at MAX_MEMBERS, ValueError for an empty name. `browser`: the browser's own token, which
+        finds the member again from any server (`member_of_browser`); only its hash is kept."""
         name, now = clean_name(name), self.clock()
         info = self.by_join(join_code)
 
@@ -276,7 +286,8 @@ class Classes:
                 raise Full()
             code = new_code()
             result = db.execute(members.insert().values(class_id=info.id, code=code, name=name, joined=now,
-                                                        written=0.0, epoch=0, progress=0.0))
+                                                        written=0.0, epoch=0, progress=0.0,
+                                                        browser=browser_hash(browser)))
             db.execute(classes.update().where(classes.c.id == info.id).values(active=now))
             return Member(result.inserted_primary_key[0], info.id, code, name, None, 0, None, None, None, None,
                           0.0, None, 0.0)
@@ -287,6 +298,17 @@ class Classes:
         if not isinstance(code, str) or not 0 < len(code) <= 64:
             raise NotFound()
         row = self._run(lambda db: db.execute(sa.select(members).where(members.c.code == code)).first())
+        if row is None:
+            raise NotFound()
+        return _member(row)
+
+    def member_of_browser(self, browser):
+        """The member this browser (its own token) joined as last, in a class that goes on; NotFound if none."""
+        key = browser_hash(browser)
+        if key is None:
+            raise NotFound()
+        row = self._run(lambda db: db.execute(sa.select(members).where(members.c.browser == key)
+                                              .order_by(members.c.joined.desc()).limit(1)).first())
         if row is None:
             raise NotFound()
         return _member(row)

@@ -4,7 +4,7 @@ dashboard lists both within 2 s of their joining, then follows their runs. Saves
 import os
 import time
 
-from playground.browser import APP_READY, ROOT, button, open_app
+from playground.bench.browser import APP_READY, ROOT, button, open_app
 from waits import until
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")

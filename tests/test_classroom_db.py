@@ -186,3 +186,23 @@ def test_a_database_that_is_down_raises_unavailable():
 def test_the_module_needs_no_streamlit():
     code = "import sys, playground.classroom_db; assert 'streamlit' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_browser_finds_the_member_it_joined_as_from_any_server_by_its_token_kept_only_as_a_hash(db):
+    classes, clock = db
+    first, second = classes.open("Morning"), classes.open("Afternoon")
+    ada = classes.join(first.join_code, "Ada", "browser-token-a")
+    classes.write(ada.code, engine="numpy", epoch=120, test_loss=0.1, score=0.95, score_name="accuracy")
+    assert classes.member_of_browser("browser-token-a").id == ada.id
+    assert classes.member_of_browser("browser-token-a").epoch == 120   # the results it left
+    clock.now += 10
+    later = classes.join(second.join_code, "Ada", "browser-token-a")
+    assert classes.member_of_browser("browser-token-a").id == later.id   # the class it joined last
+    for unknown in ("browser-token-b", None, "", "x" * 65):
+        with pytest.raises(cdb.NotFound):
+            classes.member_of_browser(unknown)
+    with classes.engine.begin() as connection:
+        kept = connection.execute(sa.select(cdb.members.c.browser)).scalars().all()
+    assert "browser-token-a" not in kept and cdb.browser_hash("browser-token-a") in kept
+    classes.leave(later.code)
+    assert classes.member_of_browser("browser-token-a").id == ada.id

@@ -15,7 +15,7 @@ from waits import holds, moves, shows
 
 
 def open_page(browser, url, draw=True):
-    """A new page (bench_browser.open_page) and, if it draws the charts, once they are drawn: a person presses
+    """A new page (playground.bench.page.open_page) and, if it draws the charts, once they are drawn: a person presses
     once the page is there. `draw=False`: a companion session, the server's work without the drawing."""
     page = bench_open_page(browser, url, draw, viewport={"width": 1400, "height": 900})
     if draw:

@@ -67,6 +67,9 @@ def unavailable(error=None):
                  "class view comes back when it answers."))
 
 
+MEMBER_KEYS = ("class_member", "class_member_id", "class_class_id", "class_join_code", "class_sent", "class_back")
+
+
 def take_query():
     """On a session's first run: a join code (`?class=…`) or a teacher code (`?teacher=…`) in the link is kept in
     the session (the URL is then rewritten to the settings)."""
@@ -77,8 +80,28 @@ def take_query():
     join, teacher = st.query_params.get("class"), st.query_params.get("teacher")
     if teacher:
         s.class_teacher = teacher[:64]
-    elif join:
-        s.class_join_code = join[:64]
+    elif "class_member" not in s:  # not a page reloaded on its own server, which kept it (keep.EXTRA_KEYS)
+        rejoin(join)
+        if join and "class_member" not in s:
+            s.class_join_code = join[:64]
+
+
+def rejoin(join):
+    """A browser that joined a class, on this server or another one (a proxy moved it, its server stopped), is
+    that member again, with the results the dashboard kept: found by its own token (keep.COOKIE), in the class of
+    the link's join code or, without one, in the class it joined last. Said once on the page."""
+    token = keep.token()
+    if token is None:
+        return
+    try:
+        member = database().member_of_browser(token)
+        info = database().by_id(member.class_id)
+    except (NotFound, Unavailable):
+        return
+    if join and info.join_code != join:
+        return
+    _become(member)
+    st.session_state.class_back = True
 
 
 def is_dashboard():
@@ -152,7 +175,7 @@ def _join():
         s.class_problem = N_("This browser has joined too many times in the last hour: ask your teacher.")
         return
     try:
-        member = database().join(s.class_join_code, name)
+        member = database().join(s.class_join_code, name, keep.token())
     except NotFound:
         s.class_problem = N_("This join link is wrong, or the class has ended. Ask your teacher for the link.")
     except Full:
@@ -161,10 +184,15 @@ def _join():
         s.class_problem = N_("Class view unavailable: the class database does not answer just now. Training goes "
                              "on; try again in a moment.")
     else:
-        s.class_member, s.class_member_id, s.class_class_id = member.code, member.id, member.class_id
-        s.class_last_write = 0.0
-        s.pop("class_written", None)
-        s.class_taken = _current_seq(member.class_id)
+        _become(member)
+
+
+def _become(member):
+    s = st.session_state
+    s.class_member, s.class_member_id, s.class_class_id = member.code, member.id, member.class_id
+    s.class_last_write = 0.0
+    s.pop("class_written", None)
+    s.class_taken = _current_seq(member.class_id)
 
 
 def _current_seq(class_id):
@@ -182,7 +210,7 @@ def _leave():
         database().leave(s.class_member)
     except Unavailable:
         pass  # the row goes when the class ends, or idle
-    for key in ("class_member", "class_member_id", "class_class_id", "class_join_code", "class_sent"):
+    for key in MEMBER_KEYS:
         s.pop(key, None)
 
 
@@ -317,7 +345,7 @@ def member_part(run):
         member = classes.member(s.class_member)
         info = classes.by_id(member.class_id)
     except NotFound:
-        for key in ("class_member", "class_member_id", "class_class_id", "class_join_code", "class_sent"):
+        for key in MEMBER_KEYS:
             s.pop(key, None)
         s.class_ended = True
         st.info(_("Your teacher ended the class. Your run goes on here, as before."))
@@ -330,7 +358,9 @@ def member_part(run):
         snapshot = state.refresh(run)
         # A run that has not moved since the last write (paused, the same challenge) is not written again.
         seen = (run.id, snapshot.epoch, s.get("challenge"), snapshot.active)
-        if seen != s.get("class_written"):
+        # Back in the class with a new run (rejoin): the dashboard keeps the results from before until it trains.
+        held = s.get("class_back") and snapshot.epoch == 0
+        if seen != s.get("class_written") and not held:
             try:
                 if classes.write(s.class_member, **results(run, snapshot)):
                     s.class_last_write, s.class_written = now, seen
@@ -340,6 +370,11 @@ def member_part(run):
         left, right = st.columns([4, 1], vertical_alignment="center")
         left.text(_("The class: {title} · you are {name}").format(title=info.title, name=member.name))
         right.button(_("Leave class"), key="class_leave", on_click=_leave)
+        if s.get("class_back"):
+            st.info(_("You are back in the class with a new run; the dashboard shows your last results (epoch "
+                      "{epoch}) until it trains.").format(epoch=member.epoch))
+            if run is not None and run.snapshot.epoch > 0:
+                s.class_back = False
         if info.sent is not None and info.sent_seq > s.get("class_taken", 0):
             s.class_sent = (info.sent_seq, info.sent)
             sent, take = st.columns([4, 1], vertical_alignment="center")
