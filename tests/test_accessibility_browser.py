@@ -8,6 +8,7 @@ charts' names and text alternatives, the live region's sentences, and the page's
 import re
 
 from axe_playwright_python.base import AXE_SCRIPT
+from playwright.sync_api import expect
 
 from playground.browser import APP_READY, CHARTS_DRAWN_JS, button, open_app, pause, shown_epoch
 
@@ -157,6 +158,17 @@ def test_chinese_page_with_five_blobs_then_digits_then_english_chosen(browser_an
     assert set(alts) == {"网络", "决策边界", "损失", "准确率"}, alts
     assert re.fullmatch(r"第 0 轮的决策边界：测试准确率 0\.\d{3}；250 个测试点中有 \d+ 个分错。", alts["决策边界"]), alts
     assert alts["网络"].startswith("网络 2 → 4 → 2 → 5，激活函数 tanh；最大的权重是 "), alts
+    # Each chart's table and the plane's cross-hair, in Chinese too.
+    for name in alts:
+        page.get_by_role("button", name=f"数值表格：{name}").press("Enter")
+        expect(page.get_by_role("region", name=f"数值表格：{name}")).to_be_visible()
+    page.get_by_role("img", name="决策边界").focus()
+    page.keyboard.press("ArrowRight")
+    readout = page.get_by_role("img", name="决策边界").evaluate(
+        "c => c.getRootNode().querySelector('[aria-live]').textContent")
+    assert re.fullmatch(r"十字准线位于 x1 -?\d+\.\d\d、x2 -?\d+\.\d\d；预测为 \S+（概率约 \d\.\d\d）；最近的训练样本：\d+", readout), readout
+    page.wait_for_timeout(1200)
+    check(page, "Chinese, blobs with five classes, the tables open, the cross-hair shown", report)
     # An image set, chosen on the page: its live charts are the curves (the network and the confusion matrix are
     # plotly charts there).
     box = page.locator(".st-key-dataset input[role='combobox']")

@@ -53,6 +53,20 @@ _CSS = """
                 border-radius: 2px; }
 .alt { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0);
        clip-path: inset(50%); white-space: nowrap; border: 0; }
+.table-button { position: absolute; top: 0; right: 0; z-index: 1; font: inherit; font-size: 13px; line-height: 1.2;
+                padding: 1px 7px; color: #111; background: #fff; border: 1px solid #6b7280; border-radius: 4px;
+                cursor: pointer; }
+.table-button[aria-expanded="true"] { background: #e5e7eb; }
+.legend { padding-right: 4.5em; }
+.table-box { max-height: 16rem; overflow: auto; margin-top: 4px; font-size: 13px; }
+.table-box[hidden] { display: none; }
+.table-box table { border-collapse: collapse; margin-bottom: 6px; font-variant-numeric: tabular-nums; }
+.table-box caption { text-align: left; font-weight: 600; padding: 2px 0; white-space: normal; }
+.table-box th, .table-box td { border: 1px solid #d1d5db; padding: 1px 6px; text-align: right; white-space: nowrap; }
+.table-box th[scope="col"] { background: #f3f5f8; }
+.table-box th[scope="row"] { text-align: left; font-weight: normal; }
+.live canvas:focus-visible, .table-button:focus-visible, .table-box:focus-visible {
+  outline: 2px solid #0d3f8c; outline-offset: 2px; }
 .tip { position: absolute; display: none; pointer-events: none; background: #111827; color: #fff;
        font-size: 13px; padding: 3px 6px; border-radius: 4px; white-space: nowrap; z-index: 2; }
 """
