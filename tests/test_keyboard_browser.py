@@ -242,3 +242,41 @@ def test_the_plane_by_keyboard_cross_hair_look_draw_and_erase(browser_and_url):
     expect(caption).to_contain_text(f"Your drawing: {count} points", timeout=20_000)
     page.wait_for_selector(APP_READY)
     page.context.close()
+
+
+# The focused element's box on the screen, looked for into the live view's shadow roots.
+FOCUSED_BOX_JS = """() => { let e = document.activeElement;
+  while (e && e.shadowRoot && e.shadowRoot.activeElement) e = e.shadowRoot.activeElement;
+  const r = e.getBoundingClientRect(); return {x: r.x, y: r.y, width: r.width, height: r.height}; }"""
+BLUR_JS = """() => { let e = document.activeElement;
+  while (e && e.shadowRoot && e.shadowRoot.activeElement) e = e.shadowRoot.activeElement;
+  e.blur(); }"""
+
+
+def test_tab_reaches_the_run_controls_and_the_live_charts_in_reading_order_each_with_a_visible_focus(browser_and_url):
+    browser, url = browser_and_url
+    page = opened(browser, url)
+    button(page, "Play").focus()
+    stops = [focused(page)[3]]
+    while stops[-1] != "look" and len(stops) < 30:
+        page.keyboard.press("Tab")
+        stops.append(focused(page)[3])
+    names = [re.sub(r"^(play_arrow)?(Play|Step)(Space|S)$", r"\2", name) for name in stops]
+    assert names == ["Play", "Step", "Reset", "Speed", "Presentation", "Help for Presentation",
+                     "Table of values: Network", "Decision boundary", "Table of values: Decision boundary",
+                     "Table of values: Loss", "Table of values: Accuracy", "Show test data", "Discretize output",
+                     "Help for Draw your data", "look"], names
+    # Each shows that it has the focus: the screen around it changes when it loses it.
+    for i, name in enumerate(names):
+        button(page, "Play").focus()
+        for _ in range(i):
+            page.keyboard.press("Tab")
+        assert focused(page)[3] == stops[i]
+        box = page.evaluate(FOCUSED_BOX_JS)
+        clip = {"x": max(0, box["x"] - 6), "y": max(0, box["y"] - 6), "width": box["width"] + 12,
+                "height": box["height"] + 12}
+        with_focus = page.screenshot(clip=clip)
+        page.evaluate(BLUR_JS)
+        page.wait_for_timeout(150)
+        assert page.screenshot(clip=clip) != with_focus, f"{name}: no visible focus"
+    page.context.close()
