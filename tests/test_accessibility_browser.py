@@ -1,16 +1,18 @@
 """axe-core (the axe-playwright-python wheel, which bundles it and runs offline) on the WCAG 2.0 and 2.1 A
 and AA rules, in the page and in every frame in it, in the states of issue 32: English and Chinese, the
 default page, playing and paused, a diverged run, blobs with five classes, an image set, presentation and
-classroom mode, and each tool below the live part open. Every state must have no violation.
+classroom mode, each tool below the live part open, the live charts' tables open, and the dark theme. Every state
+must have no violation.
 
 A few page loads each cover several states, on the module's one server. The same pages check the live
 charts' names and text alternatives, the live region's sentences, and the page's `lang`."""
+import os
 import re
 
 from axe_playwright_python.base import AXE_SCRIPT
 from playwright.sync_api import expect
 
-from playground.browser import APP_READY, CHARTS_DRAWN_JS, button, open_app, pause, shown_epoch
+from playground.browser import APP_READY, CHARTS_DRAWN_JS, ROOT, button, open_app, pause, shown_epoch
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 VIEWPORT = {"width": 1400, "height": 1000}
@@ -225,5 +227,45 @@ def test_classroom_mode_in_chinese_until_the_run_diverges(browser_and_url):
     epoch = shown_epoch(page)
     assert charts(page)["平面上的输出"].startswith(f"第 {epoch} 轮平面上的输出"), charts(page)
     check(page, "classroom, Chinese, diverged", report)
+    page.context.close()
+    assert_none(report)
+
+
+# The page's colours as a person sees them: its background's luminance, the metrics' label colour (in the live view's
+# shadow root), and the theme live.js read.
+THEME_JS = """() => { const lum = (c) => { const v = c.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number).map(x => x / 255)
+    .map(x => x <= 0.04045 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4); return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+  const host = [...document.querySelector('.st-key-metrics').querySelectorAll('*')].find(e => e.shadowRoot);
+  const label = host.shadowRoot.querySelector('.metric .label');
+  return {page: lum(getComputedStyle(document.querySelector('[data-testid=stApp]')).backgroundColor),
+          label: lum(getComputedStyle(label).color), theme: document.documentElement.getAttribute('data-playground-theme')}; }"""
+
+
+def test_the_dark_theme_default_playing_paused_and_every_table_open(browser_and_url):
+    browser, url = browser_and_url
+    # A browser that prefers a dark page gets Streamlit's dark theme, and the live view draws for it.
+    page, report = open_app(browser, url + "/", viewport=VIEWPORT, color_scheme="dark"), {}
+    page.wait_for_function(CHARTS_DRAWN_JS, timeout=60_000)
+    seen = page.evaluate(THEME_JS)
+    assert seen["theme"] == "dark" and seen["page"] < 0.02 and seen["label"] > 0.5, seen
+    check(page, "dark, default", report)
+    for name in ("Network", "Decision boundary", "Loss", "Accuracy"):
+        page.get_by_role("button", name=f"Table of values: {name}").press("Enter")
+    button(page, "Play").click()
+    wait_said(page, "Playing")
+    page.wait_for_timeout(1500)
+    check(page, "dark, playing, the tables open", report)
+    pause(page)
+    page.get_by_role("img", name="Decision boundary").focus()
+    page.keyboard.press("ArrowDown")
+    page.wait_for_timeout(1200)
+    page.screenshot(path=os.path.join(ROOT, "artifacts", "dark.png"), full_page=True)
+    check(page, "dark, paused, the tables open, the cross-hair shown", report)
+    page.context.close()
+    # The same page in a light browser is light.
+    page = open_app(browser, url + "/", viewport=VIEWPORT, color_scheme="light")
+    page.wait_for_function(CHARTS_DRAWN_JS, timeout=60_000)
+    seen = page.evaluate(THEME_JS)
+    assert seen["theme"] == "light" and seen["page"] > 0.9 and seen["label"] < 0.1, seen
     page.context.close()
     assert_none(report)

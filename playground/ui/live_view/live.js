@@ -259,6 +259,43 @@ function fitted(view, least) {
   return view.height;
 }
 
+// The page's theme, light or dark (Streamlit's, which its components get as CSS variables), and the ink the charts
+// draw their text and lines in on it: 4.5:1 for text and 3:1 for lines, on either background. The page's own style
+// (ui/page.py) reads the theme from the root element's data-playground-theme.
+const INKS = {
+  light: {text: "#111111", muted: "#374151", faint: "#4b5563", grid: "#e5e7eb", frame: "#6b7280"},
+  dark: {text: "#fafafa", muted: "#d1d5db", faint: "#9ca3af", grid: "#374151", frame: "#6b7280"},
+};
+let themeName = null;
+function luminance(color) {   // "#rrggbb" or "rgb(r, g, b)": the relative luminance, or null
+  const hex = /^#([0-9a-f]{6})$/i.exec(color.trim()), rgb = /rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(color);
+  const c = hex ? [0, 2, 4].map((i) => parseInt(hex[1].slice(i, i + 2), 16)) : rgb ? rgb.slice(1, 4).map(Number) : null;
+  if (!c) return null;
+  const [r, g, b] = c.map((v) => { v /= 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+// The theme as the part's element sees it; a change (the settings menu, the system's preference) redraws the views.
+function readTheme(el) {
+  const background = getComputedStyle(el).getPropertyValue("--st-background-color");
+  const l = luminance(background || "");
+  const name = l !== null && l < 0.2 ? "dark" : "light";
+  if (name !== themeName) {
+    themeName = name;
+    document.documentElement.setAttribute("data-playground-theme", name);
+    for (const c of connections.values()) {
+      for (const view of c.views) view.el.classList.toggle("dark", name === "dark");
+      if (c.frame) c.schedule();
+    }
+  }
+  el.classList.toggle("dark", name === "dark");
+  return name;
+}
+function ink() { return INKS[themeName || "light"]; }
+setInterval(() => {   // the theme can change without a frame or a run of the page's script
+  const el = [...connections.values()].flatMap((c) => [...c.views]).map((v) => v.el).find((e) => e.isConnected);
+  if (el) readTheme(el);
+}, 1000);
+
 function font(data, size) {
   return `${Math.round(size * (data.scale || 1))}px "Source Sans Pro", "Noto Sans CJK SC", sans-serif`;
 }
@@ -727,10 +764,10 @@ class Plane {
       g.drawImage(this.image, a.left, a.top, a.side, a.side);
       markOnce("playground-first-boundary");
     }
-    g.strokeStyle = "#9ca3af";
+    g.strokeStyle = ink().frame;
     g.strokeRect(a.left, a.top, a.side, a.side);
     // Axes: whole numbers, every 2 (or 5) units.
-    g.fillStyle = "#374151";
+    g.fillStyle = ink().muted;
     g.font = font(d, 12);
     const span = a.x1 - a.x0, step = span > 30 ? 10 : span > 12 ? 4 : span > 5 ? 2 : span > 2 ? 1 : 0.5;
     g.textAlign = "center";
@@ -908,7 +945,7 @@ class Network {
     const frame = d.past ? this.past : connection.frame;
     this.size = canvasIn(this.el, fitted(this, 200));
     const g = this.size.g;
-    g.fillStyle = "#111111";
+    g.fillStyle = ink().text;
     g.font = font(d, 13);
     g.textBaseline = "top";
     g.textAlign = "left";
@@ -957,13 +994,13 @@ class Network {
           g.imageSmoothingEnabled = true;
           g.drawImage(source, node.x, node.y, L.tile, L.tile);
         }
-        g.strokeStyle = "#6b7280";
+        g.strokeStyle = ink().faint;
         g.lineWidth = 1;
         g.strokeRect(node.x + 0.5, node.y + 0.5, L.tile - 1, L.tile - 1);
       });
       const last = c === L.nodes.length - 1;
       let title = c === 0 ? d.labels.input : last ? d.labels.output : `${d.labels.layer} ${c}`;
-      g.fillStyle = "#374151";
+      g.fillStyle = ink().muted;
       g.font = font(d, 12);
       g.textAlign = "center";
       if (L.nodes.length > 1 && g.measureText(title).width > L.gap - 6) title = c === 0 ? "x" : last ? "ŷ" : String(c);
@@ -1085,13 +1122,13 @@ class Curves {
     const px = (x) => left + x / maxEpoch * (width - left - right);
     const py = (y) => top + Y(y) * (height - top - bottom);
     g.font = font(d, 12);
-    g.fillStyle = "#111111";
+    g.fillStyle = ink().text;
     g.textBaseline = "top";
     g.textAlign = "left";
     g.fillText(d.title, 0, 0);
     // Grid and ticks: labels no closer than a line of text.
-    g.strokeStyle = "#e5e7eb";
-    g.fillStyle = "#374151";
+    g.strokeStyle = ink().grid;
+    g.fillStyle = ink().muted;
     g.textAlign = "right";
     g.textBaseline = "middle";
     let lastY = Infinity;
@@ -1136,7 +1173,7 @@ class Curves {
     }
     g.setLineDash([]);
     if (d.mark !== null && d.mark !== undefined) {
-      g.strokeStyle = "#374151";
+      g.strokeStyle = ink().muted;
       g.setLineDash([2, 3]);
       g.beginPath(); g.moveTo(px(d.mark), top); g.lineTo(px(d.mark), height - bottom); g.stroke();
       g.setLineDash([]);
@@ -1152,11 +1189,11 @@ class Curves {
       g.strokeStyle = color;
       g.lineWidth = 2.5;
       g.beginPath(); g.moveTo(x, 8 * s); g.lineTo(x + 14, 8 * s); g.stroke();
-      g.fillStyle = "#374151";
+      g.fillStyle = ink().muted;
       g.fillText(label, x + 18, 8 * s);
     }
     if (H.epoch.length <= 1 && d.empty) {   // a hint, in as many lines as the chart's width needs
-      g.fillStyle = "#6b7280";
+      g.fillStyle = ink().faint;
       g.textAlign = "center";
       const words = d.empty.includes(" ") ? d.empty.split(" ") : [...d.empty], room = width - left - right - 8;
       const lines = [""];
@@ -1208,6 +1245,7 @@ export function mount(el, data, trigger) {
   }
   view.trigger = trigger;
   view.data = data;
+  readTheme(el);
   view.past = data.past ? parse(fromBase64(data.past)) : null;
   const connection = connect(data.token, data.run);
   if (view.connection !== connection) {
