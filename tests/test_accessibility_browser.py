@@ -72,6 +72,20 @@ def opened(browser, url, query=""):
     return page
 
 
+# Every accessible name and placeholder written on the page and in the live view's shadow roots, Streamlit's own too.
+NAMES_JS = """() => { const out = []; const walk = (root) => { for (const e of root.querySelectorAll('*')) {
+  for (const a of ['aria-label', 'placeholder']) if (e.getAttribute(a)) out.push(e.getAttribute(a));
+  if (e.shadowRoot) walk(e.shadowRoot); } }; walk(document); return out; }"""
+# Latin words a Chinese page may name: the language picker's own name, key names, features and function names.
+LATIN = {"Language", "Space", "S", "x1", "x2", "tanh", "sigmoid", "relu", "softmax"}
+
+
+def english_names(page):
+    """The accessible names and placeholders with a word in Latin letters that is not in LATIN."""
+    return sorted({name for name in page.evaluate(NAMES_JS)
+                   if set(re.findall(r"[A-Za-z][A-Za-z0-9]*", name)) - LATIN})
+
+
 # Each live chart's canvas: [its accessible name, the sentence it is described by].
 CHARTS_JS = """() => [...document.querySelectorAll('*')].filter(e => e.shadowRoot).flatMap(host =>
   [...host.shadowRoot.querySelectorAll('canvas')].map(c => [c.getAttribute('role'), c.getAttribute('aria-label'),
@@ -156,6 +170,9 @@ def test_chinese_page_with_five_blobs_then_digits_then_english_chosen(browser_an
     page, report = opened(browser, url, "?lang=zh&dataset=blobs&classes=5"), {}
     assert page.evaluate("document.documentElement.lang") == "zh"
     check(page, "Chinese, blobs with five classes", report)
+    # Streamlit's own names too ("Help for …", "Shortcut Space", "Clear all", …): none left in English.
+    assert english_names(page) == []
+    assert "数据集的帮助" in page.evaluate(NAMES_JS) and "快捷键 Space" in page.evaluate(NAMES_JS)
     alts = charts(page)
     assert set(alts) == {"网络", "决策边界", "损失", "准确率"}, alts
     assert re.fullmatch(r"第 0 轮的决策边界：测试准确率 0\.\d{3}；250 个测试点中有 \d+ 个分错。", alts["决策边界"]), alts
@@ -188,6 +205,7 @@ def test_chinese_page_with_five_blobs_then_digits_then_english_chosen(browser_an
     page.wait_for_function("() => document.documentElement.lang === 'en'", timeout=30_000)
     page.wait_for_selector(APP_READY, timeout=30_000)
     check(page, "English, digits", report)
+    assert "Help for Data set" in page.evaluate(NAMES_JS) and "数据集的帮助" not in page.evaluate(NAMES_JS)
     assert set(charts(page)) == {"Loss", "Accuracy"}, charts(page)
     # axe sees into the live view's shadow roots: a chart without its name is a violation.
     page.evaluate("""() => { for (const host of document.querySelectorAll('*')) if (host.shadowRoot)

@@ -42,11 +42,19 @@ def live_part(run):
     still = None if past is None else frames.still(run.spec, past, run.dataset)
     with metrics:
         part("metrics", "live_metrics", run, past=still, mode=run.snapshot.mode, on_stopped=_stopped,
-             goal=challenge.live_goal(run), labels=_metric_labels(run.dataset))
+             goal=challenge.live_goal(run), labels=_metric_labels(run.dataset),
+             streamlit_words=[[english, _(english)] for english in STREAMLIT_WORDS])
     with charts, section(N_("the live charts")):
         _charts(run, past or run.snapshot, still, None if past is None else past.epoch)
     with section(N_("the live charts")):
         _lower_row(run, past or run.snapshot)
+
+
+# The accessible names and placeholders Streamlit writes itself, in English: live.js puts in their translations.
+STREAMLIT_WORDS = (N_("Help for {label}"), N_("Shortcut {key}"), N_("Remove {item}"), N_("Clear all"),
+                   N_("Collapse sidebar"), N_("Expand sidebar"), N_("Decrement"), N_("Increment"),
+                   N_("Link to heading"), N_("Open"), N_("Close"), N_("Selected values"), N_("Sidebar"),
+                   N_("Choose an option"), N_("Choose options"))
 
 
 def _stopped():

@@ -435,6 +435,60 @@ if (!window.__playgroundShortcuts) {
   }, true);
 }
 
+// Streamlit's own accessible names and placeholders ("Help for …", "Shortcut Space", "Clear all", …) in the page's
+// language: the page gives their translations (live.py, `streamlit_words`), and an observer puts them in whenever
+// Streamlit writes one. What Streamlit wrote is kept beside it, so that another language starts from it again.
+const NAMED = ["aria-label", "placeholder"];
+let pageWords = [], wordsKey = null;
+function translated(text) {
+  for (const word of pageWords) {
+    const m = word.pattern.exec(text);
+    if (m) return fill(word.there, Object.fromEntries(word.names.map((name, i) => [name, m[i + 1]])));
+  }
+  return text;
+}
+function relabelOne(e) {
+  for (const attribute of NAMED) {
+    const value = e.getAttribute(attribute);
+    if (value === null) continue;
+    const wrote = e.getAttribute("data-playground-wrote-" + attribute);
+    const original = wrote !== null && value === wrote ? e.getAttribute("data-playground-" + attribute) : value;
+    const text = translated(original);
+    if (text === value) continue;
+    e.setAttribute("data-playground-" + attribute, original);
+    e.setAttribute("data-playground-wrote-" + attribute, text);
+    e.setAttribute(attribute, text);
+  }
+}
+function relabel(root) {
+  if (root.matches && root.matches("[aria-label], [placeholder]")) relabelOne(root);
+  for (const e of root.querySelectorAll("[aria-label], [placeholder]")) relabelOne(e);
+}
+function useWords(words) {
+  const key = JSON.stringify(words || []);
+  if (key === wordsKey) return;
+  wordsKey = key;
+  pageWords = (words || []).map(([english, there]) => {
+    const names = [];
+    const source = english.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{(\w+)\}/g, (_whole, name) => {
+      names.push(name);
+      return "(.+)";
+    });
+    return {pattern: new RegExp("^" + source + "$"), names, there};
+  });
+  relabel(document);
+  if (!window.__playgroundRelabel) {
+    window.__playgroundRelabel = new MutationObserver((records) => {
+      for (const r of records) {
+        if (r.type === "attributes") relabelOne(r.target);
+        else for (const node of r.addedNodes) if (node.nodeType === 1) relabel(node);
+      }
+    });
+    window.__playgroundRelabel.observe(document.body, {subtree: true, childList: true, attributes: true,
+      attributeFilter: NAMED});
+  }
+}
+
 // ---- views
 
 const SAY_EVERY = 2000;   // ms: the live region speaks no more often than this
@@ -1257,6 +1311,7 @@ export function mount(el, data, trigger) {
   view.told = false;
   view.toldGoal = false;
   if (data.view === "metrics") {
+    useWords(data.streamlit_words);
     window.__playgroundLive = connection;   // for tests and the bench: frames drawn, the newest header
   }
   if (!view.observer && window.ResizeObserver) {
