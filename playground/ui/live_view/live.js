@@ -657,10 +657,22 @@ class Plane {
     if (canvas.__keys) return;
     canvas.__keys = true;
     canvas.tabIndex = 0;
-    canvas.addEventListener("focus", () => { this.cross = this.cross || this.centre(); this.redraw(); });
+    // Shown when the keyboard brought the focus, or once a key is pressed; a click hides it, and puts it where it was.
+    canvas.addEventListener("focus", () => {
+      this.cross = this.cross || this.centre();
+      this.crossShown = canvas.matches(":focus-visible");
+      this.redraw();
+    });
     canvas.addEventListener("blur", () => { this.focused = false; this.tip.style.display = "none"; this.redraw(); });
+    canvas.addEventListener("mousedown", (event) => {
+      const where = this.at(event);
+      if (where) this.cross = {x: where.x, y: where.y};
+      this.crossShown = false;
+    });
     canvas.addEventListener("keydown", (event) => {
       if (event.ctrlKey || event.metaKey || event.altKey) return;
+      if (event.key === "Tab" || event.key === " " || event.key === "Shift") return;
+      this.crossShown = true;
       const a = this.area(), step = (event.shiftKey ? 0.01 : 0.05) * (a.x1 - a.x0);
       const move = {ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1]}[event.key];
       const mode = this.data.drawing ? this.data.mode : "look";
@@ -705,7 +717,7 @@ class Plane {
 
   // The cross-hair, drawn dark over a light halo, and its place and prediction as text beside it and in the readout.
   drawCross(g, frame) {
-    if (!this.focused || !this.cross) return;
+    if (!this.focused || !this.cross || !this.crossShown) return;
     const a = this.area(), [px, py] = this.toPixel(a, this.cross.x, this.cross.y), ink = this.data.ink || {};
     for (const [color, width] of [[ink.halo || "#ffffff", 4], [ink.cross || "#111111", 1.5]]) {
       g.strokeStyle = color;
