@@ -285,5 +285,12 @@ def test_the_dark_theme_default_playing_paused_and_every_table_open(browser_and_
     page.wait_for_function(CHARTS_DRAWN_JS, timeout=60_000)
     seen = page.evaluate(THEME_JS)
     assert seen["theme"] == "light" and seen["page"] > 0.9 and seen["label"] < 0.1, seen
+    # The browser's preference changes while the page is open (a projector's dark room): the page and its charts follow.
+    page.emulate_media(color_scheme="dark")
+    page.wait_for_function("() => document.documentElement.getAttribute('data-playground-theme') === 'dark'",
+                           timeout=10_000)
+    seen = page.evaluate(THEME_JS)
+    assert seen["page"] < 0.02 and seen["label"] > 0.5, seen
+    check(page, "dark, after the light page", report)
     page.context.close()
     assert_none(report)
