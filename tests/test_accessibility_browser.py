@@ -266,6 +266,10 @@ def test_the_dark_theme_default_playing_paused_and_every_table_open(browser_and_
     page.wait_for_function(CHARTS_DRAWN_JS, timeout=60_000)
     seen = page.evaluate(THEME_JS)
     assert seen["theme"] == "dark" and seen["page"] < 0.02 and seen["label"] > 0.5, seen
+    # A slider's thumb, in the primary colour made for white text on it, is ringed in a light blue on the dark page.
+    ring = page.locator(".st-key-speed input[type='range']").evaluate(
+        "e => getComputedStyle(e.parentElement.parentElement).boxShadow")
+    assert "rgb(138, 180, 248)" in ring, ring
     check(page, "dark, default", report)
     for name in ("Network", "Decision boundary", "Loss", "Accuracy"):
         page.get_by_role("button", name=f"Table of values: {name}").press("Enter")

@@ -22,10 +22,12 @@ STYLE = """<style>
 .st-key-live_row_2 [data-testid="stColumn"] { min-width: 330px; }
 [data-testid="stWidgetLabel"][disabled], [data-testid="stWidgetLabel"][disabled] p { color: #6b7280; }
 /* The dark theme (live.js names the theme on the root element): where Streamlit writes text in the primary colour,
-   dark enough for white text on it, a lighter blue keeps 4.5:1 on the dark page; a disabled label, a lighter grey. */
+   dark enough for white text on it, a lighter blue keeps 4.5:1 on the dark page, and rings a slider's thumb (3:1 for
+   the control's state); a disabled label, a lighter grey. */
 html[data-playground-theme="dark"] [data-testid="stSliderThumbValue"] p,
 html[data-playground-theme="dark"] [data-testid="stSliderThumbValue"],
 html[data-playground-theme="dark"] button[data-selected="true"] p { color: #8ab4f8; }
+html[data-playground-theme="dark"] div:has(> div > input[type="range"]) { box-shadow: 0 0 0 2px #8ab4f8; }
 html[data-playground-theme="dark"] [data-testid="stWidgetLabel"][disabled],
 html[data-playground-theme="dark"] [data-testid="stWidgetLabel"][disabled] p { color: #9ca3af; }
 /* The plotly charts are drawn on white, in colours made for it (tests/test_colour.py): in the dark theme they stay
