@@ -9,7 +9,7 @@ import re
 from PIL import Image
 from playwright.sync_api import expect
 
-from playground.browser import APP_READY, CHARTS_DRAWN_JS, EPOCH, ROOT, button, open_app, pause, shown_epoch
+from playground.bench.browser import APP_READY, CHARTS_DRAWN_JS, ROOT, button, open_app, pause, shown_epoch
 from waits import epoch_when
 
 VIEWPORT = {"width": 1400, "height": 1000}

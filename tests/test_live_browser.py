@@ -9,8 +9,8 @@ import signal
 import psutil
 from playwright.sync_api import expect
 
-from playground.bench_browser import open_page as bench_open_page
-from playground.browser import CHARTS_DRAWN_JS, button, start_streamlit
+from playground.bench.page import open_page as bench_open_page
+from playground.bench.browser import CHARTS_DRAWN_JS, button, start_streamlit
 from waits import holds, moves, shows
 
 

@@ -56,6 +56,7 @@ def main():
     # first run the sidebar and the tools wait until the live view has drawn its first frame (the browser
     # spends about 0.4 s drawing their controls, and the picture comes first).
     st.session_state.pop("sidebar_waits", None)
+    tool_names()  # before the link is written
     ds, data_notes = controls.chosen_data()
     config, problem = controls.chosen_network(ds)
     run = body(ds, config)
@@ -64,6 +65,7 @@ def main():
         return
     st.session_state.pop("url_warnings", None)  # said once
     sidebar(ds, data_notes, problem)
+    state.remember()
 
 
 def waits(run):
@@ -148,11 +150,17 @@ TOOL_LABELS = {"compare": N_("Compare runs"), "takeaway": N_("Take it away"), "s
                "challenge": N_("Make a challenge"), "share": N_("Share")}
 
 
-def tools():
-    """The row that chooses the tool shown below the live part (or none); returns its name."""
+def tool_names():
+    """The tools the page offers now; the chosen one (a link's `tool`, or the last) is kept among them, or none."""
     names = [name for name in TOOLS if name != "challenge" or shown("challenge")]
     if st.session_state.get("tool", "compare") not in (None, *names):
         st.session_state.tool = None
     st.session_state.setdefault("tool", "compare")
+    return names
+
+
+def tools():
+    """The row that chooses the tool shown below the live part (or none); returns its name."""
+    names = tool_names()
     return st.segmented_control(_("Tools"), names, key="tool", format_func=labels(names, lambda n: _(TOOL_LABELS[n])),
                                 label_visibility="collapsed")
