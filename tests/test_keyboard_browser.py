@@ -280,3 +280,19 @@ def test_tab_reaches_the_run_controls_and_the_live_charts_in_reading_order_each_
         page.wait_for_timeout(150)
         assert page.screenshot(clip=clip) != with_focus, f"{name}: no visible focus"
     page.context.close()
+
+
+def test_the_numbers_of_a_chart_below_the_live_part_open_by_keyboard(browser_and_url):
+    browser, url = browser_and_url
+    page = opened(browser, url)
+    button(page, "Step").click()
+    page.wait_for_selector(APP_READY)
+    table = page.locator(".st-key-chart_weights_table button").first
+    table.focus()
+    page.keyboard.press("Enter")
+    grid = page.locator("[data-testid='stPopoverBody'] [data-testid='stDataFrame']")
+    expect(grid).to_be_visible(timeout=10_000)
+    assert "now" in grid.inner_text() or grid.locator("canvas").count()   # the rows, drawn by the data grid
+    page.keyboard.press("Escape")
+    expect(grid).to_be_hidden(timeout=10_000)
+    page.context.close()
