@@ -1,4 +1,6 @@
 """The two proof buttons on the page (AppTest): finite differences, and the two engines side by side."""
+from playground.ui import state
+from waits import until
 
 
 def test_finite_difference_check_passes_on_the_current_network(app):
@@ -30,3 +32,15 @@ def test_diverged_weights_disable_the_proofs(app):
     assert at.session_state.run.snapshot.diverged
     assert at.button(key="proof_gradients").disabled and at.button(key="proof_engines").disabled
     assert not at.exception
+
+
+def test_a_proof_button_is_disabled_while_its_request_is_under_way(app, monkeypatch):
+    monkeypatch.setattr(state, "JOB_WAIT", 0.0)  # the page goes on at once: the answer comes later
+    at = app(timeout=120, tool="proofs")
+    at.button(key="proof_gradients").click().run()
+    run = at.session_state.run
+    assert run.pending("gradient_check") and at.button(key="proof_gradients").disabled and not at.exception
+    until(lambda: not run.pending("gradient_check"))
+    at.run()
+    assert not at.button(key="proof_gradients").disabled
+    assert any(s.value.startswith("Pass (epoch 0)") for s in at.success)
