@@ -17,7 +17,7 @@ run that a page watches (`watch`) also gets its frames sent, unasked, as (None, 
 what the page draws.
 
 A command that may take seconds (training.JOBS: the learning-rate finder, both engines side by side, the
-.keras file, the animation's frames, the finite-difference check) is not computed in the loop: what it needs
+.keras file, the animation's frames) is not computed in the loop: what it needs
 of the run is taken there, and a process forked from the worker computes it and sends the answer back, while
 the loop goes on training the other runs. The fork shares the worker's memory (the data sets are not copied),
 and TensorFlow, when the job needs it, loads there and goes with it: a NumPy worker never holds it. Only in a
