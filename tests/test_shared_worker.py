@@ -20,7 +20,8 @@ import pytest
 from playground import settings
 from playground.data import make_dataset
 from playground.spec import NetworkSpec
-from playground.trainer import RunHandle
+from playground.trainer import RunHandle, worker as worker_module
+from playground.trainer.pool import Reply, TooLong
 from playground.training import TrainingData
 from waits import until
 
@@ -142,3 +143,24 @@ def test_a_large_runs_epoch_end_does_not_stall_a_neighbour(one_worker):
           f"{cpu:.3f} s of the worker's CPU")
     assert cpu < STALL
     small.close(), big.close()
+
+
+def spin():
+    while True:
+        pass
+
+
+def test_a_job_past_its_cpu_limit_is_stopped_and_its_answer_says_so(monkeypatch):
+    monkeypatch.setattr(worker_module, "JOB_CPU", 1)
+    worker, replies = worker_module.Worker.__new__(worker_module.Worker), []
+    worker.jobs, worker.reply = {}, lambda request, ok, value: replies.append((request, ok, value))
+    worker.start_job(7, spin, ())
+    (conn,) = worker.jobs
+    assert conn.poll(300), "the job's process ended"
+    worker.finish(worker.jobs.pop(conn))
+    assert replies == [(7, False, ("TimeLimit", "1"))]
+    reply = Reply("call")
+    reply.answer = replies[0][1:]
+    reply.done.set()
+    with pytest.raises(TooLong):
+        reply.result(0)

@@ -22,7 +22,8 @@ of the run is taken there, and a process forked from the worker computes it and 
 the loop goes on training the other runs. The fork shares the worker's memory (the data sets are not copied),
 and TensorFlow, when the job needs it, loads there and goes with it: a NumPy worker never holds it. Only in a
 worker that has loaded TensorFlow already (a Keras run's) is TensorFlow work done in the loop, as forking a
-process whose TensorFlow runs threads is not safe. A job is stopped after JOB_SECONDS.
+process whose TensorFlow runs threads is not safe. A job is stopped after JOB_CPU seconds of computing (or
+JOB_SECONDS of waiting for a core).
 
 A thread of its own says, every BEAT seconds, that the process lives, with how long its loop has
 been in the command or slice it is in (None, None, seconds): the pool's watchdog marks a worker
@@ -31,6 +32,7 @@ that falls silent lost, and places no new run on one that is busy.
 import itertools
 import logging
 import os
+import resource
 import signal
 import sys
 import threading
@@ -51,7 +53,8 @@ FRAME_RATE = 45       # frames a second at most, per run
 FRAME_BYTES = 190_000  # bytes a second at most, per run: a frame of the largest networks comes less often
 FRAME_SHARE = 4       # a frame comes at most once per this many times the time it takes to make
 BEAT = 0.5            # seconds between the worker's signs of life (the pool's watchdog listens)
-JOB_SECONDS = 120.0   # a job (JOBS) running longer is stopped, and its answer says so
+JOB_CPU = 60          # seconds of CPU a job (JOBS) may use: past them it is stopped, and its answer says so
+JOB_SECONDS = 600.0   # seconds a job may last, however little CPU a loaded machine gives it
 JOB_NICE = 19         # a job's process yields the cores to the worker's loop
 # The commands after which a watched run's page gets a frame: a key frame (the whole history) for those
 # that may rewrite it.
@@ -287,6 +290,7 @@ class Worker:
             try:
                 answer.close()
                 os.nice(JOB_NICE - NICE)  # the worker's loop, training the other runs, comes first
+                resource.setrlimit(resource.RLIMIT_CPU, (JOB_CPU, JOB_CPU + 5))  # SIGXCPU past it
                 signal.alarm(int(JOB_SECONDS) + 5)  # a child the worker no longer waits for ends by itself
                 _die_with_parent()
                 try:
@@ -305,18 +309,23 @@ class Worker:
         return _DEFERRED
 
     def finish(self, job):
-        """Answers a job's request with what its process sent, and lets the process go."""
+        """Answers a job's request with what its process sent, and lets the process go; a process stopped at its
+        CPU limit answers TimeLimit."""
         try:
             ok, value = job.answer.recv()
         except (EOFError, OSError):  # it ended without an answer
             ok, value = False, ("RunFailed", "the computation ended without an answer")
-            log.error("A job's process (pid %d) ended without an answer", job.pid)
         job.answer.close()
-        _reap(job.pid)
+        status = _reap(job.pid)
+        if not ok and value[0] == "RunFailed":
+            if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGXCPU, signal.SIGKILL, signal.SIGALRM):
+                value = ("TimeLimit", str(JOB_CPU))
+            else:
+                log.error("A job's process (pid %d) ended without an answer", job.pid)
         self.reply(job.request, ok, value)
 
     def stop_late_jobs(self):
-        """Stops the jobs that have run longer than JOB_SECONDS; each one's request is answered with TimeLimit."""
+        """Stops the jobs that have lasted longer than JOB_SECONDS; each one's request is answered with TimeLimit."""
         now = time.monotonic()
         for conn, job in list(self.jobs.items()):
             if now > job.deadline:
@@ -406,10 +415,11 @@ def _wait(conns, timeout):
 
 
 def _reap(pid):
+    """Waits for the child `pid` to end; its status (0 if it was reaped already)."""
     try:
-        os.waitpid(pid, 0)
+        return os.waitpid(pid, 0)[1]
     except ChildProcessError:
-        pass
+        return 0
 
 
 def _die_with_parent():
