@@ -75,8 +75,9 @@ class TooLong(NoAnswer):
 class Reply:
     """The answer to one request, when it comes."""
 
-    def __init__(self, command):
-        self.command, self.done, self.answer = command, threading.Event(), None
+    def __init__(self, command, args=()):
+        self.command, self.args, self.done, self.answer = command, args, threading.Event(), None
+        self.request = None
 
     def result(self, timeout):
         """The answer's value, or ValueError / RunFailed / RunLost / TooLong; NoAnswer if none came within
@@ -177,7 +178,7 @@ class WorkerProcess:
 
     def submit(self, run_id, command, *args):
         """Sends a command; returns its Reply, which the answer fills when it comes, however late."""
-        reply = Reply(command)
+        reply = Reply(command, args)
         reply.request = next(_REQUESTS)
         self.waiting[reply.request] = reply
         try:
@@ -628,9 +629,8 @@ class RunHandle:
         if self.lost:
             raise RunLost("the run's worker is gone")
         reply = self.jobs.get(method)
-        if reply is None or (reply.done.is_set() and reply.args != args):
+        if reply is None or (reply.done.is_set() and reply.args != (method, args)):
             reply = self.jobs[method] = self.worker.submit(self.id, "call", method, args)
-            reply.args = args
         try:
             value = reply.result(wait)
         except RunLost:
