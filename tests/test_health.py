@@ -156,10 +156,13 @@ def test_vanishing_layers_are_those_under_a_thousandth_of_the_output_layers_grad
 
 def test_the_gradient_chart_labels_each_line_at_its_end_apart_and_says_press_play_when_empty():
     norms = np.array([[1e-6, 1.1e-6, 1e-2, 0.1]])
-    figure = plots.gradient_sizes_figure(np.array([0]), norms, [1, 2], inspect.VANISHING)
+    figure = plots.gradient_sizes_figure(np.array([0]), norms, [1, 2], inspect.VANISHING, height=260)
     ends = sorted((a["y"], a["text"]) for a in figure["layout"]["annotations"] if a.get("yref") == "y")
     assert [text for _, text in ends] == ["<b>1</b>", "<b>2</b>", "3", "ŷ"]
-    assert all(upper - lower >= 0.09 * 5 - 1e-9 for (lower, _), (upper, _) in zip(ends, ends[1:]))
+    low, high = figure["layout"]["yaxis"]["range"]
+    assert (low, high) == (-7, 0) and figure["layout"]["yaxis"]["dtick"] == 2   # whole decades, a clear one below
+    pixels = (260 - 30 - 36) / (high - low)   # of a decade
+    assert all((upper - lower) * pixels >= 13 - 1e-9 for (lower, _), (upper, _) in zip(ends, ends[1:]))
     assert figure["data"][2]["mode"] == "lines+markers"   # one epoch: dots
     empty = plots.gradient_sizes_figure(np.zeros(0, int), np.zeros((0, 3)), [], inspect.VANISHING)
     assert any("Press Play" in a["text"] for a in empty["layout"]["annotations"])

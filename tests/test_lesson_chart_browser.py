@@ -2,7 +2,7 @@
 screen, and it follows the run while it plays. Saves artifacts/lesson_gradients.png for a person to look at."""
 import os
 
-from playground.browser import APP_READY, ROOT, button, open_app, pause
+from playground.bench.browser import APP_READY, ROOT, button, open_app, pause
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")
 VIEWPORT = {"width": 1280, "height": 720}

@@ -25,7 +25,8 @@ def _log_axis(values, floor=None, **kwargs):
     axis = _axis(type="log", exponentformat="power", **kwargs)
     if not values.size:
         return axis
-    low, high = math.floor(math.log10(values.min())), math.ceil(math.log10(values.max()))
+    # A fifth of a decade at least above the largest value, so that a line is never drawn on the frame.
+    low, high = math.floor(math.log10(values.min())), math.ceil(math.log10(values.max()) + 0.2)
     high = max(high, low + 1)
     return {**axis, "range": [low, high], "dtick": max(1, math.ceil((high - low) / 6))}
 
@@ -64,12 +65,17 @@ def health_figure(epochs, grad_norms, update_ratios, height=280):
                    yaxis2=_log_axis(update_ratios[rows], anchor="x2"))
 
 
+MARGIN = {"l": 44, "r": 22, "t": 30, "b": 36}  # of the gradient sizes' chart: its end labels go in the right one
+LABEL_GAP = 13  # pixels between the end labels' middles, at least (their type is 11 px)
+
+
 def gradient_sizes_figure(epochs, grad_norms, vanishing=(), threshold=None, height=300):
     """Each layer's gradient size ‖∂L/∂W‖ against the epoch on a log scale, the output layer's last (`grad_norms`
     is (epochs, layers), as the run's health has it). Each line is named at its end (1, 2, …, ŷ for the output
-    layer, as the network view heads its layers). The layers in `vanishing` (numbered from 1) are drawn thick,
-    with a cross at their end; with `threshold`, the zone under threshold × the output layer's gradient is shaded:
-    a layer whose gradient lies in it is vanishing. Values that are 0 or not finite are left out."""
+    layer, as the network view heads its layers). The layers in `vanishing` (numbered from 1) are drawn thick (as
+    crosses while one epoch shows as dots), their names in bold; with `threshold`, the zone under threshold × the
+    output layer's gradient is shaded: a layer whose gradient lies in it is vanishing. Values that are 0 or not
+    finite are left out."""
     rows = _rows(len(epochs))
     x = np.asarray(epochs)[rows].astype(np.float32)
     norms = np.asarray(grad_norms, np.float64)[rows]  # a copy: indexed by an array
@@ -106,28 +112,26 @@ def gradient_sizes_figure(epochs, grad_norms, vanishing=(), threshold=None, heig
         shown = np.flatnonzero(np.isfinite(y))
         if shown.size:
             ends.append([math.log10(y[shown[-1]]), "ŷ" if i == layers - 1 else str(layer), colour, weak])
-    _spread(ends)
+    yaxis = _log_axis(norms, floor, title={"text": "‖∂L/∂W‖", "standoff": 2})
+    if "range" in yaxis:  # end labels LABEL_GAP pixels apart at least, on the axis's decades
+        _spread(ends, (yaxis["range"][1] - yaxis["range"][0]) * LABEL_GAP / max(height - MARGIN["t"] - MARGIN["b"], 50))
     annotations += [{"text": f"<b>{text}</b>" if weak else text, "x": 1.0, "xref": "paper", "xanchor": "left",
                      "y": level, "yref": "y", "yanchor": "middle", "showarrow": False,
                      "font": {"size": 11, "color": colour}} for level, text, colour, weak in ends]
     if not ends:
         annotations.append(_note(_("Press Play: each layer's gradient<br>appears here.")))
-    yaxis = _log_axis(norms, floor, title={"text": "‖∂L/∂W‖", "standoff": 2})
     if floor is not None:  # the zone reaches down to the axis's bottom
         zone = data[0]
         zone["y"] = [*zone["y"][:len(zone["y"]) // 2], *[10.0 ** yaxis["range"][0]] * (len(zone["y"]) // 2)]
     return _figure(data, height, _("Gradient size per layer"), annotations=annotations, showlegend=False,
-                   margin={"l": 44, "r": 22, "t": 30, "b": 36},
+                   margin=MARGIN,
                    xaxis=_axis(title={"text": _("epoch"), "standoff": 4}, range=[0, right]),
                    yaxis=yaxis)
 
 
-def _spread(ends, gap=0.09):
-    """Moves the end labels' levels (log10 of the last value) apart, to `gap` of their whole span at least, so
-    that no two labels overlap; in place."""
+def _spread(ends, step):
+    """Moves the end labels' levels (log10 of the last value) up where needed, so that each is `step` (decades)
+    above the one below it at least and no two labels overlap; in place."""
     ends.sort(key=lambda end: end[0])
-    if len(ends) < 2:
-        return
-    step = gap * max(ends[-1][0] - ends[0][0], 1.0)
     for lower, upper in zip(ends, ends[1:]):
         upper[0] = max(upper[0], lower[0] + step)
