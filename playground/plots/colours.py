@@ -72,3 +72,11 @@ VALUE_SCALE = [[0.0, CLASS_COLORS[0]], [0.5, "#f7f7f7"], [1.0, CLASS_COLORS[1]]]
 # its weight's sign: blue, and a darker orange, each 3:1 or more on white where the link is drawn at full strength.
 NEGATIVE, POSITIVE = CLASS_COLORS[0], CLASS_COLORS[1]
 LINK_NEGATIVE, LINK_POSITIVE = "#b27b00", CLASS_COLORS[1]
+
+# One colour per layer for nine layers (8 hidden and the output), in the gradient charts: Okabe and Ito's, darkened
+# where needed to 3:1 on white, then black and grey. Colours some colour visions confuse have different dashes
+# (tests/test_colour.py).
+LAYER_COLORS = ["#0072b2", "#d55e00", "#009e73", "#bd8300", "#ca73a3", "#1d96db", "#9c920c", "#000000", "#6b6b6b"]
+LAYER_DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
+# Where a gradient counts as vanishing: a pale vermilion zone under a grey edge.
+VANISHING_ZONE, VANISHING_EDGE = tint(CLASS_COLORS[3], 0.14), "#6b6b6b"

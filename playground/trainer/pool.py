@@ -523,6 +523,18 @@ class RunHandle:
         except TimeoutError:
             return self.snapshot
 
+    def latest_health(self, timeout=1.0):
+        """The run's gradient health now (a snapshot's `health`), for a chart that follows the run while it plays:
+        asked for without the views, and not kept as `snapshot`, which stays the one the page drew. The last
+        snapshot's if the worker is silent, or takes longer than `timeout`."""
+        if not self.lost and self.worker.alive and self.worker.silent_for() > QUIET_AFTER:
+            return self.snapshot.health
+        self.asked_at = time.monotonic()
+        try:
+            return self._request("snapshot", False, timeout=timeout).health
+        except TimeoutError:
+            return self.snapshot.health
+
     def _drive_awhile(self, mode, wait, command, *args):
         """A command the worker answers once it has trained: waits up to `wait` seconds for the answer, else
         goes on with the last snapshot marked with `mode` (the worker is at it)."""
