@@ -57,3 +57,53 @@ def test_the_preset_trains_the_source_example_and_shows_its_accuracy_and_the_ima
         page.wait_for_function(TITLE_SHOWN_JS, arg=title, timeout=30_000)
     assert page.locator("[data-testid='stException']").count() == 0
     page.screenshot(path=os.path.join(ARTIFACTS, "preset.png"))
+
+
+# The network part's layout as drawn: the pictures' side, every label's box, the part's width and what it scrolls,
+# and at the left edge of each hidden and output picture (where its links end) the colour on the canvas.
+NETWORK_LAYOUT_JS = """() => {
+  const host = [...document.querySelector(".st-key-chart_network").querySelectorAll("*")].find(e => e.shadowRoot);
+  const el = host.shadowRoot.querySelector("div.live"), view = el.__live, L = view.nodesAt, canvas = view.size.canvas;
+  const ratio = canvas.width / canvas.getBoundingClientRect().width, g = canvas.getContext("2d");
+  const edges = L.nodes.slice(1).flat().map(n => [...g.getImageData(Math.floor((n.x + 0.5) * ratio),
+    Math.floor((n.y + L.tile / 2) * ratio), 1, 1).data].slice(0, 3));
+  return {tile: L.tile, boxes: view.labelBoxes, width: canvas.getBoundingClientRect().width,
+          client: el.clientWidth, scroll: el.scrollWidth, edges};
+}"""
+FRAME_GREY = (107, 114, 128)  # #6b7280, each picture's frame
+
+
+def overlapping(boxes):
+    return [(a["text"], b["text"]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+            if a["x0"] < b["x1"] and b["x0"] < a["x1"] and a["y0"] < b["y1"] and b["y0"] < a["y1"]]
+
+
+def test_eight_layers_of_eight_fit_the_first_screen_with_pictures_of_24_px_over_their_links(browser_and_url):
+    browser, url = browser_and_url
+    widths = "&".join(f"width_{i}=8" for i in range(1, 9))
+    page = open_app(browser, f"{url}/?layers=8&{widths}", viewport={"width": 1280, "height": 720})
+    page.wait_for_function(CHARTS_DRAWN_JS, timeout=60_000)
+    layout = page.evaluate(NETWORK_LAYOUT_JS)
+    page.locator(".st-key-chart_network").screenshot(path=os.path.join(ARTIFACTS, "network_8x8.png"))
+    assert layout["tile"] >= 24, layout["tile"]
+    assert layout["scroll"] <= layout["client"] + 1, "the whole network is in view, not scrolled"
+    assert not overlapping(layout["boxes"]), overlapping(layout["boxes"])
+    assert all(b["x0"] >= 0 and b["x1"] <= layout["width"] + 0.5 for b in layout["boxes"]), layout["boxes"]
+    # The links end under each picture's frame: the frame's grey is on top where they meet.
+    assert len(layout["edges"]) == 8 * 8 + 1
+    assert all(max(abs(c - f) for c, f in zip(colour, FRAME_GREY)) <= 12 for colour in layout["edges"]), layout["edges"]
+    page.context.close()
+
+
+def test_a_wide_layer_shows_its_first_neurons_and_how_many_more_and_the_title_is_whole(browser_and_url):
+    browser, url = browser_and_url
+    page = open_app(browser, f"{url}/?layers=3&width_1=32&width_2=40&width_3=8", viewport={"width": 1280, "height": 720})
+    page.wait_for_function(CHARTS_DRAWN_JS, timeout=60_000)
+    layout = page.evaluate(NETWORK_LAYOUT_JS)
+    texts = [b["text"] for b in layout["boxes"]]
+    assert "+ 24 more" in texts and "+ 32 more" in texts, texts
+    assert not overlapping(layout["boxes"]), overlapping(layout["boxes"])
+    # The title, in as many lines as it needs, none wider than the part.
+    assert "".join(t for t in texts if t.startswith("Network") or "neurons" in t).endswith("their first 8 neurons")
+    assert all(b["x1"] <= layout["width"] + 0.5 for b in layout["boxes"]), layout["boxes"]
+    page.context.close()

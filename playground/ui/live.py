@@ -98,7 +98,7 @@ def _charts(run, snapshot, still, mark=None):
     plane = ds.points_train is not None
     # Side by side down to 120 px a column (the page's STYLE), so a projector's first screen holds them all;
     # each part is as high as the screen leaves it below its top, up to `height` (live.js).
-    network, output, curves = st.container(key="live_row").columns([0.35, 0.37, 0.28], gap="small")
+    network, output, curves = st.container(key="live_row").columns(row_shares(run.spec), gap="small")
     with network, st.container(key="chart_network"):
         if plane:
             part("network", "live_network", run, height, past=still, scale=scale,
@@ -147,6 +147,18 @@ def _charts(run, snapshot, still, mark=None):
                      empty=_("Press Play: the curve appears here, epoch by epoch."))
     if not plane:
         image_view.image_grid_view(run, snapshot)
+
+
+# The network's pictures are at least 24 px with at least 16 px of links between two columns (live.js); a deep
+# network's column is widened to take them on a 1280 px screen (about 880 px for the three charts), up to half.
+TILE, LINKS, ROW_WIDTH = 24, 16, 880
+
+
+def row_shares(spec):
+    """The widths of the network's, the boundary's and the curves' columns, as shares of the row."""
+    columns = len(spec.hidden) + 2
+    network = min(0.5, max(0.35, (38 + TILE * columns + LINKS * (columns - 1)) / ROW_WIDTH))
+    return [network, (1 - network) * 0.37 / 0.65, (1 - network) * 0.28 / 0.65]
 
 
 # The live charts' accessible names and text alternatives: sentences that follow the run, filled in by live.js.
