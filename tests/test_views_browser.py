@@ -107,3 +107,27 @@ def test_a_wide_layer_shows_its_first_neurons_and_how_many_more_and_the_title_is
     assert "".join(t for t in texts if t.startswith("Network") or "neurons" in t).endswith("their first 8 neurons")
     assert all(b["x1"] <= layout["width"] + 0.5 for b in layout["boxes"]), layout["boxes"]
     page.context.close()
+
+
+# The whole network's chart, once shown: its neurons (the hover markers' trace) and whether its box scrolls.
+ALL_NEURONS_JS = """() => {
+  const box = document.querySelector(".st-key-network_all_view"), plot = box.querySelector(".js-plotly-plot");
+  const scroller = [box, ...box.querySelectorAll("*")].find(e => e.scrollHeight > e.clientHeight + 20
+    && getComputedStyle(e).overflowY !== "visible");
+  const neurons = plot.data[plot.layout.meta.hover_zoom.trace];
+  return {neurons: neurons.text.length, scrolls: !!scroller, height: box.getBoundingClientRect().height};
+}"""
+
+
+def test_every_neuron_of_a_wide_layer_is_shown_on_request_in_a_box_that_scrolls(browser_and_url):
+    browser, url = browser_and_url
+    page = open_app(browser, f"{url}/?layers=3&width_1=32&width_2=40&width_3=8", viewport={"width": 1280, "height": 720})
+    page.wait_for_function(CHARTS_DRAWN_JS, timeout=60_000)
+    assert page.locator(".st-key-network_all_view").count() == 0
+    page.locator(".st-key-network_all label").click()
+    page.wait_for_selector(".st-key-network_all_view .main-svg", timeout=30_000)
+    page.wait_for_selector(APP_READY)
+    seen = page.evaluate(ALL_NEURONS_JS)
+    assert seen["neurons"] == 2 + 32 + 40 + 8 + 1 and seen["scrolls"] and seen["height"] < 720, seen
+    page.locator(".st-key-network_all_view").screenshot(path=os.path.join(ARTIFACTS, "network_all.png"))
+    page.context.close()

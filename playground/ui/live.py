@@ -14,7 +14,7 @@ from .. import frames, plots
 from ..i18n import N_, _
 from ..plots import colours
 from ..plots.charts import TEST_COLOR, TRAIN_COLOR
-from ..plots.network_view import title as network_title
+from ..plots.network_view import title as network_title, wide as network_wide
 from . import challenge, compare, draw, health, replay, image_view, network_view, state, step_through
 from .chart import chart
 from .live_view import part
@@ -109,6 +109,9 @@ def _charts(run, snapshot, still, mark=None):
                          "more": _("+ {n} more"), **_network_words(run.spec)})
         else:
             network_view.network_view(run, snapshot.weights, None, height)
+        if network_wide(run.spec, ds):
+            st.toggle(_("Show every neuron"), key="network_all",
+                      help=_("The whole network below the charts, every neuron of every layer, at the epoch shown."))
     with output:
         if plane:
             x, y, _inputs = ds.plane_grid
@@ -145,6 +148,11 @@ def _charts(run, snapshot, still, mark=None):
                               "label": _label(label.split(" ")[0])} for i, (label, h) in enumerate(pinned)],
                      labels={"train": _("train"), "test": _("test"), "epoch": _("epoch"), **_curve_words()},
                      empty=_("Press Play: the curve appears here, epoch by epoch."))
+    if network_wide(run.spec, ds) and s.get("network_all"):
+        with st.container(key="network_all_view", height=min(HEIGHT + 200, 170 + 34 * max(run.spec.sizes)),
+                          border=True):
+            network_view.network_view(run, snapshot.weights, ds.plane_grid if plane else None, limit=None,
+                                      key="network_figure_all")
     if not plane:
         image_view.image_grid_view(run, snapshot)
 
