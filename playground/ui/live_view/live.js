@@ -853,10 +853,18 @@ class Curves {
     const px = (x) => left + x / maxEpoch * (width - left - right);
     const py = (y) => top + Y(y) * (height - top - bottom);
     g.font = font(d, 12);
+    this.labelBoxes = [];
+    const put = (kind, words, x, y) => {   // a label at the context's alignment, and the box it takes (for tests)
+      g.fillText(words, x, y);
+      const w = g.measureText(words).width, em = 12 * s;
+      const x0 = g.textAlign === "center" ? x - w / 2 : g.textAlign === "right" ? x - w : x;
+      const y0 = g.textBaseline === "middle" ? y - em / 2 : y;
+      this.labelBoxes.push({kind, text: words, x0, y0, x1: x0 + w, y1: y0 + em});
+    };
     g.fillStyle = "#111111";
     g.textBaseline = "top";
     g.textAlign = "left";
-    g.fillText(d.title, 0, 0);
+    put("title", d.title, 0, 0);
     // Grid and ticks: labels no closer than a line of text.
     g.strokeStyle = "#e5e7eb";
     g.fillStyle = "#374151";
@@ -868,20 +876,24 @@ class Curves {
       if (lastY - y < 14 * s) continue;
       lastY = y;
       g.beginPath(); g.moveTo(left, y); g.lineTo(width - right, y); g.stroke();
-      g.fillText(tickText(t, log), left - 4, y);
+      put("y", tickText(t, log), left - 4, y);
     }
-    g.textAlign = "center";
+    // The epochs below the plot, apart by a space at least, and none into the axis's name at the right.
+    g.textAlign = "right";
     g.textBaseline = "top";
+    const named = width - right - g.measureText(d.labels.epoch).width - 6;
+    put("name", d.labels.epoch, width - right, height - 14 * s);
+    g.textAlign = "center";
     let lastX = -Infinity;
     for (const t of ticks(0, maxEpoch, false)) {
       const x = px(t);
-      const text = String(t);
-      if (x - lastX < g.measureText(text).width + 10) continue;
-      lastX = x;
-      g.fillText(text, x, height - bottom + 4);
+      const text = String(t), half = g.measureText(text).width / 2;
+      if (x - half - lastX < 10) continue;
+      const low = height - bottom + 4 + 12 * s > height - 14 * s;   // the epochs' row meets the name's
+      if (low && x + half > named) continue;
+      lastX = x + half;
+      put("x", text, x, height - bottom + 4);
     }
-    g.textAlign = "right";
-    g.fillText(d.labels.epoch, width - right, height - 14 * s);
     // The curves, clipped to the plot.
     g.save();
     g.beginPath();
@@ -921,7 +933,7 @@ class Curves {
       g.lineWidth = 2.5;
       g.beginPath(); g.moveTo(x, 8 * s); g.lineTo(x + 14, 8 * s); g.stroke();
       g.fillStyle = "#374151";
-      g.fillText(label, x + 18, 8 * s);
+      put("legend", label, x + 18, 8 * s);
     }
     if (H.epoch.length <= 1 && d.empty) {   // a hint, in as many lines as the chart's width needs
       g.fillStyle = "#6b7280";
