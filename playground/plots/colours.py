@@ -72,3 +72,8 @@ VALUE_SCALE = [[0.0, CLASS_COLORS[0]], [0.5, "#f7f7f7"], [1.0, CLASS_COLORS[1]]]
 # its weight's sign: blue, and a darker orange, each 3:1 or more on white where the link is drawn at full strength.
 NEGATIVE, POSITIVE = CLASS_COLORS[0], CLASS_COLORS[1]
 LINK_NEGATIVE, LINK_POSITIVE = "#b27b00", CLASS_COLORS[1]
+
+# A sweep's scores, low to high: from a pale to the full blue of the second class (the best cell is the darkest, never
+# the palest); the best run is marked in vermilion, besides its shape and its ★.
+SCORE_SCALE = [[0.0, tint(CLASS_COLORS[1], 0.06)], [1.0, CLASS_COLORS[1]]]
+BEST = CLASS_COLORS[3]
