@@ -77,3 +77,49 @@ def test_the_live_loss_chart_keeps_its_labels_apart_after_a_long_run(browser_and
             ticks = [b for b in boxes if b["kind"] == "y"]
             assert len(ticks) >= 2 and not overlapping(boxes), (query, start, end, boxes)
         page.context.close()
+
+
+# Every caption, message and control label on the page (the sidebar's too) that is cut: its text wider than its box
+# where the box hides the rest, or a word broken across two lines ("Laye" / "r 1").
+CUT_JS = """() => {
+  const selector = "[data-testid='stCaptionContainer'], [data-testid='stAlert'] [data-testid='stMarkdownContainer'], "
+    + "[data-testid='stWidgetLabel'], [data-testid='stExpander'] summary, [data-testid='stMain'] [data-testid='stMarkdownContainer'] p";
+  const cut = [];
+  for (const e of document.querySelectorAll(selector)) {
+    if (!e.getBoundingClientRect().width) continue;
+    for (let p = e; p && p !== document.body; p = p.parentElement) {   // a box that hides what overflows it
+      const style = getComputedStyle(p);
+      if (style.overflowX !== "visible" && p.scrollWidth > p.clientWidth + 1 && p.contains(e)
+          && !(p.scrollWidth > p.clientWidth && style.overflowX === "auto")) {
+        cut.push({text: e.textContent.slice(0, 80), why: "hidden"}); break;
+      }
+      if (p.matches("[data-testid='stSidebar'], [data-testid='stMain']")) break;
+    }
+    const walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const re = /\\S+/g;
+      let m;
+      while ((m = re.exec(node.data))) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+        if (lines.size > 1 && /^[A-Za-z0-9]/.test(m[0])) cut.push({text: e.textContent.slice(0, 80), why: "word " + m[0]});
+      }
+    }
+  }
+  return cut;
+}"""
+
+
+def test_no_caption_message_or_label_is_cut_at_1280_by_720(browser_and_url):
+    browser, url = browser_and_url
+    widths = "&".join(f"width_{i}=8" for i in range(1, 9))
+    for query in ("", f"?layers=8&{widths}", "?layers=3&width_1=32&width_2=40&width_3=8", "?classroom=all",
+                  "?challenge=xor", "?lang=zh_CN&layers=8"):
+        page = open_app(browser, f"{url}/{query}", viewport={"width": 1280, "height": 720})
+        page.wait_for_function(CHARTS_DRAWN_JS, timeout=60_000)
+        page.wait_for_timeout(300)
+        cut = page.evaluate(CUT_JS)
+        assert not cut, (query, cut)
+        page.context.close()
