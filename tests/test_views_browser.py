@@ -131,3 +131,30 @@ def test_every_neuron_of_a_wide_layer_is_shown_on_request_in_a_box_that_scrolls(
     assert seen["neurons"] == 2 + 32 + 40 + 8 + 1 and seen["scrolls"] and seen["height"] < 720, seen
     page.locator(".st-key-network_all_view").screenshot(path=os.path.join(ARTIFACTS, "network_all.png"))
     page.context.close()
+
+
+# The network figure off the plane (plotly): its pictures' side in pixels, whether the pictures come after the links
+# (SVG paints later elements on top), its labels' and title's boxes and the chart's right edge.
+FIGURE_LAYOUT_JS = """() => {
+  const box = document.querySelector(".st-key-chart_network"), plot = box.querySelector(".js-plotly-plot");
+  const zoom = plot.layout.meta.hover_zoom, xa = plot._fullLayout.xaxis;
+  const picture = box.querySelector("image"), link = box.querySelector(".scatterlayer path.js-line");
+  const boxes = [...box.querySelectorAll(".annotation, .gtitle")].map(a => {
+    const r = a.getBoundingClientRect(); return {text: a.textContent, x0: r.left, x1: r.right, y0: r.top, y1: r.bottom}; });
+  return {tile: Math.abs(xa.l2p(zoom.boxes[1][2]) - xa.l2p(0)), boxes, right: plot.getBoundingClientRect().right,
+          above: !!(link.compareDocumentPosition(picture) & Node.DOCUMENT_POSITION_FOLLOWING)};
+}"""
+
+
+def test_off_the_plane_eight_layers_of_eight_have_pictures_of_24_px_over_their_links(browser_and_url):
+    browser, url = browser_and_url
+    widths = "&".join(f"width_{i}=8" for i in range(1, 9))
+    page = open_app(browser, f"{url}/?dataset=digits&layers=8&{widths}", viewport={"width": 1280, "height": 720})
+    page.wait_for_selector(".st-key-chart_network .main-svg", timeout=60_000)
+    page.wait_for_selector(APP_READY)
+    seen = page.evaluate(FIGURE_LAYOUT_JS)
+    page.locator(".st-key-chart_network").screenshot(path=os.path.join(ARTIFACTS, "network_digits_8x8.png"))
+    assert seen["tile"] >= 24 and seen["above"], seen
+    assert not overlapping(seen["boxes"]), overlapping(seen["boxes"])
+    assert all(b["x1"] <= seen["right"] + 0.5 for b in seen["boxes"]), seen["boxes"]
+    page.context.close()

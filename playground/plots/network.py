@@ -74,7 +74,10 @@ def _layout(columns):
     """Tile size, column and row steps (pixels of the composite image) and each tile's corner."""
     h, w = columns[0].tiles.shape[1:]
     shown = [len(c.tiles) for c in columns]
-    col_step, row_step = w + round(2.4 * w), h + max(2, round(0.3 * h))
+    # Wide room for the links between a few columns; past SHORT_AFTER columns, less, so that the pictures stay large
+    # (8 layers of 8 in the live row of a 1280 px screen: 24 px or more).
+    links = 2.4 if len(columns) <= SHORT_AFTER else 0.7
+    col_step, row_step = w + round(links * w), h + max(2, round(0.3 * h))
     rows = max(shown)
     corners = [[(c * col_step, (rows - k) * row_step // 2 + i * row_step) for i in range(k)]
                for c, k in enumerate(shown)]
@@ -180,12 +183,12 @@ def _figure_layout(columns, corners, tile, size, title, zoom):
                                 "font": {"size": 12, "color": "#6b7280"}})
     rows = max(len(places) for places in corners)
     # Room at the left for the longest input label ("sin(x1)"), at about a fifth of a tile per character.
-    left = max(1.2, 0.35 + 0.2 * max((len(str(label)) for label in columns[0].labels), default=0))
+    left = max(0.5, 0.35 + 0.2 * max((len(str(label)) for label in columns[0].labels), default=0))
     hidden = {"visible": False, "fixedrange": True}
     # Up to MAX_NEURONS rows the figure fits the live row; every neuron of a wider layer takes the height it needs.
-    return {"height": max(340, 130 + 46 * rows) if rows <= MAX_NEURONS else 130 + 34 * rows, "margin": {"l": 10, "r": 10, "t": 36, "b": 10},
+    return {"height": max(340, 130 + 46 * rows) if rows <= MAX_NEURONS else 130 + 34 * rows, "margin": {"l": 10, "r": 10, "t": 36 + 18 * title.count("<br>"), "b": 10},
             "title": {"text": title, "x": 0, "font": {"size": 14}}, "uirevision": "keep", "showlegend": False,
             "paper_bgcolor": "white", "plot_bgcolor": "white", "hovermode": "closest", "annotations": annotations,
-            "xaxis": {**hidden, "range": [-left * w, width + 0.6 * w], "constrain": "domain"},
+            "xaxis": {**hidden, "range": [-left * w, width + 0.5 * w], "constrain": "domain"},
             "yaxis": {**hidden, "range": [height + 1.1 * h, -0.9 * h], "scaleanchor": "x", "constrain": "domain"},
             "meta": {"hover_zoom": zoom}}

@@ -26,7 +26,7 @@ def network_view_figure(spec, dataset, weights, grid=None, height=None, limit=MA
     links = [W for W, _b in weights]
     if dataset.image_shape is not None:
         links[0] = None  # the pixels' weights are the first layer's pictures
-    return network_figure(columns, links, smooth=grid is not None, title=title(spec, dataset, limit), height=height,
+    return network_figure(columns, links, smooth=grid is not None, title=title(spec, dataset, limit, "<br>"), height=height,
                           limit=limit)
 
 
@@ -35,9 +35,11 @@ def wide(spec, dataset):
     return max(spec.sizes[1:]) > MAX_NEURONS or (dataset.image_shape is None and spec.sizes[0] > MAX_NEURONS)
 
 
-def title(spec, dataset, limit=MAX_NEURONS):
+def title(spec, dataset, limit=MAX_NEURONS, between=" · "):
+    """The network's sizes, and a note when a layer is shown in part (after `between`: a line break in a figure,
+    whose title plotly does not wrap)."""
     sizes = " → ".join(map(str, spec.sizes))
-    note = (" · " + _("wide layers show their first {n} neurons").format(n=MAX_NEURONS)
+    note = (between + _("wide layers show their first {n} neurons").format(n=MAX_NEURONS)
             if limit is not None and wide(spec, dataset) else "")
     return _("Network: {sizes}").format(sizes=sizes) + note
 
