@@ -131,15 +131,7 @@ class Challenge:
 def data_keys(dataset):
     """The settings a challenge on `dataset` imposes: those that make its data (as settings.data_arguments
     reads them) and the network's seed."""
-    info = DATASETS[dataset]
-    keys = ["dataset"]
-    if dataset != "mnist":    # Keras's own split
-        keys += ["train_percent", "data_seed"]
-    if info.kind == "plane":
-        keys += ["noise", "samples"]
-    if dataset == "blobs":
-        keys.append("classes")
-    return (*keys, "seed")
+    return ("dataset", *(key for key in DATASETS[dataset].settings if key != "features"), "seed")
 
 
 def task_kind_of(dataset):
@@ -147,7 +139,7 @@ def task_kind_of(dataset):
     info = DATASETS[dataset]
     if info.task == "regression":
         return "regression"
-    return "multiclass" if dataset == "blobs" or info.kind == "image" or info.n_classes > 2 else "binary"
+    return "multiclass" if info.kind == "image" or info.n_classes > 2 else "binary"
 
 
 def _plane(dataset, noise=0.0, samples=500, train_percent=50, data_seed=0, seed=0, **more):

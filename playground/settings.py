@@ -37,6 +37,9 @@ NOISE_LEVELS = tuple(round(0.05 * i, 2) for i in range(11))
 SPEEDS = (0.1, 0.25, 0.5, 1, 2, 5, 10, 25, 100, 0)
 DEFAULT_WIDTHS = (4, 2, 2, 2, 2, 2, 2, 2)
 UPLOAD = "upload"          # the data set option for the user's own CSV file
+# The classes a set that lets them be chosen (blobs) can have: every such set's range, at once.
+CLASSES_RANGE = (min(info.classes[0] for info in DATASETS.values() if info.classes),
+                 max(info.classes[1] for info in DATASETS.values() if info.classes))
 # What classroom mode can hide (`?classroom=optimizer,learning_rate`, or `?classroom=all`): the
 # sidebar's controls by their keys ("widths" for the neurons of every layer, "activation" for
 # every activation control) and the lessons.
@@ -187,7 +190,7 @@ SETTINGS = [
     Setting("noise", 0.0, number_in(NOISE_LEVELS)),
     Setting("samples", 500, lambda t: int(number_in(SAMPLE_SIZES)(t))),
     Setting("train_percent", 50, integer(10, 90)),
-    Setting("classes", 3, integer(3, 5)),
+    Setting("classes", min(CLASSES_RANGE), integer(*CLASSES_RANGE)),
     Setting("data_seed", 0, integer(0, 2**31 - 1)),
     Setting("features", ("x1", "x2"), features),
     Setting("layers", 2, integer(0, MAX_LAYERS)),
@@ -336,15 +339,14 @@ def task_kind(dataset):
 def data_arguments(values):
     """make_dataset's arguments for the chosen set; those it ignores are left at their defaults,
     so that changing them does not make a new data set (or a new run)."""
-    name = values["dataset"]
-    if name == "mnist":  # Keras's own split
-        return {}
-    arguments = {"train_fraction": values["train_percent"] / 100, "seed": values["data_seed"]}
-    if DATASETS[name].kind == "plane":
-        arguments.update(n_samples=values["samples"], noise=values["noise"], features=tuple(values["features"]))
-    if name == "blobs":
-        arguments["n_classes"] = values["classes"]
-    return arguments
+    return {argument: read(values[key]) for key in DATASETS[values["dataset"]].settings
+            for argument, read in [DATA_ARGUMENTS[key]]}
+
+
+# make_dataset's argument for each setting a data set can be made with (DatasetInfo.settings).
+DATA_ARGUMENTS = {"noise": ("noise", float), "samples": ("n_samples", int), "features": ("features", tuple),
+                  "classes": ("n_classes", int), "train_percent": ("train_fraction", lambda percent: percent / 100),
+                  "data_seed": ("seed", int)}
 
 
 def steps_per_epoch(values, dataset):

@@ -185,7 +185,7 @@ def chromium():
     """Debian's Chromium, one for the whole run (of this pytest process); see `browser`."""
     from playwright.sync_api import sync_playwright
 
-    from playground.browser import launch_chromium
+    from playground.bench.browser import launch_chromium
     with sync_playwright() as p:
         browser = launch_chromium(p)
         yield browser
@@ -196,7 +196,7 @@ def chromium():
 def browser(chromium):
     """Chromium, shared by the tests; each opens its pages in contexts of its own (`open_app` does), and
     those it leaves open are closed after it. artifacts/ exists for their screenshots."""
-    from playground.browser import ROOT
+    from playground.bench.browser import ROOT
     os.makedirs(os.path.join(ROOT, "artifacts"), exist_ok=True)
     yield chromium
     for context in chromium.contexts:
@@ -208,7 +208,7 @@ def shared_server():
     """(process, address) of one Streamlit server running app.py, shared by every test (of this pytest
     process) that can share one: those that neither stop its workers, nor measure its memory or its
     processes' CPU, nor need other settings. pytest-xdist runs them in one process (SERIAL_GROUP)."""
-    from playground.browser import start_streamlit
+    from playground.bench.browser import start_streamlit
     with start_streamlit("app.py") as (process, url):
         yield process, url
 

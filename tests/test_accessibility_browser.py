@@ -9,7 +9,7 @@ import re
 
 from axe_playwright_python.base import AXE_SCRIPT
 
-from playground.browser import APP_READY, CHARTS_DRAWN_JS, button, open_app, pause, shown_epoch
+from playground.bench.browser import APP_READY, CHARTS_DRAWN_JS, button, open_app, pause, shown_epoch
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 VIEWPORT = {"width": 1400, "height": 1000}

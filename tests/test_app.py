@@ -37,6 +37,24 @@ def test_page_loads_with_every_setting_in_the_url(app):
     assert at.query_params["learning_rate"] == "0.03"
     assert at.query_params["width_1"] == "4" and at.query_params["width_2"] == "2"
     assert "width_3" not in at.query_params
+    assert at.query_params["tool"] == "compare"
+
+
+@pytest.mark.parametrize("asked, opened", [("sweep", "sweep"), ("none", None), ("<b>nothing</b>", None)])
+def test_the_link_names_the_tool_below_the_live_part(asked, opened):
+    from streamlit.testing.v1 import AppTest
+    from conftest import APP
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["tool"] = asked
+    at.session_state["first_frame_drawn"] = True
+    at.run()
+    assert not at.exception
+    assert at.segmented_control(key="tool").value == opened
+    assert at.query_params["tool"] == (opened or "none")
+    if opened:
+        assert at.selectbox(key="sweep_first")  # the sweep's own controls are there
+    at.segmented_control(key="tool").set_value("share").run()
+    assert at.query_params["tool"] == "share"
 
 
 def test_step_adds_an_epoch_and_reset_starts_again(app):

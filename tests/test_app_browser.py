@@ -9,7 +9,7 @@ import time
 import psutil
 import pytest
 
-from playground.browser import (CHARTS_DRAWN_JS, PARTS_DRAWN_JS, ROOT, button, open_app, pause,
+from playground.bench.browser import (CHARTS_DRAWN_JS, PARTS_DRAWN_JS, ROOT, button, open_app, pause,
                                 shown_epoch as epoch)
 from waits import epoch_when as wait_for_epoch
 

@@ -1,11 +1,11 @@
 """The page's own middleware: the HTML that names the first picture's scripts (Preload), and Streamlit's
 scripts compressed once (CompressedStatic); each driven as the server drives it, over a small ASGI app."""
-import asyncio
 import gzip
 import os
 import re
 
 from playground.ui.channel import FIRST_ELEMENTS, _STATIC, CompressedStatic, Preload, preload_links
+from conftest import run_async
 
 PAGE = b"<html><head><title>t</title></head><body></body></html>"
 SCRIPT = b"x" * 5000
@@ -32,7 +32,7 @@ def get(path, accept=b"gzip"):
         return {"type": "http.request"}
 
     scope = {"type": "http", "method": "GET", "path": path, "headers": [(b"accept-encoding", accept)]}
-    asyncio.run(app(scope, receive, send))
+    run_async(app(scope, receive, send))
     return dict(sent[0]["headers"]), b"".join(m.get("body", b"") for m in sent[1:])
 
 

@@ -8,7 +8,7 @@ import plotly
 from plotly.utils import PlotlyJSONEncoder
 
 from playground import plots
-from playground.browser import CHARTS_DRAWN_JS, open_app
+from playground.bench.browser import CHARTS_DRAWN_JS, open_app
 
 PLOTLY_JS = os.path.join(os.path.dirname(plotly.__file__), "package_data", "plotly.min.js")
 # Every tick label's box on the y axis, as drawn.

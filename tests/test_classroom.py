@@ -45,6 +45,20 @@ def test_classroom_all_hides_every_control_and_the_lessons_but_the_page_trains(a
     assert at.session_state.run.spec.hidden == (4, 2, 2) and at.session_state.run.dataset.name == "xor"
 
 
+def test_hidden_dropout_clipping_and_initializer_keep_their_values_from_the_link(app):
+    at = app(classroom="dropout,clip_norm,init", per_layer_dropout="1", dropout_1="0.5", dropout_2="0.2",
+             clip_norm="1", init="he_normal")
+    assert not at.warning
+    ids = [getattr(node, "id", None) or "" for node in at.sidebar]
+    assert {"dropout", "per_layer_dropout", "clip_norm", "init"}.isdisjoint(drawn(at))
+    assert not any(i.endswith(("-dropout_1", "-dropout_2")) for i in ids)
+    assert {"stop_epoch", "seed", "optimizer"} <= drawn(at)
+    at.button(key="step").click().run()
+    spec = at.session_state.run.spec
+    assert (spec.dropout, spec.clip_norm, spec.initializer) == ((0.5, 0.2), 1.0, "he_normal")
+    assert at.query_params["classroom"] == "dropout,clip_norm,init" and at.query_params["dropout_1"] == "0.5"
+
+
 @pytest.mark.parametrize("value", ["<script>", "optimizer,secret", "learning_rate,learning_rate", "all,seed"])
 def test_a_tampered_classroom_value_is_ignored_with_the_usual_warning(value, app):
     at = app(classroom=value)

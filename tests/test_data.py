@@ -246,3 +246,23 @@ def test_targets_for_each_task_and_output():
     assert targets([0.5, -2.0], "regression", 1).tolist() == [[0.5], [-2.0]]
     assert targets([1, 0], "classification", 1).dtype == np.float32
     assert targets([1, 0], "classification", 2, dtype="float64").dtype == np.float64
+
+
+def test_a_data_set_says_what_makes_it_so_a_new_one_is_one_catalog_entry(monkeypatch):
+    from playground import challenges, settings
+    from playground.data import DATASETS, make_dataset, synthetic
+    from playground.data.catalog import DatasetInfo
+    monkeypatch.setitem(DATASETS, "petals", DatasetInfo("classification", "plane", "standard", "Petals.",
+                                                       synthetic.blobs, 3, (3, 5)))
+    values = {**settings.defaults(), "dataset": "petals", "classes": 5, "noise": 0.1, "train_percent": 70}
+    arguments = settings.data_arguments(values)
+    assert arguments == {"noise": 0.1, "n_samples": 500, "features": ("x1", "x2"), "n_classes": 5,
+                         "train_fraction": 0.7, "seed": 0}
+    assert make_dataset("petals", **arguments).n_classes == 5
+    assert challenges.data_keys("petals") == ("dataset", "noise", "samples", "classes", "train_percent", "data_seed",
+                                              "seed")
+    assert challenges.task_kind_of("petals") == "multiclass"
+    # MNIST comes split: neither the training share nor the data seed makes it, and the page offers neither.
+    assert DATASETS["mnist"].settings == () and settings.data_arguments({**values, "dataset": "mnist"}) == {}
+    assert challenges.data_keys("mnist") == ("dataset", "seed")
+    assert DATASETS["digits"].settings == ("train_percent", "data_seed")

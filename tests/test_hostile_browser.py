@@ -3,7 +3,7 @@ would fetch addresses or make links. The page shows them as text, and no request
 
 from playwright.sync_api import expect
 
-from playground.browser import APP_READY, open_app
+from playground.bench.browser import APP_READY, open_app
 from playground.data.columns import short
 
 EVIL = "evil.invalid"

@@ -284,6 +284,16 @@ def test_a_sentence_with_a_number_is_chinese_for_many():
     assert in_language("zh", i18n.ngettext, *VANISHING, 2).startswith("梯度消失")
 
 
+
+def test_the_stop_message_is_said_in_both_languages():
+    from playground.ui.controls import stop_message
+    stopped = (212, "test_score", 0.95)
+    assert in_language("en", stop_message, stopped, "binary") == "Stopped at epoch 212: the test accuracy reached 0.95."
+    assert in_language("zh", stop_message, stopped, "binary") == "已在第 212 轮停止：测试准确率达到 0.95。"
+    assert in_language("zh", stop_message, (40, "test_loss", 0.3), "binary") == "已在第 40 轮停止：测试损失降到 0.3。"
+    assert in_language("zh", stop_message, (9, "test_score", 0.8), "regression") == "已在第 9 轮停止：测试 R² 达到 0.8。"
+    assert in_language("zh", stop_message, (50, "epoch", 50), "binary") == "已在第 50 轮停止，即设定的停止轮数。"
+
 @pytest.mark.parametrize("locale, language", [
     ("zh-CN", "zh"), ("zh-TW", "zh"),  # no Traditional catalog: Simplified reads closer than English
     ("zh", "zh"), ("ZH-cn", "zh"), ("en-US", "en"), ("en", "en"), ("fr-FR", "en"), ("", "en"), (None, "en")])

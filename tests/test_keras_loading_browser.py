@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from playground.browser import APP_READY, button, open_app, shown_epoch, start_streamlit
+from playground.bench.browser import APP_READY, button, open_app, shown_epoch, start_streamlit
 
 LOADING = "Loading TensorFlow (first time only, a few seconds)"
 # Records how long each script run lasts (ms): the page is greyed and deaf while one runs.

@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from playground.browser import APP_READY, CHARTS_DRAWN_JS, ROOT
+from playground.bench.browser import APP_READY, CHARTS_DRAWN_JS, ROOT
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")
 SIZES = [(1280, 720), (1920, 1080), (768, 1024), (390, 844)]

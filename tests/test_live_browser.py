@@ -9,13 +9,13 @@ import signal
 import psutil
 from playwright.sync_api import expect
 
-from playground.bench_browser import open_page as bench_open_page
-from playground.browser import CHARTS_DRAWN_JS, button, start_streamlit
+from playground.bench.page import open_page as bench_open_page
+from playground.bench.browser import CHARTS_DRAWN_JS, button, start_streamlit
 from waits import holds, moves, shows
 
 
 def open_page(browser, url, draw=True):
-    """A new page (bench_browser.open_page) and, if it draws the charts, once they are drawn: a person presses
+    """A new page (playground.bench.page.open_page) and, if it draws the charts, once they are drawn: a person presses
     once the page is there. `draw=False`: a companion session, the server's work without the drawing."""
     page = bench_open_page(browser, url, draw, viewport={"width": 1400, "height": 900})
     if draw:

@@ -5,8 +5,8 @@ import os
 
 from playwright.sync_api import expect
 
-from playground.bench_browser import LIVE_JS, WATCH_JS, Screencast, _changes_after, _click, first_boundary
-from playground.browser import APP_READY, CHARTS_DRAWN_JS, EPOCH, ROOT, button, open_app, pause, shown_epoch
+from playground.bench.page import LIVE_JS, WATCH_JS, Screencast, _changes_after, _click, first_boundary
+from playground.bench.browser import APP_READY, CHARTS_DRAWN_JS, EPOCH, ROOT, button, open_app, pause, shown_epoch
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")
 VIEWPORT = {"width": 1280, "height": 720}

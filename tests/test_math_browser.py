@@ -4,7 +4,7 @@ Saves artifacts/step_through.png and artifacts/health.png for a person to look a
 """
 import os
 
-from playground.browser import APP_READY, CHARTS_DRAWN_JS, ROOT, button, lonely_point, open_app, pause
+from playground.bench.browser import APP_READY, CHARTS_DRAWN_JS, ROOT, button, lonely_point, open_app, pause
 from waits import value_when
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")

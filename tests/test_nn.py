@@ -388,3 +388,17 @@ def test_every_output_activation_is_registered():
     assert set(OUTPUT_ACTIVATIONS) <= set(ACTIVATIONS)
     assert set(LOSS_OUTPUTS) == set(LOSSES)
     assert all(LOSSES[loss].logits_activation in (None, *LOSS_OUTPUTS[loss]) for loss in LOSSES)
+
+
+def test_the_teaching_objects_print_as_a_student_draws_them():
+    from playground.engines import create_engine
+    from playground.nn import get_activation
+    from playground.spec import NetworkSpec
+    net = NeuralNetwork([2, 4, 2, 1], ["tanh", "tanh", "sigmoid"], "binary_crossentropy", l2=0.001)
+    assert repr(net) == ("NeuralNetwork(2 → 4 → 2 → 1, tanh, tanh, sigmoid; loss binary_crossentropy; "
+                         "25 parameters; l2 0.001)")
+    assert repr(net.layers) == "[Dense(2 → 4, tanh), Dense(4 → 2, tanh), Dense(2 → 1, sigmoid)]"
+    assert repr(get_activation("relu")) == "ReLU('relu')"
+    assert repr(OPTIMIZERS["adam"](0.03)) == "Adam(learning_rate=0.03, steps taken 0)"
+    engine = create_engine("numpy", NetworkSpec(hidden=(3,), activation="relu", learning_rate=0.1))
+    assert repr(engine) == "NumpyEngine(2 → 3 → 1, relu, sigmoid; sgd at 0.1; epoch 0)"

@@ -2,16 +2,17 @@
 
 The server runs in its own process (with its workers), and its resident memory is read from
 outside, as the operating system sees it. It keeps a closed tab's session, and its run, for TTL
-seconds (server.disconnectedSessionTTL; the page's default is 40 s), so that the test need not wait
-for the default to pass.
+seconds (server.disconnectedSessionTTL; the page's default is 40 s), and the run longer for a browser that
+comes back (PLAYGROUND_KEEP_FOR; 600 s by default): both are TTL here, so that the test need not wait for the
+defaults to pass.
 """
 import time
 
 import psutil
 import pytest
 
-from playground.bench_browser import LIVE_JS, epoch, open_page, rss_mb
-from playground.browser import APP_READY, button, start_streamlit
+from playground.bench.page import LIVE_JS, epoch, open_page, rss_mb
+from playground.bench.browser import APP_READY, button, start_streamlit
 from playground.trainer.worker import IDLE_WAIT
 from playground.ui.sessions import EVERY
 
@@ -23,7 +24,7 @@ GONE = TTL + min(EVERY, TTL / 4) + IDLE_WAIT + 10
 
 @pytest.mark.timeout(1200)
 def test_forty_sessions_opened_and_closed_leave_less_than_5_mb_once_they_are_gone(browser):
-    env = {"STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(TTL)}
+    env = {"STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(TTL), "PLAYGROUND_KEEP_FOR": str(TTL)}
     with start_streamlit("app.py", env=env) as (server, url):
 
         def session():

@@ -12,6 +12,12 @@ SETUPS = [
      "learning_rate": 0.1, "optimizer": "adam"},
     {"dataset": "plane", "output": "sigmoid", "loss": "mse", "classroom": ("learning_rate", "optimizer")},
     {"dataset": "circle", "challenge": "spiral12", "lang": "zh"},
+    {"dataset": "checkerboard", "init": "zeros", "dropout": 0.3, "clip_norm": 1.0, "stop_epoch": 212,
+     "stop_metric": "test_score", "stop_value": 0.95},
+    {"dataset": "sine", "per_layer_dropout": True, "dropout_1": 0.5, "dropout_2": 0.1, "init": "lecun_normal",
+     "stop_metric": "test_loss", "stop_value": 0.2, "classroom": ("dropout", "init", "stop")},
+    {"dataset": "rings", "output": "softmax", "loss": "categorical_crossentropy", "init": "he_normal"},
+    {"dataset": "plane", "output": "linear", "loss": "huber", "init": "small_normal", "clip_norm": 0.01},
 ]
 
 
@@ -62,3 +68,13 @@ def test_the_share_tool_gives_each_link_to_copy_and_a_qr_code_to_scan_from_afar(
         modules = (dark_columns[-1] - dark_columns[0] + 1)
         assert modules >= 300   # the code itself, quiet zone aside, spans most of the picture
     assert len(at.get("image")) == 4
+
+
+def test_the_page_link_carries_the_stop_condition_dropout_clipping_and_initializer():
+    assert settings.share_links({**settings.defaults(), **SETUPS[4]})["page"] == {
+        "dataset": "checkerboard", "output": "sigmoid", "loss": "binary_crossentropy", "stop_epoch": "212",
+        "stop_metric": "test_score", "dropout": "0.3", "clip_norm": "1.0", "init": "zeros"}   # 0.95 is the default
+    sine = settings.share_links({**settings.defaults(), **SETUPS[5]})["page"]
+    assert {key: sine[key] for key in ("stop_metric", "stop_value", "per_layer_dropout", "dropout_1", "dropout_2")} == {
+        "stop_metric": "test_loss", "stop_value": "0.2", "per_layer_dropout": "1", "dropout_1": "0.5", "dropout_2": "0.1"}
+    assert settings.share_links({**settings.defaults(), **SETUPS[7]})["page"]["loss"] == "huber"

@@ -1,6 +1,7 @@
 """Step through one example, on the page (AppTest): the engine's numbers for the chosen training example."""
 import numpy as np
 
+from playground.nn import INITIALIZERS, LOSSES
 from playground.training import TrainingRun
 from playground.ui.step_through import _matrix
 
@@ -68,7 +69,17 @@ def test_with_dropout_the_update_is_the_training_step_s_and_the_initializer_is_s
     update = local.engine.preview_update(local.X_train[:1], local.Y_train[:1])   # with the first step's mask
     assert any(_matrix(update[0][0]) in body for body in latex(at))
     assert any("As in training, this step drops" in c.value for c in at.caption)
-    assert any("(lecun_normal)" in m.value for m in at.markdown)
+    assert any(f"${INITIALIZERS['lecun_normal'].formula}$ (lecun_normal)" in m.value for m in at.markdown)
+
+
+def test_huber_s_formula_and_its_delta_are_shown_for_a_regression(app):
+    at = app(timeout=90, tool="step", dataset="plane", output="linear", loss="huber")
+    assert not at.exception and at.session_state.run.spec.loss == "huber"
+    bodies = latex(at)
+    assert any(LOSSES["huber"].formula in body for body in bodies)
+    assert any(rf"\delta^{{(3)}} = {LOSSES['huber'].output_delta('linear')}" in body for body in bodies)
+    run = reference(at.session_state.run)
+    assert any(f"L = {run.engine.loss(run.X_train[:1], run.Y_train[:1]):.4g}" in body for body in bodies)
 
 
 def test_wide_layers_show_their_first_rows_with_a_note(app):

@@ -8,7 +8,7 @@ import os
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from playground.browser import APP_READY, CHARTS_DRAWN_JS, ROOT, lonely_point, open_app
+from playground.bench.browser import APP_READY, CHARTS_DRAWN_JS, ROOT, lonely_point, open_app
 
 SCREENS = [pytest.param((1280, 720), id="1280x720"), pytest.param((1024, 576), id="1024x576")]
 STEP_INDEX = ".st-key-step_index input"

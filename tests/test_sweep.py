@@ -276,6 +276,17 @@ def test_new_settings_vary_and_a_stop_condition_ends_a_run_early():
     assert [r.spec.dropout for r in plan_sweep({**SMALL, "layers": 1}, {"dropout": [0.0, 0.5]}, 1).runs] == [0.0, 0.5]
 
 
+
+def test_a_stop_metric_ends_each_run_of_a_sweep_at_the_epoch_its_test_figure_gets_there():
+    plan = plan_sweep({**SMALL, "learning_rate": 0.3, "stop_metric": "test_score", "stop_value": 0.9},
+                      {"init": ["glorot_uniform", "he_normal"]}, 300)
+    for result in (train_run(run, plan.epochs, plan.data) for run in plan.runs):
+        scores = result.history["test_score"]
+        assert result.epochs < 300 and result.test_score == scores[-1] >= 0.9 > max(scores[:-1])
+    loss_plan = plan_sweep({**SMALL, "stop_metric": "test_loss", "stop_value": 0.5}, {"seed": [0, 1]}, 300)
+    for result in (train_run(run, loss_plan.epochs, loss_plan.data) for run in loss_plan.runs):
+        assert result.epochs < 300 and result.test_loss <= 0.5 < min(result.history["test_loss"][:-1])
+
 # The page's sweeps: a work cap, worker processes that yield the cores, one sweep at a time per server
 
 LONG = 100_000   # epochs: hours of work, as a page allowed
@@ -432,7 +443,7 @@ def test_the_server_cleans_as_it_sets_up_for_its_first_page():
     import websockets
     from streamlit.proto.BackMsg_pb2 import BackMsg
 
-    from playground.browser import start_streamlit
+    from playground.bench.browser import start_streamlit
     stale = _stale_folders()
 
     async def open_page(url):

@@ -9,7 +9,7 @@ import time
 import psutil
 from playwright.sync_api import expect
 
-from playground.browser import APP_READY, open_app, start_streamlit
+from playground.bench.browser import APP_READY, open_app, start_streamlit
 from waits import value_when
 
 TTL = 3

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from conftest import open_page
-from playground.browser import ROOT
+from playground.bench.browser import ROOT
 from playground.data import load_csv, make_dataset
 from playground.export import history_csv, weights_from_npz, weights_npz
 from playground.spec import NetworkSpec

@@ -8,7 +8,7 @@ import re
 
 from playwright.sync_api import expect
 
-from playground.browser import APP_READY, PLANE_JS, ROOT, button, metric, open_app, pause
+from playground.bench.browser import APP_READY, PLANE_JS, ROOT, button, metric, open_app, pause
 from waits import metric_when as wait_for_metric
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")

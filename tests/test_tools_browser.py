@@ -8,7 +8,7 @@ import zipfile
 import numpy as np
 from playwright.sync_api import expect
 
-from playground.browser import APP_READY, CHARTS_DRAWN_JS, EPOCH, ROOT, button, open_app, pause, shown_epoch as epoch
+from playground.bench.browser import APP_READY, CHARTS_DRAWN_JS, EPOCH, ROOT, button, open_app, pause, shown_epoch as epoch
 from waits import epoch_when
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")

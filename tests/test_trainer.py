@@ -262,3 +262,12 @@ def test_a_stop_condition_pauses_the_playing_run_in_its_worker_and_play_carries_
     until(lambda: run.refresh().epoch > 9)
     assert run.snapshot.mode == "playing" and run.snapshot.stopped is None
     run.close()
+
+
+def test_a_run_handle_prints_which_run_where_and_where_it_is(circle):
+    run = handle(circle)
+    assert repr(run) == f"RunHandle(numpy run {run.id} in worker {run.worker.index}: epoch 0, paused)"
+    run.step(2, wait=30)
+    assert f": epoch 2, " in repr(run)
+    run.close()
+    assert repr(run).endswith("closed)")

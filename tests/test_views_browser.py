@@ -4,7 +4,7 @@ Saves screenshots to artifacts/ (network_view.png, network_hover.png, preset.png
 """
 import os
 
-from playground.browser import APP_READY, CHARTS_DRAWN_JS, ROOT, button, open_app, pause
+from playground.bench.browser import APP_READY, CHARTS_DRAWN_JS, ROOT, button, open_app, pause
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")
 # The live view's network part: its canvas as an image, and where its first hidden neuron is on screen.

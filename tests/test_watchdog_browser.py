@@ -8,7 +8,7 @@ import time
 import psutil
 from playwright.sync_api import expect
 
-from playground.browser import button, start_streamlit
+from playground.bench.browser import button, start_streamlit
 from test_live_browser import moves, open_page
 
 SILENT = 3  # seconds: the server's watchdog limit here (PLAYGROUND_SILENT_AFTER)

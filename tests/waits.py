@@ -6,8 +6,8 @@ For the page in AppTest: `run_until_stopped`, `run_until`; for a run handle or a
 """
 import time
 
-from playground.bench_browser import LIVE_JS, epoch as frame_epoch
-from playground.browser import metric, shown_epoch
+from playground.bench.page import LIVE_JS, epoch as frame_epoch
+from playground.bench.browser import metric, shown_epoch
 
 
 def value_when(read, condition, timeout=30.0, what="the value", every=0.1):

@@ -11,7 +11,6 @@ from .features import check_features, feature_matrix
 
 DEFAULT_SAMPLES = 500          # TensorFlow Playground's number of points
 SAMPLES_RANGE = (10, 100_000)  # for the 2-D sets
-CLASSES_RANGE = (3, 5)         # for blobs
 PLANE_EXTENT = 6.0             # the 2-D sets are drawn over at least [−6, 6]², as in TensorFlow Playground
 
 
@@ -22,7 +21,15 @@ class DatasetInfo:
     scale: object     # the scaling used when make_dataset is not told one
     description: str  # marked for translation: shown with _(description)
     make: object      # a generator of synthetic.py, or a loader of images.py
-    n_classes: int = 2  # of a classification set in the plane (blobs: CLASSES_RANGE, chosen)
+    n_classes: int = 2  # of a classification set in the plane; where the number is chosen, the least
+    classes: tuple = None     # (least, most) classes to choose from (blobs); None: n_classes, fixed
+    own_split: bool = False   # it comes split (MNIST: Keras's split): no training share, no data seed
+
+    @property
+    def settings(self):
+        """The page's settings that make this set, in the sidebar's order (settings.data_arguments reads them)."""
+        plane = ("noise", "samples", "features") if self.kind == "plane" else ()
+        return plane + (("classes",) if self.classes else ()) + (() if self.own_split else ("train_percent", "data_seed"))
 
 
 DATASETS = {
@@ -37,7 +44,7 @@ DATASETS = {
     "moons": DatasetInfo("classification", "plane", "standard",
                          N_("Two interleaving half circles."), synthetic.moons),
     "blobs": DatasetInfo("classification", "plane", "standard",
-                         N_("Gaussian clusters of 3 to 5 classes, for softmax."), synthetic.blobs),
+                         N_("Gaussian clusters of 3 to 5 classes, for softmax."), synthetic.blobs, 3, (3, 5)),
     "checkerboard": DatasetInfo("classification", "plane", "standard",
                                 N_("A 4 × 4 checkerboard of two classes."), synthetic.checkerboard),
     "rings": DatasetInfo("classification", "plane", "standard",
@@ -52,7 +59,8 @@ DATASETS = {
     "digits": DatasetInfo("classification", "image", "minmax",
                           N_("scikit-learn's 1,797 handwritten digits, 8×8 pixels."), images.digits),
     "mnist": DatasetInfo("classification", "image", "minmax",
-                         N_("MNIST's 70,000 handwritten digits, 28×28 pixels."), images.mnist),
+                         N_("MNIST's 70,000 handwritten digits, 28×28 pixels."), images.mnist,
+                         own_split=True),
 }
 
 
@@ -61,8 +69,8 @@ def make_dataset(name, n_samples=None, noise=0.0, train_fraction=0.5, seed=0,
     """Build the data set `name`; the same arguments always give the same arrays.
 
     n_samples: points of a 2-D set (500 by default), or a cap on training images (all by
-    default). noise (0 to 0.5) and features apply to 2-D sets, n_classes (3 to 5, default 3)
-    to blobs; each is ignored where it does not apply. scale: None, "standard" or "minmax";
+    default). noise (0 to 0.5) and features apply to 2-D sets, n_classes to a set whose classes are chosen
+    (blobs: 3 to 5, default 3); each is ignored where it does not apply. scale: None, "standard" or "minmax";
     "default" is the set's own default ("standard" for 2-D sets, "minmax" for images).
     """
     if name not in DATASETS:
@@ -78,8 +86,8 @@ def make_dataset(name, n_samples=None, noise=0.0, train_fraction=0.5, seed=0,
     if not 0 <= noise <= 0.5:
         raise ValueError(f"The noise must lie between 0 and 0.5, not {noise}.")
     make, class_names = info.make, [str(k) for k in range(info.n_classes)] if info.task == "classification" else []
-    if name == "blobs":
-        n_classes = _check_classes(n_classes)
+    if info.classes:
+        n_classes = _check_classes(name, info, n_classes)
         make, class_names = partial(make, n_classes=n_classes), [str(k) for k in range(n_classes)]
     return plane_dataset(name, make, info.task, class_names, n_samples or DEFAULT_SAMPLES,
                          noise, train_fraction, seed, check_features(features), scale)
@@ -96,11 +104,11 @@ def _check_samples(n_samples, kind):
                          f"{most}, not {n_samples!r}.")
 
 
-def _check_classes(n_classes):
-    low, high = CLASSES_RANGE
-    n_classes = low if n_classes is None else n_classes
+def _check_classes(name, info, n_classes):
+    low, high = info.classes
+    n_classes = info.n_classes if n_classes is None else n_classes
     if not isinstance(n_classes, (int, np.integer)) or not low <= n_classes <= high:
-        raise ValueError(f"blobs has {low} to {high} classes, not {n_classes!r}.")
+        raise ValueError(f"{name} has {low} to {high} classes, not {n_classes!r}.")
     return n_classes
 
 

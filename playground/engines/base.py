@@ -68,6 +68,14 @@ class Engine(ABC):
         self.spec = spec
         self.epoch = 0
 
+    def __repr__(self):
+        """NumpyEngine(2 → 4 → 2 → 1, tanh, tanh, sigmoid; sgd at 0.03; epoch 12)."""
+        spec = self.spec
+        sizes = " → ".join(str(n) for n in (spec.n_inputs, *spec.hidden, spec.n_outputs))
+        activations = ", ".join((*spec.activations, spec.output_activation))
+        return (f"{type(self).__name__}({sizes}, {activations}; {spec.optimizer} at {spec.learning_rate:g}; "
+                f"epoch {self.epoch})")
+
     @abstractmethod
     def get_weights(self):
         """A list of (W, b) per Dense layer, W of shape (n_in, n_out), b of shape (n_out,); copies."""

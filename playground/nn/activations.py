@@ -32,6 +32,9 @@ class ActivationFunction:
         """The identifier Keras knows it by: the playground uses Keras's names."""
         return self.name
 
+    def __repr__(self):
+        return f"{type(self).__name__}({self.name!r})"
+
     def forward(self, z):
         raise NotImplementedError
 

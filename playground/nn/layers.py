@@ -32,6 +32,10 @@ class Dense:
         self.dW = np.zeros_like(self.W)
         self.db = np.zeros_like(self.b)
 
+    def __repr__(self):
+        """Dense(2 → 4, tanh): inputs, neurons and activation, as a student draws the layer."""
+        return f"Dense({self.n_in} → {self.n_out}, {self.activation.name})"
+
     @property
     def neurons(self):
         """The layer's neurons, one per column of W."""

@@ -41,6 +41,16 @@ class NeuralNetwork:
                 setattr(layer, "d" + name, self.grads[offset:offset + size].reshape(shape))
                 offset += size
 
+    def __repr__(self):
+        """NeuralNetwork(2 → 4 → 2 → 1, tanh, tanh, sigmoid; loss binary_crossentropy; 25 parameters): its shape,
+        activations, loss and number of trainable parameters, and the penalty and clipping when set."""
+        sizes = " → ".join(str(n) for n in [self.layers[0].n_in] + [layer.n_out for layer in self.layers])
+        parts = [sizes + ", " + ", ".join(layer.activation.name for layer in self.layers),
+                 f"loss {self.loss_function.name}", f"{self.params.size} parameters"]
+        parts += [f"{name} {value:g}" for name, value in (("l1", self.l1), ("l2", self.l2)) if value]
+        parts += [f"clip_norm {self.clip_norm:g}"] if self.clip_norm else []
+        return f"NeuralNetwork({'; '.join(parts)})"
+
     def forward(self, X, masks=None):
         """a⁽ˡ⁾ = f(a⁽ˡ⁻¹⁾·W⁽ˡ⁾ + b⁽ˡ⁾), layer by layer. In training with dropout, `masks` holds one mask per
         hidden layer (None for a layer without dropout), and that layer passes on a⁽ˡ⁾ ⊙ m⁽ˡ⁾."""

@@ -34,6 +34,10 @@ class GradientDescent:
         self.learning_rate = learning_rate
         self.iterations = 0
 
+    def __repr__(self):
+        """Adam(learning_rate=0.03, steps taken 120)."""
+        return f"{type(self).__name__}(learning_rate={self._learning_rate!r}, steps taken {self.iterations})"
+
     @property
     def learning_rate(self):
         """α for the coming step: the number given, or the schedule's rate at the steps taken so far."""

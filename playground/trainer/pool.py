@@ -426,6 +426,12 @@ class RunHandle:
         with _handles_lock:
             _handles.add(self)
 
+    def __repr__(self):
+        """RunHandle(numpy run 12 in worker 0: epoch 340, playing): which run, where, and where it is."""
+        state = "lost" if self.lost else "closed" if not self.open else self.snapshot.mode
+        return (f"RunHandle({self.engine_name} run {self.id} in worker {self.worker.index}: epoch {self.snapshot.epoch}, "
+                f"{state})")
+
     @property
     def open(self):
         return self._finalizer.alive
@@ -544,9 +550,11 @@ class RunHandle:
         self.speed = speed
         self.worker.send(self.id, "speed", speed)
 
-    def detach(self):
+    def detach(self, keep=None):
+        """Its session went away: it stops training, and its worker closes it after `keep` seconds (None: the
+        time the pool was given, a session's) unless it is attached again."""
         self.detached = True
-        self.worker.send(self.id, "detach")
+        self.worker.send(self.id, "detach", *(() if keep is None else (keep,)))
 
     # What the page may ask of the run.
     def reconfigure(self, spec):

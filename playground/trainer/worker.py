@@ -5,8 +5,8 @@ Started by the pool (`pool.py`) as `python -m playground.trainer.worker FD [beat
 over the socket FD (a heartbeat every `beat` seconds, by default BEAT). Requests are (request id, run id,
 command, arguments); each gets one reply, (request id, ok, value), though a `step` is answered only
 when its epochs are done (or it is paused), and a `play` once its first slice has trained. A run whose
-session went away (`detach`) stops training, and is closed after `ttl` seconds unless its session comes
-back: the server's `server.disconnectedSessionTTL` (.streamlit/config.toml), which the page gives the
+session went away (`detach`) stops training, and is closed after `ttl` seconds (or those `detach` names)
+unless its session comes back: the server's `server.disconnectedSessionTTL` (.streamlit/config.toml), which the page gives the
 pool, so that a run is kept as long as its session; a worker started without one keeps a detached run
 until it is closed.
 
@@ -66,6 +66,7 @@ class Slot:
     starting: list = None       # requests to answer when the next slice is done (a play)
     error: str = None
     detached_at: float = None   # when its session went away; None while it is there
+    kept_for: float = None      # seconds it is kept after that; None: the worker's detached_ttl
     speed: float = 1.0          # epochs per frame; 0: as fast as the engine goes
     watched: bool = False       # a page draws its frames
     maker: FrameMaker = None
@@ -220,7 +221,7 @@ class Worker:
                 TrainingRun(run.engine_name, run.spec, run.dataset, run.id), "paused", None, None)
             return slot.run.initial_weights, slot.snapshot()
         if command == "detach":
-            slot.detached_at = time.monotonic()
+            slot.detached_at, slot.kept_for = time.monotonic(), (args[0] if args else None)
             return None
         if command == "watch":
             (slot.watched,) = args
@@ -294,12 +295,11 @@ class Worker:
             self.reply(request, True, snapshot)
 
     def expire(self):
-        """Closes the runs whose sessions have been gone for more than `detached_ttl` seconds."""
-        if self.detached_ttl is None:
-            return
+        """Closes the runs whose sessions have been gone for more than their time (`detach`'s, else `detached_ttl` seconds)."""
         now = time.monotonic()
-        expired = [run_id for run_id, slot in self.slots.items()
-                   if slot.detached_at is not None and now - slot.detached_at > self.detached_ttl]
+        expired = [run_id for run_id, slot in self.slots.items() if slot.detached_at is not None
+                   and (slot.kept_for or self.detached_ttl) is not None
+                   and now - slot.detached_at > (slot.kept_for or self.detached_ttl)]
         for run_id in expired:
             self.data.release(self.slots.pop(run_id).data_key)
         if expired:

@@ -25,6 +25,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocketDisconnect
 
 from ..i18n import LANGUAGES, best_language
+from .keep import COOKIE
 
 log = logging.getLogger("playground.channel")
 PREFIX = "/_playground"
@@ -225,4 +226,35 @@ class Preload:
         await send({"type": "http.response.body", "body": content})
 
 
-MIDDLEWARE = [Middleware(CompressedStatic), Middleware(Preload)]
+class KeepToken:
+    """ASGI middleware: a browser that opens the page without a token of its own (keep.COOKIE) gets one with the
+    page's HTML: 128 random bits, in an HttpOnly cookie that no link carries, so that a reload finds its run
+    (playground/ui/keep.py)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        path = scope.get("path", "")
+        if (scope["type"] != "http" or scope.get("method") != "GET" or not (path.endswith("/") or path.endswith(".html"))
+                or has_token(scope)):
+            await self.app(scope, receive, send)
+            return
+
+        async def with_cookie(message):
+            if message["type"] == "http.response.start":
+                secure = "; Secure" if scope.get("scheme") == "https" else ""
+                cookie = f"{COOKIE}={secrets.token_urlsafe(16)}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax{secure}"
+                message = {**message, "headers": [*message.get("headers", ()), (b"set-cookie", cookie.encode())]}
+            await send(message)
+
+        await self.app(scope, receive, with_cookie)
+
+
+def has_token(scope):
+    """Whether the request carries the browser's token."""
+    cookies = b"; ".join(v for k, v in scope.get("headers", ()) if k.lower() == b"cookie").decode("latin-1")
+    return any(part.strip().startswith(COOKIE + "=") and part.strip() != COOKIE + "=" for part in cookies.split(";"))
+
+
+MIDDLEWARE = [Middleware(CompressedStatic), Middleware(Preload), Middleware(KeepToken)]

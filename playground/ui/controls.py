@@ -16,7 +16,7 @@ from ..settings import (CLIP_NORMS, DROPOUT_RATES, LEARNING_RATES, MAX_LAYERS, M
                         SPEEDS, STOP_METRICS, heads, PENALTY_RATES, SAMPLE_SIZES, UPLOAD, network_spec, task_kind)
 from ..spec import NetworkSpec
 from . import draw, schedule, state
-from .classroom import shown
+from .classroom import control_of, shown
 from .safe import labels, md
 
 ENGINE_LABELS = {"numpy": N_("NumPy (from scratch)"), "keras": N_("Keras (TensorFlow)")}
@@ -132,20 +132,19 @@ def _data_options(sb, name):
                        help=_("What the input layer sees, computed from each point (x1, x2)."))
     elif info.kind == "plane":
         fixed(sb, _("Input features"), md(", ".join(st.session_state.features)))  # x1*x2: an asterisk
-    more = (*(("noise", "samples") if info.kind == "plane" else ()), *(("classes",) if name == "blobs" else ()),
-            "train_percent", "regenerate")
+    more = [control_of(key) for key in info.settings if key != "features"]
     opened = any(map(shown, more))  # else the description alone, and no expander with nothing to change
     with sb.expander(_("More data options")) if opened else _nothing():
         (st if opened else sb).caption(_(info.description))
-        if info.kind == "plane" and shown("noise"):
+        if "noise" in more and shown("noise"):
             st.select_slider(_("Noise"), NOISE_LEVELS, key="noise")
-        if info.kind == "plane" and shown("samples"):
+        if "samples" in more and shown("samples"):
             st.select_slider(_("Samples"), SAMPLE_SIZES, key="samples")
-        if name == "blobs" and shown("classes"):
-            st.slider(_("Classes"), 3, 5, key="classes")
-        if shown("train_percent"):
+        if "classes" in more and shown("classes"):
+            st.slider(_("Classes"), *info.classes, key="classes")
+        if "train_percent" in more and shown("train_percent"):
             st.slider(_("Training data (%)"), 10, 90, step=10, key="train_percent")
-        if shown("regenerate"):
+        if "regenerate" in more and shown("regenerate"):
             st.button(_("Regenerate"), key="regenerate", on_click=state.regenerate,
                       help=_("Draw a new sample of the data."), disabled=info.kind != "plane")
 

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from ..i18n import LANGUAGES, N_, _, set_language
-from . import challenge, compare, controls, draw, schedule, share, sweep, lessons, live, proofs, state, step_through, takeaway
+from . import challenge, class_view, compare, controls, draw, schedule, share, sweep, lessons, live, proofs, state, step_through, takeaway
 from .classroom import shown
 from .preset import preset_panel
 from .safe import labels, section
@@ -31,13 +31,20 @@ PRESENTATION = """<style>
 
 def main():
     state.init()
-    challenge.apply_made()
+    class_view.take_query()
     set_language(st.session_state.lang)
+    if class_view.is_dashboard():  # a teacher link: the class's dashboard, and no run
+        st.html(STYLE)
+        language_selector()
+        class_view.dashboard()
+        return
+    challenge.apply_made()
     st.html(STYLE + (PRESENTATION if st.session_state.presentation else ""))
     # The settings are read before any control is drawn, so that the live part comes first: on a session's
     # first run the sidebar and the tools wait until the live view has drawn its first frame (the browser
     # spends about 0.4 s drawing their controls, and the picture comes first).
     st.session_state.pop("sidebar_waits", None)
+    tool_names()  # before the link is written
     ds, data_notes = controls.chosen_data()
     config, problem = controls.chosen_network(ds)
     run = body(ds, config)
@@ -46,6 +53,7 @@ def main():
         return
     st.session_state.pop("url_warnings", None)  # said once
     sidebar(ds, data_notes, problem)
+    state.remember()
 
 
 def waits(run):
@@ -56,12 +64,16 @@ def waits(run):
 
 def sidebar(ds, data_notes, problem):
     st.session_state.sidebar_drawn = True
-    st.sidebar.selectbox("Language · 语言", tuple(LANGUAGES), key="lang", format_func=LANGUAGES.get,
-                         label_visibility="collapsed")
+    language_selector()
     lessons.lessons_sidebar()
     challenge.challenge_sidebar()
     controls.data_sidebar(data_notes)
     controls.network_sidebar(ds, problem)
+
+
+def language_selector():
+    st.sidebar.selectbox("Language · 语言", tuple(LANGUAGES), key="lang", format_func=LANGUAGES.get,
+                         label_visibility="collapsed")
 
 
 def body(ds, config):
@@ -90,6 +102,9 @@ def body(ds, config):
             state.on_run(run.pause)
         if not draw.waiting(run.dataset):  # a drawing too small says so below the plane, and moves nothing
             notices.warning(_("These settings make no run yet: the last run is shown, paused, until they are fixed."))
+    if class_view.in_class():
+        with st.container(key="class_bar"):
+            class_view.student_bar(run)
     controls.run_buttons(run)
     with st.container(key="run_notice"):
         live.run_notice(run)
@@ -124,17 +139,24 @@ TOOLS = {"compare": (N_("compare runs"), compare.compare_section),
          "finder": (N_("the learning-rate finder"), schedule.finder_section),
          "sweep": (N_("the sweep"), sweep.sweep_section),
          "challenge": (N_("the challenge maker"), challenge.maker_section),
-         "share": (N_("the links to share"), share.share_section)}
+         "share": (N_("the links to share"), share.share_section),
+         "class": (N_("the class view"), class_view.class_section)}
 TOOL_LABELS = {"compare": N_("Compare runs"), "takeaway": N_("Take it away"), "step": N_("Step through"),
                "proofs": N_("Proofs"), "finder": N_("Find a learning rate"), "sweep": N_("Sweep"),
-               "challenge": N_("Make a challenge"), "share": N_("Share")}
+               "challenge": N_("Make a challenge"), "share": N_("Share"), "class": N_("A class")}
 
 
-def tools():
-    """The row that chooses the tool shown below the live part (or none); returns its name."""
+def tool_names():
+    """The tools the page offers now; the chosen one (a link's `tool`, or the last) is kept among them, or none."""
     names = [name for name in TOOLS if name != "challenge" or shown("challenge")]
     if st.session_state.get("tool", "compare") not in (None, *names):
         st.session_state.tool = None
     st.session_state.setdefault("tool", "compare")
+    return names
+
+
+def tools():
+    """The row that chooses the tool shown below the live part (or none); returns its name."""
+    names = tool_names()
     return st.segmented_control(_("Tools"), names, key="tool", format_func=labels(names, lambda n: _(TOOL_LABELS[n])),
                                 label_visibility="collapsed")

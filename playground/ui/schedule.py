@@ -8,6 +8,7 @@ run's worker. Changing the schedule keeps the weights, as changing the rate does
 import numpy as np
 import streamlit as st
 
+from .. import plots
 from ..i18n import N_, _
 from ..nn import SCHEDULES
 from ..nn.schedules import rate_curve
@@ -41,18 +42,7 @@ def schedule_controls(ds, spec):
         s = st.session_state
         horizon = max(s.decay_epochs, s.warmup_epochs if "warmup_steps" in uses else 0)
         epochs, rates = rate_curve(spec, steps_per_epoch(state.values(), ds), CURVE_EPOCHS * horizon)
-        chart(_rate_figure(epochs, rates), key="chart_schedule", height=150)
-
-
-def _rate_figure(epochs, rates):
-    return {"data": [{"type": "scatter", "mode": "lines", "x": np.asarray(epochs, np.float32),
-                      "y": np.asarray(rates, np.float32), "line": {"color": "#1f6feb", "width": 2},
-                      "hovertemplate": _("epoch %{x}") + ": α = %{y:.3g}<extra></extra>"}],
-            "layout": {"height": 150, "margin": {"l": 45, "r": 8, "t": 8, "b": 32}, "showlegend": False,
-                       "paper_bgcolor": "white", "plot_bgcolor": "white", "font": {"size": 12},
-                       "xaxis": {"title": {"text": _("epoch")}, "gridcolor": "#e5e7eb", "fixedrange": True},
-                       "yaxis": {"title": {"text": "α"}, "gridcolor": "#e5e7eb", "rangemode": "tozero",
-                                 "fixedrange": True}}}
+        chart(plots.rates.schedule_figure(epochs, rates), key="chart_schedule", height=150)
 
 
 def nearest_rate(rate):
@@ -88,27 +78,10 @@ def finder_section(run):
         return
     _id, epoch, result = found
     suggestion = nearest_rate(result.suggestion)
-    chart(_finder_figure(result), key="chart_lr_finder", height=260)
+    chart(plots.rates.finder_figure(result), key="chart_lr_finder", height=260)
     st.caption(_("From epoch {epoch}: the suggestion is the rate at the lowest smoothed loss, divided by 10 "
                  "(fastai's rule): {rate:.3g}, which the page offers as {option:g}.").format(
         epoch=epoch, rate=result.suggestion, option=suggestion))
     st.button(_("Use this: {rate:g}").format(rate=suggestion), key="lr_finder_use", on_click=_use,
               args=(suggestion,), disabled=not allowed or st.session_state.learning_rate == suggestion)
 
-
-def _finder_figure(result):
-    data = [{"type": "scatter", "mode": "lines", "name": _("loss"), "x": result.rates.astype(np.float32),
-             "y": result.losses.astype(np.float32), "line": {"color": "#adb5bd", "width": 1}},
-            {"type": "scatter", "mode": "lines", "name": _("smoothed loss"), "x": result.rates.astype(np.float32),
-             "y": result.smoothed.astype(np.float32), "line": {"color": "#1f6feb", "width": 2.5}}]
-    finite = result.smoothed[np.isfinite(result.smoothed)]
-    top = float(finite.max()) if finite.size else 1.0
-    return {"data": data, "layout": {
-        "height": 260, "margin": {"l": 50, "r": 10, "t": 30, "b": 40}, "paper_bgcolor": "white",
-        "plot_bgcolor": "white", "font": {"size": 12},
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
-        "xaxis": {"type": "log", "title": {"text": _("learning rate")}, "exponentformat": "power",
-                  "gridcolor": "#e5e7eb"},
-        "yaxis": {"title": {"text": _("loss")}, "gridcolor": "#e5e7eb", "range": [0, top * 1.05]},
-        "shapes": [{"type": "line", "x0": result.suggestion, "x1": result.suggestion, "yref": "paper", "y0": 0,
-                    "y1": 1, "line": {"color": "#e8590c", "dash": "dash", "width": 2}}]}}

@@ -16,6 +16,7 @@ import streamlit as st
 from streamlit import runtime
 
 from ..startup import give_back_memory
+from . import keep
 
 EVERY = 10.0  # seconds between looks at most; a quarter of server.disconnectedSessionTTL if that is less (1 s at least)
 log = logging.getLogger("playground.sessions")
@@ -32,7 +33,7 @@ def _forget():
     while True:
         time.sleep(every)
         try:
-            dropped = _expire()
+            dropped = _expire() + keep.expire()
         except Exception:  # Streamlit's session store is not what this expects: sessions go as Streamlit lets them
             log.exception("Closed sessions are left to Streamlit")
             return
@@ -40,16 +41,22 @@ def _forget():
             give_back_memory()
 
 
+def streamlit_parts(server):
+    """(the TTL cache of closed sessions, the lock Streamlit holds while it uses it, the server's event loop): the
+    one place that reads Streamlit's internals (1.67: Runtime, WebsocketSessionManager, MemorySessionStorage);
+    tests/test_sessions.py fails if a new Streamlit moves them."""
+    manager = server._session_mgr
+    return manager._session_storage._cache, manager._storage_lock, server._get_async_objs().eventloop
+
+
 def _expire(timeout=10.0):
     """Drops the stored sessions whose time is over; returns how many."""
-    server = runtime.get_instance()
-    manager, loop = server._session_mgr, server._get_async_objs().eventloop
-    store = manager._session_storage._cache  # MemorySessionStorage's TTLCache
+    store, lock, loop = streamlit_parts(runtime.get_instance())
     done = concurrent.futures.Future()
 
     def expire():
         try:
-            with manager._storage_lock:
+            with lock:
                 done.set_result(len(store.expire()))
         except Exception as error:
             done.set_exception(error)

@@ -13,7 +13,7 @@ from concurrent.futures import Future, wait
 import streamlit as st
 
 from .. import settings
-from . import draw
+from . import draw, keep
 from ..i18n import N_, _, best_language
 from ..settings import SETTINGS, UPLOAD
 from ..trainer import NoAnswer, NoRoom, RunFailed, RunHandle, RunLost
@@ -35,6 +35,11 @@ def init():
             s[x.key] = s[x.key] if x.key in s else x.default
         return
     query = st.query_params.to_dict()
+    kept = keep.take(keep.token(), query)
+    if kept is not None:  # this browser's page, reloaded or opened again: its run, where it was
+        s.update(kept.state)
+        s.url_warnings, s.url_given, s.run, s.run_key = [], set(), kept.run, kept.run_key
+        return
     values, refused = settings.from_query(query)
     if "lang" not in query:  # a link without a language: the browser's
         values["lang"] = best_language(st.context.locale)
@@ -44,6 +49,8 @@ def init():
     s.url_given = set(st.query_params.to_dict())
     s.run = None
     s.run_key = None
+    if "tool" in query:  # the tool below the live part the link opens (page.tools keeps it among those shown)
+        s.tool = query["tool"][:20]
 
 
 def show_url_warnings():
@@ -62,8 +69,9 @@ def values():
 
 
 def write_query_params():
-    """The URL always holds every setting in effect, defaults included, so it can be shared."""
-    query = settings.to_query(values())
+    """The URL always holds every setting in effect, defaults included, so it can be shared, and the tool
+    open below the live part ("none" for none)."""
+    query = {**settings.to_query(values()), "tool": st.session_state.get("tool", "compare") or "none"}
     if query != st.query_params.to_dict():
         st.query_params.from_dict(query)
 
@@ -252,15 +260,21 @@ class Presence:
     def __init__(self):
         self.runs = weakref.WeakSet()
         self.sweeps = weakref.WeakSet()
+        self.kept = None  # (browser token, run, run key, settings): what `keep` keeps when the browser goes
 
 
 def _gone(presence):
-    """The browser went away (a closed tab, a dropped connection): its runs stop training; they resume
-    if it comes back, and are closed if it does not, by their worker, once the session's time is over
-    (server.disconnectedSessionTTL). Its sweep is cancelled when the session ends, as long after as
-    Streamlit keeps a disconnected session, unless it comes back."""
+    """The browser went away (a closed tab, a dropped connection, a reload): its runs stop training; they
+    resume if it comes back, and are closed if it does not, by their worker, once the session's time is over
+    (server.disconnectedSessionTTL). The session's own run is kept longer for its browser (`keep`). Its sweep
+    is cancelled when the session ends, as long after as Streamlit keeps a disconnected session, unless it
+    comes back."""
+    token, kept_run, run_key, values = presence.kept or (None, None, None, None)
     for run in list(presence.runs):
-        run.detach()
+        if run is kept_run and run.open and not run.lost:
+            keep.park(token, run, run_key, values)
+        else:
+            run.detach()
     for sweep in list(presence.sweeps):
         sweep.release(st.get_option("server.disconnectedSessionTTL"))
 
@@ -275,10 +289,19 @@ def present(run):
     presence = _presence()
     if run not in presence.runs:
         presence.runs.add(run)
+        keep.withdraw(run)
         run.attach()
     sweep = st.session_state.get("sweep")
     if sweep is not None and sweep not in presence.sweeps:
         own_sweep(sweep)
+
+
+def remember():
+    """What this session's browser finds again if it reloads the page or opens it again soon (`keep`): the run
+    and the settings as this run of the page leaves them; nothing for a run on an uploaded file."""
+    s, token = st.session_state, keep.token()
+    keepable = token is not None and s.get("run") is not None and s.get("pending_run") is None and s.dataset != UPLOAD
+    _presence().kept = (token, s.run, s.run_key, keep.state_of(s)) if keepable else None  # an upload goes with its tab
 
 
 def own_sweep(sweep):

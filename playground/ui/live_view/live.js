@@ -52,6 +52,7 @@ class Connection {
     this.pending = false;
     this.wait = 250;
     this.frames = 0;          // frames drawn (for tests and the bench)
+    this.known = false;       // the server has opened this run's channel once
     this.open();
   }
 
@@ -62,15 +63,35 @@ class Connection {
     url.search = "?token=" + encodeURIComponent(this.token);
     const socket = new WebSocket(url);
     socket.binaryType = "arraybuffer";
+    let opened = false;
     socket.onmessage = (event) => this.receive(event.data);
-    socket.onopen = () => { this.wait = 250; markOnce("playground-channel-open"); };
+    socket.onopen = () => { opened = this.known = true; this.wait = 250; markOnce("playground-channel-open"); };
     socket.onclose = () => {
-      if (this.socket === socket && !this.closed && !this.lost) {
-        setTimeout(() => this.open(), this.wait);   // the server restarted, or the network dropped: again
-        this.wait = Math.min(2 * this.wait, 4000);
-      }
+      if (this.socket !== socket || this.closed || this.lost) return;
+      if (opened) { this.again(); return; }
+      // Refused by a server that answers: it does not know the run. If it knew it before, the server started
+      // again, or a proxy sent this browser to another one (docs/deploy/haproxy.cfg), which knows neither the
+      // session nor the run: the page loads again there, with its link's settings. No answer: again later.
+      fetch(new URL("/_stcore/health", window.location.href), {cache: "no-store"}).then((answer) => {
+        if (!answer.ok) this.again();
+        else if (this.known) window.location.reload();
+        else this.gone();
+      }, () => this.again());
     };
     this.socket = socket;
+  }
+
+  again() {   // the server restarted, or the network dropped: again, a little later each time
+    if (this.closed || this.lost) return;
+    setTimeout(() => this.open(), this.wait);
+    this.wait = Math.min(2 * this.wait, 4000);
+  }
+
+  gone() {
+    if (this.closed || this.lost) return;
+    this.lost = true;
+    this.tell();
+    this.schedule();
   }
 
   close() {
@@ -80,7 +101,7 @@ class Connection {
 
   receive(data) {
     if (typeof data === "string") {
-      if (data === "lost") { this.lost = true; this.tell(); this.schedule(); }
+      if (data === "lost") this.gone();
       return;
     }
     const frame = parse(data);

@@ -29,7 +29,7 @@ import time
 
 import psutil
 
-from .bench_browser import LIVE_JS, epoch, open_page, rss_mb
+from .page import LIVE_JS, epoch, open_page, rss_mb
 from .browser import APP_READY, button, launch_chromium, start_streamlit
 
 

@@ -27,7 +27,7 @@ import subprocess
 import sys
 import time
 
-from .browser import APP_READY, button, launch_chromium, start_streamlit
+from .browser import APP_READY, ROOT, button, launch_chromium, start_streamlit
 
 PRESS_LIMIT = 5.0  # seconds after which a press that changed nothing counts as lost
 STILL = 1.5        # seconds the epoch shown must not move for Pause to count as held
@@ -205,20 +205,20 @@ def measure(seconds=10.0, warmup=None, engine="numpy"):
 def bare_rate(engine, seconds=10.0):
     """Epochs a second of `engine`'s own train_epoch on the page's default setup, with nothing else to
     do, in a process of its own with one thread, as a worker has."""
-    from .trainer.pool import WORKER_ENVIRONMENT
+    from ..trainer.pool import WORKER_ENVIRONMENT
     env = {**os.environ, **WORKER_ENVIRONMENT}
-    code = f"from playground.bench_browser import _bare_rate; print(_bare_rate({engine!r}, {seconds!r}))"
+    code = f"from playground.bench.page import _bare_rate; print(_bare_rate({engine!r}, {seconds!r}))"
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True,
-                         cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+                         cwd=ROOT)
     return float(out.stdout.split()[-1])
 
 
 def _bare_rate(engine, seconds):
-    from . import settings
-    from .data import make_dataset
-    from .engines import create_engine
-    from .nn import targets
-    from .startup import configure_process
+    from .. import settings
+    from ..data import make_dataset
+    from ..engines import create_engine
+    from ..nn import targets
+    from ..startup import configure_process
     configure_process()
     values = settings.defaults()
     dataset = make_dataset(values["dataset"], **settings.data_arguments(values))

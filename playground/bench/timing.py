@@ -24,9 +24,9 @@ import tracemalloc
 
 import numpy as np
 
-from .engines import create_engine
-from .spec import NetworkSpec
-from .startup import configure_process
+from ..engines import create_engine
+from ..spec import NetworkSpec
+from ..startup import configure_process
 
 CASES = {
     "a": NetworkSpec(n_inputs=2, hidden=(8, 8), activation="tanh", output_activation="sigmoid",
@@ -136,8 +136,8 @@ def sweep_case(runs=12, epochs=300):
     """Seconds to train `runs` default networks (seeds 0, 1, ...) one by one in this process, and
     as a sweep on every core. Call it before anything else starts worker processes, so that the
     pool's start-up counts."""
-    from . import settings
-    from .sweep import plan_sweep, run_sweep, train_run
+    from .. import settings
+    from ..sweep import plan_sweep, run_sweep, train_run
     plan = plan_sweep(settings.defaults(), {"seed": list(range(runs))}, epochs)
     start = time.perf_counter()
     for run in plan.runs:
@@ -190,7 +190,7 @@ def print_table(rows, extras):
 
 def main():
     configure_process()
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m playground.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats, for a first look")
     parser.add_argument("--browser", action="store_true",
                         help="instead, measure the playground playing in Chromium (first boundary, pictures/s and epochs/s at three speeds, Pause)")
@@ -206,18 +206,14 @@ def main():
                         help="instead, only the sweep case: 12 runs one by one, then on every core")
     args = parser.parse_args()
     if args.classroom:
-        from . import bench_class
-        return bench_class.main()
+        from . import classroom
+        return classroom.main()
     if args.browser:
-        from . import bench_browser
-        return bench_browser.main(args.seconds, None, args.presses, args.n, args.engine)
+        from . import page
+        return page.main(args.seconds, None, args.presses, args.n, args.engine)
     if args.sweep:
         for name, value in sweep_extras(*sweep_case()).items():
             print(f"{name}: {value:.3f}")
         return
     rows, extras = run(repeat_a=5, repeat_b=1) if args.quick else run()
     print_table(rows, extras)
-
-
-if __name__ == "__main__":
-    main()

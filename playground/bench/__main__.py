@@ -1,0 +1,4 @@
+"""`python -m playground.bench`: see timing.py (and its --browser and --class)."""
+from .timing import main
+
+main()
