@@ -7,6 +7,10 @@ them on canvases (playground/ui/live_view/live.js); nothing here knows of the pa
 
 Layout of the bytes: a little-endian uint32 n, n bytes of JSON header, then each array the header
 lists in "arrays" as [name, dtype, length], in that order, each starting on a multiple of 4 bytes.
+A frame of a data set in the plane that is not one of a playing run (a paused or stepped run's, a key
+frame, a replayed epoch's) also carries the network's prediction for each test point (a class index as a
+byte, NOT_FINITE where the outputs are not finite numbers; or a regression's value), for the live view's
+table of the test points: a playing run's frames stay within their bytes a second.
 A key frame carries the whole (thinned) history and the inputs' pictures; the frames after it carry
 the rows finished since the one before (the header's "after" is the last epoch it had), so that
 the curves grow a point at a time.
@@ -24,6 +28,7 @@ NEURON_BYTES = 1600  # bytes for all the neuron pictures of one frame: each is a
 NEURON_SIDE = (6, 16)  # …between 6 × 6 and 16 × 16 points
 MAX_NEURONS = 8      # neurons shown per layer (TensorFlow Playground's own limit)
 KEY_ROWS = 400       # history rows in a key frame, spread over the run (the latest always among them)
+NOT_FINITE = 255     # a test point's predicted class when the network's outputs are not finite numbers
 COLUMNS = ("epoch", "train_loss", "test_loss", "train_score", "test_score")
 
 
@@ -116,15 +121,17 @@ class FrameMaker:
         arrays = [("rows", table.ravel())]
         grid = run.dataset.grid
         if grid is not None:
-            header_views, view_arrays = plane_views(run.spec, run.engine.get_weights(), grid, run.dataset, key)
+            header_views, view_arrays = plane_views(run.spec, run.engine.get_weights(), grid, run.dataset, key,
+                                                    predicted=key or mode != "playing")
             header.update(header_views)
             arrays += view_arrays
         return pack(header, arrays)
 
 
-def plane_views(spec, weights, grid, dataset, inputs=False):
+def plane_views(spec, weights, grid, dataset, inputs=False, predicted=True):
     """The boundary, the neurons' pictures and the shown links' weights over the data set's plane grid
-    (n × n network inputs), as (header entries, [(name, array)]); with `inputs`, the inputs' pictures too."""
+    (n × n network inputs), as (header entries, [(name, array)]); with `inputs`, the inputs' pictures too, with
+    `predicted` the test points' predictions."""
     n = int(round(math.sqrt(len(grid))))
     activations = (*spec.activations, spec.output_activation)
     outputs = forward_layers(weights, activations, grid[_picks(BOUNDARY, n)], spec.dtype)
@@ -143,10 +150,27 @@ def plane_views(spec, weights, grid, dataset, inputs=False):
               "side": side, "shown": shown, "sizes": [int(grid.shape[1])] + [int(W.shape[1]) for W, _b in weights]}
     arrays = [("boundary", boundary), ("neurons", np.concatenate([p.ravel() for p in pictures])),
               ("weights", np.concatenate(links).astype(np.float32))]
+    if predicted:
+        arrays.append(("predicted", test_predictions(spec, weights, dataset)))
     if inputs:
         points = grid[_picks(side, n)][:, :n_in]
         arrays.append(("inputs", to_bytes((points / np.maximum(np.abs(points).max(axis=0), 1e-9)).T)))
     return header, arrays
+
+
+def test_predictions(spec, weights, dataset):
+    """The network's prediction for each test point: its class (uint8; NOT_FINITE for outputs that are not
+    finite), as the run's accuracy counts it (above 0.5 for one output, the largest output otherwise), or for a
+    regression its value (float32); None without test points."""
+    X = getattr(dataset, "X_test", None)
+    if X is None or not len(X):
+        return None
+    activations = (*spec.activations, spec.output_activation)
+    outputs = np.asarray(forward_layers(weights, activations, X, spec.dtype)[-1], np.float64)
+    if dataset.task == "regression":
+        return outputs[:, 0].astype(np.float32)
+    classes = (outputs[:, 0] > 0.5).astype(np.uint8) if outputs.shape[1] == 1 else outputs.argmax(axis=1).astype(np.uint8)
+    return np.where(np.isfinite(outputs).all(axis=1), classes, NOT_FINITE).astype(np.uint8)
 
 
 def value_range(dataset):

@@ -1,15 +1,18 @@
 """axe-core (the axe-playwright-python wheel, which bundles it and runs offline) on the WCAG 2.0 and 2.1 A
 and AA rules, in the page and in every frame in it, in the states of issue 32: English and Chinese, the
 default page, playing and paused, a diverged run, blobs with five classes, an image set, presentation and
-classroom mode, and each tool below the live part open. Every state must have no violation.
+classroom mode, each tool below the live part open, the live charts' tables open, and the dark theme. Every state
+must have no violation.
 
 A few page loads each cover several states, on the module's one server. The same pages check the live
 charts' names and text alternatives, the live region's sentences, and the page's `lang`."""
+import os
 import re
 
 from axe_playwright_python.base import AXE_SCRIPT
+from playwright.sync_api import expect
 
-from playground.bench.browser import APP_READY, CHARTS_DRAWN_JS, button, open_app, pause, shown_epoch
+from playground.bench.browser import APP_READY, CHARTS_DRAWN_JS, ROOT, button, open_app, pause, shown_epoch
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 VIEWPORT = {"width": 1400, "height": 1000}
@@ -67,6 +70,20 @@ def opened(browser, url, query=""):
     page = open_app(browser, url + "/" + query, viewport=VIEWPORT)
     page.wait_for_function(CHARTS_DRAWN_JS, timeout=60_000)
     return page
+
+
+# Every accessible name and placeholder written on the page and in the live view's shadow roots, Streamlit's own too.
+NAMES_JS = """() => { const out = []; const walk = (root) => { for (const e of root.querySelectorAll('*')) {
+  for (const a of ['aria-label', 'placeholder']) if (e.getAttribute(a)) out.push(e.getAttribute(a));
+  if (e.shadowRoot) walk(e.shadowRoot); } }; walk(document); return out; }"""
+# Latin words a Chinese page may name: the language picker's own name, key names, features and function names.
+LATIN = {"Language", "Space", "S", "x1", "x2", "tanh", "sigmoid", "relu", "softmax"}
+
+
+def english_names(page):
+    """The accessible names and placeholders with a word in Latin letters that is not in LATIN."""
+    return sorted({name for name in page.evaluate(NAMES_JS)
+                   if set(re.findall(r"[A-Za-z][A-Za-z0-9]*", name)) - LATIN})
 
 
 # Each live chart's canvas: [its accessible name, the sentence it is described by].
@@ -153,10 +170,24 @@ def test_chinese_page_with_five_blobs_then_digits_then_english_chosen(browser_an
     page, report = opened(browser, url, "?lang=zh&dataset=blobs&classes=5"), {}
     assert page.evaluate("document.documentElement.lang") == "zh"
     check(page, "Chinese, blobs with five classes", report)
+    # Streamlit's own names too ("Help for …", "Shortcut Space", "Clear all", …): none left in English.
+    assert english_names(page) == []
+    assert "数据集的帮助" in page.evaluate(NAMES_JS) and "快捷键 Space" in page.evaluate(NAMES_JS)
     alts = charts(page)
     assert set(alts) == {"网络", "决策边界", "损失", "准确率"}, alts
     assert re.fullmatch(r"第 0 轮的决策边界：测试准确率 0\.\d{3}；250 个测试点中有 \d+ 个分错。", alts["决策边界"]), alts
     assert alts["网络"].startswith("网络 2 → 4 → 2 → 5，激活函数 tanh；最大的权重是 "), alts
+    # Each chart's table and the plane's cross-hair, in Chinese too.
+    for name in alts:
+        page.get_by_role("button", name=f"数值表格：{name}").press("Enter")
+        expect(page.get_by_role("region", name=f"数值表格：{name}")).to_be_visible()
+    page.get_by_role("img", name="决策边界").focus()
+    page.keyboard.press("ArrowRight")
+    readout = page.get_by_role("img", name="决策边界").evaluate(
+        "c => c.getRootNode().querySelector('[aria-live]').textContent")
+    assert re.fullmatch(r"十字准线位于 x1 -?\d+\.\d\d、x2 -?\d+\.\d\d；预测为 \S+（概率约 \d\.\d\d）；最近的训练样本：\d+", readout), readout
+    page.wait_for_timeout(1200)
+    check(page, "Chinese, blobs with five classes, the tables open, the cross-hair shown", report)
     # An image set, chosen on the page: its live charts are the curves (the network and the confusion matrix are
     # plotly charts there).
     box = page.locator(".st-key-dataset input[role='combobox']")
@@ -174,6 +205,7 @@ def test_chinese_page_with_five_blobs_then_digits_then_english_chosen(browser_an
     page.wait_for_function("() => document.documentElement.lang === 'en'", timeout=30_000)
     page.wait_for_selector(APP_READY, timeout=30_000)
     check(page, "English, digits", report)
+    assert "Help for Data set" in page.evaluate(NAMES_JS) and "数据集的帮助" not in page.evaluate(NAMES_JS)
     assert set(charts(page)) == {"Loss", "Accuracy"}, charts(page)
     # axe sees into the live view's shadow roots: a chart without its name is a violation.
     page.evaluate("""() => { for (const host of document.querySelectorAll('*')) if (host.shadowRoot)
@@ -213,5 +245,56 @@ def test_classroom_mode_in_chinese_until_the_run_diverges(browser_and_url):
     epoch = shown_epoch(page)
     assert charts(page)["平面上的输出"].startswith(f"第 {epoch} 轮平面上的输出"), charts(page)
     check(page, "classroom, Chinese, diverged", report)
+    page.context.close()
+    assert_none(report)
+
+
+# The page's colours as a person sees them: its background's luminance, the metrics' label colour (in the live view's
+# shadow root), and the theme live.js read.
+THEME_JS = """() => { const lum = (c) => { const v = c.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number).map(x => x / 255)
+    .map(x => x <= 0.04045 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4); return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+  const host = [...document.querySelector('.st-key-metrics').querySelectorAll('*')].find(e => e.shadowRoot);
+  const label = host.shadowRoot.querySelector('.metric .label');
+  return {page: lum(getComputedStyle(document.querySelector('[data-testid=stApp]')).backgroundColor),
+          label: lum(getComputedStyle(label).color), theme: document.documentElement.getAttribute('data-playground-theme')}; }"""
+
+
+def test_the_dark_theme_default_playing_paused_and_every_table_open(browser_and_url):
+    browser, url = browser_and_url
+    # A browser that prefers a dark page gets Streamlit's dark theme, and the live view draws for it.
+    page, report = open_app(browser, url + "/", viewport=VIEWPORT, color_scheme="dark"), {}
+    page.wait_for_function(CHARTS_DRAWN_JS, timeout=60_000)
+    seen = page.evaluate(THEME_JS)
+    assert seen["theme"] == "dark" and seen["page"] < 0.02 and seen["label"] > 0.5, seen
+    # A slider's thumb, in the primary colour made for white text on it, is ringed in a light blue on the dark page.
+    ring = page.locator(".st-key-speed input[type='range']").evaluate(
+        "e => getComputedStyle(e.parentElement.parentElement).boxShadow")
+    assert "rgb(138, 180, 248)" in ring, ring
+    check(page, "dark, default", report)
+    for name in ("Network", "Decision boundary", "Loss", "Accuracy"):
+        page.get_by_role("button", name=f"Table of values: {name}").press("Enter")
+    button(page, "Play").click()
+    wait_said(page, "Playing")
+    page.wait_for_timeout(1500)
+    check(page, "dark, playing, the tables open", report)
+    pause(page)
+    page.get_by_role("img", name="Decision boundary").focus()
+    page.keyboard.press("ArrowDown")
+    page.wait_for_timeout(1200)
+    page.screenshot(path=os.path.join(ROOT, "artifacts", "dark.png"), full_page=True)
+    check(page, "dark, paused, the tables open, the cross-hair shown", report)
+    page.context.close()
+    # The same page in a light browser is light.
+    page = open_app(browser, url + "/", viewport=VIEWPORT, color_scheme="light")
+    page.wait_for_function(CHARTS_DRAWN_JS, timeout=60_000)
+    seen = page.evaluate(THEME_JS)
+    assert seen["theme"] == "light" and seen["page"] > 0.9 and seen["label"] < 0.1, seen
+    # The browser's preference changes while the page is open (a projector's dark room): the page and its charts follow.
+    page.emulate_media(color_scheme="dark")
+    page.wait_for_function("() => document.documentElement.getAttribute('data-playground-theme') === 'dark'",
+                           timeout=10_000)
+    seen = page.evaluate(THEME_JS)
+    assert seen["page"] < 0.02 and seen["label"] > 0.5, seen
+    check(page, "dark, after the light page", report)
     page.context.close()
     assert_none(report)

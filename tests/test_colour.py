@@ -14,6 +14,7 @@ several times more (Stone, Szafir and Setlur 2014, "An engineering model for col
 import base64
 import io
 import itertools
+import re
 import pathlib
 import tomllib
 
@@ -238,28 +239,66 @@ def test_the_legend_marks_and_confusion_labels_carry_the_class_shapes():
 
 # ---- the theme's text
 
-def _theme():
-    return tomllib.loads(CONFIG.read_text())["theme"]
+def _theme(name="light"):
+    """The theme `name` of .streamlit/config.toml (its [theme.light] or [theme.dark])."""
+    return tomllib.loads(CONFIG.read_text())["theme"][name]
 
 
-def test_text_has_4_5_to_1_contrast_on_both_backgrounds():
-    theme = _theme()
+def _dark_primary_text():
+    """The colour the page's style gives text that Streamlit writes in the primary colour, in the dark theme."""
+    from playground.ui.page import STYLE
+    rule = re.search(r'\[data-testid="stSliderThumbValue"\] p,[^{]*\{ color: (#[0-9a-f]{6}); \}', STYLE)
+    return rule.group(1)
+
+
+def test_the_page_follows_the_light_and_dark_themes():
+    themes = tomllib.loads(CONFIG.read_text())["theme"]
+    assert "base" not in themes and {"light", "dark"} <= set(themes)  # the browser's preference, or the menu's choice
+    assert luminance(themes["dark"]["backgroundColor"]) < 0.02 < 0.9 < luminance(themes["light"]["backgroundColor"])
+
+
+@pytest.mark.parametrize("name", ["light", "dark"])
+def test_text_has_4_5_to_1_contrast_on_both_backgrounds(name):
+    theme = _theme(name)
     for background in (theme["backgroundColor"], theme["secondaryBackgroundColor"]):
         assert contrast(theme["textColor"], background) >= 4.5
 
 
-def test_the_primary_colour_has_4_5_to_1_contrast_wherever_text_meets_it():
-    theme = _theme()
+@pytest.mark.parametrize("name", ["light", "dark"])
+def test_the_primary_colour_has_4_5_to_1_contrast_wherever_text_meets_it(name):
+    theme = _theme(name)
     primary, page, sidebar = theme["primaryColor"], theme["backgroundColor"], theme["secondaryBackgroundColor"]
+    # In the dark theme the page's style writes that text in a lighter colour: a primary dark enough for white text on
+    # it is too dark for text on the dark page.
+    text = primary if name == "light" else _dark_primary_text()
     # How Streamlit 1.5x draws it (its computed styles, measured in Chromium): as text on the page and in the sidebar
     # (a slider's value), under white text (a primary button), as the text of a selected segmented-control button on
     # the primary at 10% opacity, and the shortcut hint ("Space") in white at 60% opacity on a primary button.
-    pairs = {"on the page": (primary, page), "in the sidebar": (primary, sidebar),
+    pairs = {"on the page": (text, page), "in the sidebar": (text, sidebar),
              "under white text": ("#ffffff", primary),
-             "on its own 10% tint": (primary, over(primary, 0.1, page)),
+             "on its own 10% tint": (text, over(primary, 0.1, page)),
              "under the shortcut hint": (over("#ffffff", 0.6, primary), primary)}
     low = {name: round(contrast(*pair), 2) for name, pair in pairs.items() if contrast(*pair) < 4.5}
     assert not low, f"primary {primary}: {low}"
+
+
+def _live_inks():
+    """live.js's INKS: {"light": {...}, "dark": {...}}, the colours of the live charts' text and lines."""
+    source = (pathlib.Path(colours.__file__).resolve().parent.parent / "ui" / "live_view" / "live.js").read_text()
+    return {name: dict(re.findall(r'(\w+): "(#[0-9a-f]{6})"', body))
+            for name, body in re.findall(r"^  (light|dark): \{([^}]*)\}", source, re.M)}
+
+
+@pytest.mark.parametrize("name", ["light", "dark"])
+def test_the_live_charts_text_and_lines_keep_their_contrast_on_each_theme(name):
+    page, ink = _theme(name)["backgroundColor"], _live_inks()[name]
+    assert set(ink) == {"text", "muted", "faint", "grid", "frame"}, ink
+    for role in ("text", "muted", "faint"):
+        assert contrast(ink[role], page) >= 4.5, (role, ink[role])
+    assert contrast(ink["frame"], page) >= 3  # the plane's frame
+    charts = plots.charts
+    for colour in (charts.TRAIN_COLOR, charts.TEST_COLOR, *charts.PIN_COLORS, colours.LINK_NEGATIVE, colours.LINK_POSITIVE):
+        assert contrast(colour, page) >= 3, colour
 
 
 def test_the_former_primary_would_fail():

@@ -178,3 +178,23 @@ def test_unwatched_runs_send_no_frames(circle):
     run.pause()
     assert len(got) == count
     run.close()
+
+
+def test_a_paused_runs_frame_carries_the_networks_class_for_each_test_point(circle):
+    run = TrainingRun("numpy", spec_for(circle), circle)
+    run.train_epoch()
+    _header, arrays = unpack(FrameMaker().frame(run, "paused"))
+    expected = (run.engine.predict(circle.X_test)[:, 0] > 0.5).astype(int)
+    assert arrays["predicted"].dtype == np.uint8 and arrays["predicted"].tolist() == expected.tolist()
+    maker = FrameMaker()
+    maker.frame(run, "playing")
+    run.train_epoch()
+    assert "predicted" not in unpack(maker.frame(run, "playing"))[1]  # a playing run's frames stay small
+    assert "predicted" in unpack(maker.frame(run, "paused"))[1]
+    assert "predicted" in unpack(frames.still(run.spec, run.replay_at(1), circle))[1]
+    blobs = make_dataset("blobs", n_classes=4)
+    run = TrainingRun("numpy", spec_for(blobs, dataset="blobs", classes=4), blobs)
+    _header, arrays = unpack(FrameMaker().frame(run, "paused"))
+    assert arrays["predicted"].tolist() == run.engine.predict(blobs.X_test).argmax(axis=1).tolist()
+    weights = [(np.full_like(W, np.nan), b) for W, b in run.engine.get_weights()]
+    assert set(frames.test_predictions(run.spec, weights, blobs).tolist()) == {frames.NOT_FINITE}

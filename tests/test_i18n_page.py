@@ -75,6 +75,8 @@ def texts(at, charts):
             found += [(key, hover) for hover in (trace.get("text") or []) if isinstance(hover, str)]
     for key, data in read_live(at).items():  # the live view's words, drawn in the browser (which fills in {…})
         found += [(key, re.sub(r"\{\w+\}", "1", text)) for text in data.get("labels", {}).values()]
+        found += [(key, re.sub(r"\{\w+\}", "1", text)) for text in data.get("table", {}).values()]
+        found += [(key, re.sub(r"\{\w+\}", "1", there)) for _english, there in data.get("streamlit_words", [])]
         found += [(key, data[name]) for name in ("title", "empty") if data.get(name)]
     return found
 

@@ -133,3 +133,35 @@ def test_a_dropped_channel_comes_back_and_the_curves_are_whole(browser_and_url):
     assert epochs == list(range(len(epochs))) and epochs[-1] == shown_epoch(page)  # no epoch missing
     assert page.locator("[data-testid='stException']").count() == 0
     page.context.close()
+
+
+# Elements of the page (not the live view's shadow roots) that animate: a transition or an animation of some length.
+MOVING_JS = """() => [...document.querySelectorAll('*')].filter(e => { const s = getComputedStyle(e);
+  return s.transitionDuration.split(',').some(d => parseFloat(d) > 0)
+    || (s.animationName !== 'none' && s.animationDuration.split(',').some(d => parseFloat(d) > 0)); }).length"""
+# Frames drawn and the newest frame's epoch.
+DRAWN_JS = "() => [window.__playgroundLive.frames, window.__playgroundLive.frame.header.epoch]"
+
+
+def test_with_reduced_motion_at_most_2_frames_a_second_no_transitions_and_training_at_its_speed(browser_and_url):
+    browser, url = browser_and_url
+    page = opened(browser, url)
+    assert page.evaluate(MOVING_JS) > 0  # without the preference, Streamlit's controls have transitions
+    page.context.close()
+
+    page = open_app(browser, url + "/?speed=1", viewport=VIEWPORT, reduced_motion="reduce")
+    page.wait_for_function(CHARTS_DRAWN_JS, timeout=60_000)
+    assert page.evaluate(MOVING_JS) == 0
+    button(page, "Play").click()
+    page.wait_for_function("() => window.__playgroundLive.frame.header.mode === 'playing'", timeout=30_000)
+    page.wait_for_timeout(1000)
+    (frames, epoch), start = page.evaluate(DRAWN_JS), page.evaluate("performance.now()")
+    page.wait_for_timeout(4000)
+    (frames_after, epoch_after), seconds = page.evaluate(DRAWN_JS), (page.evaluate("performance.now()") - start) / 1000
+    pause(page)
+    drawn = frames_after - frames
+    assert 1 <= drawn <= 2 * seconds + 1, (drawn, seconds)
+    # The run trains at its speed meanwhile (a frame an epoch here): more epochs than frames drawn.
+    assert epoch_after - epoch > 2 * drawn, (epoch, epoch_after, drawn)
+    assert page.evaluate(MOVING_JS) == 0
+    page.context.close()

@@ -20,7 +20,7 @@ from .colours import CLASS_COLORS, OUTLINE, PLANE_SCALE, PLANE_TINT, VALUE_SCALE
 MAX_POINTS = 400
 TRAIN_COLOR, TEST_COLOR, START_COLOR = "#1f6feb", "#e8590c", "#868e96"   # each 3:1 or more on white
 # Pinned runs: colours apart from the live run's blue and orange, and a dash each.
-PIN_COLORS = ["#7c3aed", "#059669", "#b45309", "#db2777", "#4b5563"]
+PIN_COLORS = ["#7c3aed", "#059669", "#b45309", "#db2777", "#6b7280"]
 PIN_DASHES = ["dot", "dash", "dashdot", "longdash", "longdashdot"]
 GRID = "#e5e7eb"
 NOTE_COLOR = "#6b7280"

@@ -42,11 +42,19 @@ def live_part(run):
     still = None if past is None else frames.still(run.spec, past, run.dataset)
     with metrics:
         part("metrics", "live_metrics", run, past=still, mode=run.snapshot.mode, on_stopped=_stopped,
-             goal=challenge.live_goal(run), labels=_metric_labels(run.dataset))
+             goal=challenge.live_goal(run), labels=_metric_labels(run.dataset),
+             streamlit_words=[[english, _(english)] for english in STREAMLIT_WORDS])
     with charts, section(N_("the live charts")):
         _charts(run, past or run.snapshot, still, None if past is None else past.epoch)
     with section(N_("the live charts")):
         _lower_row(run, past or run.snapshot)
+
+
+# The accessible names and placeholders Streamlit writes itself, in English: live.js puts in their translations.
+STREAMLIT_WORDS = (N_("Help for {label}"), N_("Shortcut {key}"), N_("Remove {item}"), N_("Clear all"),
+                   N_("Collapse sidebar"), N_("Expand sidebar"), N_("Decrement"), N_("Increment"),
+                   N_("Link to heading"), N_("Open"), N_("Close"), N_("Selected values"), N_("Sidebar"),
+                   N_("Choose an option"), N_("Choose options"))
 
 
 def _stopped():
@@ -106,7 +114,11 @@ def _charts(run, snapshot, still, mark=None):
                  activations=[*run.spec.activations, run.spec.output_activation],
                  tile_colors=[colours.NEGATIVE, colours.POSITIVE], link_colors=[colours.LINK_NEGATIVE, colours.LINK_POSITIVE],
                  labels={"input": _("input"), "output": _("output"), "layer": _("layer"), "neuron": _("neuron"),
-                         "more": _("+ {n} more"), **_network_words(run.spec)})
+                         "more": _("+ {n} more"), **_network_words(run.spec)},
+                 table={**_table_words(), "bias": _("bias"), "from_to": _("from ↓ to →"),
+                        "layer": _("{layer} ({activation}): the weight from each row's neuron to each column's neuron, "
+                                   "and the biases."),
+                        "shown": _("Of each layer, the first {n} neurons are shown.")})
         else:
             network_view.network_view(run, snapshot.weights, None, height)
         if network_wide(run.spec, ds):
@@ -125,6 +137,7 @@ def _charts(run, snapshot, still, mark=None):
                      x=[float(x[0]), float(x[-1])], y=[float(y[0]), float(y[-1])],
                      train=_points(*shown[:2]), test=_points(*shown[2:]),
                      show_test=bool(s.show_test) or draw.active(ds), discretize=bool(s.discretize), drawing=drawing,
+                     mode=s.get("draw_mode") if drawing else "look", table=_plane_table_words(),
                      regression=regression, range=list(frames.value_range(ds)), **MARKS,
                      scale_stops=colours.PLANE_SCALE,
                      classes=[_label(name, 200) for name in ds.class_names] if not regression else [],
@@ -147,6 +160,7 @@ def _charts(run, snapshot, still, mark=None):
                               "color": plots.charts.PIN_COLORS[i % len(plots.charts.PIN_COLORS)],
                               "label": _label(label.split(" ")[0])} for i, (label, h) in enumerate(pinned)],
                      labels={"train": _("train"), "test": _("test"), "epoch": _("epoch"), **_curve_words()},
+                     table={**_table_words(), "caption": _("{title} of the last epochs, the newest last")},
                      empty=_("Press Play: the curve appears here, epoch by epoch."))
     if network_wide(run.spec, ds) and s.get("network_all"):
         with st.container(key="network_all_view", height=min(HEIGHT + 200, 170 + 34 * max(run.spec.sizes)),
@@ -181,6 +195,26 @@ def _boundary_words(regression):
                      "misclassified."),
             "alt_epoch": _("Decision boundary at epoch {epoch}."),
             "alt_not_finite": _("Decision boundary at epoch {epoch}: the outputs are not finite numbers.")}
+
+
+def _table_words():
+    """The words of a live chart's table button: its visible word, and its accessible name, which holds that word."""
+    return {"button": _("Table"), "name": _("Table of values: {chart}")}
+
+
+def _plane_table_words():
+    """The plane's table of test points, and the keyboard's cross-hair on it."""
+    return {**_table_words(), "number": _("Test point"), "class": _("Class"), "target": _("Value"),
+            "predicted": _("Predicted"),
+            "test": _("Test points and what the network predicts for each, at epoch {epoch}"),
+            "test_within": _("Test points and what the network predicts for each, {batch} of {batches} batches after "
+                             "epoch {epoch}"),
+            "test_waiting": _("Test points; what the network predicts for each is listed once the run is paused"),
+            "cross": _("Cross-hair at x1 {x}, x2 {y}"), "separator": _("; "),
+            "nearest": _("nearest training example: {example}"),
+            "predicts_value": _("output {value}"),
+            "predicts_probability": _("predicts {class} (probability of {positive}: {p})"),
+            "predicts_class": _("predicts {class} (probability about {p})")}
 
 
 def _curve_words():

@@ -21,6 +21,24 @@ STYLE = """<style>
 .st-key-live_row [data-testid="stColumn"] { min-width: 120px; }
 .st-key-live_row_2 [data-testid="stColumn"] { min-width: 330px; }
 [data-testid="stWidgetLabel"][disabled], [data-testid="stWidgetLabel"][disabled] p { color: #6b7280; }
+/* The dark theme (live.js names the theme on the root element): where Streamlit writes text in the primary colour,
+   dark enough for white text on it, a lighter blue keeps 4.5:1 on the dark page, and rings a slider's thumb (3:1 for
+   the control's state); a disabled label, a lighter grey. */
+html[data-playground-theme="dark"] [data-testid="stSliderThumbValue"] p,
+html[data-playground-theme="dark"] [data-testid="stSliderThumbValue"],
+html[data-playground-theme="dark"] button[data-selected="true"] p { color: #8ab4f8; }
+html[data-playground-theme="dark"] div:has(> div > input[type="range"]) { box-shadow: 0 0 0 2px #8ab4f8; }
+html[data-playground-theme="dark"] [data-testid="stWidgetLabel"][disabled],
+html[data-playground-theme="dark"] [data-testid="stWidgetLabel"][disabled] p { color: #9ca3af; }
+/* The plotly charts are drawn on white, in colours made for it (tests/test_colour.py): in the dark theme they stay
+   light cards, their text dark, rather than Streamlit's light text on their white. */
+html[data-playground-theme="dark"] [data-testid="stPlotlyChart"] { background: #ffffff; border-radius: 4px; }
+html[data-playground-theme="dark"] [data-testid="stPlotlyChart"] svg text { fill: #111111 !important; }
+html[data-playground-theme="dark"] [data-testid="stPlotlyChart"] .legendtoggle { fill: transparent !important; }
+/* Reduced motion: no animated transitions, no smooth scrolling (the live view draws 2 frames a second at most). */
+@media (prefers-reduced-motion: reduce) {
+  *, *::before, *::after { transition: none !important; animation: none !important; scroll-behavior: auto !important; }
+}
 </style>"""
 # Presentation: no sidebar (nor the control that opens it), the live part across the whole screen.
 PRESENTATION = """<style>

@@ -40,19 +40,38 @@ export default function (component) {
 }
 """ % PREFIX
 _CSS = """
-.live { position: relative; width: 100%; font-family: "Source Sans Pro", "Noto Sans CJK SC", sans-serif; color: #111; }
+.live { position: relative; width: 100%; font-family: "Source Sans Pro", "Noto Sans CJK SC", sans-serif;
+        --ink: #111111; --ink-muted: #374151; --ink-faint: #4b5563; --ink-line: #d1d5db; --ink-head: #f3f5f8;
+        --ink-back: #ffffff; --ink-pressed: #e5e7eb; color: var(--ink); }
+/* Streamlit's dark theme (live.js reads it): text and lines that keep their contrast on the dark page. */
+.live.dark { --ink: #fafafa; --ink-muted: #d1d5db; --ink-faint: #9ca3af; --ink-line: #4b5563; --ink-head: #262730;
+             --ink-back: #0e1117; --ink-pressed: #374151; }
 .metrics { display: flex; flex-wrap: wrap; gap: 0.4rem 1.6rem; }
-.metric .label { font-size: 0.875rem; color: #374151; white-space: nowrap; }
+.metric .label { font-size: 0.875rem; color: var(--ink-muted); white-space: nowrap; }
 .metric .value { font-size: 1.5rem; line-height: 1.2; font-variant-numeric: tabular-nums; white-space: nowrap; }
-.note { font-size: 0.875rem; color: #4b5563; min-height: 1.3em; }
-.legend { display: flex; flex-wrap: wrap; gap: 0 0.9rem; font-size: 13px; color: #374151; min-height: 1.3em;
+.note { font-size: 0.875rem; color: var(--ink-faint); min-height: 1.3em; }
+.legend { display: flex; flex-wrap: wrap; gap: 0 0.9rem; font-size: 13px; color: var(--ink-muted); min-height: 1.3em;
           overflow: hidden; }
 .legend span { white-space: nowrap; max-width: 14em; overflow: hidden; text-overflow: ellipsis; }
 .legend svg { display: inline-block; vertical-align: -2px; margin-right: 3px; }
-.legend i.bar { display: inline-block; width: 28px; height: 9px; margin-right: 4px; border: 1px solid #222;
+.legend i.bar { display: inline-block; width: 28px; height: 9px; margin-right: 4px; border: 1px solid var(--ink-muted);
                 border-radius: 2px; }
 .alt { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0);
        clip-path: inset(50%); white-space: nowrap; border: 0; }
+.table-button { position: absolute; top: 0; right: 0; z-index: 1; font: inherit; font-size: 13px; line-height: 1.2;
+                padding: 1px 7px; color: var(--ink); background: var(--ink-back); border: 1px solid var(--ink-faint);
+                border-radius: 4px; cursor: pointer; }
+.table-button[aria-expanded="true"] { background: var(--ink-pressed); }
+.legend { padding-right: 4.5em; }
+.table-box { max-height: 16rem; overflow: auto; margin-top: 4px; font-size: 13px; }
+.table-box[hidden] { display: none; }
+.table-box table { border-collapse: collapse; margin-bottom: 6px; font-variant-numeric: tabular-nums; }
+.table-box caption { text-align: left; font-weight: 600; padding: 2px 0; white-space: normal; }
+.table-box th, .table-box td { border: 1px solid var(--ink-line); padding: 1px 6px; text-align: right; white-space: nowrap; }
+.table-box th[scope="col"] { background: var(--ink-head); }
+.table-box th[scope="row"] { text-align: left; font-weight: normal; }
+.live canvas:focus-visible, .table-button:focus-visible, .table-box:focus-visible {
+  outline: 2px solid var(--ink); outline-offset: 2px; }
 .tip { position: absolute; display: none; pointer-events: none; background: #111827; color: #fff;
        font-size: 13px; padding: 3px 6px; border-radius: 4px; white-space: nowrap; z-index: 2; }
 """

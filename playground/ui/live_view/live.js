@@ -52,6 +52,7 @@ class Connection {
     this.pending = false;
     this.wait = 250;
     this.frames = 0;          // frames drawn (for tests and the bench)
+    this.predicted = null;    // the test points' predictions of the newest frame that had them: {epoch, values}
     this.known = false;       // the server has opened this run's channel once
     this.open();
   }
@@ -121,6 +122,7 @@ class Connection {
     }
     if (rows.length) this.lastEpoch = rows[rows.length - COLUMNS.length];
     this.thin();
+    if (frame.arrays.predicted) this.predicted = {epoch: h.epoch, batch: h.batch, batches: h.batches, values: frame.arrays.predicted};
     this.frame = frame;
     this.tell();
     this.schedule();
@@ -289,6 +291,42 @@ function wrap(g, text, room) {
   }
   return lines;
 }
+// The page's theme, light or dark (Streamlit's, which its components get as CSS variables), and the ink the charts
+// draw their text and lines in on it: 4.5:1 for text and 3:1 for lines, on either background. The page's own style
+// (ui/page.py) reads the theme from the root element's data-playground-theme.
+const INKS = {
+  light: {text: "#111111", muted: "#374151", faint: "#4b5563", grid: "#e5e7eb", frame: "#6b7280"},
+  dark: {text: "#fafafa", muted: "#d1d5db", faint: "#9ca3af", grid: "#374151", frame: "#6b7280"},
+};
+let themeName = null;
+function luminance(color) {   // "#rrggbb" or "rgb(r, g, b)": the relative luminance, or null
+  const hex = /^#([0-9a-f]{6})$/i.exec(color.trim()), rgb = /rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(color);
+  const c = hex ? [0, 2, 4].map((i) => parseInt(hex[1].slice(i, i + 2), 16)) : rgb ? rgb.slice(1, 4).map(Number) : null;
+  if (!c) return null;
+  const [r, g, b] = c.map((v) => { v /= 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+// The theme as the part's element sees it; a change (the settings menu, the system's preference) redraws the views.
+function readTheme(el) {
+  const background = getComputedStyle(el).getPropertyValue("--st-background-color");
+  const l = luminance(background || "");
+  const name = l !== null && l < 0.2 ? "dark" : "light";
+  if (name !== themeName) {
+    themeName = name;
+    document.documentElement.setAttribute("data-playground-theme", name);
+    for (const c of connections.values()) {
+      for (const view of c.views) view.el.classList.toggle("dark", name === "dark");
+      if (c.frame) c.schedule();
+    }
+  }
+  el.classList.toggle("dark", name === "dark");
+  return name;
+}
+function ink() { return INKS[themeName || "light"]; }
+setInterval(() => {   // the theme can change without a frame or a run of the page's script
+  const el = [...connections.values()].flatMap((c) => [...c.views]).map((v) => v.el).find((e) => e.isConnected);
+  if (el) readTheme(el);
+}, 1000);
 
 function font(data, size) {
   return `${Math.round(size * (data.scale || 1))}px "Source Sans Pro", "Noto Sans CJK SC", sans-serif`;
@@ -313,6 +351,174 @@ function describe(view, canvas, name, sentence) {
   if (canvas.getAttribute("aria-label") !== name) canvas.setAttribute("aria-label", name);
   if (canvas.getAttribute("aria-describedby") !== view.alt.id) canvas.setAttribute("aria-describedby", view.alt.id);
   if (view.alt.textContent !== sentence) view.alt.textContent = sentence;
+}
+
+// A chart's numbers as a table, one key press away: a button at the part's top right (Tab reaches it; Enter or
+// Space opens it) shows the table below the chart, and hides it again. The view gives the tables (`tables()`:
+// [{caption, head, rows}], the first cell of a row its header), rebuilt with the frames at most once a second while
+// open. The button's visible word is in its accessible name, which says whose table it is.
+const NOT_FINITE = 255;   // a test point's predicted class when the outputs were not finite (frames.py)
+let tableCount = 0;
+class DataTable {
+  constructor(view) {
+    this.view = view;
+    this.open = false;
+    this.builtAt = -Infinity;
+    this.button = document.createElement("button");
+    this.button.type = "button";
+    this.button.className = "table-button";
+    this.button.setAttribute("aria-expanded", "false");
+    this.box = document.createElement("div");
+    this.box.className = "table-box";
+    this.box.id = "live-table-" + (++tableCount);
+    this.box.hidden = true;
+    this.box.tabIndex = 0;   // it scrolls: the keyboard reaches it
+    this.box.setAttribute("role", "region");
+    this.button.setAttribute("aria-controls", this.box.id);
+    this.button.addEventListener("click", () => this.toggle());
+  }
+
+  // Its button and box in the part (once: moving an element would lose its focus), its words in the page's language.
+  place(name) {
+    const el = this.view.el, words = this.view.data.table || {};
+    if (this.button.parentNode !== el) el.appendChild(this.button);
+    if (this.box.parentNode !== el) el.appendChild(this.box);
+    if (this.button.textContent !== words.button) this.button.textContent = words.button || "";
+    const label = fill(words.name, {chart: name});
+    if (this.button.getAttribute("aria-label") !== label) this.button.setAttribute("aria-label", label);
+    if (this.box.getAttribute("aria-label") !== label) this.box.setAttribute("aria-label", label);
+  }
+
+  toggle() {
+    this.open = !this.open;
+    this.button.setAttribute("aria-expanded", String(this.open));
+    this.box.hidden = !this.open;
+    if (this.open) this.update(true); else this.box.replaceChildren();
+  }
+
+  update(now) {
+    if (!this.open) return;
+    const wait = this.builtAt + 1000 - performance.now();
+    if (!now && wait > 0) {   // built less than a second ago: again once the second is over, with the newest numbers
+      if (!this.timer) this.timer = setTimeout(() => { this.timer = null; this.update(true); }, wait);
+      return;
+    }
+    clearTimeout(this.timer);
+    this.timer = null;
+    this.builtAt = performance.now();
+    const cell = (tag, text, scope) => {
+      const c = document.createElement(tag);
+      c.textContent = text;
+      if (scope) c.setAttribute("scope", scope);
+      return c;
+    };
+    this.box.replaceChildren(...this.view.tables().map(({caption, head, rows}) => {
+      const table = document.createElement("table"), top = document.createElement("tr");
+      table.appendChild(cell("caption", caption));
+      head.forEach((text) => top.appendChild(cell("th", text, "col")));
+      const thead = document.createElement("thead"), tbody = document.createElement("tbody");
+      thead.appendChild(top);
+      for (const row of rows) {
+        const tr = document.createElement("tr");
+        row.forEach((text, i) => tr.appendChild(i ? cell("td", text) : cell("th", text, "row")));
+        tbody.appendChild(tr);
+      }
+      table.append(thead, tbody);
+      return table;
+    }));
+  }
+}
+
+// Space plays and pauses, S steps: Streamlit's shortcuts of the run buttons, which it leaves alone while the focus is
+// in any input. Here they act as well while the focus is in a slider, a checkbox or a switch (S only: Space is
+// theirs), or a select whose list is closed; never in a text or number field, nor in a select's open list.
+function shortcutTaken(target, space) {
+  if (!target || target.tagName !== "INPUT") return false;   // elsewhere Streamlit's own shortcut acts
+  if (target.type === "range") return true;
+  if (target.type === "checkbox" || target.type === "radio") return !space;
+  return target.getAttribute("role") === "combobox" && target.getAttribute("aria-expanded") !== "true";
+}
+// And Space on a focused button, tab, switch or link is that control's own: it presses it (Streamlit's shortcut took it
+// for Play). Streamlit's shortcuts are hotkeys-js's (window.hotkeys), which asks its `filter` about every key.
+function ownSpace(event) {
+  const target = event.key === " " && event.composedPath()[0];
+  if (!target || !target.closest || target.closest(".st-key-play")) return false;
+  return ["BUTTON", "A", "SUMMARY"].includes(target.tagName)
+    || ["button", "tab", "switch", "checkbox", "radio", "link", "menuitem", "option"].includes(target.getAttribute("role"));
+}
+const hotkeys = window.hotkeys;
+if (hotkeys && !hotkeys.__playground) {
+  hotkeys.__playground = true;
+  let filter = hotkeys.filter;
+  Object.defineProperty(hotkeys, "filter", {configurable: true, set: (f) => { filter = f; },
+    get: () => function (event) { return !ownSpace(event) && (filter ? filter.call(this, event) : true); }});
+}
+if (!window.__playgroundShortcuts) {
+  window.__playgroundShortcuts = true;
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.shiftKey || event.isComposing) return;
+    const space = event.key === " ", step = event.key === "s" || event.key === "S";
+    if (!(space || step) || !shortcutTaken(event.composedPath()[0], space)) return;
+    event.preventDefault();
+    if (event.repeat) return;
+    const button = [...document.querySelectorAll(space ? ".st-key-play button" : ".st-key-step button")]
+      .find((b) => b.offsetParent !== null);
+    if (button && !button.disabled) button.click();
+  }, true);
+}
+
+// Streamlit's own accessible names and placeholders ("Help for …", "Shortcut Space", "Clear all", …) in the page's
+// language: the page gives their translations (live.py, `streamlit_words`), and an observer puts them in whenever
+// Streamlit writes one. What Streamlit wrote is kept beside it, so that another language starts from it again.
+const NAMED = ["aria-label", "placeholder"];
+let pageWords = [], wordsKey = null;
+function translated(text) {
+  for (const word of pageWords) {
+    const m = word.pattern.exec(text);
+    if (m) return fill(word.there, Object.fromEntries(word.names.map((name, i) => [name, m[i + 1]])));
+  }
+  return text;
+}
+function relabelOne(e) {
+  for (const attribute of NAMED) {
+    const value = e.getAttribute(attribute);
+    if (value === null) continue;
+    const wrote = e.getAttribute("data-playground-wrote-" + attribute);
+    const original = wrote !== null && value === wrote ? e.getAttribute("data-playground-" + attribute) : value;
+    const text = translated(original);
+    if (text === value) continue;
+    e.setAttribute("data-playground-" + attribute, original);
+    e.setAttribute("data-playground-wrote-" + attribute, text);
+    e.setAttribute(attribute, text);
+  }
+}
+function relabel(root) {
+  if (root.matches && root.matches("[aria-label], [placeholder]")) relabelOne(root);
+  for (const e of root.querySelectorAll("[aria-label], [placeholder]")) relabelOne(e);
+}
+function useWords(words) {
+  const key = JSON.stringify(words || []);
+  if (key === wordsKey) return;
+  wordsKey = key;
+  pageWords = (words || []).map(([english, there]) => {
+    const names = [];
+    const source = english.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{(\w+)\}/g, (_whole, name) => {
+      names.push(name);
+      return "(.+)";
+    });
+    return {pattern: new RegExp("^" + source + "$"), names, there};
+  });
+  relabel(document);
+  if (!window.__playgroundRelabel) {
+    window.__playgroundRelabel = new MutationObserver((records) => {
+      for (const r of records) {
+        if (r.type === "attributes") relabelOne(r.target);
+        else for (const node of r.addedNodes) if (node.nodeType === 1) relabel(node);
+      }
+    });
+    window.__playgroundRelabel.observe(document.body, {subtree: true, childList: true, attributes: true,
+      attributeFilter: NAMED});
+  }
 }
 
 // ---- views
@@ -433,7 +639,138 @@ class Plane {
     this.tip.className = "tip";
     this.legend = document.createElement("div");
     this.legend.className = "legend";
-    el.append(this.legend, this.tip);
+    // The cross-hair's place and what the network predicts there, said when it moves (the tip shows it too).
+    this.readout = document.createElement("p");
+    this.readout.className = "alt";
+    this.readout.setAttribute("aria-live", "polite");
+    el.append(this.legend, this.tip, this.readout);
+    this.table = new DataTable(this);
+    this.cross = null;   // the keyboard's cross-hair on the plane: {x, y}, shown while the plane has the focus
+  }
+
+  // The test points, their class (or value) and what the network predicts for each, at the epoch of the newest
+  // frame that carried the predictions (a paused, stepped or replayed run's).
+  tables() {
+    const d = this.data, words = d.table, points = d.test;
+    if (!points) return [];
+    const predicted = d.past ? (this.past.arrays.predicted ? {epoch: this.past.header.epoch, batch: 0, values: this.past.arrays.predicted} : null)
+      : this.connection.predicted;
+    const fits = predicted && predicted.values.length === points.x.length;
+    const name = (k) => d.regression ? short(k, 3) : k === NOT_FINITE ? "—" : String((d.classes || [])[k] ?? k);
+    const rows = points.x.map((x, i) => [String(i + 1), short(x, 2), short(points.y[i], 2), name(points.label[i]),
+      fits ? name(predicted.values[i]) : "—"]);
+    // A run paused within an epoch: its weights, and so the predictions, are some batches past that epoch's.
+    const caption = !fits ? words.test_waiting : predicted.batch ? fill(words.test_within, predicted) : fill(words.test, predicted);
+    return [{caption, head: [words.number, "x1", "x2", d.regression ? words.target : words.class, words.predicted], rows}];
+  }
+
+  // What the network predicts at (x, y), from the frame's picture of the plane, in words; null without a picture.
+  prediction(frame, x, y) {
+    const d = this.data, words = d.table, b = frame && frame.header.boundary;
+    if (!b) return null;
+    if (!b.finite) return d.labels.not_finite;
+    const n = b.side, a = this.area();
+    const col = Math.round((x - a.x0) / (a.x1 - a.x0) * (n - 1)), row = Math.round((a.y1 - y) / (a.y1 - a.y0) * (n - 1));
+    const v = frame.arrays.boundary[Math.max(0, Math.min(n - 1, row)) * n + Math.max(0, Math.min(n - 1, col))];
+    const classes = d.classes || [];
+    if (b.kind === "value") return fill(words.predicts_value, {value: short(d.range[0] + v / 255 * (d.range[1] - d.range[0]), 2)});
+    if (b.kind === "probability") {
+      const p = v / 255;
+      return fill(words.predicts_probability, {class: classes[p >= 0.5 ? 1 : 0] ?? "", positive: classes[1] ?? "", p: short(p, 2)});
+    }
+    const k = Math.max(classes.length, 2), cls = v >> 4;
+    return fill(words.predicts_class, {class: classes[cls] ?? cls, p: short(1 / k + (v & 15) / 15 * (1 - 1 / k), 2)});
+  }
+
+  // The keyboard on the plane: arrow keys move the cross-hair (with Shift, in smaller steps); Enter adds a point of
+  // the chosen class in draw mode, or opens the training point nearest the cross-hair in the step-through in look
+  // mode; Delete (or Backspace) removes the point nearest it in erase mode.
+  keys(canvas) {
+    if (canvas.__keys) return;
+    canvas.__keys = true;
+    canvas.tabIndex = 0;
+    // Shown when the keyboard brought the focus, or once a key is pressed; a click hides it, and puts it where it was.
+    canvas.addEventListener("focus", () => {
+      this.cross = this.cross || this.centre();
+      this.crossShown = canvas.matches(":focus-visible");
+      this.redraw();
+    });
+    canvas.addEventListener("blur", () => { this.focused = false; this.tip.style.display = "none"; this.redraw(); });
+    canvas.addEventListener("mousedown", (event) => {
+      const where = this.at(event);
+      if (where) this.cross = {x: where.x, y: where.y};
+      this.crossShown = false;
+    });
+    canvas.addEventListener("keydown", (event) => {
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      if (event.key === "Tab" || event.key === " " || event.key === "Shift") return;
+      this.crossShown = true;
+      const a = this.area(), step = (event.shiftKey ? 0.01 : 0.05) * (a.x1 - a.x0);
+      const move = {ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1]}[event.key];
+      const mode = this.data.drawing ? this.data.mode : "look";
+      this.cross = this.cross || this.centre();
+      if (move) {
+        this.cross = {x: Math.max(a.x0, Math.min(a.x1, this.cross.x + move[0] * step)),
+                      y: Math.max(a.y0, Math.min(a.y1, this.cross.y + move[1] * step))};
+      } else if (event.key === "Enter" && mode === "draw") {
+        this.trigger("click", {kind: "plane", x: this.cross.x, y: this.cross.y, time: Date.now()});
+      } else if ((event.key === "Delete" || event.key === "Backspace") && mode === "erase") {
+        this.trigger("click", {kind: "plane", x: this.cross.x, y: this.cross.y, time: Date.now()});
+      } else if (event.key === "Enter" && mode === "look") {
+        const i = this.closest(this.cross);
+        if (i < 0) return;
+        this.trigger("click", {meta: "train", customdata: i, time: Date.now()});
+        showStepThrough(i);
+      } else return;
+      event.preventDefault();
+      this.redraw();
+    });
+  }
+
+  centre() {
+    const a = this.area();
+    return {x: +((a.x0 + a.x1) / 2).toFixed(2), y: +((a.y0 + a.y1) / 2).toFixed(2)};
+  }
+
+  redraw() {
+    this.focused = this.size && this.el.getRootNode().activeElement === this.size.canvas;
+    if (this.connection) this.draw(this.connection);
+  }
+
+  closest(where) {   // the training point nearest (x, y) on the plane, wherever it is; -1 without one
+    const points = this.data.train;
+    let best = -1, distance = Infinity;
+    for (let i = 0; points && i < points.x.length; i++) {
+      const dd = Math.hypot(points.x[i] - where.x, points.y[i] - where.y);
+      if (dd < distance) { best = i; distance = dd; }
+    }
+    return best;
+  }
+
+  // The cross-hair, drawn dark over a light halo, and its place and prediction as text beside it and in the readout.
+  drawCross(g, frame) {
+    if (!this.focused || !this.cross || !this.crossShown) return;
+    const a = this.area(), [px, py] = this.toPixel(a, this.cross.x, this.cross.y), ink = this.data.ink || {};
+    for (const [color, width] of [[ink.halo || "#ffffff", 4], [ink.cross || "#111111", 1.5]]) {
+      g.strokeStyle = color;
+      g.lineWidth = width;
+      g.beginPath();
+      g.moveTo(a.left, py); g.lineTo(a.left + a.side, py);
+      g.moveTo(px, a.top); g.lineTo(px, a.top + a.side);
+      g.stroke();
+      g.beginPath(); g.arc(px, py, 7, 0, 2 * Math.PI); g.stroke();
+    }
+    const words = this.data.table, i = this.closest(this.cross);
+    const text = fill(words.cross, {x: short(this.cross.x, 2), y: short(this.cross.y, 2)})
+      + [this.prediction(frame, this.cross.x, this.cross.y), i >= 0 ? fill(words.nearest, {example: i}) : null]
+        .filter(Boolean).map((part) => words.separator + part).join("");
+    if (this.readout.textContent !== text) this.readout.textContent = text;
+    this.tip.textContent = text;
+    this.tip.style.display = "block";
+    this.tip.style.whiteSpace = "normal";   // in lines as wide as the plane at most
+    this.tip.style.maxWidth = Math.max(160, this.size.width - 8) + "px";
+    this.tip.style.left = Math.max(0, Math.min(px + 12, this.size.width - this.tip.offsetWidth)) + "px";
+    this.tip.style.top = (py + this.legend.offsetHeight + 12) + "px";
   }
 
   // The classes' names and marks, as text (a class's name is the user's: never markup).
@@ -525,10 +862,10 @@ class Plane {
       g.drawImage(this.image, a.left, a.top, a.side, a.side);
       markOnce("playground-first-boundary");
     }
-    g.strokeStyle = "#9ca3af";
+    g.strokeStyle = ink().frame;
     g.strokeRect(a.left, a.top, a.side, a.side);
     // Axes: whole numbers, every 2 (or 5) units.
-    g.fillStyle = "#374151";
+    g.fillStyle = ink().muted;
     g.font = font(d, 12);
     const span = a.x1 - a.x0, step = span > 30 ? 10 : span > 12 ? 4 : span > 5 ? 2 : span > 2 ? 1 : 0.5;
     g.textAlign = "center";
@@ -569,6 +906,10 @@ class Plane {
     }
     this.el.setAttribute("data-frames", String(connection.frames));
     describe(this, size.canvas, d.labels.name, this.sentence(frame));
+    this.keys(size.canvas);
+    this.drawCross(g, frame);
+    this.table.place(d.labels.name);
+    this.table.update();
   }
 
   sentence(frame) {   // the plane in words: "Decision boundary at epoch 342: test accuracy 0.992; 4 of 250 ..."
@@ -618,6 +959,8 @@ class Plane {
     const where = this.at(event);
     if (!where) { this.tip.style.display = "none"; return; }
     const i = this.nearest(where);
+    this.tip.style.whiteSpace = "nowrap";
+    this.tip.style.maxWidth = "none";
     this.tip.textContent = i >= 0 ? `${this.data.labels.example} ${i}: x1 ${where.x.toFixed(2)}, x2 ${where.y.toFixed(2)}`
       : `x1 ${where.x.toFixed(2)}, x2 ${where.y.toFixed(2)}`;
     this.tip.style.display = "block";
@@ -640,6 +983,29 @@ class Network {
     el.addEventListener("mousemove", (event) => this.hover(event));
     el.addEventListener("mouseleave", () => { this.tip.style.display = "none"; });
     this.tile = document.createElement("canvas");
+    this.table = new DataTable(this);
+  }
+
+  // Per layer, the shown weights: a row per neuron it comes from, a column per neuron it goes to, then the biases.
+  tables() {
+    const d = this.data, words = d.table, frame = d.past ? this.past : this.connection.frame;
+    if (!frame || !frame.header.sizes || !frame.arrays.weights) return [];
+    const h = frame.header, weights = frame.arrays.weights, shown = [Math.min(h.sizes[0], 8), ...h.shown];
+    const out = [];
+    let at = 0;
+    for (let c = 1; c < shown.length; c++) {
+      const from = shown[c - 1], into = shown[c], last = c === shown.length - 1;
+      const name = last ? d.labels.output : `${d.labels.layer} ${c}`;
+      const source = (i) => c === 1 ? (d.features || [])[i] || "x" + (i + 1) : `${d.labels.neuron} ${i + 1}`;
+      const rows = [];
+      for (let i = 0; i < from; i++) rows.push([source(i), ...Array.from({length: into}, (_, j) => short(weights[at + i * into + j], 3))]);
+      rows.push([words.bias, ...Array.from({length: into}, (_, j) => short(weights[at + from * into + j], 3))]);
+      at += from * into + into;
+      let caption = fill(words.layer, {layer: name, activation: (d.activations || [])[c - 1] || ""});
+      if (h.sizes[c] > into || h.sizes[c - 1] > from) caption += " " + fill(words.shown, {n: Math.max(into, from)});
+      out.push({caption, head: [words.from_to, ...Array.from({length: into}, (_, j) => `${d.labels.neuron} ${j + 1}`)], rows});
+    }
+    return out;
   }
 
   // Where each picture goes: as large as the part allows up to 52 px, never under NETWORK_TILE px, with room for
@@ -704,11 +1070,13 @@ class Network {
       const y0 = baseline === "middle" ? y - em / 2 : y;
       this.labelBoxes.push({text: words, x0, y0, x1: x0 + w, y1: y0 + em});
     };
-    g.fillStyle = "#111111";
+    g.fillStyle = ink().text;
     g.font = font(d, 13);
     heading.forEach((line, i) => text(line, 0, i * 17 * s, "left", "top"));
     const words = d.labels, start = fill(words.alt_start, {sizes: words.sizes, activation: words.activation});
     describe(this, size.canvas, words.name, start);
+    this.table.place(words.name);
+    this.table.update();
     if (!L) return;
     const weights = frame.arrays.weights;
     describe(this, size.canvas, words.name, this.sentence(L, weights) || start);
@@ -752,7 +1120,7 @@ class Network {
           g.fillStyle = "#ffffff";
           g.fillRect(node.x, node.y, L.tile, L.tile);
         }
-        g.strokeStyle = "#6b7280";
+        g.strokeStyle = ink().faint;
         g.lineWidth = 1;
         g.strokeRect(node.x + 0.5, node.y + 0.5, L.tile - 1, L.tile - 1);
       });
@@ -760,7 +1128,7 @@ class Network {
       // width takes it, else short ("3" for "layer 3", "+24" for "+ 24 more").
       const last = c === L.nodes.length - 1, room = L.nodes.length > 1 ? L.gap - 6 : L.width;
       let title = c === 0 ? d.labels.input : last ? d.labels.output : `${d.labels.layer} ${c}`;
-      g.fillStyle = "#374151";
+      g.fillStyle = ink().muted;
       g.font = font(d, 12);
       if (g.measureText(title).width > room) title = c === 0 ? "x" : last ? "ŷ" : String(c);
       const centre = (words) => {   // a column's label centred on it, inside the canvas
@@ -846,13 +1214,23 @@ function tickText(t, log) {
   return Math.abs(t) >= 1e5 ? short(t) : String(+t.toPrecision(4));
 }
 
+const TABLE_ROWS = 10;   // the curves' table: the last epochs
 class Curves {
-  constructor(el) { this.el = el; }
+  constructor(el) { this.el = el; this.table = new DataTable(this); }
+
+  tables() {   // the last TABLE_ROWS epochs: training and test values
+    const d = this.data, H = this.connection.history, n = H.epoch.length, words = d.table;
+    const train = H["train_" + d.metric], test = H["test_" + d.metric], rows = [];
+    for (let i = Math.max(0, n - TABLE_ROWS); i < n; i++) rows.push([String(H.epoch[i]), short(train[i]), short(test[i])]);
+    return [{caption: fill(words.caption, {title: d.title, n: rows.length}), head: [d.labels.epoch, d.labels.train, d.labels.test], rows}];
+  }
 
   draw(connection) {
     const d = this.data, H = connection.history;
     const {canvas, g, width, height} = canvasIn(this.el, fitted(this, 110));
     describe(this, canvas, d.title, this.sentence(H));
+    this.table.place(d.title);
+    this.table.update();
     const s = d.scale || 1;
     const left = 48 * s, right = 8, top = 24 * s, bottom = 28 * s;
     const lines = [[H.epoch, H["train_" + d.metric], d.train_color, d.labels.train, []],
@@ -882,13 +1260,13 @@ class Curves {
       const y0 = g.textBaseline === "middle" ? y - em / 2 : y;
       this.labelBoxes.push({kind, text: words, x0, y0, x1: x0 + w, y1: y0 + em});
     };
-    g.fillStyle = "#111111";
+    g.fillStyle = ink().text;
     g.textBaseline = "top";
     g.textAlign = "left";
     put("title", d.title, 0, 0);
     // Grid and ticks: labels no closer than a line of text.
-    g.strokeStyle = "#e5e7eb";
-    g.fillStyle = "#374151";
+    g.strokeStyle = ink().grid;
+    g.fillStyle = ink().muted;
     g.textAlign = "right";
     g.textBaseline = "middle";
     let lastY = Infinity;
@@ -937,27 +1315,27 @@ class Curves {
     }
     g.setLineDash([]);
     if (d.mark !== null && d.mark !== undefined) {
-      g.strokeStyle = "#374151";
+      g.strokeStyle = ink().muted;
       g.setLineDash([2, 3]);
       g.beginPath(); g.moveTo(px(d.mark), top); g.lineTo(px(d.mark), height - bottom); g.stroke();
       g.setLineDash([]);
     }
     g.restore();
-    // The legend, top right.
+    // The legend, top right, left of the table's button.
     g.textAlign = "left";
     g.textBaseline = "middle";
-    let x = width - right;
+    let x = width - right - (this.table.button.offsetWidth ? this.table.button.offsetWidth + 4 : 0);
     for (const [, , color, label] of lines.slice().reverse()) {
       const w = g.measureText(label).width;
       x -= w + 26;
       g.strokeStyle = color;
       g.lineWidth = 2.5;
       g.beginPath(); g.moveTo(x, 8 * s); g.lineTo(x + 14, 8 * s); g.stroke();
-      g.fillStyle = "#374151";
+      g.fillStyle = ink().muted;
       put("legend", label, x + 18, 8 * s);
     }
     if (H.epoch.length <= 1 && d.empty) {   // a hint, in as many lines as the chart's width needs
-      g.fillStyle = "#6b7280";
+      g.fillStyle = ink().faint;
       g.textAlign = "center";
       const lines = wrap(g, d.empty, width - left - right - 8);
       const step = 15 * s, middle = (top + height - bottom) / 2 - (lines.length - 1) * step / 2;
@@ -1003,6 +1381,7 @@ export function mount(el, data, trigger) {
   }
   view.trigger = trigger;
   view.data = data;
+  readTheme(el);
   view.past = data.past ? parse(fromBase64(data.past)) : null;
   const connection = connect(data.token, data.run);
   if (view.connection !== connection) {
@@ -1014,6 +1393,7 @@ export function mount(el, data, trigger) {
   view.told = false;
   view.toldGoal = false;
   if (data.view === "metrics") {
+    useWords(data.streamlit_words);
     window.__playgroundLive = connection;   // for tests and the bench: frames drawn, the newest header
   }
   if (!view.observer && window.ResizeObserver) {
