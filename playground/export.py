@@ -23,6 +23,7 @@ import numpy as np
 from .csvfile import write_csv
 from .engines.keras_support import keras_activations, keras_metrics
 from .nn import INITIALIZERS, LOSSES, OPTIMIZERS, schedule_of
+from .nn.initializers import OUTPUT_GAIN
 
 MAX_WEIGHT_VALUES = 10_000_000   # far more than the largest network the page builds
 MAX_WEIGHT_FILE_BYTES = MAX_WEIGHT_VALUES * 8 + 2 ** 20   # those values in float64, and the zip around them
@@ -49,11 +50,14 @@ def keras_code(spec, scaler=None):
     """The Python source of `build_neural_network()`, which returns this network as a compiled
     keras.Sequential. Running the source builds the model; it loads no data and trains nothing.
     With the data set's fitted `scaler`, the model's first layer scales the inputs as in training."""
-    options = "".join([
-        f", kernel_initializer={INITIALIZERS[spec.initializer].keras_code}" if spec.initializer != "glorot_uniform" else "",
+    initializer = INITIALIZERS[spec.initializer]
+    others = "".join([
         ", kernel_regularizer=penalty" if spec.l1 or spec.l2 else "",
         f', dtype="{spec.dtype}"' if spec.dtype != "float32" else "",
     ])
+    options = (f", kernel_initializer={initializer.keras_code}" if spec.initializer != "glorot_uniform" else "") + others
+    # The output layer starts at OUTPUT_GAIN times the initializer's draw, as in the playground.
+    output_options = f",\n            kernel_initializer={initializer.keras_code_times(OUTPUT_GAIN)}{others}"
     penalty = (f"    penalty = keras.regularizers.L1L2(l1={spec.l1!r}, l2={spec.l2!r})  # on every layer's weights\n"
                if spec.l1 or spec.l2 else "")
     *hidden, output = keras_activations(spec)
@@ -62,7 +66,7 @@ def keras_code(spec, scaler=None):
         layers.append(f'        keras.layers.Dense({width}, activation="{f}"{options}),')
         if rate:
             layers.append(f"        keras.layers.Dropout({rate!r}),  # in training only")
-    layers.append(f'        keras.layers.Dense(n_outputs, activation="{output}"{options}),')
+    layers.append(f'        keras.layers.Dense(n_outputs, activation="{output}"{output_options}),')
     optimizer_class, loss = OPTIMIZERS[spec.optimizer], LOSSES[spec.loss]
     targets = loss.targets
     learning_rate, schedule_line = _learning_rate_code(spec)

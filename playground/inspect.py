@@ -110,10 +110,19 @@ def diagnose(grad_norms, update_ratios, units=()):
     if total and saturated >= SATURATED_UNITS * total:
         return "saturated", {"saturated": saturated, "units": total}
     latest = norms[-1]
-    weak = [i for i, g in enumerate(latest[:-1], start=1) if latest[-1] > 1e-8 and g < VANISHING * latest[-1]]
+    weak = vanishing_layers(latest)
     if weak:
         return "vanishing", {"layers": weak, "ratio": float(latest[weak[0] - 1] / latest[-1])}
     return "healthy", {}
+
+
+def vanishing_layers(norms):
+    """The layers (numbered from 1) whose gradient norm in `norms` (one epoch's, one per layer, the output layer's
+    last) is below VANISHING × the output layer's, when the output layer still has a gradient."""
+    norms = np.asarray(norms, float)
+    if not len(norms) or not norms[-1] > 1e-8:
+        return []
+    return [i for i, g in enumerate(norms[:-1], start=1) if g < VANISHING * norms[-1]]
 
 
 BADGE = {"exploding_gradients": "exploding", "exploding_updates": "exploding", "saturated": "saturated",

@@ -22,6 +22,9 @@ HEALTH_BATCH = 64   # training examples on which gradient health is measured eac
 MAX_POINTS = 400    # rows of the history a snapshot carries for the charts
 VERDICT_WINDOW = 20  # the latest epochs the health verdict looks at, so it does not flicker
 UNIT_SAMPLE = 2000  # training examples over which dead and saturated units are counted
+# Rows (training and test together) that an epoch's end evaluates in one call into the engine; a larger data set
+# (MNIST's 70,000 images) is evaluated in slices, a chunk of rows at a time, so that the runs beside it go on.
+EVALUATE_AT_ONCE = 5000
 
 
 def predicted_classes(outputs):
@@ -103,13 +106,14 @@ class Log:
 
 
 HISTORY = ("epoch", "train_loss", "test_loss", "train_score", "test_score")
-REPLAY_BYTES = 40 * 2**20   # the weights a run keeps for its replay: a byte budget…
+REPLAY_BYTES = 10 * 2**20   # the weights a run keeps for its replay: a byte budget…
 REPLAY_MOST = 20_000        # …and a number of snapshots (a small network reaches this first)
 
 
 class WeightHistory:
     """The run's weights at past epochs, for its replay: every recent epoch, and older ones further and
-    further apart, so that a run of any length keeps its whole story within REPLAY_BYTES.
+    further apart, so that a run of any length keeps its whole story within REPLAY_BYTES (the largest plane
+    network, 8 × 128, keeps 22 epochs; the default network 20,000).
 
     Each snapshot is all the weights of one epoch, flat, in float32. When the store is full, every other
     snapshot of its older half is dropped: recent epochs stay dense, old ones end up about log-spaced.
@@ -129,8 +133,10 @@ class WeightHistory:
             self.flat[:len(keep)] = self.flat[keep]
             self.epochs = [self.epochs[i] for i in keep]
         n = len(self.epochs)
-        if n == len(self.flat):
-            self.flat = np.concatenate([self.flat, np.empty_like(self.flat)])[:self.capacity]
+        if n == len(self.flat):  # grown to twice its rows, or to the capacity: no more is allocated than is kept
+            grown = np.empty((min(2 * n, self.capacity), self.flat.shape[1]), np.float32)
+            grown[:n] = self.flat
+            self.flat = grown
         self.flat[n] = np.concatenate([a.ravel() for W, b in weights for a in (W, b)])
         self.epochs.append(epoch)
 
@@ -152,6 +158,52 @@ class WeightHistory:
     @property
     def nbytes(self):
         return len(self.epochs) * self.flat.shape[1] * 4
+
+    @property
+    def held(self):
+        """Bytes of memory the store holds, the rows not yet used among them."""
+        return self.flat.nbytes
+
+
+def _adapted(size, took, seconds, least, most):
+    """A call's size (batches, rows) for the next call: doubled when this one took under an eighth of the slice,
+    halved when it took over half of it."""
+    if took < seconds / 8:
+        return min(2 * size, most)
+    if took > seconds / 2:
+        return max(size // 2, least)
+    return size
+
+
+class Evaluation:
+    """An epoch's evaluation of a large data set, a chunk of rows at a time: per set (X, Y) its outputs, and its
+    mean loss as the mean of the chunks' losses weighted by their rows (the engine's `evaluate`, in pieces)."""
+
+    def __init__(self, sets, n_outputs, dtype):
+        self.sets, self.n_outputs, self.dtype = sets, n_outputs, dtype
+        self.index, self.row = 0, 0
+        self.outputs, self.losses = [[] for _ in sets], [0.0 for _ in sets]
+
+    @property
+    def done(self):
+        return self.index == len(self.sets)
+
+    def advance(self, engine, rows):
+        """Evaluates the next `rows` rows (or what is left of the set under way)."""
+        X, Y = self.sets[self.index]
+        chunk = slice(self.row, min(self.row + rows, len(X)))
+        if chunk.stop > chunk.start:
+            self.outputs[self.index].append(engine.predict(X[chunk]))
+            self.losses[self.index] += engine.loss(X[chunk], Y[chunk]) * (chunk.stop - chunk.start)
+        self.row = chunk.stop
+        if self.row >= len(X):
+            self.index, self.row = self.index + 1, 0
+
+    def results(self):
+        """Per set (outputs, mean loss), as `evaluate` gives them: no rows and a NaN loss for an empty set."""
+        return [(np.concatenate(outputs), loss / len(X)) if len(X) else
+                (np.zeros((0, self.n_outputs), self.dtype), math.nan)
+                for (X, _), outputs, loss in zip(self.sets, self.outputs, self.losses)]
 
 
 @dataclass(eq=False)
@@ -203,6 +255,24 @@ class Snapshot:
         return self.mode != "paused"
 
 
+# The commands that may take seconds (`TrainingRun.job`), and those of them that load TensorFlow.
+JOBS = {"lr_find", "compare_engines", "keras_file", "replay_frames"}
+TENSORFLOW_JOBS = {"compare_engines", "keras_file"}
+
+
+def keras_file_of(spec, weights, scaling=None):
+    """The bytes of a .keras file of `spec` holding `weights`, its inputs scaled by `scaling` (shift, divide)
+    first (loads TensorFlow)."""
+    from .engines.keras_support import keras_model
+    from .export import keras_file
+    return keras_file(keras_model(spec, weights, scaling))
+
+
+def boundary_frames(spec, grid, kept):
+    """(epoch, training loss, outputs over the plane `grid` in float16) for each (epoch, loss, weights) of `kept`."""
+    return [(epoch, loss, layer_outputs(spec, weights, grid)[-1].astype(np.float16)) for epoch, loss, weights in kept]
+
+
 class TrainingRun:
     """Trains `engine_name` on `dataset` as `spec` says, in slices, and keeps one log row per epoch."""
 
@@ -221,6 +291,7 @@ class TrainingRun:
         self.diverged = False
         self.stopped, self.stop_note, self._stop_spent = False, None, None
         self._pending, self._done, self._total, self._chunk = None, 0, 0.0, 1
+        self._evaluation, self._rows = None, 256  # an epoch's end evaluated in slices, and its rows per call
         self.replay = WeightHistory(self.initial_weights)
         self._record()
         self.start_loss = float(self.log.last("train_loss"))
@@ -234,7 +305,7 @@ class TrainingRun:
         rows = np.sort(np.random.default_rng(spec.seed).choice(len(self.X_train), min(HEALTH_BATCH, len(self.X_train)),
                                                                 replace=False))
         self.health_batch = self.X_train[rows], self.Y_train[rows]
-        self._pending = None
+        self._pending = self._evaluation = None
 
     def set_data(self, dataset):
         """Goes on training on other data of the same inputs and outputs (points drawn on the plane): the
@@ -292,13 +363,27 @@ class TrainingRun:
         with self.lock, np.errstate(over="ignore", invalid="ignore"):  # divergence is reported, not warned about
             while not self.diverged and not self.stopped and (stop_epoch is None or self.epoch < stop_epoch) and (
                     max_batches is None or trained < max_batches):
+                if self._evaluation is not None:  # a large epoch's end: its evaluation, a chunk of rows a call
+                    began = time.perf_counter()
+                    self._evaluation.advance(self.engine, self._rows)
+                    self._rows = _adapted(self._rows, time.perf_counter() - began, seconds, 16, 1 << 20)
+                    if self._evaluation.done:
+                        evaluation = (self._evaluation.results(), self.engine.gradients(*self.health_batch),
+                                      self.engine.get_weights())
+                        self._evaluation = None
+                        self._finish_epoch(evaluation)
+                        finished += 1
+                    if time.perf_counter() - start >= seconds:
+                        break
+                    continue
                 if self._pending is None:
                     order, slices = epoch_batches(len(self.X_train), self.spec.batch_size, self.spec.seed, self.epoch)
                     self._pending, self._done, self._total = [order[s] for s in slices], 0, 0.0
                 most = self._chunk if max_batches is None else min(self._chunk, max_batches - trained)
                 chunk, evaluation = self._pending[self._done:self._done + most], None
                 began = time.perf_counter()
-                if self._done + len(chunk) == len(self._pending):  # the epoch's last batches
+                last = self._done + len(chunk) == len(self._pending)  # the epoch's last batches
+                if last and len(self.X_train) + len(self.X_test) <= EVALUATE_AT_ONCE:
                     total, evaluation = self.engine.train_and_evaluate(self.X_train, self.Y_train, chunk,
                                                                        *self._evaluation_sets())
                 else:
@@ -307,7 +392,10 @@ class TrainingRun:
                 self._adapt_chunk(time.perf_counter() - began, seconds)
                 self._done += len(chunk)
                 trained += len(chunk)
-                if self._done == len(self._pending) or not math.isfinite(self._total):
+                if last and evaluation is None and math.isfinite(self._total):
+                    sets = self._evaluation_sets()[0]
+                    self._evaluation = Evaluation(sets, self.spec.n_outputs, self.spec.dtype)
+                elif self._done == len(self._pending) or not math.isfinite(self._total):
                     self._finish_epoch(evaluation)
                     finished += 1
                 if time.perf_counter() - start >= seconds:
@@ -317,10 +405,7 @@ class TrainingRun:
     def _adapt_chunk(self, took, seconds):
         """Batches per call into the engine: each call should take a fraction of a slice (a call into
         TensorFlow costs as much as many small batches, so more per call pays, but not past the slice)."""
-        if took < seconds / 8:
-            self._chunk = min(2 * self._chunk, 4096)
-        elif took > seconds / 2 and self._chunk > 1:
-            self._chunk //= 2
+        self._chunk = _adapted(self._chunk, took, seconds, 1, 4096)
 
     def _finish_epoch(self, evaluation=None):
         self.engine.epoch += 1
@@ -393,7 +478,7 @@ class TrainingRun:
         """The log and the replay end at `epoch`; the epoch under way starts afresh."""
         self.log.keep(int(np.searchsorted(self.log["epoch"], epoch, side="right")))
         self.replay.keep_through(epoch)
-        self._pending, self.diverged, self.stop_note = None, False, None
+        self._pending, self._evaluation, self.diverged, self.stop_note = None, None, False, None
 
     def continue_from(self, epoch):
         """Back to the kept epoch at or before `epoch` (the replay's "continue from here"): its weights, a
@@ -428,16 +513,8 @@ class TrainingRun:
     def replay_frames(self, frames):
         """Up to `frames` kept epochs spread over the run, each as (epoch, training loss, outputs over the plane
         in float16): the frames of an animation of the decision boundary."""
-        with self.lock:
-            epochs = np.asarray(self.replay.epochs)
-            chosen = np.unique(np.round(np.linspace(0, len(epochs) - 1, min(frames, len(epochs)))).astype(int))
-            result = []
-            for i in chosen:
-                epoch, weights = self.replay.at(int(epochs[i]))
-                row = max(0, int(np.searchsorted(self.log["epoch"], epoch, side="right")) - 1)
-                outputs = layer_outputs(self.spec, weights, self.dataset.grid)[-1]
-                result.append((epoch, float(self.log["train_loss"][row]), outputs.astype(np.float16)))
-            return result
+        fn, args = self.job("replay_frames", frames)
+        return fn(*args)
 
     def restore(self, weights):
         """Puts `weights` in the network (ValueError, and nothing changed, if they do not fit) and
@@ -445,6 +522,8 @@ class TrainingRun:
         with self.lock:
             self.engine.set_weights(weights)
             weights = self.engine.get_weights()
+            if self._evaluation is not None:  # an epoch's end was being measured: that epoch starts afresh
+                self._pending = self._evaluation = None
             self.log.keep(len(self.log) - 1)
             self.replay.keep_through(self.epoch - 1)
             self.last_finite, self.diverged, self._before = (self.epoch, weights), False, weights
@@ -458,6 +537,7 @@ class TrainingRun:
         with self.lock:
             self.engine.set_weights(snapshot.weights)
             self.engine.epoch = snapshot.epoch
+            self._pending = self._evaluation = None
             self.log.keep(0)
             health = snapshot.health
             for i in range(len(snapshot.history["epoch"])):
@@ -489,7 +569,7 @@ class TrainingRun:
             self.last_finite = (epoch, self.engine.get_weights())
             self._before = self.last_finite[1]
             self.start_loss = float(history["train_loss"][0]) if len(history["epoch"]) else self.start_loss
-            self._pending, self.diverged = None, False
+            self._pending, self._evaluation, self.diverged = None, None, False
             return self.snapshot()
 
     def weights(self):
@@ -511,13 +591,8 @@ class TrainingRun:
     def keras_file(self):
         """The network with its current weights as the bytes of a .keras file (loads TensorFlow); it takes the
         data set's unscaled inputs, scaling them first as in training."""
-        from .engines.keras_support import keras_model
-        from .export import input_scaling, keras_file
-        scaling = input_scaling(getattr(self.dataset, "scaler", None))
-        with self.lock:
-            if scaling is None:
-                return keras_file(self.engine.to_keras())
-            return keras_file(keras_model(self.spec, self.engine.get_weights(), scaling[1:]))
+        fn, args = self.job("keras_file")
+        return fn(*args)
 
     def history_table(self):
         """The retained history as columns (lists), and the epoch before which rows are thinned."""
@@ -525,25 +600,52 @@ class TrainingRun:
             return self.history, self.log.thinned_before
 
     def gradient_check(self, examples):
-        """Backpropagation against finite differences on the first `examples` training examples."""
+        """Backpropagation against finite differences on the first `examples` training examples (the page asks
+        for 16: a command of milliseconds, done in the worker's loop)."""
         with self.lock:
             weights = self.engine.get_weights()
         return inspect.gradient_check(self.spec, weights, self.X_train[:examples], self.Y_train[:examples])
 
     def compare_engines(self, steps):
         """The NumPy and the Keras engine from the current weights, `steps` steps each (inspect.compare_engines)."""
-        with self.lock:
-            weights = self.engine.get_weights()
-        return inspect.compare_engines(self.spec, weights, self.X_train, self.Y_train, steps)
+        fn, args = self.job("compare_engines", steps)
+        return fn(*args)
 
     def lr_find(self):
         """The learning-rate finder (lr_finder.find) from the current weights, on the training data in the
         run's batch order from the start of the epoch under way. It trains a copy on the NumPy engine's
         network: the run, its engine and its optimizer are untouched. Returns an LRFinderResult."""
-        from .lr_finder import find
+        fn, args = self.job("lr_find")
+        return fn(*args)
+
+    def job(self, method, *args):
+        """A command of JOBS as (function, arguments): what it needs of the run (weights, data) is taken now,
+        under the run's lock; the function then computes on its own, away from the run (the worker calls it
+        in a process of its own, so that the runs beside this one go on training). The function is pure and
+        touches neither the run nor its engine."""
         with self.lock:
-            weights, spec, epoch = self.engine.get_weights(), self.spec, self.epoch
-        return find(spec, weights, self.X_train, self.Y_train, epoch)
+            spec, weights = self.spec, self.engine.get_weights()
+            if method == "lr_find":
+                from .lr_finder import find
+                return find, (spec, weights, self.X_train, self.Y_train, self.epoch)
+            if method == "compare_engines":
+                (steps,) = args
+                return inspect.compare_engines, (spec, weights, self.X_train, self.Y_train, steps)
+            if method == "keras_file":
+                from .export import input_scaling
+                scaling = input_scaling(getattr(self.dataset, "scaler", None))
+                return keras_file_of, (spec, weights, None if scaling is None else scaling[1:])
+            if method == "replay_frames":
+                (frames,) = args
+                epochs = np.asarray(self.replay.epochs)
+                chosen = np.unique(np.round(np.linspace(0, len(epochs) - 1, min(frames, len(epochs)))).astype(int))
+                kept = []
+                for i in chosen:
+                    epoch, past = self.replay.at(int(epochs[i]))
+                    row = max(0, int(np.searchsorted(self.log["epoch"], epoch, side="right")) - 1)
+                    kept.append((epoch, float(self.log["train_loss"][row]), past))
+                return boundary_frames, (spec, self.dataset.grid, kept)
+        raise KeyError(f"{method} is not one of a run's jobs")
 
     def snapshot(self, views=True):
         """What the page draws now: counters, the history thinned to MAX_POINTS rows, gradient health,

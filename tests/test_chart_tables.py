@@ -33,6 +33,13 @@ def test_a_heatmap_lists_its_cells_and_panels_are_named_by_their_axis_title():
     assert sorted({r["x"] for r in rows if r["series"] == "now"}) == ["0.5", "2"]
 
 
+def test_a_picture_lists_the_words_written_on_it():
+    sheet = np.zeros((8, 16), np.uint8)
+    figure = plots.image_grid_figure(sheet, (8, 8), 2, np.array([3, 5]), np.array([3, 1]), ["0", "1", "2", "3", "4", "5"])
+    rows, _ = figure_table(figure)
+    assert [r["label"] for r in rows] == ["3 / 3", "1 / 5"]
+
+
 def test_the_page_puts_a_table_beside_the_weights_chart(app):
     at = app()
     at.button(key="step").click().run()

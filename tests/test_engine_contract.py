@@ -468,7 +468,10 @@ def test_every_initializer_starts_every_engine_from_equal_weights_and_trains_ali
 @pytest.mark.parametrize("engine", OTHERS)
 @pytest.mark.parametrize("optimizer", ["sgd", "adam"])
 def test_clipping_by_global_norm_trains_alike_and_bounds_each_step(engine, optimizer):
-    spec = make_spec("tanh", OUTPUTS[2], optimizer=optimizer, clip_norm=0.02, l2=0.01).replace(learning_rate=0.5)
+    # Adam steps about α per weight whatever the gradient: at α = 0.5 each weight jumps by half its size, and
+    # Keras's constants held in float32 (1 − β₂ is off by a relative 1.3e-5) grow past 1e-3 in 3 epochs.
+    spec = make_spec("tanh", OUTPUTS[2], optimizer=optimizer, clip_norm=0.02, l2=0.01).replace(
+        learning_rate=0.5 if optimizer == "sgd" else 0.05)
     X, Y = make_data(spec)
     reference, other = create_engine(REFERENCE, spec), create_engine(engine, spec)
     norm = np.linalg.norm(whole(reference.gradients(X, Y))[0])

@@ -1,9 +1,12 @@
 """Export to Keras: keras_code(spec) builds the network. (engine.to_keras() through a .keras file, for every
 engine: tests/test_engine_contract.py.)"""
+import numpy as np
 import pytest
 
 from playground.engines import create_engine
 from playground.export import keras_code
+from playground.nn import INITIALIZERS
+from playground.nn.initializers import OUTPUT_GAIN
 from playground.spec import NetworkSpec
 
 SPECS = [
@@ -37,6 +40,11 @@ def test_keras_code_builds_the_same_network(spec):
     assert model.optimizer.global_clipnorm == reference.optimizer.global_clipnorm == spec.clip_norm
     assert [type(getattr(layer, "kernel_regularizer", None)) for layer in model.layers] == [
         type(getattr(layer, "kernel_regularizer", None)) for layer in reference.layers]
+    # The output layer starts as in the playground: the initializer's draw times OUTPUT_GAIN, the others at full size.
+    shape, ours = (300, 200), INITIALIZERS[spec.initializer](np.random.default_rng(0), 300, 200)
+    for layer, gain in [(model.layers[0], 1), (model.layers[-1], OUTPUT_GAIN)]:
+        drawn = np.asarray(layer.kernel_initializer(shape))
+        assert np.std(drawn) == pytest.approx(gain * np.std(ours), rel=0.05, abs=1e-12)
 
 
 def test_keras_code_loads_no_data_and_trains_nothing():

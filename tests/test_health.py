@@ -121,3 +121,48 @@ def test_deep_sigmoids_that_are_not_saturated_have_vanishing_gradients_from_dept
     kind, sentence = inspect.describe(*health["diagnosis"])
     assert kind == "vanishing" and "ReLU" in sentence and "learning rate" not in sentence
     assert sum(layer["saturated"] for layer in health["units"]) == 0
+
+
+@pytest.mark.parametrize("engine", ["numpy", pytest.param("keras", marks=pytest.mark.slow)])
+def test_a_deep_sigmoid_network_records_a_first_layer_gradient_orders_below_the_last_marked_vanishing(circle, engine):
+    """What the sigmoid lesson's chart shows: each layer's gradient norm, recorded every epoch by either engine."""
+    spec = NetworkSpec(hidden=(4,) * 6, activation="sigmoid")
+    run = TrainingRun(engine, spec, circle)
+    for _ in range(3):
+        run.train_epoch()
+    epochs, norms, _ = health(run)
+    assert list(epochs) == [0, 1, 2, 3] and norms.shape == (4, 7)
+    assert (norms[:, 0] < 1e-3 * norms[:, -1]).all()   # three orders of magnitude and more, every epoch
+    weak = inspect.vanishing_layers(norms[-1])
+    assert weak[0] == 1 and len(weak) < 6
+    reference = TrainingRun("numpy", spec, circle)
+    for _ in range(3):
+        reference.train_epoch()
+    np.testing.assert_allclose(norms, health(reference)[1], rtol=1e-3)
+    figure = plots.gradient_sizes_figure(epochs, norms, weak, inspect.VANISHING)
+    lines = {trace["name"]: trace for trace in figure["data"] if "name" in trace}
+    assert lines["layer 1 · vanishing"]["line"]["width"] > lines["layer 7 (output)"]["line"]["width"]
+    assert [name for name in lines if "vanishing" in name] == [f"layer {k} · vanishing" for k in weak]
+    assert figure["layout"]["yaxis"]["type"] == "log" and figure["layout"]["title"]["text"] == "Gradient size per layer"
+    zone = figure["data"][0]
+    assert zone["fill"] == "toself" and max(zone["y"]) == pytest.approx(inspect.VANISHING * norms[-1, -1])
+
+
+def test_vanishing_layers_are_those_under_a_thousandth_of_the_output_layers_gradient():
+    assert inspect.vanishing_layers([1e-7, 2e-4, 5e-3, 0.1]) == [1]
+    assert inspect.vanishing_layers([1e-7, 1e-6, 0.0]) == []        # no gradient at the output: nothing to compare
+    assert inspect.vanishing_layers([0.5]) == [] and inspect.vanishing_layers([]) == []
+
+
+def test_the_gradient_chart_labels_each_line_at_its_end_apart_and_says_press_play_when_empty():
+    norms = np.array([[1e-6, 1.1e-6, 1e-2, 0.1]])
+    figure = plots.gradient_sizes_figure(np.array([0]), norms, [1, 2], inspect.VANISHING, height=260)
+    ends = sorted((a["y"], a["text"]) for a in figure["layout"]["annotations"] if a.get("yref") == "y")
+    assert [text for _, text in ends] == ["<b>1</b>", "<b>2</b>", "3", "ŷ"]
+    low, high = figure["layout"]["yaxis"]["range"]
+    assert (low, high) == (-7, 0) and figure["layout"]["yaxis"]["dtick"] == 2   # whole decades, a clear one below
+    pixels = (260 - 30 - 36) / (high - low)   # of a decade
+    assert all((upper - lower) * pixels >= 13 - 1e-9 for (lower, _), (upper, _) in zip(ends, ends[1:]))
+    assert figure["data"][2]["mode"] == "lines+markers"   # one epoch: dots
+    empty = plots.gradient_sizes_figure(np.zeros(0, int), np.zeros((0, 3)), [], inspect.VANISHING)
+    assert any("Press Play" in a["text"] for a in empty["layout"]["annotations"])

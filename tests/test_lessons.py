@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from conftest import open_page
+from conftest import open_page, read_charts
 from playground.training import TrainingRun
 from playground.ui.lessons import LESSONS
 from waits import run_until_stopped
@@ -66,6 +66,23 @@ def test_six_sigmoid_layers_barely_move_the_first_layer():
     assert run.spec.hidden == (4,) * 6 and run.spec.activations == ("sigmoid",) * 6
     first, last = relative_change(run, 0), relative_change(run, -1)
     assert first < 0.01 and first < last / 20
+
+
+def test_the_sigmoid_lesson_shows_each_layers_gradient_size_in_its_box_and_its_text_names_it():
+    at = lesson("sigmoid")
+    box = at.sidebar.expander[0]
+    assert box.label == "Lesson: Six sigmoid layers"
+    figure = read_charts(at)["chart_lesson_gradients"]
+    assert [element.proto.id.rsplit("-", 1)[-1] for element in box.get("plotly_chart")] == ["chart_lesson_gradients"]
+    assert figure["layout"]["title"]["text"] == "Gradient size per layer" and figure["layout"]["yaxis"]["type"] == "log"
+    names = [trace["name"] for trace in figure["data"] if "name" in trace]
+    assert names[0] == "layer 1 · vanishing" and names[-1] == "layer 7 (output)" and len(names) == 7
+    first, output = figure["data"][2]["y"][0], figure["data"][-1]["y"][0]   # epoch 0, before Play
+    assert first < 1e-4 * output
+    assert "watch the chart above, Gradient size per layer" in " ".join(m.value for m in box.markdown)
+    assert box.caption[0].value.startswith("Vanishing now: layers 1, ")
+    at.button(key="lesson_xor").click().run()   # another lesson: no chart
+    assert "chart_lesson_gradients" not in read_charts(at)
 
 
 def test_a_learning_rate_of_3_explodes_and_the_page_says_so():

@@ -8,10 +8,15 @@ import psutil
 import pytest
 
 from playground import settings
-from playground.data import make_dataset
+from playground.data import FEATURES, make_dataset
 from playground.nn import NeuralNetwork
 from playground.trainer import NoRoom, RunHandle
 from playground.training import TrainingRun
+from waits import until
+
+# The documented memory of one run (README, "Memory"): what a worker holds for a run of the largest network
+# beyond its data set (shared by the runs of one set), after it has filled its replay.
+BUDGET_MB = {"plane": 20, "image": 30}
 
 
 def kept_bytes(network):
@@ -78,3 +83,48 @@ def test_the_memory_ceiling_comes_from_the_environment(monkeypatch, text, ceilin
     monkeypatch.setenv("PLAYGROUND_MEMORY_CEILING", text)
     expected = ceiling or int(module.CEILING_SHARE * psutil.virtual_memory().total)
     assert module.memory_ceiling() == expected
+
+
+def largest(ds, **changes):
+    values = {**settings.defaults(), "layers": settings.MAX_LAYERS, "batch_size": 500,
+              **{f"width_{i}": settings.MAX_WIDTH for i in range(1, settings.MAX_LAYERS + 1)}, **changes}
+    return settings.network_spec(values, ds)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["plane", "image"])
+def test_a_run_of_the_largest_network_holds_less_than_its_documented_budget(kind, monkeypatch, tmp_path,
+                                                                           mnist_writer):
+    """Runs of the largest network in the plane (8 × 128 on all seven inputs, 2,000 points) and on images
+    (8 × 128 on MNIST's 784 pixels; here 1,000 random images in MNIST's format), each trained past the
+    epochs that fill its replay (22 and 16 epochs) and drawn: the worker's memory grows by less than BUDGET_MB
+    a run."""
+    module = importlib.import_module("playground.trainer.pool")
+    one = module.Pool(1, ceiling=10**15)
+    monkeypatch.setattr(module, "_pool", one)
+    if kind == "plane":
+        ds = make_dataset("spiral", n_samples=2000, features=FEATURES)
+    else:
+        mnist_writer(tmp_path / "mnist.npz", n_train=1_000, n_test=500)
+        monkeypatch.setenv("PLAYGROUND_MNIST", str(tmp_path / "mnist.npz"))
+        ds = make_dataset("mnist")
+    spec, epochs = largest(ds), 24
+
+    def trained_run():
+        run = RunHandle("numpy", spec, ds, (kind,))
+        run.step(epochs, wait=0)
+        until(lambda: run.refresh().epoch >= epochs, timeout=600, every=0.5)
+        return run
+
+    try:
+        first = trained_run()  # the worker's own memory, the data set's and the code's: not a run's
+        process = psutil.Process(first.worker.pid)
+        before = process.memory_info().rss
+        runs = [trained_run() for _ in range(3)]
+        per_run = (process.memory_info().rss - before) / len(runs) / 2**20
+        print(f"{kind}: {per_run:.1f} MB a run")
+        assert per_run < BUDGET_MB[kind]
+        for run in [first, *runs]:
+            run.close()
+    finally:
+        one.stop()

@@ -1,4 +1,8 @@
 """The two proof buttons on the page (AppTest): finite differences, and the two engines side by side."""
+import pytest
+
+from playground.ui import state
+from waits import until
 
 
 def test_finite_difference_check_passes_on_the_current_network(app):
@@ -15,6 +19,8 @@ def test_both_engines_end_within_float32_rounding_and_the_run_is_untouched(app):
     run = at.session_state.run
     before = run.weights()
     at.button(key="proof_engines").click().run()
+    until(lambda: not run.pending("compare_engines"), timeout=300)  # TensorFlow may take more than the press waits
+    at.run()
     assert not at.exception
     assert any("float32 rounding" in s.value for s in at.success)
     assert at.session_state.run is run and run.snapshot.epoch == 0
@@ -30,3 +36,17 @@ def test_diverged_weights_disable_the_proofs(app):
     assert at.session_state.run.snapshot.diverged
     assert at.button(key="proof_gradients").disabled and at.button(key="proof_engines").disabled
     assert not at.exception
+
+
+@pytest.mark.slow
+def test_the_engines_button_is_disabled_while_its_request_is_under_way(app, monkeypatch):
+    """Running both engines loads TensorFlow (in a process of its own): seconds, while the button waits."""
+    monkeypatch.setattr(state, "JOB_WAIT", 0.0)  # the page goes on at once: the answer comes later
+    at = app(timeout=120, tool="proofs")
+    at.button(key="proof_engines").click().run()
+    run = at.session_state.run
+    assert run.pending("compare_engines") and at.button(key="proof_engines").disabled and not at.exception
+    until(lambda: not run.pending("compare_engines"), timeout=300)
+    at.run()
+    assert not at.button(key="proof_engines").disabled
+    assert any("float32 rounding" in s.value for s in at.success)

@@ -52,6 +52,18 @@ def test_the_tutorials_mnist_network_stays_within_50_mb():
     assert history.epochs[0] == 0 and history.epochs[-1] == 1999
 
 
+def test_the_replay_of_the_largest_plane_network_holds_at_most_10_mb():
+    """It held up to 40 MB a run, and more: the store grew by doubling and kept the doubled array behind a view."""
+    spec = NetworkSpec(n_inputs=7, hidden=(settings.MAX_WIDTH,) * settings.MAX_LAYERS, n_outputs=1)
+    weights = weights_of(spec)
+    history = WeightHistory(weights)
+    for epoch in range(5000):
+        history.add(epoch, weights)
+        held = history.flat.nbytes if history.flat.base is None else history.flat.base.nbytes
+        assert held <= REPLAY_BYTES <= 10 * 2**20
+    assert history.epochs[0] == 0 and history.epochs[-1] == 4999 and len(history.epochs) >= 16
+
+
 def test_a_replayed_epoch_is_the_network_as_it_was(circle):
     run, twin = default_run(circle), default_run(circle)
     for _ in range(40):

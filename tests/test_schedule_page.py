@@ -1,6 +1,9 @@
 """Schedules and the learning-rate finder on the page (AppTest)."""
 import numpy as np
 
+from playground.ui import state
+from waits import until
+
 
 def same(a, b):
     return all(np.array_equal(x, y) for (x, _), (y, _) in zip(a, b))
@@ -30,3 +33,17 @@ def test_the_finder_leaves_the_run_alone_and_its_suggestion_becomes_the_rate(app
     at.button(key="lr_finder_use").click().run()
     assert str(at.session_state.learning_rate) in suggested and at.session_state.run is run
     assert run.spec.learning_rate == at.session_state.learning_rate and same(trained, run.weights())
+
+
+def test_the_finder_button_is_disabled_while_its_request_is_under_way(app, charts, monkeypatch):
+    """A press that does not wait for the finder's answer leaves the button disabled until it comes, then shows
+    the curve: a second press cannot pile another finder on the worker."""
+    monkeypatch.setattr(state, "JOB_WAIT", 0.0)  # the page goes on at once: the answer comes later
+    at = app(tool="finder")
+    at.button(key="lr_finder").click().run()
+    run = at.session_state.run
+    assert run.pending("lr_find") and at.button(key="lr_finder").disabled
+    assert "chart_lr_finder" not in charts(at) and not at.exception
+    until(lambda: not run.pending("lr_find"))
+    at.run()
+    assert not at.button(key="lr_finder").disabled and "chart_lr_finder" in charts(at)

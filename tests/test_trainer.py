@@ -12,7 +12,7 @@ from playground.data import make_dataset
 from playground.trainer import RunHandle, RunLost, live_runs, pool
 from playground.trainer.worker import Data, Slot, Worker
 from playground.training import TrainingRun
-from waits import until
+from waits import until, value_when
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +42,17 @@ def test_a_run_steps_plays_and_pauses_in_its_worker(circle):
     assert paused.mode == "paused"
     time.sleep(0.2)
     assert run.refresh().epoch == paused.epoch
+    run.close()
+
+
+def test_the_latest_health_follows_the_playing_run_and_leaves_the_drawn_snapshot_alone(circle):
+    run = handle(circle, layers=6, activation="sigmoid", **{f"width_{i}": 4 for i in range(1, 7)})
+    drawn = run.play()
+    health = value_when(run.latest_health, lambda h: len(h["epochs"]) > len(drawn.health["epochs"]) + 2,
+                        what="the epochs of the latest health")
+    assert run.snapshot is drawn and health["norms"].shape[1] == 7
+    assert health["norms"][-1][0] < 1e-3 * health["norms"][-1][-1]
+    run.pause()
     run.close()
 
 

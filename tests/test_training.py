@@ -176,7 +176,8 @@ def test_dropout_makes_the_training_loss_noisier_and_still_learns():
         run.train_for(60.0, max_epochs=200)
         return np.array(run.history["train_loss"]), run.history["test_score"][-1]
     (plain, plain_score), (dropped, dropped_score) = losses(0.0), losses(0.3)
-    assert np.std(np.diff(dropped[100:])) > 5 * np.std(np.diff(plain[100:]))
+    # Noise around the trend: second differences (the first ones of a loss still falling vary with its slope).
+    assert np.std(np.diff(dropped[100:], 2)) > 5 * np.std(np.diff(plain[100:], 2))
     assert plain_score > 0.97 and dropped_score > 0.95
 
 

@@ -15,14 +15,17 @@ from abc import ABC, abstractmethod
 import numpy as np
 
 from ..nn import INITIALIZERS
+from ..nn.initializers import OUTPUT_GAIN
 
 
 def initial_weights(spec):
-    """The weights every engine starts from: drawn once from spec.seed; biases are zero."""
+    """The weights every engine starts from: drawn once from spec.seed; biases are zero. The output layer's
+    weights are the draw times OUTPUT_GAIN, so that the untrained network starts near a guess."""
     rng = np.random.default_rng(spec.seed)
     init = INITIALIZERS[spec.initializer]
-    return [(init(rng, n_in, n_out).astype(spec.dtype), np.zeros(n_out, spec.dtype))
-            for n_in, n_out in zip(spec.sizes[:-1], spec.sizes[1:])]
+    sizes = list(zip(spec.sizes[:-1], spec.sizes[1:]))
+    return [((init(rng, n_in, n_out) * (OUTPUT_GAIN if l == len(sizes) - 1 else 1)).astype(spec.dtype),
+             np.zeros(n_out, spec.dtype)) for l, (n_in, n_out) in enumerate(sizes)]
 
 
 def epoch_batches(n, batch_size, seed, epoch):

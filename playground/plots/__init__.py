@@ -3,11 +3,11 @@ from . import animation, colours, rates, sweep
 from .charts import (MAX_POINTS, boundary_figure, grid_points, history_figure, text,
                      weight_histograms)
 from .colours import CLASS_COLORS, CLASS_SYMBOLS
-from .health import health_figure
+from .health import gradient_sizes_figure, health_figure
 from .images import confusion_figure, image_grid_figure, image_sheet
 from .network import MAX_NEURONS, Column, network_figure
 from .network_view import network_view_figure
 
 __all__ = ["animation", "colours", "rates", "sweep", "CLASS_COLORS", "CLASS_SYMBOLS", "MAX_POINTS", "boundary_figure", "grid_points", "history_figure", "text", "weight_histograms",
            "confusion_figure", "image_grid_figure", "image_sheet", "MAX_NEURONS", "Column", "network_figure", "network_view_figure",
-           "health_figure"]
+           "health_figure", "gradient_sizes_figure"]

@@ -73,6 +73,13 @@ VALUE_SCALE = [[0.0, CLASS_COLORS[0]], [0.5, "#f7f7f7"], [1.0, CLASS_COLORS[1]]]
 NEGATIVE, POSITIVE = CLASS_COLORS[0], CLASS_COLORS[1]
 LINK_NEGATIVE, LINK_POSITIVE = "#b27b00", CLASS_COLORS[1]
 
+# One colour per layer for nine layers (8 hidden and the output), in the gradient charts: Okabe and Ito's, darkened
+# where needed to 3:1 on white, then black and grey. Colours some colour visions confuse have different dashes
+# (tests/test_colour.py).
+LAYER_COLORS = ["#0072b2", "#d55e00", "#009e73", "#bd8300", "#ca73a3", "#1d96db", "#9c920c", "#000000", "#6b6b6b"]
+LAYER_DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
+# Where a gradient counts as vanishing: a pale vermilion zone under a grey edge.
+VANISHING_ZONE, VANISHING_EDGE = tint(CLASS_COLORS[3], 0.14), "#6b6b6b"
 # A sweep's scores, low to high: from a pale to the full blue of the second class (the best cell is the darkest, never
 # the palest); the best run is marked in vermilion, besides its shape and its ★.
 SCORE_SCALE = [[0.0, tint(CLASS_COLORS[1], 0.06)], [1.0, CLASS_COLORS[1]]]

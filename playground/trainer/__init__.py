@@ -1,4 +1,5 @@
 """Training off the page's threads: worker processes hold the runs, the page holds handles."""
-from .pool import NoAnswer, NoRoom, RunFailed, RunHandle, RunLost, live_runs, pool, shutdown, worker_count
+from .pool import NoAnswer, NoRoom, RunFailed, RunHandle, RunLost, TooLong, live_runs, pool, shutdown, worker_count
 
-__all__ = ["RunHandle", "RunLost", "RunFailed", "NoAnswer", "NoRoom", "live_runs", "pool", "shutdown", "worker_count"]
+__all__ = ["RunHandle", "RunLost", "RunFailed", "NoAnswer", "NoRoom", "TooLong", "live_runs", "pool", "shutdown",
+           "worker_count"]

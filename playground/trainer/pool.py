@@ -67,6 +67,36 @@ class NoAnswer(TimeoutError):
         self.command, self.seconds = command, seconds
 
 
+class TooLong(NoAnswer):
+    """A command computed away from the worker's loop (worker.JOBS) ran past its time limit and was stopped;
+    the run is unchanged."""
+
+
+class Reply:
+    """The answer to one request, when it comes."""
+
+    def __init__(self, command, args=()):
+        self.command, self.args, self.done, self.answer = command, args, threading.Event(), None
+        self.request = None
+
+    def result(self, timeout):
+        """The answer's value, or ValueError / RunFailed / RunLost / TooLong; NoAnswer if none came within
+        `timeout` seconds."""
+        if not self.done.wait(timeout):
+            raise NoAnswer(self.command, timeout)
+        ok, value = self.answer
+        if ok:
+            return value
+        kind, message = value
+        if kind == "ValueError":
+            raise ValueError(message)
+        if kind in ("RunLost", "UnknownRun"):
+            raise RunLost(message)
+        if kind == "TimeLimit":
+            raise TooLong(self.command, float(message))
+        raise RunFailed(f"{kind}: {message}")
+
+
 class NoRoom(Exception):
     """The server and its workers use more memory than their ceiling: no new run until some close."""
 
@@ -140,25 +170,23 @@ class WorkerProcess:
     def request(self, run_id, command, *args, timeout=REPLY_TIMEOUT):
         """Sends a command and waits for its answer: the value, or ValueError / RunFailed / RunLost;
         TimeoutError if none came within `timeout` seconds."""
-        answer, done = [], threading.Event()
-        request = next(_REQUESTS)
-        self.waiting[request] = (answer, done)
+        reply = self.submit(run_id, command, *args)
         try:
-            self._send((request, run_id, command, args))
-            answered = done.wait(timeout)
+            return reply.result(timeout)
         finally:
-            self.waiting.pop(request, None)
-        if not answered:
-            raise NoAnswer(command, timeout)
-        ok, value = answer
-        if ok:
-            return value
-        kind, message = value
-        if kind == "ValueError":
-            raise ValueError(message)
-        if kind in ("RunLost", "UnknownRun"):
-            raise RunLost(message)
-        raise RunFailed(f"{kind}: {message}")
+            self.waiting.pop(reply.request, None)
+
+    def submit(self, run_id, command, *args):
+        """Sends a command; returns its Reply, which the answer fills when it comes, however late."""
+        reply = Reply(command, args)
+        reply.request = next(_REQUESTS)
+        self.waiting[reply.request] = reply
+        try:
+            self._send((reply.request, run_id, command, args))
+        except BaseException:
+            self.waiting.pop(reply.request, None)
+            raise
+        return reply
 
     def _send(self, message):
         with self.send_lock:
@@ -199,10 +227,10 @@ class WorkerProcess:
                     listener(value)
                 continue
             self.busy_since = None  # an answer: its loop is done with that command (the next heartbeat says more)
-            waiter = self.waiting.get(request)
+            waiter = self.waiting.pop(request, None)
             if waiter is not None:
-                waiter[0][:] = [ok, value]
-                waiter[1].set()
+                waiter.answer = ok, value
+                waiter.done.set()
         self.lose("ended")
 
     def silent_for(self, now=None):
@@ -248,9 +276,9 @@ class WorkerProcess:
             log.warning("Worker %d (pid %d) is %s: it is killed and replaced", self.index, self.pid,
                         "silent" if why == "silent" else "held by one command")
             self.process.kill()  # a stopped process dies too; its socket closes and the reader ends
-        for answer, done in list(self.waiting.values()):
-            answer[:] = [False, ("RunLost", "the worker is gone")]
-            done.set()
+        for waiter in list(self.waiting.values()):
+            waiter.answer = False, ("RunLost", "the worker is gone")
+            waiter.done.set()
         for run_id in list(self.runs):
             listener = _listeners.get(run_id)
             if listener is not None:
@@ -440,6 +468,7 @@ class RunHandle:
         """Creates the run on the worker `place` gives; if that worker is lost before it answers (it died, or
         fell silent after it was chosen), once more on another."""
         self.id, self.worker = next(_RUN_IDS), pool().place(self.engine_name)
+        self.jobs = {}  # method -> the Reply of a job (worker JOBS) asked of the run, until it is taken
         self.worker.runs.add(self.id)
         self._finalizer = weakref.finalize(self, _close, self.worker, self.id)
         self.lost = False
@@ -493,6 +522,18 @@ class RunHandle:
             return self._drive("snapshot", views, timeout=timeout)
         except TimeoutError:
             return self.snapshot
+
+    def latest_health(self, timeout=1.0):
+        """The run's gradient health now (a snapshot's `health`), for a chart that follows the run while it plays:
+        asked for without the views, and not kept as `snapshot`, which stays the one the page drew. The last
+        snapshot's if the worker is silent, or takes longer than `timeout`."""
+        if not self.lost and self.worker.alive and self.worker.silent_for() > QUIET_AFTER:
+            return self.snapshot.health
+        self.asked_at = time.monotonic()
+        try:
+            return self._request("snapshot", False, timeout=timeout).health
+        except TimeoutError:
+            return self.snapshot.health
 
     def _drive_awhile(self, mode, wait, command, *args):
         """A command the worker answers once it has trained: waits up to `wait` seconds for the answer, else
@@ -575,30 +616,66 @@ class RunHandle:
     def trace(self, index):
         return self._call("trace", index)
 
-    def keras_file(self):
-        return self._call("keras_file")
+    def keras_file(self, wait=REPLY_TIMEOUT):
+        return self._job("keras_file", wait=wait)
 
     def history_table(self):
         return self._call("history_table")
 
-    def gradient_check(self, examples):
-        return self._call("gradient_check", examples)
+    def gradient_check(self, examples, wait=REPLY_TIMEOUT):
+        return self._job("gradient_check", examples, wait=wait)
 
-    def compare_engines(self, steps):
-        return self._call("compare_engines", steps)
+    def compare_engines(self, steps, wait=REPLY_TIMEOUT):
+        return self._job("compare_engines", steps, wait=wait)
 
     def adopt(self, weights, epoch, history):
         self.snapshot = self._call("adopt", weights, epoch, history)
         return self.snapshot
 
-    def lr_find(self):
-        return self._call("lr_find")
+    def lr_find(self, wait=REPLY_TIMEOUT):
+        return self._job("lr_find", wait=wait)
 
     def replay_at(self, epoch):
         return self._call("replay_at", epoch)
 
-    def replay_frames(self, frames):
-        return self._call("replay_frames", frames)
+    def replay_frames(self, frames, wait=REPLY_TIMEOUT):
+        return self._job("replay_frames", frames, wait=wait)
+
+    def _job(self, method, *args, wait=REPLY_TIMEOUT):
+        """A command that may take seconds (worker JOBS: computed away from the worker's loop). Asked once: if
+        it is still under way from an earlier ask, this waits for that one (a page that asks again does not pile
+        work up). Waits up to `wait` seconds, then raises NoAnswer and leaves it `pending`: a later call takes its
+        answer. TooLong if it was stopped at the worker's time limit."""
+        if self.lost:
+            raise RunLost("the run's worker is gone")
+        reply = self.jobs.get(method)
+        if reply is None or (reply.done.is_set() and reply.args != (method, args)):
+            reply = self.jobs[method] = self.worker.submit(self.id, "call", method, args)
+        try:
+            value = reply.result(wait)
+        except RunLost:
+            self.jobs.pop(method, None)
+            self.lost = True
+            raise
+        except NoAnswer:
+            if reply.done.is_set():  # TooLong: an answer
+                self.jobs.pop(method, None)
+            raise
+        except BaseException:
+            self.jobs.pop(method, None)
+            raise
+        self.jobs.pop(method, None)
+        return value
+
+    def pending(self, method):
+        """Whether a job `method` was asked of the run and its answer has not come yet."""
+        reply = self.jobs.get(method)
+        return reply is not None and not reply.done.is_set()
+
+    def answered(self, method):
+        """Whether a job `method` asked earlier has an answer waiting to be taken (by calling it again)."""
+        reply = self.jobs.get(method)
+        return reply is not None and reply.done.is_set()
 
     def continue_from(self, epoch):
         self._call("continue_from", epoch)

@@ -16,6 +16,15 @@ run that a page watches (`watch`) also gets its frames sent, unasked, as (None, 
 (playground/frames.py): one after each frame's training, and one after each command that changes
 what the page draws.
 
+A command that may take seconds (training.JOBS: the learning-rate finder, both engines side by side, the
+.keras file, the animation's frames) is not computed in the loop: what it needs
+of the run is taken there, and a process forked from the worker computes it and sends the answer back, while
+the loop goes on training the other runs. The fork shares the worker's memory (the data sets are not copied),
+and TensorFlow, when the job needs it, loads there and goes with it: a NumPy worker never holds it. Only in a
+worker that has loaded TensorFlow already (a Keras run's) is TensorFlow work done in the loop, as forking a
+process whose TensorFlow runs threads is not safe. A job is stopped after JOB_CPU seconds of computing (or
+JOB_SECONDS of waiting for a core).
+
 A thread of its own says, every BEAT seconds, that the process lives, with how long its loop has
 been in the command or slice it is in (None, None, seconds): the pool's watchdog marks a worker
 that falls silent lost, and places no new run on one that is busy.
@@ -23,15 +32,19 @@ that falls silent lost, and places no new run on one that is busy.
 import itertools
 import logging
 import os
+import resource
+import signal
 import sys
 import threading
 import time
+import traceback
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
+from multiprocessing import Pipe
+from multiprocessing.connection import Connection, wait as wait_for
 
 from ..frames import FrameMaker
 from ..startup import configure_process, give_back_memory
-from ..training import TrainingRun
+from ..training import JOBS, TENSORFLOW_JOBS, TrainingRun
 
 SLICE = 0.02          # seconds of training per turn: Pause waits at most about this long
 IDLE_WAIT = 1.0       # seconds between looks at detached runs while nothing trains
@@ -40,6 +53,9 @@ FRAME_RATE = 45       # frames a second at most, per run
 FRAME_BYTES = 190_000  # bytes a second at most, per run: a frame of the largest networks comes less often
 FRAME_SHARE = 4       # a frame comes at most once per this many times the time it takes to make
 BEAT = 0.5            # seconds between the worker's signs of life (the pool's watchdog listens)
+JOB_CPU = 60          # seconds of CPU a job (JOBS) may use: past them it is stopped, and its answer says so
+JOB_SECONDS = 600.0   # seconds a job may last, however little CPU a loaded machine gives it
+JOB_NICE = 19         # a job's process yields the cores to the worker's loop
 # The commands after which a watched run's page gets a frame: a key frame (the whole history) for those
 # that may rewrite it.
 FRAME_AFTER = {"pause", "step", "set_data", "speed"}
@@ -82,6 +98,16 @@ class Slot:
         return snap
 
 
+@dataclass
+class Job:
+    """A command computed in a process forked from the worker: the request it answers, its process, the
+    end of the pipe its answer comes on, and when it is stopped if it has not answered."""
+    request: int
+    pid: int
+    answer: Connection
+    deadline: float
+
+
 class Data:
     """The data sets of the runs here (TrainingData), kept once and shared by the runs that use them."""
 
@@ -106,6 +132,7 @@ class Worker:
         self.turn = itertools.count()
         self.send_lock = threading.Lock()  # the loop and the heartbeat both send
         self.busy_since = None  # when the loop began the command or slice it is in; None while it waits
+        self.jobs = {}  # the answer's end of the pipe -> Job
 
     def serve(self):
         threading.Thread(target=self.heartbeat, args=(self.beat,), name="playground-heartbeat", daemon=True).start()
@@ -119,17 +146,24 @@ class Worker:
             active = [slot for slot in self.slots.values() if slot.mode != "paused" and slot.detached_at is None]
             now = time.monotonic()
             wait = max(0.0, min(slot.due for slot in active) - now) if active else IDLE_WAIT
+            if self.jobs:
+                wait = max(0.0, min(wait, min(job.deadline for job in self.jobs.values()) - now))
             self.busy_since = None
-            ready = self.conn.poll(wait)
+            ready = _wait([self.conn, *self.jobs], wait)
             self.busy_since = time.monotonic()
             if ready:
-                try:
-                    message = self.conn.recv()
-                except (EOFError, OSError):
-                    return  # the server is gone
-                self.handle(*message)
+                for conn in ready:
+                    if conn is not self.conn:
+                        self.finish(self.jobs.pop(conn))
+                        continue
+                    try:
+                        message = self.conn.recv()
+                    except (EOFError, OSError):
+                        return  # the server is gone
+                    self.handle(*message)
                 continue  # every waiting command before the next slice
             self.expire()
+            self.stop_late_jobs()
             due = [slot for slot in active if slot.due <= time.monotonic()]
             if due:
                 self.train(due[next(self.turn) % len(due)])
@@ -238,8 +272,72 @@ class Worker:
             method, call_args = args
             if method not in CALLS:
                 raise KeyError(f"{method} is not a run's command")
+            if method in JOBS:
+                function, job_args = slot.run.job(method, *call_args)
+                if method in TENSORFLOW_JOBS and "tensorflow" in sys.modules:
+                    return function(*job_args)  # TensorFlow runs threads here: no fork
+                return self.start_job(request, function, job_args)
             return getattr(slot.run, method)(*call_args)
         raise KeyError(f"unknown command {command!r}")
+
+    def start_job(self, request, function, args):
+        """Computes function(*args) in a process forked from this one; the loop answers `request` when it is
+        done (`finish`). The child shares the worker's memory as it is now, and ends once it has answered, or
+        after JOB_SECONDS, or with the worker."""
+        answer, child_end = Pipe(duplex=False)
+        pid = os.fork()
+        if pid == 0:  # the child: it computes, answers and ends, and touches nothing of the worker's
+            status = 1
+            try:
+                answer.close()
+                os.nice(JOB_NICE - NICE)  # the worker's loop, training the other runs, comes first
+                resource.setrlimit(resource.RLIMIT_CPU, (JOB_CPU, JOB_CPU + 5))  # SIGXCPU past it
+                signal.alarm(int(JOB_SECONDS) + 5)  # a child the worker no longer waits for ends by itself
+                _die_with_parent()
+                try:
+                    result = True, function(*args)
+                except ValueError as error:
+                    result = False, ("ValueError", str(error))
+                except Exception as error:
+                    traceback.print_exc()
+                    result = False, (type(error).__name__, str(error))
+                child_end.send(result)
+                status = 0
+            finally:
+                os._exit(status)
+        child_end.close()
+        self.jobs[answer] = Job(request, pid, answer, time.monotonic() + JOB_SECONDS)
+        return _DEFERRED
+
+    def finish(self, job):
+        """Answers a job's request with what its process sent, and lets the process go; a process stopped at its
+        CPU limit answers TimeLimit."""
+        try:
+            ok, value = job.answer.recv()
+        except (EOFError, OSError):  # it ended without an answer
+            ok, value = False, ("RunFailed", "the computation ended without an answer")
+        job.answer.close()
+        status = _reap(job.pid)
+        if not ok and value[0] == "RunFailed":
+            if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGXCPU, signal.SIGKILL, signal.SIGALRM):
+                value = ("TimeLimit", str(JOB_CPU))
+            else:
+                log.error("A job's process (pid %d) ended without an answer", job.pid)
+        self.reply(job.request, ok, value)
+
+    def stop_late_jobs(self):
+        """Stops the jobs that have lasted longer than JOB_SECONDS; each one's request is answered with TimeLimit."""
+        now = time.monotonic()
+        for conn, job in list(self.jobs.items()):
+            if now > job.deadline:
+                del self.jobs[conn]
+                try:
+                    os.kill(job.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                job.answer.close()
+                _reap(job.pid)
+                self.reply(job.request, False, ("TimeLimit", str(JOB_SECONDS)))
 
     def train(self, slot):
         """One slice of training, or what is left of a frame's share at the run's speed; a step that reached
@@ -307,6 +405,30 @@ class Worker:
 
 
 _DEFERRED = object()
+
+
+def _wait(conns, timeout):
+    """multiprocessing.connection.wait, or the worker's socket's poll alone when no job runs."""
+    if len(conns) == 1:
+        return conns if conns[0].poll(timeout) else []
+    return wait_for(conns, timeout)
+
+
+def _reap(pid):
+    """Waits for the child `pid` to end; its status (0 if it was reaped already)."""
+    try:
+        return os.waitpid(pid, 0)[1]
+    except ChildProcessError:
+        return 0
+
+
+def _die_with_parent():
+    """On Linux, the calling process is killed when its parent (the worker) ends."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _progress(run):

@@ -32,7 +32,8 @@ def chart(figure, key, height):
 
 def figure_table(figure):
     """(the rows of a plotly figure's numbers, as a list of dicts, whether a series was thinned): a heatmap's cells,
-    or each line's, bar's or marker's points, with their series and, in a figure of several panels, their panel."""
+    or each line's, bar's or marker's points, with their series and, in a figure of several panels, their panel; for
+    a picture, the words written on it."""
     layout, rows, thinned = figure.get("layout", {}), [], False
     panels = len({t.get("xaxis", "x") for t in figure.get("data", ())}) > 1
     series, panel, x_name, y_name = _("series"), _("panel"), _("x"), _("y")
@@ -60,6 +61,8 @@ def figure_table(figure):
             row[x_name] = _cell(xs[i]) if i < len(xs) else ""
             row[y_name] = _cell(ys[i]) if i < len(ys) else ""
             rows.append(row)
+    if not rows:  # a picture with its words written on it (the image sets' test images: predicted / true)
+        rows = [{_("label"): str(a["text"])} for a in layout.get("annotations", ()) if a.get("text")]
     return rows, thinned
 
 

@@ -8,14 +8,18 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from .. import inspect, plots
 from ..data import FEATURES
 from ..i18n import N_, _
 from ..settings import SETTINGS
 from . import draw, preset
+from .chart import chart
 from .classroom import may_change, shown
-from .state import request_new_run
-from .safe import guarded
+from .state import on_run, request_new_run
+from .safe import guarded, section
 
+CHART_EVERY = 1.0  # seconds between redraws of a lesson's chart while the run plays
+CHART_HEIGHT = 260
 KEPT = ("engine", "show_test", "discretize", "presentation", "classroom", "lang", "challenge")
 
 
@@ -26,6 +30,7 @@ class Lesson:
     question: str
     watch: str
     settings: dict
+    chart: str = ""  # a chart the lesson shows beside its text: "gradients" (each layer's gradient size)
 
 
 LESSONS = (
@@ -35,10 +40,11 @@ LESSONS = (
               "layer, or the input feature x1*x2, and play again."),
            {"dataset": "xor", "layers": 0}),
     Lesson("sigmoid", N_("Six sigmoid layers"), N_("Why does a deep stack of sigmoids learn so slowly?"),
-           N_("Press Play and watch the weights chart: layer 1's weights stay where they started while the "
-              "last layers' move. Going back, each sigmoid multiplies the gradient by at most 0.25, so the first "
-              "layers hardly learn (vanishing gradients). Then try tanh or relu."),
-           {"layers": 6, **{f"width_{i}": 4 for i in range(1, 7)}, "activation": "sigmoid"}),
+           N_("Press Play and watch the chart above, Gradient size per layer, on a log scale. Going back, each "
+              "sigmoid multiplies the gradient by at most 0.25, so layer 1's gradient is ten thousand times smaller "
+              "than the output layer's, or less: the layers marked vanishing hardly learn, and their weights stay "
+              "where they started. Then try tanh or relu."),
+           {"layers": 6, **{f"width_{i}": 4 for i in range(1, 7)}, "activation": "sigmoid"}, chart="gradients"),
     Lesson("explode", N_("Learning rate 3"), N_("What happens when each step is far too large?"),
            N_("Press Play. Each step (one per epoch: the batch is the whole training set) overshoots further than "
               "the last: the loss climbs epoch after epoch, ten times higher each time, until it is too large to "
@@ -95,7 +101,10 @@ def lessons_sidebar():
     lesson = BY_KEY.get(st.session_state.get("lesson"))
     if lesson is not None:
         with sb.expander(_("Lesson: {title}").format(title=_(lesson.title)), expanded=True, icon=":material/school:"):
-            st.markdown(f"**{_(lesson.question)}**\n\n{_(lesson.watch)}")
+            st.markdown(f"**{_(lesson.question)}**")
+            if lesson.chart == "gradients":
+                gradient_chart()
+            st.markdown(_(lesson.watch))
             st.button(_("Close the lesson"), key="lesson_close", on_click=close)
     lessons = shown("lessons") and may_change(values(LESSONS[0]))
     if not lessons and not may_change(preset.SETTINGS_CHANGED):
@@ -106,3 +115,29 @@ def lessons_sidebar():
                 st.button(_(item.title), key=f"lesson_{item.key}", on_click=start, args=(item.key,),
                           help=_(item.question), width="stretch")
         preset.preset_button()
+
+
+def gradient_chart():
+    """Each layer's gradient size, epoch by epoch, the vanishing layers marked: in the lesson's box, on the first
+    screen. While the run plays it follows the run, redrawn every CHART_EVERY seconds (the page's script runs only
+    on an action, and the live view draws only the boundary, the network and the curves)."""
+    run = st.session_state.get("run")
+    if run is None:
+        return
+    with st.container(key="lesson_gradients"), section(N_("the lesson's chart")):
+        st.fragment(run_every=CHART_EVERY if run.snapshot.active else None)(_gradient_chart)()
+
+
+def _gradient_chart():
+    run = st.session_state.get("run")
+    if run is None:
+        return
+    health = (on_run(run.latest_health) if run.snapshot.active else None) or run.snapshot.health
+    norms = health["norms"]
+    weak = inspect.vanishing_layers(norms[-1]) if len(norms) else []
+    chart(plots.gradient_sizes_figure(health["epochs"], norms, weak, inspect.VANISHING), key="chart_lesson_gradients",
+          height=CHART_HEIGHT)
+    if weak and norms[-1][0] > 0:
+        times = float(f"{norms[-1][-1] / norms[-1][0]:.2g}")  # two significant digits: 1/240,000
+        st.caption(_("Vanishing now: layers {layers}. Layer 1's gradient is 1/{times:,.0f} of the output "
+                     "layer's.").format(layers=_(", ").join(str(layer) for layer in weak), times=times))

@@ -299,6 +299,10 @@ def run_notice(run):
         return
     if silent is not None:
         st.warning(no_answer(silent))
+    too_long = st.session_state.pop("run_too_long", None)
+    if too_long is not None:
+        st.warning(_("That took longer than {seconds} s and was stopped; the run is unchanged. A smaller network, "
+                     "batch size or data set takes less.").format(seconds=f"{too_long:g}"))
     revived = st.session_state.pop("revived", None)
     if revived and revived[1] < revived[0] + 1:
         st.info(_("Started again from epoch {epoch}, with a fresh optimizer. Of the history, {kept} of its {total} "

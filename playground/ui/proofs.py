@@ -3,8 +3,9 @@ import numpy as np
 import streamlit as st
 
 from .. import inspect
-from ..i18n import _, sentences
+from ..i18n import N_, _, sentences
 from . import state
+from .safe import guarded
 
 CHECK_EXAMPLES, ENGINE_STEPS = 16, 5
 
@@ -15,23 +16,38 @@ def proofs_section(run):
     weights = run.snapshot.weights
     finite = not run.snapshot.diverged and all(np.isfinite(W).all() and np.isfinite(b).all() for W, b in weights)
     with left:
-        if st.button(_("Check backpropagation against finite differences"), key="proof_gradients",
-                     disabled=not finite):
-            with st.spinner(_("Computing difference quotients in float64…")):
-                errors = state.on_run(run.gradient_check, CHECK_EXAMPLES)
-            if errors is not None:
-                st.session_state.proof_gradients_result = (run.id, run.snapshot.epoch, errors)
-        _show_gradient_check(run)
+        if run.answered("gradient_check"):  # asked earlier, done since
+            _check()
+        st.button(_("Check backpropagation against finite differences"), key="proof_gradients", on_click=_check,
+                  disabled=not finite or run.pending("gradient_check"))
+        if not state.job_under_way(run, "gradient_check", _("Computing difference quotients in float64…")):
+            _show_gradient_check(run)
     with right:
-        if st.button(_("Run both engines from these weights"), key="proof_engines", disabled=not finite):
-            with st.spinner(_("Running the NumPy and the Keras engine side by side (loading TensorFlow takes a few "
-                              "seconds the first time)…")):
-                result = state.on_run(run.compare_engines, ENGINE_STEPS)
-            if result is not None:
-                st.session_state.proof_engines_result = (run.id, run.snapshot.epoch, result)
-        _show_engines(run)
+        if run.answered("compare_engines"):
+            _compare()
+        st.button(_("Run both engines from these weights"), key="proof_engines", on_click=_compare,
+                  disabled=not finite or run.pending("compare_engines"))
+        if not state.job_under_way(run, "compare_engines", _(
+                "Running the NumPy and the Keras engine side by side (loading TensorFlow takes a few seconds)…")):
+            _show_engines(run)
     if not finite:
         st.caption(_("The weights are not finite numbers: go back to an epoch whose loss was finite to check them."))
+
+
+@guarded(N_("the finite-difference check"))
+def _check():
+    run = st.session_state.run
+    errors = state.on_job(run, "gradient_check", CHECK_EXAMPLES)
+    if errors is not None:
+        st.session_state.proof_gradients_result = (run.id, run.snapshot.epoch, errors)
+
+
+@guarded(N_("both engines side by side"))
+def _compare():
+    run = st.session_state.run
+    result = state.on_job(run, "compare_engines", ENGINE_STEPS)
+    if result is not None:
+        st.session_state.proof_engines_result = (run.id, run.snapshot.epoch, result)
 
 
 def _result(run, key):

@@ -53,7 +53,7 @@ def nearest_rate(rate):
 @guarded(N_("the learning-rate finder"))
 def _find():
     run = st.session_state.run
-    result = state.on_run(run.lr_find)
+    result = state.on_job(run, "lr_find")
     if result is not None:
         st.session_state.lr_found = (run.id, run.snapshot.epoch, result)
 
@@ -68,10 +68,14 @@ def finder_section(run):
     the rule behind it, and a button that makes it the learning rate."""
     st.subheader(_("Find a learning rate"))
     allowed = may_change(["learning_rate"])
+    if run.answered("lr_find"):  # asked earlier, done since
+        _find()
     st.button(_("Try rates from 1e-5 to 10"), key="lr_finder", on_click=_find,
-              disabled=run.lost or run.snapshot.active or not allowed,
+              disabled=run.lost or run.snapshot.active or not allowed or run.pending("lr_find"),
               help=_("On a copy of the network, from its weights now: the rate grows tenfold every 50 steps or "
                      "so, up to 300 steps, stopping once the loss passes 4 times its best. The run is untouched."))
+    if state.job_under_way(run, "lr_find", _("Trying rates on a copy of the network…")):
+        return
     found = st.session_state.get("lr_found")
     if not found or found[0] != run.id:
         st.caption(_("Pause the run, then try: the curve shows how the loss falls, then climbs, as the rate grows."))

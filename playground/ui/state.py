@@ -16,7 +16,7 @@ from .. import settings
 from . import draw, keep
 from ..i18n import N_, _, best_language
 from ..settings import SETTINGS, UPLOAD
-from ..trainer import NoAnswer, NoRoom, RunFailed, RunHandle, RunLost
+from ..trainer import NoAnswer, NoRoom, RunFailed, RunHandle, RunLost, TooLong
 from .safe import guarded, no_room
 
 log = logging.getLogger("playground.page")
@@ -244,6 +244,10 @@ def on_run(action, *args):
     except RunFailed as error:
         st.session_state.run_error = str(error)
         return None
+    except TooLong as error:  # a long command stopped at its time limit: the run is unchanged
+        log.warning("A command was stopped: %s", error)
+        st.session_state.run_too_long = error.seconds
+        return None
     except NoAnswer as error:
         log.warning("No answer from the run's worker: %s", error)
         st.session_state.run_no_answer = error.seconds
@@ -252,6 +256,41 @@ def on_run(action, *args):
         log.warning("A run was refused: %s", error)
         st.session_state.run_no_room = (error.used, error.ceiling)
         return None
+
+
+# Seconds a press waits for a command that may take seconds (the finder, the proofs, a file); past them the page
+# goes on, the button stays disabled while the command is under way, and the page is drawn again once it is done.
+JOB_WAIT = 10.0
+
+
+def on_job(run, method, *args):
+    """A command of the run that may take seconds (the worker's JOBS), as `on_run`: its value, or None. Asked once:
+    a press while it is under way waits for the same one. If it is not done within JOB_WAIT seconds, None, and the
+    page says it is under way (`job_under_way`); a later call takes its answer."""
+    def ask():
+        try:
+            return getattr(run, method)(*args, wait=JOB_WAIT)
+        except NoAnswer:
+            if run.pending(method):
+                return None
+            raise
+    return on_run(ask)
+
+
+def job_under_way(run, method, text):
+    """If the run's command `method` is under way: says `text`, draws the page again once it is done, and returns
+    True (its button is then disabled)."""
+    if not run.pending(method):
+        return False
+    st.caption(text)
+    _rerun_when_done(run, method)
+    return True
+
+
+@st.fragment(run_every=1.0)
+def _rerun_when_done(run, method):
+    if not run.pending(method):
+        st.rerun()
 
 
 class Presence:

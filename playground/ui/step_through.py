@@ -11,6 +11,7 @@ import streamlit as st
 from ..export import input_scaling
 from ..i18n import N_, _, sentences
 from ..nn import INITIALIZERS, OPTIMIZERS, get_activation, get_loss, targets
+from ..nn.initializers import OUTPUT_GAIN
 from . import state
 from .live_view import clicked
 
@@ -106,8 +107,9 @@ def _scaling(ds, a0):
 
 def _forward(spec, trace, weights):
     names, shown = (*spec.activations, spec.output_activation), formulas(spec)["activations"]
-    st.markdown(_("The weights started as ${formula}$ ({initializer}), the biases at 0.").format(
-        formula=formulas(spec)["init"], initializer=spec.initializer))
+    st.markdown(_("The weights started as ${formula}$ ({initializer}), the output layer's at {gain} times that "
+                  "(so the untrained network starts near a guess), the biases at 0.").format(
+        formula=formulas(spec)["init"], initializer=spec.initializer, gain=OUTPUT_GAIN))
     for l, (layer, (W, b), f, formula) in enumerate(zip(trace, weights, names, shown), start=1):
         st.markdown(_("**Layer {layer}** ({activation}, {inputs} → {neurons})").format(
             layer=l, activation=f, inputs=layer["a_in"].shape[1], neurons=layer["z"].shape[1])

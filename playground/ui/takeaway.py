@@ -31,6 +31,7 @@ class Download:
     mime: str
     make: object     # () -> bytes or text, asked of the run when clicked
     help: str
+    job: str = None  # the run's command that makes it, if it may take seconds: the button waits while it is under way
 
 
 def downloads(run):
@@ -44,7 +45,7 @@ def downloads(run):
         Download("download_keras", _("Keras model (.keras)"), f"{name}-model.keras", "application/zip",
                  run.keras_file,
                  _("This network with its trained weights, its inputs scaled as in training: keras.saving.load_model(file). "
-                   "Built on click; the first time loads TensorFlow (a few seconds).")),
+                   "Built on click; the first time loads TensorFlow (a few seconds)."), "keras_file"),
         Download("download_code", _("Keras code (.py)"), f"{name}-network.py", "text/x-python",
                  lambda: keras_code(run.spec, run.dataset.scaler),
                  _("The Python source that builds this network in Keras, its inputs scaled as in training.")),
@@ -60,7 +61,8 @@ def downloads(run):
                    "the column thinned says where).")),
     ] + ([] if run.dataset.points_train is None else [
         Download("export_gif", _("Animation (.gif)"), f"{name}-boundary.gif", "image/gif", lambda: replay.animation(run),
-                 _("The decision boundary over the run, with its epoch and loss: up to 100 frames, for slides."))])
+                 _("The decision boundary over the run, with its epoch and loss: up to 100 frames, for slides."),
+                 "replay_frames")])
 
 
 def data_file(dataset):
@@ -138,7 +140,7 @@ def takeaway_section(run):
     with st.container(horizontal=True):
         for d in downloads(run):
             st.download_button(d.label, _made(d.make), file_name=d.file_name, mime=d.mime, key=d.key, help=d.help,
-                               on_click="ignore")
+                               on_click="ignore", disabled=d.job is not None and run.pending(d.job))
     st.file_uploader(_("Restore weights from an .npz file"), type=["npz"], key="weights_file", on_change=_restore,
                      help=_("A file of the weights download, for a network of the same layers and neurons."))
     message = st.session_state.get("weights_message")
