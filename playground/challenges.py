@@ -374,7 +374,7 @@ def _build(fields):
     keys = data_keys(dataset) + (("loss",) if metric == "loss" else ())
     if set(data_text) != set(keys):
         raise ValueError(_("A challenge on {dataset} imposes exactly these settings: {keys}.").format(
-            dataset=dataset, keys=", ".join(keys)))
+            dataset=dataset, keys=", ".join(settings.label(key) for key in keys)))
     data = {key: _read(key, data_text[key]) for key in keys}
     goal = Goal(metric, _target(METRICS[metric], target_text))
     _check_task(dataset, goal, data.get("loss"))
@@ -402,7 +402,7 @@ def _read(key, text):
         return settings.BY_KEY[key].parse(text)
     except (ValueError, TypeError, OverflowError):
         raise ValueError(_("The challenge's setting {key} has a value the page does not offer.").format(
-            key=key)) from None
+            key=settings.label(key))) from None
 
 
 def _number(text, parse, refusal):

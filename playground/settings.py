@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .data import DATASETS, FEATURES
 from .engines import ENGINES
-from .i18n import DEFAULT as DEFAULT_LANGUAGE, LANGUAGES
+from .i18n import DEFAULT as DEFAULT_LANGUAGE, LANGUAGES, N_, _
 from .nn import INITIALIZERS, LOSSES, OPTIMIZERS, SCHEDULES, hidden_activations, losses_for, output_activations
 from .spec import NetworkSpec
 
@@ -228,6 +228,34 @@ SETTINGS = [
     Setting("classroom", (), controls),
 ]
 BY_KEY = {s.key: s for s in SETTINGS}
+
+# Each setting's name as the sidebar writes it: what compare, the sweep and challenges call a setting, never its key.
+LABELS = {"engine": N_("Engine"), "dataset": N_("Data set"), "noise": N_("Noise"), "samples": N_("Samples"),
+          "train_percent": N_("Training data (%)"), "classes": N_("Classes"), "data_seed": N_("Data seed"),
+          "features": N_("Input features"), "layers": N_("Hidden layers"), "activation": N_("Activation"),
+          "per_layer": N_("A different activation per layer"), "output": N_("Output activation"), "loss": N_("Loss"),
+          "optimizer": N_("Optimizer"), "learning_rate": N_("Learning rate"),
+          "schedule": N_("Learning-rate schedule"), "decay_epochs": N_("Decay over (epochs)"),
+          "decay_rate": N_("Decay rate"), "warmup_epochs": N_("Warm-up (epochs)"), "batch_size": N_("Batch size"),
+          "stop_epoch": N_("Stop at epoch"), "stop_metric": N_("Stop when"), "stop_value": N_("Stop value"),
+          "regularization": N_("Regularization"), "penalty_rate": N_("Regularization rate"), "dropout": N_("Dropout"),
+          "per_layer_dropout": N_("A different dropout rate per layer"), "clip_norm": N_("Gradient clipping"),
+          "init": N_("Initial weights"), "seed": N_("Seed"), "speed": N_("Speed"), "show_test": N_("Show test data"),
+          "discretize": N_("Discretize output"), "presentation": N_("Presentation"), "lang": N_("Language"),
+          "challenge": N_("Challenge"), "drawn": N_("Points drawn"), "classroom": N_("Classroom mode")}
+# A layer's own settings (width_3, activation_3, dropout_3) name their layer.
+LAYER_LABELS = {"width": N_("Layer {layer}"), "activation": N_("Activation of layer {layer}"),
+                "dropout": N_("Dropout of layer {layer}")}
+
+
+def label(key):
+    """The setting `key`'s name on the page, translated; a key that is no setting is returned as it is."""
+    if key in LABELS:
+        return _(LABELS[key])
+    head, _sep, layer = key.rpartition("_")
+    if head in LAYER_LABELS and layer.isdigit():
+        return _(LAYER_LABELS[head]).format(layer=layer)
+    return key
 
 
 def from_query(params):

@@ -40,6 +40,13 @@ def test_breaking_a_limit_does_not_count_and_says_which(app):
     assert "does not count" in banner(at) and "hidden layers: 2" in banner(at)
 
 
+def test_a_changed_imposed_setting_is_named_by_its_label(app):
+    at = app(challenge="xor", dataset="xor", noise="0", layers="0", features="x1*x2")
+    at.select_slider(key="noise").set_value(0.1).run()
+    train(at, 2)
+    assert "does not count" in banner(at) and r"Noise: 0\.1 where" in banner(at), banner(at)
+
+
 def test_a_teacher_makes_a_challenge_from_the_current_setup_and_its_link_opens_it(app):
     at = app(tool="challenge", dataset="moons", layers="1", width_1="5")
     at.selectbox(key="challenge_metric").select("accuracy").run()

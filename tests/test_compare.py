@@ -30,9 +30,10 @@ def test_the_table_shows_the_settings_that_differ(app):
     at.selectbox(key="activation").select("relu").run()
     table = at.table[0].value
     assert list(table.columns) == ["now", "#1"]
-    assert table.loc["learning_rate"].tolist() == ["0.3", "0.03"]
-    assert table.loc["activation"].tolist() == ["relu", "tanh"]
-    assert "layers" not in table.index
+    # Each setting by its name on the page, never by its key.
+    assert table.loc["Learning rate"].tolist() == ["0.3", "0.03"]
+    assert table.loc["Activation"].tolist() == ["relu", "tanh"]
+    assert "Hidden layers" not in table.index and "learning_rate" not in table.index
 
 
 def test_at_most_five_pins_then_unpin_one_and_clear_all(app):
@@ -58,7 +59,7 @@ def test_pins_outlive_a_new_run(app):
     at.slider(key="layers").set_value(3).run()
     assert len(at.session_state.pins) == 1
     table = at.table[0].value
-    assert table.loc["layers"].tolist() == ["3", "2"] and table.loc["width_3"].tolist() == ["2", "—"]
+    assert table.loc["Hidden layers"].tolist() == ["3", "2"] and table.loc["Layer 3"].tolist() == ["2", "—"]
 
 
 def test_describe_names_data_layers_activation_optimizer_rate_and_penalty():

@@ -36,7 +36,7 @@ def test_digits_show_confusion_images_and_first_layer_weights_as_pictures(app, c
     links = [t for t in network["data"] if t.get("hovertemplate", "").startswith("a link")]
     assert len(links) == 1                                         # only layer 1 → output: pixels are pictures
     texts = [a["text"] for a in network["layout"]["annotations"]]
-    assert "8 of 16" in texts
+    assert "+ 8 more" in texts
     before = found["chart_confusion"]
     at.button(key="step").click().run()
     assert charts(at)["chart_confusion"] != before

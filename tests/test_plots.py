@@ -7,7 +7,7 @@ from PIL import Image
 import pytest
 
 from playground import plots
-from playground.plots import charts
+from playground.plots import charts, colours
 
 
 def history(n):
@@ -107,3 +107,43 @@ def test_class_image_colours_each_cell_by_its_predicted_class():
     assert image[0, 0] > image[0, 2]          # orange: more red than blue
     assert image[1, 2] > image[1, 0]          # blue: more blue than red
     assert image[2].min() > image[0].min()    # unsure: paler
+
+
+def _sweep(variations, scores):
+    """A sweep's plan over the circle and a result per run with the given test scores (nothing trained)."""
+    from playground import settings
+    from playground.sweep import plan_sweep
+    from playground.sweep.runs import RunResult
+    plan = plan_sweep(settings.defaults(), variations, 1)
+    results = [RunResult(run.index, run.varied, run.settings, 1, False, 0.1, 0.1, score, score, 0.0, [], {})
+               for run, score in zip(plan.runs, scores)]
+    return plan, results
+
+
+def test_the_sweeps_best_cell_is_the_darkest_framed_and_starred():
+    plan, results = _sweep({"learning_rate": [0.03, 0.3], "layers": [1, 2]}, [0.6, 0.7, 0.99, 0.8])
+    figure = plots.sweep.sweep_figure(plan, results, names={"learning_rate": "learning rate", "layers": "hidden layers"})
+    heatmap = figure["data"][0]
+    scale = heatmap["colorscale"]
+    # The highest score takes the scale's last colour: the darkest, with at least 3:1 against white (not a pale grey).
+    linear = [(lambda v: v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4) for _ in range(3)]
+    luminance = [sum(w * f(c / 255) for w, f, c in zip((0.2126, 0.7152, 0.0722), linear, colours.rgb(stop)))
+                 for _at, stop in scale]  # WCAG's relative luminance
+    assert luminance[-1] == min(luminance) and (1.05 / (luminance[-1] + 0.05)) >= 3
+    best = [(i, j) for i, row in enumerate(heatmap["text"]) for j, t in enumerate(row) if "★" in t]
+    assert len(best) == 1 and "best" in heatmap["text"][best[0][0]][best[0][1]]
+    i, j = best[0]
+    assert heatmap["z"][i][j] == 0.99
+    outer = figure["layout"]["shapes"][0]
+    assert outer["line"]["width"] >= 4 and outer["line"]["color"] == colours.OUTLINE
+    assert (outer["x0"] + outer["x1"]) / 2 == j and (outer["y0"] + outer["y1"]) / 2 == i
+    assert figure["layout"]["xaxis"]["title"]["text"] == "learning rate"
+    assert figure["layout"]["yaxis"]["title"]["text"] == "hidden layers"
+
+
+def test_a_sweep_of_one_setting_stars_its_best_run():
+    plan, results = _sweep({"learning_rate": [0.03, 0.3, 1.0]}, [0.6, 0.9, 0.7])
+    figure = plots.sweep.sweep_figure(plan, results, names={"learning_rate": "learning rate"})
+    best = figure["data"][-1]
+    assert best["marker"]["symbol"] == "star" and "★" in best["text"][0] and best["x"] == ["0.3"]
+    assert figure["layout"]["xaxis"]["title"]["text"] == "learning rate"

@@ -22,9 +22,10 @@ def test_a_sweep_of_two_settings_shows_a_heatmap_a_picture_per_run_and_one_becom
     run_sweep(at)
     assert at.session_state.sweep.done == 4 and not at.exception
     heatmap = charts(at)["chart_sweep"]
-    assert heatmap["data"][0]["type"] == "heatmap" and len(heatmap["layout"]["shapes"]) == 1  # the best, ringed
+    assert heatmap["data"][0]["type"] == "heatmap" and len(heatmap["layout"]["shapes"]) == 2  # the best, framed
+    assert heatmap["layout"]["xaxis"]["title"]["text"] == "learning rate" and "★" in str(heatmap["data"][0]["text"])
     captions = [c.value for c in at.caption if ": test accuracy " in c.value]
-    assert len(captions) == 4 and "learning_rate 0.3, layers 2" in " ".join(captions)
+    assert len(captions) == 4 and "learning rate 0.3, hidden layers 2" in " ".join(captions)
     at.button(key="sweep_adopt_3").click().run()
     assert at.session_state.learning_rate == 0.3 and at.session_state.layers == 2
     assert at.session_state.run.snapshot.epoch == 20 and at.query_params["layers"] == "2"

@@ -94,7 +94,7 @@ def history_figure(history, metric, title, pinned=(), height=250, thinned_before
     values = values[np.isfinite(values) & (values > 0)]
     # A loss that grows (or falls) a thousandfold is drawn on a log scale, where its climb stays visible.
     log = metric == "loss" and values.size and values.max() > 1000 * values.min()
-    yaxis = _axis(type="log", exponentformat="power") if log else _axis(rangemode="tozero")
+    yaxis = _log_axis(values, height) if log else _axis(rangemode="tozero")
     shapes = [] if mark is None else [{"type": "line", "x0": mark, "x1": mark, "yref": "paper", "y0": 0, "y1": 1,
                                        "line": {"color": "#374151", "width": 1.5, "dash": "dot"}}]
     return _figure(data, height, title, annotations=annotations, shapes=shapes,
@@ -102,6 +102,14 @@ def history_figure(history, metric, title, pinned=(), height=250, thinned_before
                    legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "right", "x": 1,
                            "font": {"size": 12}, "itemwidth": 30, "tracegroupgap": 0},
                    xaxis=_axis(title={"text": _("epoch")}, rangemode="tozero"), yaxis=yaxis)
+
+
+def _log_axis(values, height):
+    """A log axis whose tick labels never meet: a label every `dtick` decades, as few as the plot's height
+    holds at about 24 px a label (a power of ten is written with its exponent raised, taller than a number)."""
+    decades = math.ceil(math.log10(values.max())) - math.floor(math.log10(values.min()))
+    labels = max(2, int((height - 96) / 24))
+    return _axis(type="log", exponentformat="power", tick0=0, dtick=max(1, math.ceil(decades / labels)))
 
 
 def _nice_ceiling(x):

@@ -80,3 +80,7 @@ LAYER_COLORS = ["#0072b2", "#d55e00", "#009e73", "#bd8300", "#ca73a3", "#1d96db"
 LAYER_DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 # Where a gradient counts as vanishing: a pale vermilion zone under a grey edge.
 VANISHING_ZONE, VANISHING_EDGE = tint(CLASS_COLORS[3], 0.14), "#6b6b6b"
+# A sweep's scores, low to high: from a pale to the full blue of the second class (the best cell is the darkest, never
+# the palest); the best run is marked in vermilion, besides its shape and its ★.
+SCORE_SCALE = [[0.0, tint(CLASS_COLORS[1], 0.06)], [1.0, CLASS_COLORS[1]]]
+BEST = CLASS_COLORS[3]

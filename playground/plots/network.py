@@ -2,11 +2,14 @@
 
 One figure for the whole network (data off the plane; a set in the plane has the live view's):
 - every neuron's picture (its tile) is painted into one RGBA image, transparent between the
-  tiles, and sent as a PNG: a plotly `image` trace whose `source` is a data URI;
+  tiles, and sent as a PNG: a layout image above the traces (plotly draws an `image` trace under
+  every line), whose `source` is a data URI, so the links pass behind the pictures;
 - the links are a few line traces, one per sign and width class, segments separated by gaps;
 - invisible markers at the neurons' centres and the links' midpoints carry what hover shows;
 - `layout.meta.hover_zoom` names, for each neuron marker, the box of its tile in the image.
-A layer wider than MAX_NEURONS shows its first MAX_NEURONS neurons, and the figure says so.
+A layer wider than `limit` (MAX_NEURONS) shows its first neurons, and the figure says how many more
+it has; with no limit, every neuron. Where the columns are many, their titles are short ("3" for
+"layer 3", "+24" for 24 more neurons), so that no two meet.
 """
 import base64
 import io
@@ -19,6 +22,7 @@ from ..frames import MAX_NEURONS  # the live view's limit: both views show the s
 from ..i18n import _
 from . import colours
 
+SHORT_AFTER = 5  # columns (inputs and output included) that take their full titles
 MIN_TILE = 16    # pixels: smaller pictures (digits' 8 × 8) are enlarged, so frames and gaps stay thin
 # Orange for negative, blue for positive, as in TensorFlow Playground: the plane's two sides (plots/colours.py).
 NEGATIVE, POSITIVE = np.array(colours.rgb(colours.NEGATIVE)), np.array(colours.rgb(colours.POSITIVE))
@@ -69,8 +73,11 @@ def png_uri(indices):
 def _layout(columns):
     """Tile size, column and row steps (pixels of the composite image) and each tile's corner."""
     h, w = columns[0].tiles.shape[1:]
-    shown = [min(len(c.tiles), MAX_NEURONS) for c in columns]
-    col_step, row_step = w + round(2.4 * w), h + max(2, round(0.3 * h))
+    shown = [len(c.tiles) for c in columns]
+    # Wide room for the links between a few columns; past SHORT_AFTER columns, less, so that the pictures stay large
+    # (8 layers of 8 in the live row of a 1280 px screen: 24 px or more).
+    links = 2.4 if len(columns) <= SHORT_AFTER else 0.7
+    col_step, row_step = w + round(links * w), h + max(2, round(0.3 * h))
     rows = max(shown)
     corners = [[(c * col_step, (rows - k) * row_step // 2 + i * row_step) for i in range(k)]
                for c, k in enumerate(shown)]
@@ -119,17 +126,20 @@ def _links(weights, corners, tile):
     return lines, hover
 
 
-def network_figure(columns, weights, smooth=True, title="Network", height=None):
+def network_figure(columns, weights, smooth=True, title="Network", height=None, limit=MAX_NEURONS):
     """The network as a figure dict: `columns` (Column, inputs first), and between each pair of
-    neighbouring columns its weights W (n_in, n_out), or None to draw no links there."""
+    neighbouring columns its weights W (n_in, n_out), or None to draw no links there; at most `limit`
+    neurons a column (None: all)."""
     factor = -(-MIN_TILE // columns[0].tiles.shape[2])
-    columns = [Column(c.title, c.tiles[:MAX_NEURONS].repeat(factor, axis=1).repeat(factor, axis=2), c.hover,
+    columns = [Column(c.title, c.tiles[:limit].repeat(factor, axis=1).repeat(factor, axis=2), c.hover,
                       max(c.size, len(c.tiles)), c.labels) for c in columns]
     tile, corners, size = _layout(columns)
     h, w = tile
     lines, link_hover = _links(weights, corners, tile)
-    data = [*lines, {"type": "image", "source": png_uri(_composite(columns, corners, size)), "x0": -0.5, "y0": -0.5,
-                     "dx": 1, "dy": 1, "hoverinfo": "skip", "zsmooth": "fast" if smooth else False}]
+    data = list(lines)
+    picture = {"source": png_uri(_composite(columns, corners, size)), "xref": "x", "yref": "y", "x": -0.5, "y": -0.5,
+               "sizex": size[1] + 2, "sizey": size[0] + 2, "sizing": "stretch", "xanchor": "left", "yanchor": "top",
+               "layer": "above"}
     for c, x, y, custom in link_hover:
         data.append({"type": "scatter", "mode": "markers", "x0": x, "dx": 0, "y": y.astype(np.float32),
                      "customdata": custom.astype(np.float32), "marker": {"size": 7, "opacity": 0}, "showlegend": False,
@@ -142,9 +152,10 @@ def network_figure(columns, weights, smooth=True, title="Network", height=None):
                  "y": np.array([y for _x, y in centres], np.float32), "text": texts, "showlegend": False,
                  "marker": {"size": max(12, w), "opacity": 0, "symbol": "square"},
                  "hovertemplate": "%{text}<extra></extra>"})
-    zoom = {"trace": len(data) - 1, "image": len(lines), "smooth": smooth,
+    zoom = {"trace": len(data) - 1, "image": 0, "smooth": smooth,
             "boxes": [[x + 1, y + 1, w, h] for places in corners for x, y in places]}
     layout = _figure_layout(columns, corners, tile, size, title, zoom)
+    layout["images"] = [picture]
     if height:
         layout["height"] = height
     return {"data": data, "layout": layout}
@@ -153,25 +164,31 @@ def network_figure(columns, weights, smooth=True, title="Network", height=None):
 def _figure_layout(columns, corners, tile, size, title, zoom):
     (h, w), (height, width) = tile, size
     annotations = []
-    for column, places in zip(columns, corners):
+    # Full titles while the columns are few; past SHORT_AFTER, a layer's number, "x" and "ŷ".
+    short = len(columns) > SHORT_AFTER
+    for c, (column, places) in enumerate(zip(columns, corners)):
         x = places[0][0] + w / 2
-        annotations.append({"text": column.title, "x": x, "y": places[0][1] - 0.15 * h, "yanchor": "bottom",
-                            "showarrow": False, "font": {"size": 12}})
+        name = column.title if not short else "x" if c == 0 else "ŷ" if c == len(columns) - 1 else str(c)
+        annotations.append({"text": name, "x": x, "y": places[0][1] - 0.15 * h, "yanchor": "bottom",
+                            "showarrow": False, "font": {"size": 12}, "hovertext": column.title})
         for label, (x0, y0) in zip(column.labels, places):
             annotations.append({"text": label, "x": x0 - 0.15 * w, "y": y0 + h / 2, "xanchor": "right",
                                 "showarrow": False, "font": {"size": 12}})
-        if max(column.size, len(column.tiles)) > len(places):
-            annotations.append({"text": _("{shown} of {n}").format(shown=len(places), n=max(column.size, len(column.tiles))),
+        total = max(column.size, len(column.tiles))
+        if total > len(places):
+            more = "+%d" % (total - len(places)) if short else _("+ {n} more").format(n=total - len(places))
+            annotations.append({"text": more, "hovertext": _("{shown} of {n}").format(shown=len(places), n=total),
                                 "x": x,
                                 "y": places[-1][1] + 1.15 * h, "yanchor": "top", "showarrow": False,
                                 "font": {"size": 12, "color": "#6b7280"}})
     rows = max(len(places) for places in corners)
     # Room at the left for the longest input label ("sin(x1)"), at about a fifth of a tile per character.
-    left = max(1.2, 0.35 + 0.2 * max((len(str(label)) for label in columns[0].labels), default=0))
+    left = max(0.5, 0.35 + 0.2 * max((len(str(label)) for label in columns[0].labels), default=0))
     hidden = {"visible": False, "fixedrange": True}
-    return {"height": min(560, max(340, 130 + 46 * rows)), "margin": {"l": 10, "r": 10, "t": 36, "b": 10},
+    # Up to MAX_NEURONS rows the figure fits the live row; every neuron of a wider layer takes the height it needs.
+    return {"height": max(340, 130 + 46 * rows) if rows <= MAX_NEURONS else 130 + 34 * rows, "margin": {"l": 10, "r": 10, "t": 36 + 18 * title.count("<br>"), "b": 10},
             "title": {"text": title, "x": 0, "font": {"size": 14}}, "uirevision": "keep", "showlegend": False,
             "paper_bgcolor": "white", "plot_bgcolor": "white", "hovermode": "closest", "annotations": annotations,
-            "xaxis": {**hidden, "range": [-left * w, width + 0.6 * w], "constrain": "domain"},
+            "xaxis": {**hidden, "range": [-left * w, width + 0.5 * w], "constrain": "domain"},
             "yaxis": {**hidden, "range": [height + 1.1 * h, -0.9 * h], "scaleanchor": "x", "constrain": "domain"},
             "meta": {"hover_zoom": zoom}}

@@ -18,20 +18,29 @@ SAMPLE = 200    # test rows whose mean activation colours a neuron without a pla
 FLAT_TILE = 8   # the tile size of neurons shown by one colour
 
 
-def network_view_figure(spec, dataset, weights, grid=None, height=None):
+def network_view_figure(spec, dataset, weights, grid=None, height=None, limit=MAX_NEURONS):
     """The network figure of `spec` with `weights`; `grid` is the network's inputs under the decision
-    boundary (the data set's plane_grid) for a set in the plane."""
-    columns = plane_columns(spec, dataset, weights, grid) if grid is not None else sample_columns(spec, dataset, weights)
+    boundary (the data set's plane_grid) for a set in the plane; at most `limit` neurons a layer (None: all)."""
+    columns = (plane_columns(spec, dataset, weights, grid, limit) if grid is not None
+               else sample_columns(spec, dataset, weights, limit))
     links = [W for W, _b in weights]
     if dataset.image_shape is not None:
         links[0] = None  # the pixels' weights are the first layer's pictures
-    return network_figure(columns, links, smooth=grid is not None, title=title(spec, dataset), height=height)
+    return network_figure(columns, links, smooth=grid is not None, title=title(spec, dataset, limit, "<br>"), height=height,
+                          limit=limit)
 
 
-def title(spec, dataset):
+def wide(spec, dataset):
+    """Whether a layer (or the inputs, off the plane and not an image) has more neurons than the view shows."""
+    return max(spec.sizes[1:]) > MAX_NEURONS or (dataset.image_shape is None and spec.sizes[0] > MAX_NEURONS)
+
+
+def title(spec, dataset, limit=MAX_NEURONS, between=" · "):
+    """The network's sizes, and a note when a layer is shown in part (after `between`: a line break in a figure,
+    whose title plotly does not wrap)."""
     sizes = " → ".join(map(str, spec.sizes))
-    wide = max(spec.sizes[1:]) > MAX_NEURONS or (dataset.image_shape is None and spec.sizes[0] > MAX_NEURONS)
-    note = " · " + _("wide layers show their first {n} neurons").format(n=MAX_NEURONS) if wide else ""
+    note = (between + _("wide layers show their first {n} neurons").format(n=MAX_NEURONS)
+            if limit is not None and wide(spec, dataset) else "")
     return _("Network: {sizes}").format(sizes=sizes) + note
 
 
@@ -51,7 +60,7 @@ def _neuron_hover(name, activation, j, b, values, what):
             + "<br>" + _("bias {bias:.3f}").format(bias=b) + f"<br>{what} {span}")
 
 
-def plane_columns(spec, dataset, weights, grid):
+def plane_columns(spec, dataset, weights, grid, limit=MAX_NEURONS):
     """Every node's activation over a 20 × 20 grid of the plane, the top row the largest x2."""
     n = int(np.sqrt(len(grid)))
     pick = np.arange(n).reshape(-1, 1) * n + np.arange(n)
@@ -66,7 +75,7 @@ def plane_columns(spec, dataset, weights, grid):
     columns = [inputs]
     layer_names, activations = _names(spec)
     for a, (_W, b), name, f in zip(_outputs(spec, weights, points), weights, layer_names, activations):
-        shown = a[:, :MAX_NEURONS]
+        shown = a[:, :limit]
         tiles = shown.T.reshape(-1, side, side)
         if f in ("sigmoid", "softmax"):
             tiles = 2 * tiles - 1  # a probability: 0.5 is white, as on the boundary
@@ -75,7 +84,7 @@ def plane_columns(spec, dataset, weights, grid):
     return columns
 
 
-def sample_columns(spec, dataset, weights):
+def sample_columns(spec, dataset, weights, limit=MAX_NEURONS):
     """For data without a plane: pictures of the first layer's weights for an image set, and
     each neuron's mean activation on SAMPLE test rows as its colour."""
     sample = dataset.X_test[:SAMPLE]
@@ -93,7 +102,7 @@ def sample_columns(spec, dataset, weights):
     layer_names, activations = _names(spec)
     for layer, (a, (W, b), name, f) in enumerate(zip(_outputs(spec, weights, sample), weights, layer_names,
                                                       activations)):
-        k = min(a.shape[1], MAX_NEURONS)
+        k = a.shape[1] if limit is None else min(a.shape[1], limit)
         if layer == 0 and shape:
             pictures = W[:, :k].T / np.maximum(np.abs(W[:, :k]).max(axis=0), 1e-9)[:, None]
             tiles = pictures.reshape(k, *shape)

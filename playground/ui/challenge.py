@@ -5,7 +5,7 @@ The rules are `playground.challenges`'; this only chooses, shows and makes.
 """
 import streamlit as st
 
-from .. import challenges
+from .. import challenges, settings
 from ..challenges import BY_KEY, LIMITS, METRICS, Goal
 from ..i18n import N_, _
 from . import draw, state
@@ -87,7 +87,7 @@ def limits_text(challenge):
 
 
 def _broken_text(broken):
-    what = _(LIMIT_NAMES[broken.limit]) if broken.limit in LIMIT_NAMES else broken.limit
+    what = _(LIMIT_NAMES[broken.limit]) if broken.limit in LIMIT_NAMES else settings.label(broken.limit)
     if broken.limit == "activations":
         return _("{what}: {current} is not allowed").format(what=what, current=", ".join(broken.current))
     return _("{what}: {current} where the challenge says {allowed}").format(

@@ -52,7 +52,7 @@ def difference_table(now, pins):
     keys = [x.key for x in settings.SETTINGS if any(x.key in values for values in columns.values())]
     rows = {key: [values.get(key, "—") for values in columns.values()] for key in keys}
     rows = {key: row for key, row in rows.items() if len(set(row)) > 1}
-    return pd.DataFrame(rows.values(), index=list(rows), columns=list(columns))
+    return pd.DataFrame(rows.values(), index=[settings.label(key) for key in rows], columns=list(columns))
 
 
 @guarded(N_("compare runs"))

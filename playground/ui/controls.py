@@ -196,7 +196,7 @@ def network_sidebar(ds, problem):
     if not shown("widths") and s.layers:
         fixed(sb, _("Neurons per layer"), ", ".join(str(s[f"width_{i}"]) for i in range(1, s.layers + 1)))
     elif s.layers:
-        columns = sb.columns(min(s.layers, 4))
+        columns = sb.columns(min(s.layers, 3))  # four to a row break "Layer 1" and its ? into two lines
         for i in range(1, s.layers + 1):
             columns[(i - 1) % len(columns)].number_input(
                 _("Layer {layer}").format(layer=i), 1, MAX_WIDTH, step=1, key=f"width_{i}",

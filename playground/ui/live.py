@@ -14,7 +14,7 @@ from .. import frames, plots
 from ..i18n import N_, _
 from ..plots import colours
 from ..plots.charts import TEST_COLOR, TRAIN_COLOR
-from ..plots.network_view import title as network_title
+from ..plots.network_view import title as network_title, wide as network_wide
 from . import challenge, compare, draw, health, replay, image_view, network_view, state, step_through
 from .chart import chart
 from .live_view import part
@@ -106,7 +106,7 @@ def _charts(run, snapshot, still, mark=None):
     plane = ds.points_train is not None
     # Side by side down to 120 px a column (the page's STYLE), so a projector's first screen holds them all;
     # each part is as high as the screen leaves it below its top, up to `height` (live.js).
-    network, output, curves = st.container(key="live_row").columns([0.35, 0.37, 0.28], gap="small")
+    network, output, curves = st.container(key="live_row").columns(row_shares(run.spec), gap="small")
     with network, st.container(key="chart_network"):
         if plane:
             part("network", "live_network", run, height, past=still, scale=scale,
@@ -121,6 +121,9 @@ def _charts(run, snapshot, still, mark=None):
                         "shown": _("Of each layer, the first {n} neurons are shown.")})
         else:
             network_view.network_view(run, snapshot.weights, None, height)
+        if network_wide(run.spec, ds):
+            st.toggle(_("Show every neuron"), key="network_all",
+                      help=_("The whole network below the charts, every neuron of every layer, at the epoch shown."))
     with output:
         if plane:
             x, y, _inputs = ds.plane_grid
@@ -159,8 +162,25 @@ def _charts(run, snapshot, still, mark=None):
                      labels={"train": _("train"), "test": _("test"), "epoch": _("epoch"), **_curve_words()},
                      table={**_table_words(), "caption": _("{title} of the last epochs, the newest last")},
                      empty=_("Press Play: the curve appears here, epoch by epoch."))
+    if network_wide(run.spec, ds) and s.get("network_all"):
+        with st.container(key="network_all_view", height=min(HEIGHT + 200, 170 + 34 * max(run.spec.sizes)),
+                          border=True):
+            network_view.network_view(run, snapshot.weights, ds.plane_grid if plane else None, limit=None,
+                                      key="network_figure_all")
     if not plane:
         image_view.image_grid_view(run, snapshot)
+
+
+# The network's pictures are at least 24 px with at least 16 px of links between two columns (live.js); a deep
+# network's column is widened to take them on a 1280 px screen (about 880 px for the three charts), up to half.
+TILE, LINKS, ROW_WIDTH = 24, 16, 880
+
+
+def row_shares(spec):
+    """The widths of the network's, the boundary's and the curves' columns, as shares of the row."""
+    columns = len(spec.hidden) + 2
+    network = min(0.5, max(0.35, (38 + TILE * columns + LINKS * (columns - 1)) / ROW_WIDTH))
+    return [network, (1 - network) * 0.37 / 0.65, (1 - network) * 0.28 / 0.65]
 
 
 # The live charts' accessible names and text alternatives: sentences that follow the run, filled in by live.js.

@@ -166,12 +166,13 @@ def _results():
         st.caption(_("Cancelled: the runs that finished are kept."))
     if not results:
         return
-    chart(plots.sweep.sweep_figure(plan, results), key="chart_sweep", height=320)
+    chart(plots.sweep.sweep_figure(plan, results, names={n: _(NAMES[n]) for n in plan.varied}), key="chart_sweep",
+          height=320)
     score = "R²" if plan.dataset.task == "regression" else _("accuracy")
     for start in range(0, len(results), THUMBS_PER_ROW):
         for column, result in zip(st.columns(THUMBS_PER_ROW), results[start:start + THUMBS_PER_ROW]):
             with column:
-                varied = ", ".join(f"{name} {_value(value)}" for name, value in result.varied.items())
+                varied = ", ".join(f"{_(NAMES[name])} {_value(value)}" for name, value in result.varied.items())
                 st.image(_thumbnail(result, plan), width="stretch",
                          alt=_("The decision boundary of the run with {varied}").format(varied=varied))
                 figure = "—" if not np.isfinite(result.test_score) else f"{result.test_score:.3f}"

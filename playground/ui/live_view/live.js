@@ -230,7 +230,7 @@ function drawMark(g, polygon, x, y, r, color, outline, dot) {
   }
 }
 
-function canvasIn(el, height) {
+function canvasIn(el, height, least = 0) {   // least: a width the canvas keeps, wider than its part (it scrolls)
   let canvas = el.querySelector("canvas");
   if (!canvas) {
     canvas = document.createElement("canvas");
@@ -239,7 +239,8 @@ function canvasIn(el, height) {
     el.appendChild(canvas);
   }
   const ratio = window.devicePixelRatio || 1;
-  const width = Math.max(120, el.clientWidth || 300);
+  const room = Math.max(120, el.clientWidth || 300), width = Math.max(room, Math.ceil(least));
+  canvas.style.width = width > room ? width + "px" : "100%";
   canvas.style.height = height + "px";
   if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
     canvas.width = Math.round(width * ratio);
@@ -280,6 +281,16 @@ function fitted(view, least) {
   return view.height;
 }
 
+// Text in lines no wider than `room` (at the context's font): broken at spaces, or anywhere in a text without them.
+function wrap(g, text, room) {
+  const spaced = text.includes(" "), words = spaced ? text.split(" ") : [...text], lines = [""];
+  for (const word of words) {
+    const line = lines[lines.length - 1], next = line + (line && spaced ? " " : "") + word;
+    if (g.measureText(next).width > room && line) lines.push(word);
+    else lines[lines.length - 1] = next;
+  }
+  return lines;
+}
 // The page's theme, light or dark (Streamlit's, which its components get as CSS variables), and the ink the charts
 // draw their text and lines in on it: 4.5:1 for text and 3:1 for lines, on either background. The page's own style
 // (ui/page.py) reads the theme from the root element's data-playground-theme.
@@ -958,9 +969,14 @@ class Plane {
   }
 }
 
+// The least side of a neuron's picture, and the least room for the links between two columns (CSS pixels, times
+// the chart's scale).
+const NETWORK_TILE = 24, NETWORK_GAP = 16;
+
 class Network {
   constructor(el) {
     this.el = el;
+    el.style.overflowX = "auto";   // a network wider than its part scrolls sideways
     this.tip = document.createElement("div");
     this.tip.className = "tip";
     el.appendChild(this.tip);
@@ -992,26 +1008,29 @@ class Network {
     return out;
   }
 
-  layout(h) {
-    const d = this.data, {width, height} = this.size;
+  // Where each picture goes: as large as the part allows up to 52 px, never under NETWORK_TILE px, with room for
+  // the links between the columns; a network too deep for its part is drawn wider than the part, which then scrolls.
+  layout(h, g, width, height, top) {
+    const d = this.data, s = d.scale || 1;
     const sizes = h.sizes, shown = [Math.min(sizes[0], 8), ...h.shown];
     // Room at the left for the input features' names, as wide as the widest (a fifth of the view at most).
-    const g = this.size.g;
     g.font = font(d, 12);
     const named = Math.max(0, ...(d.features || []).slice(0, shown[0]).map((name) => g.measureText(name).width));
-    const columns = shown.length, top = 40 * (d.scale || 1), bottom = 22 * (d.scale || 1);
-    const left = Math.min(width / 5, Math.max(30 * (d.scale || 1), named + 8));
+    const columns = shown.length, bottom = 22 * s, least = NETWORK_TILE * s, gap = NETWORK_GAP * s;
+    const left = Math.min(Math.max(width / 5, 60 * s), Math.max(30 * s, named + 8));
     const most = Math.max(...shown);
-    const tile = Math.max(12, Math.min(52 * (d.scale || 1), (height - top - bottom) / (most * 1.35),
-      (width - left - 8) / (columns * 1.9)));
-    const gapX = columns > 1 ? (width - left - 8 - tile) / (columns - 1) : 0;
+    const tile = Math.floor(Math.max(least, Math.min(52 * s, (height - top - bottom) / (most * 1.35),
+      (width - left - 8) / (columns * 1.9))));   // whole pixels, so that each frame is a sharp line
+    const wide = Math.max(width, left + 8 + columns * tile + (columns - 1) * gap);
+    const tall = Math.max(height, top + bottom + most * tile * 1.35);
+    const gapX = columns > 1 ? (wide - left - 8 - tile) / (columns - 1) : 0;
     const nodes = shown.map((k, c) => {
-      const x = left + c * gapX;
+      const x = Math.round(left + c * gapX);
       const used = k * tile * 1.35;
-      const y0 = top + (height - top - bottom - used) / 2;
-      return Array.from({length: k}, (_, j) => ({x, y: y0 + j * tile * 1.35, c, j}));
+      const y0 = top + (tall - top - bottom - used) / 2;
+      return Array.from({length: k}, (_, j) => ({x, y: Math.round(y0 + j * tile * 1.35), c, j}));
     });
-    return {tile, nodes, shown, sizes, top, gap: gapX};
+    return {tile, nodes, shown, sizes, top, gap: gapX, width: wide, height: tall};
   }
 
   picture(values, offset, side) {
@@ -1028,22 +1047,39 @@ class Network {
   }
 
   draw(connection) {
-    const d = this.data;
+    const d = this.data, s = d.scale || 1;
     const frame = d.past ? this.past : connection.frame;
-    this.size = canvasIn(this.el, fitted(this, 200));
-    const g = this.size.g;
+    const h = frame && frame.header.sizes ? frame.header : null;
+    // The title in as many lines as the part's width needs; then, once the layout is known, the canvas as wide
+    // and as high as the pictures need.
+    const room = Math.max(120, this.el.clientWidth || 300), height = fitted(this, 200);
+    this.measure = this.measure || document.createElement("canvas").getContext("2d");
+    this.measure.font = font(d, 13);
+    const heading = wrap(this.measure, d.title, room - 4), top = (heading.length * 17 + 24) * s;
+    const L = h ? this.layout(h, this.measure, room, height, top) : null;
+    const size = canvasIn(this.el, L ? L.height : height, L ? L.width : 0);
+    this.size = size;
+    const g = size.g;
+    this.labelBoxes = [];
+    const text = (words, x, y, align, baseline) => {   // a label, and the box it takes (for tests)
+      g.textAlign = align;
+      g.textBaseline = baseline;
+      g.fillText(words, x, y);
+      const w = g.measureText(words).width, em = parseFloat(g.font);
+      const x0 = align === "center" ? x - w / 2 : align === "right" ? x - w : x;
+      const y0 = baseline === "middle" ? y - em / 2 : y;
+      this.labelBoxes.push({text: words, x0, y0, x1: x0 + w, y1: y0 + em});
+    };
     g.fillStyle = ink().text;
     g.font = font(d, 13);
-    g.textBaseline = "top";
-    g.textAlign = "left";
-    g.fillText(d.title, 0, 0);
+    heading.forEach((line, i) => text(line, 0, i * 17 * s, "left", "top"));
     const words = d.labels, start = fill(words.alt_start, {sizes: words.sizes, activation: words.activation});
-    describe(this, this.size.canvas, words.name, start);
+    describe(this, size.canvas, words.name, start);
     this.table.place(words.name);
     this.table.update();
-    if (!frame || !frame.header.sizes) return;
-    const h = frame.header, L = this.layout(h), weights = frame.arrays.weights;
-    describe(this, this.size.canvas, words.name, this.sentence(L, weights) || start);
+    if (!L) return;
+    const weights = frame.arrays.weights;
+    describe(this, size.canvas, words.name, this.sentence(L, weights) || start);
     this.nodesAt = L;
     // Links first, behind the pictures: colour by sign, width by size.
     let at = 0;
@@ -1065,7 +1101,7 @@ class Network {
       at += from * into + into;
     }
     g.globalAlpha = 1;
-    // Pictures: the inputs', then each layer's neurons'.
+    // Pictures: the inputs', then each layer's neurons', each framed, over the links' ends.
     const side = h.side;
     let offset = 0;
     L.nodes.forEach((column, c) => {
@@ -1080,29 +1116,36 @@ class Network {
         if (source) {
           g.imageSmoothingEnabled = true;
           g.drawImage(source, node.x, node.y, L.tile, L.tile);
+        } else {
+          g.fillStyle = "#ffffff";
+          g.fillRect(node.x, node.y, L.tile, L.tile);
         }
         g.strokeStyle = ink().faint;
         g.lineWidth = 1;
         g.strokeRect(node.x + 0.5, node.y + 0.5, L.tile - 1, L.tile - 1);
       });
-      const last = c === L.nodes.length - 1;
+      // The column's title, and under a layer shown in part how many more it has: in full where the column's
+      // width takes it, else short ("3" for "layer 3", "+24" for "+ 24 more").
+      const last = c === L.nodes.length - 1, room = L.nodes.length > 1 ? L.gap - 6 : L.width;
       let title = c === 0 ? d.labels.input : last ? d.labels.output : `${d.labels.layer} ${c}`;
       g.fillStyle = ink().muted;
       g.font = font(d, 12);
-      g.textAlign = "center";
-      if (L.nodes.length > 1 && g.measureText(title).width > L.gap - 6) title = c === 0 ? "x" : last ? "ŷ" : String(c);
-      const x = column.length ? column[0].x + L.tile / 2 : 0;
-      g.fillText(title, x, L.top - 16 * (d.scale || 1));
+      if (g.measureText(title).width > room) title = c === 0 ? "x" : last ? "ŷ" : String(c);
+      const centre = (words) => {   // a column's label centred on it, inside the canvas
+        const half = g.measureText(words).width / 2, x = column.length ? column[0].x + L.tile / 2 : 0;
+        return Math.min(Math.max(x, half), L.width - half);
+      };
+      text(title, centre(title), L.top - 16 * s, "center", "top");
       if (L.sizes[c] > L.shown[c]) {
-        const last = column[column.length - 1];
-        g.fillText(d.labels.more.replace("{n}", L.sizes[c] - L.shown[c]), x, last.y + L.tile + 3);
+        const n = L.sizes[c] - L.shown[c];
+        let more = d.labels.more.replace("{n}", n);
+        if (g.measureText(more).width > room) more = "+" + n;
+        text(more, centre(more), column[column.length - 1].y + L.tile + 3, "center", "top");
       }
     });
-    g.textAlign = "right";
-    g.textBaseline = "middle";
     (d.features || []).slice(0, L.shown[0]).forEach((name, j) => {
       const node = L.nodes[0][j];
-      g.fillText(name, node.x - 3, node.y + L.tile / 2);
+      text(name, node.x - 3, node.y + L.tile / 2, "right", "middle");
     });
   }
 
@@ -1132,7 +1175,7 @@ class Network {
   hover(event) {
     const L = this.nodesAt;
     if (!L) return;
-    const rect = this.el.getBoundingClientRect(), px = event.clientX - rect.left, py = event.clientY - rect.top;
+    const rect = this.size.canvas.getBoundingClientRect(), px = event.clientX - rect.left, py = event.clientY - rect.top;
     for (const column of L.nodes) {
       for (const node of column) {
         if (px >= node.x && px <= node.x + L.tile && py >= node.y && py <= node.y + L.tile) {
@@ -1209,10 +1252,18 @@ class Curves {
     const px = (x) => left + x / maxEpoch * (width - left - right);
     const py = (y) => top + Y(y) * (height - top - bottom);
     g.font = font(d, 12);
+    this.labelBoxes = [];
+    const put = (kind, words, x, y) => {   // a label at the context's alignment, and the box it takes (for tests)
+      g.fillText(words, x, y);
+      const w = g.measureText(words).width, em = 12 * s;
+      const x0 = g.textAlign === "center" ? x - w / 2 : g.textAlign === "right" ? x - w : x;
+      const y0 = g.textBaseline === "middle" ? y - em / 2 : y;
+      this.labelBoxes.push({kind, text: words, x0, y0, x1: x0 + w, y1: y0 + em});
+    };
     g.fillStyle = ink().text;
     g.textBaseline = "top";
     g.textAlign = "left";
-    g.fillText(d.title, 0, 0);
+    put("title", d.title, 0, 0);
     // Grid and ticks: labels no closer than a line of text.
     g.strokeStyle = ink().grid;
     g.fillStyle = ink().muted;
@@ -1224,20 +1275,24 @@ class Curves {
       if (lastY - y < 14 * s) continue;
       lastY = y;
       g.beginPath(); g.moveTo(left, y); g.lineTo(width - right, y); g.stroke();
-      g.fillText(tickText(t, log), left - 4, y);
+      put("y", tickText(t, log), left - 4, y);
     }
-    g.textAlign = "center";
+    // The epochs below the plot, apart by a space at least, and none into the axis's name at the right.
+    g.textAlign = "right";
     g.textBaseline = "top";
+    const named = width - right - g.measureText(d.labels.epoch).width - 6;
+    put("name", d.labels.epoch, width - right, height - 14 * s);
+    g.textAlign = "center";
     let lastX = -Infinity;
     for (const t of ticks(0, maxEpoch, false)) {
       const x = px(t);
-      const text = String(t);
-      if (x - lastX < g.measureText(text).width + 10) continue;
-      lastX = x;
-      g.fillText(text, x, height - bottom + 4);
+      const text = String(t), half = g.measureText(text).width / 2;
+      if (x - half - lastX < 10) continue;
+      const low = height - bottom + 4 + 12 * s > height - 14 * s;   // the epochs' row meets the name's
+      if (low && x + half > named) continue;
+      lastX = x + half;
+      put("x", text, x, height - bottom + 4);
     }
-    g.textAlign = "right";
-    g.fillText(d.labels.epoch, width - right, height - 14 * s);
     // The curves, clipped to the plot.
     g.save();
     g.beginPath();
@@ -1277,18 +1332,12 @@ class Curves {
       g.lineWidth = 2.5;
       g.beginPath(); g.moveTo(x, 8 * s); g.lineTo(x + 14, 8 * s); g.stroke();
       g.fillStyle = ink().muted;
-      g.fillText(label, x + 18, 8 * s);
+      put("legend", label, x + 18, 8 * s);
     }
     if (H.epoch.length <= 1 && d.empty) {   // a hint, in as many lines as the chart's width needs
       g.fillStyle = ink().faint;
       g.textAlign = "center";
-      const words = d.empty.includes(" ") ? d.empty.split(" ") : [...d.empty], room = width - left - right - 8;
-      const lines = [""];
-      for (const word of words) {
-        const next = lines[lines.length - 1] + (lines[lines.length - 1] && d.empty.includes(" ") ? " " : "") + word;
-        if (g.measureText(next).width > room && lines[lines.length - 1]) lines.push(word);
-        else lines[lines.length - 1] = next;
-      }
+      const lines = wrap(g, d.empty, width - left - right - 8);
       const step = 15 * s, middle = (top + height - bottom) / 2 - (lines.length - 1) * step / 2;
       lines.forEach((line, i) => g.fillText(line, (left + width - right) / 2, middle + i * step));
     }
