@@ -186,9 +186,9 @@ export function short(value, digits = 4) {
   if (!Number.isFinite(value)) return value > 0 ? "∞" : "−∞";
   const size = Math.abs(value);
   if (size !== 0 && (size >= 1e5 || size < 1e-4)) {
-    return value.toExponential(1).replace("e+", "e").replace("-", "−");
+    return value.toExponential(1).replace("e+", "e").replace(/-/g, "−");
   }
-  return value.toFixed(digits);
+  return value.toFixed(digits).replace("-", "−");   // a minus sign, as in print, never a hyphen
 }
 
 function mix(hex, amount) {   // hex colour blended with white: amount 0 white, 1 the colour
