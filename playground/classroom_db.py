@@ -26,7 +26,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# What brings a database of the version before up to each version: SQL run in order, in one transaction.
+MIGRATIONS = {2: ("ALTER TABLE members ADD COLUMN browser VARCHAR(64)",
+                  "CREATE INDEX IF NOT EXISTS ix_members_browser ON members (browser)")}
 NAME_LENGTH = 40          # characters of a display name
 TITLE_LENGTH = 80         # characters of a class's name
 MAX_MEMBERS = 200         # members a class
@@ -181,7 +184,8 @@ class Classes:
             raise Unavailable(str(error)) from error
 
     def create(self):
-        """The tables, if missing, and the schema's version (a newer one is refused)."""
+        """The tables, if missing, and the schema's version: an older one is migrated (MIGRATIONS), a newer one
+        refused."""
         metadata.create_all(self.engine)
         with self.engine.begin() as db:
             version = db.execute(sa.select(schema_version.c.version)).scalar()
@@ -189,6 +193,11 @@ class Classes:
                 db.execute(schema_version.insert().values(version=SCHEMA_VERSION))
             elif version > SCHEMA_VERSION:
                 raise Unavailable(f"the database's schema is version {version}, newer than this playground's")
+            elif version < SCHEMA_VERSION:  # an older playground's database: brought up to date, its classes kept
+                for step in range(version + 1, SCHEMA_VERSION + 1):
+                    for statement in MIGRATIONS[step]:
+                        db.execute(sa.text(statement))
+                db.execute(schema_version.update().values(version=SCHEMA_VERSION))
 
     def _run(self, work):
         """`work(db)` in one transaction; a database failure becomes Unavailable."""

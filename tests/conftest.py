@@ -26,6 +26,7 @@ import base64
 import json
 import os
 import sys
+import tempfile
 import threading
 
 import numpy as np
@@ -43,6 +44,10 @@ APP = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 
 
 
 def pytest_configure(config):
+    # The class view's database: one of the test run's own (the servers it starts inherit it), never the user's.
+    if "PLAYGROUND_DATABASE" not in os.environ:
+        folder = tempfile.mkdtemp(prefix="playground-tests-")
+        os.environ["PLAYGROUND_DATABASE"] = f"sqlite:///{os.path.join(folder, 'classes.sqlite3')}"
     config.addinivalue_line("markers", "browser: drives the page in Chromium (Debian's /usr/bin/chromium)")
     config.addinivalue_line("markers", "slow: trains for long or loads TensorFlow; left out of the everyday run")
     config.addinivalue_line("markers", "page: runs the page in AppTest (every test that uses the `app` fixture)")

@@ -1,6 +1,7 @@
 """The class view on the page (AppTest): a teacher opens a class, students join, the dashboard shows them, the
 teacher sends, shows and ends; wrong codes, names as text, the join limit, a database that fails."""
 import io
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -151,10 +152,29 @@ def test_joins_from_one_browser_are_limited(app, monkeypatch):
     _at, join_code, _teacher = open_class(app)
     monkeypatch.setattr(class_view.keep, "token", lambda: "one-browser")
     class_view._joins.clear()
-    for i in range(class_view.JOINS_PER_BROWSER):
-        assert join(app, join_code, f"s{i}").session_state.class_member
+    for i in range(class_view.JOINS_PER_BROWSER):  # joins, then leaves (a browser that stays is found again)
+        joined = join(app, join_code, f"s{i}")
+        assert joined.session_state.class_member
+        joined.button(key="class_leave").click().run()
     refused = join(app, join_code, "one more")
     assert "joined too many times" in messages(refused) and "class_member" not in refused.session_state
+
+
+def test_a_browser_that_joined_is_that_member_again_on_a_new_page_and_its_results_are_kept(app, monkeypatch, database):
+    _at, join_code, teacher_code = open_class(app)
+    monkeypatch.setattr(class_view.keep, "token", lambda: "browser-a")
+    ada = join(app, join_code, "Ada")
+    member = ada.session_state.class_member
+    later = classroom_db.Classes(database, clock=lambda: time.time() + 10)   # past the 2 s between writes
+    assert later.write(member, engine="numpy", epoch=40, test_loss=0.2, score=0.9, score_name="accuracy")
+    for link in ({"class": join_code}, {}):   # its join link again, or the page's address: another server, say
+        again = app(**link)
+        assert again.session_state.class_member == member and not again.exception
+        assert "back in the class" in messages(again) and "epoch 40" in messages(again)
+    monkeypatch.setattr(class_view.keep, "token", lambda: "browser-b")
+    other = app(**{"class": join_code})
+    assert "class_member" not in other.session_state   # another browser gets the join form
+    assert other.text_input(key="class_name")
 
 
 def test_a_database_that_fails_costs_the_class_view_never_the_run(app, monkeypatch):

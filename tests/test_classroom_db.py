@@ -206,3 +206,18 @@ def test_a_browser_finds_the_member_it_joined_as_from_any_server_by_its_token_ke
     assert "browser-token-a" not in kept and cdb.browser_hash("browser-token-a") in kept
     classes.leave(later.code)
     assert classes.member_of_browser("browser-token-a").id == ada.id
+
+
+def test_a_database_of_the_first_schema_is_brought_up_to_date_with_its_classes(db):
+    classes, _clock = db
+    info = classes.open("Kept")
+    ada = classes.join(info.join_code, "Ada")
+    with classes.engine.begin() as connection:   # as the first version left it: no browser column
+        connection.execute(sa.text("DROP INDEX ix_members_browser"))
+        connection.execute(sa.text("ALTER TABLE members DROP COLUMN browser"))
+        connection.execute(cdb.schema_version.update().values(version=1))
+    again = cdb.Classes(classes.url, clock=classes.clock)
+    assert again.version() == cdb.SCHEMA_VERSION == 2
+    assert again.member(ada.code).name == "Ada"
+    bob = again.join(info.join_code, "Bob", "browser-b")
+    assert again.member_of_browser("browser-b").id == bob.id

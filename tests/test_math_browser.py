@@ -21,6 +21,7 @@ def test_click_a_point_to_step_through_it_and_watch_gradient_health(browser_and_
     page.locator(".st-key-tool button").filter(has_text="Step through").click()
     page.wait_for_selector(APP_READY)
     page.wait_for_function(CHARTS_DRAWN_JS, timeout=60_000)
+    page.locator(".st-key-chart_boundary").scroll_into_view_if_needed()  # the tool row's click scrolled down to it
     example, x, y = lonely_point(page)  # the training example the point is
     assert step_index(page) == 0 and example > 0
     page.mouse.click(x, y)

@@ -1,8 +1,13 @@
 """Schedules and the learning-rate finder on the page (AppTest)."""
+import importlib
+import threading
+
 import numpy as np
 
 from playground.ui import state
 from waits import until
+
+pool = importlib.import_module("playground.trainer.pool")  # the module (playground.trainer.pool is also a function)
 
 
 def same(a, b):
@@ -39,11 +44,35 @@ def test_the_finder_button_is_disabled_while_its_request_is_under_way(app, chart
     """A press that does not wait for the finder's answer leaves the button disabled until it comes, then shows
     the curve: a second press cannot pile another finder on the worker."""
     monkeypatch.setattr(state, "JOB_WAIT", 0.0)  # the page goes on at once: the answer comes later
+    gates = []
+
+    class Gate(threading.Event):
+        """The finder's answer, held when it comes (however fast the machine) until the test opens it."""
+        def __init__(self):
+            super().__init__()
+            self.came = threading.Event()
+
+        def set(self):
+            self.came.set()
+
+        def open(self):
+            super().set()
+
+    class HeldReply(pool.Reply):
+        def __init__(self, command, args=()):
+            super().__init__(command, args)
+            if args[:1] == ("lr_find",):
+                self.done = Gate()
+                gates.append(self.done)
+
+    monkeypatch.setattr(pool, "Reply", HeldReply)
     at = app(tool="finder")
     at.button(key="lr_finder").click().run()
     run = at.session_state.run
     assert run.pending("lr_find") and at.button(key="lr_finder").disabled
     assert "chart_lr_finder" not in charts(at) and not at.exception
+    assert len(gates) == 1 and gates[0].came.wait(60)   # one finder asked, and its answer here
+    gates[0].open()
     until(lambda: not run.pending("lr_find"))
     at.run()
     assert not at.button(key="lr_finder").disabled and "chart_lr_finder" in charts(at)

@@ -283,7 +283,8 @@ def test_a_stop_metric_ends_each_run_of_a_sweep_at_the_epoch_its_test_figure_get
     for result in (train_run(run, plan.epochs, plan.data) for run in plan.runs):
         scores = result.history["test_score"]
         assert result.epochs < 300 and result.test_score == scores[-1] >= 0.9 > max(scores[:-1])
-    loss_plan = plan_sweep({**SMALL, "stop_metric": "test_loss", "stop_value": 0.5}, {"seed": [0, 1]}, 300)
+    loss_plan = plan_sweep({**SMALL, "learning_rate": 0.3, "stop_metric": "test_loss", "stop_value": 0.5},
+                           {"seed": [0, 1]}, 300)
     for result in (train_run(run, loss_plan.epochs, loss_plan.data) for run in loss_plan.runs):
         assert result.epochs < 300 and result.test_loss <= 0.5 < min(result.history["test_loss"][:-1])
 
