@@ -326,13 +326,17 @@ class Pool:
         """Every quarter of the shorter limit (a second at most): a worker that has neither said a word nor used
         CPU for longer than `silent_after` is lost as silent; one in one command, or silent while it computes,
         for longer than `hung_after`, as hung."""
-        while not self.stopped.wait(min(1.0, self.silent_after / 4, self.hung_after / 4)):
+        every, last = min(1.0, self.silent_after / 4, self.hung_after / 4), time.monotonic()
+        while not self.stopped.wait(every):
             now = time.monotonic()
+            # A round that comes late (the machine's cores were busy with other work, this thread too) cannot tell a
+            # worker that computed from one that did not since the last look: it looks, and judges at the next.
+            judged, last = now - last <= self.silent_after / 2, now
             for worker in list(self.workers):
                 if not worker.alive:
                     continue
                 worker.look(now)
-                if worker.idle_for(now) > self.silent_after:
+                if judged and worker.idle_for(now) > self.silent_after:
                     worker.lose("silent")
                 elif max(worker.busy_for(now), worker.silent_for(now)) > self.hung_after:
                     worker.lose("hung")
