@@ -120,12 +120,13 @@ def test_a_class_on_two_servers_behind_haproxy_and_a_killed_server_costs_its_stu
             for page in survivors:
                 button(page, "Play").click()
                 training(page, timeout=20)   # never noticed
-            for page, name in moved:   # loaded again on the other server, back in the class
-                page.wait_for_selector(".st-key-class_member_bar", timeout=60_000)
+            for page, name in moved:   # loaded again on the other server (a new run), back in the class
+                value_when(lambda: newest_epoch(page), lambda n: n == 0, 60, "the epoch of a moved student's run")
+                page.wait_for_selector(APP_READY, timeout=60_000)
                 assert server_of(page) == "s2"
-                bar = page.locator(".st-key-class_member_bar").inner_text()
-                assert name in bar and "back in the class" in bar, bar
-                value_when(lambda: newest_epoch(page), lambda n: n == 0, 30, "the epoch of a moved student's run")
+                bar = page.locator(".st-key-class_member_bar")
+                bar.filter(has_text="back in the class").wait_for(timeout=30_000)
+                assert name in bar.inner_text()
             assert set(cards(dashboard)) == set(names)
             for page, name in moved:   # their last results stay on the dashboard, not epoch 0
                 assert cards(dashboard)[name] == before[name], (cards(dashboard)[name], before[name])

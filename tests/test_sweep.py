@@ -405,11 +405,11 @@ def test_the_folders_of_a_sweep_killed_with_its_process_are_removed_at_start_up(
         while len({os.path.basename(f).split("_")[0] for f in _sweep_folders(killed.pid)}) < 2 \
                 and time.monotonic() < deadline:
             time.sleep(0.2)
-        left = _sweep_folders(killed.pid)
-        assert any("joblib_memmapping_folder" in f for f in left) and any("playground-sweep" in f for f in left)
     finally:
         os.killpg(killed.pid, 9)   # the sweep's process and its workers, as a server stopped with SIGKILL
         killed.wait()
+    left = _sweep_folders(killed.pid)   # as the kill left them (joblib makes its folders anew as the sweep goes)
+    assert any("joblib_memmapping_folder" in f for f in left) and any("playground-sweep" in f for f in left)
     time.sleep(0.5)
     assert _sweep_folders(killed.pid) == left   # nothing removes them
     live = tempfile.mkdtemp(prefix=f"playground-sweep-{os.getpid()}-")   # a running process's: kept

@@ -18,8 +18,9 @@ from .. import settings
 COOKIE = "playground_keep"
 KEEP_FOR = float(os.environ.get("PLAYGROUND_KEEP_FOR", 600))  # seconds a gone session's run is kept for its browser
 MOST = 300         # runs kept at most by one server; past it the one kept longest is closed
-EXTRA_KEYS = ("draw_points", "draw_labels", "pins", "pin_count", "tool",  # besides the settings
-              "class_member", "class_member_id", "class_class_id", "class_taken")  # a student stays in their class
+# Besides the settings: the drawing, the pins, the tool; a student's class, and that they are back in it.
+EXTRA_KEYS = ("draw_points", "draw_labels", "pins", "pin_count", "tool",
+              "class_member", "class_member_id", "class_class_id", "class_taken", "class_back")
 
 
 @dataclass
