@@ -1,5 +1,5 @@
 """The class database (playground/classroom_db.py): the same tests on SQLite and on PostgreSQL (a throw-away
-cluster, tests/postgres.py, or the server PLAYGROUND_TEST_POSTGRES names)."""
+cluster, playground/bench/servers.py, or the server PLAYGROUND_TEST_POSTGRES names)."""
 import sqlite3
 import subprocess
 import sys
@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from playground import classroom_db as cdb
-from postgres import cluster
+from playground.bench.servers import cluster
 
 
 class Clock:
