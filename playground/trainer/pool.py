@@ -435,6 +435,13 @@ def live_runs():
     return len(_live_handles())
 
 
+def handle(run_id):
+    """This server's open handle of the run `run_id`, or None (closed, lost, or on another server)."""
+    with _handles_lock:
+        handles = list(_handles)
+    return next((h for h in handles if h.id == run_id and h.open and not h.lost), None)
+
+
 def _live_handles():
     now = time.monotonic()
     with _handles_lock:

@@ -50,6 +50,16 @@ def live_part(run):
         _lower_row(run, past or run.snapshot)
 
 
+def projector_view(run):
+    """Another session's run on this server, read-only (the class's projector): its network, boundary and curves,
+    drawn from its frames as its own page draws them. Nothing here commands the run."""
+    with st.container(key="metrics"):
+        part("metrics", "live_metrics", run, mode=run.snapshot.mode, labels=_metric_labels(run.dataset),
+             streamlit_words=[[english, _(english)] for english in STREAMLIT_WORDS])
+    with st.container(key="live_charts"):
+        _charts(run, run.snapshot, None)
+
+
 # The accessible names and placeholders Streamlit writes itself, in English: live.js puts in their translations.
 STREAMLIT_WORDS = (N_("Help for {label}"), N_("Shortcut {key}"), N_("Remove {item}"), N_("Clear all"),
                    N_("Collapse sidebar"), N_("Expand sidebar"), N_("Decrement"), N_("Increment"),
