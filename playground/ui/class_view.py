@@ -231,7 +231,7 @@ def _take():
         s.challenge = message["key"]
         challenge_ui._choose()
     elif message.get("kind") == SETTINGS_KIND:
-        values, _refused = settings.from_query(message.get("query", {}))
+        values, _refused = challenges.from_query(message.get("query", {}))
         draw.forget()
         for key, value in values.items():
             if key != "lang":
@@ -479,7 +479,7 @@ def send_form(info):
         if what == SETTINGS_KIND:
             query = dict(parse_qsl(urlsplit(link.strip()).query or link.strip().lstrip("?")))
             query = {key: value for key, value in query.items() if key in settings.BY_KEY}
-            values, refused = settings.from_query(query)
+            values, refused = challenges.from_query(query)
             if not query or refused:
                 st.error(_("That link holds no settings this page can use."))
                 return
