@@ -101,7 +101,7 @@ def test_every_part_of_the_page_is_in_chinese(app, charts, tool):
     tool(at, "proofs")
     at.button(key="proof_gradients").click().run()
     seen += untranslated(at, charts)
-    for name in ("takeaway", "step", "finder", "sweep", "challenge"):
+    for name in ("takeaway", "step", "finder", "sweep", "challenge", "space"):
         seen += untranslated(tool(at, name), charts)
     tool(at, "compare")
     for lesson in LESSONS:

@@ -116,15 +116,15 @@ def explanation(spec, ds, layer):
                  "decision boundary above shows where each class wins.").format(k=spec.n_outputs)
     else:
         line = _("This is the last hidden layer: the output neuron can only draw a straight line here, the dashed "
-                 "line, where its output is 0.5. The classes come apart only once this layer has moved them to either "
-                 "side of a line.")
+                 "line, where its output is 0.5. The two classes come apart only once this layer has moved them to "
+                 "either side of a line.")
     return axes + " " + line
 
 
 def _words(layer):
     return {"name": _("The data as layer {layer} sees it").format(layer=layer + 1),
             "neuron": _("neuron {n}"), "component": _("component {n} ({share})"),
-            "activation": _("activation"), "boundary": _("the output's boundary"),
+            "activation": _("its neuron's activation"), "boundary": _("the output's boundary"),
             "shown": _("{share} of the variance shown"),
             "waiting": _("The view appears with the run's next frame."),
             "alt_two": _("Layer {layer} at epoch {epoch}, in its two activations: {points} training points and the "
