@@ -167,15 +167,17 @@ def test_a_frame_carries_the_view_only_when_asked_and_a_replayed_epoch_too(circl
     print(f"space view: {len(with_view) - len(plain)} bytes more a frame ({points} points)")
 
 
-def test_a_run_shown_in_the_space_view_sends_it_with_every_frame_and_stops_when_told(circle):
-    run = RunHandle("numpy", spec_for(circle), circle, ("circle", "space"))
+@pytest.mark.parametrize("engine", ["numpy", pytest.param("keras", marks=pytest.mark.slow)])
+def test_a_run_shown_in_the_space_view_sends_it_with_every_frame_and_stops_when_told(circle, engine):
+    run = RunHandle(engine, spec_for(circle), circle, ("circle", "space"))
     got = []
     run.watch(lambda frame: got.append(None if frame is None else unpack(frame)[0]))
-    until(lambda: got)
+    until(lambda: got, timeout=120)
     run.show_space(1)
     until(lambda: "space" in got[-1])
     run.play()
-    until(lambda: sum("space" in h and h["mode"] == "playing" for h in got) > 5)
+    until(lambda: sum("space" in h and h["mode"] == "playing" for h in got) > 5, timeout=120)
+    assert len({h["space"]["line"][0] for h in got if "space" in h}) > 2  # the view moves as the run trains
     run.show_space(None)
     run.pause()
     until(lambda: got[-1]["mode"] == "paused" and "space" not in got[-1])

@@ -62,7 +62,7 @@ def space_section(run):
     targets = ds.y_train[point_indices(len(ds.y_train))]
     regression = ds.task == "regression"
     height = live.PRESENTATION_HEIGHT if st.session_state.presentation else live.HEIGHT
-    view, words = st.columns([3, 2], gap="medium")
+    view, words = st.columns([2, 3], gap="medium")
     with view, st.container(key="chart_space"):
         _component(data={"view": "space", "token": token(run), "run": run.id, "height": height,
                          "past": _replayed(run, layer), "scale": 1.5 if st.session_state.presentation else 1.0,
