@@ -31,6 +31,7 @@ ALLOWED = {
     "x1", "x2", "float32", "float64", "input_mean", "input_std",
     # keys, math letters and marks
     "Space", "S", "W", "b", "L", "z", "a", "c", "f", "h", "k", "g", "e", "ln", "x", "y", "w", "max", "px",
+    "u", "v",  # the space view's coordinates, in its boundary line p·u + q·v + r = 0
 }
 LATEX = re.compile(r"\\[a-zA-Z]+|\$[^$]*\$")
 TEMPLATE = re.compile(r"%\{[^}]*\}|<[^>]+>|&[a-z]+;|:[a-z-]+\[|:material/[a-z_]+:")

@@ -6,7 +6,7 @@ import base64
 import streamlit as st
 
 from .. import frames
-from ..i18n import _, ngettext
+from ..i18n import _, ngettext, sentences
 from ..space import SpaceView, point_indices
 from . import live, state
 from .channel import PREFIX, token
@@ -118,7 +118,7 @@ def explanation(spec, ds, layer):
         line = _("This is the last hidden layer: the output neuron can only draw a straight line here, the dashed "
                  "line, where its output is 0.5. The two classes come apart only once this layer has moved them to "
                  "either side of a line.")
-    return axes + " " + line
+    return sentences(axes, line)
 
 
 def _words(layer):
@@ -132,7 +132,7 @@ def _words(layer):
             "alt_components": _("Layer {layer} at epoch {epoch}, in its first two principal components ({share} of the "
                                 "variance): {points} training points and the plane's grid lines."),
             "alt_one": _("Layer {layer} at epoch {epoch}, along its one neuron's activation: {points} training points."),
-            "alt_line": _("The output's boundary is the line {p} u + {q} v + {r} = 0."),
+            "alt_line": _("The output's boundary is the line {p}·u + {q}·v + {r} = 0."),
             "layer": str(layer + 1)}
 
 
