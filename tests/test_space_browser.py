@@ -1,5 +1,5 @@
 """The space view in Chromium: opened by its link, it follows the run frame by frame while it plays, holds the
-paused epoch, shows a stepped one, changes layer from its selector, and opens its table from the keyboard."""
+paused epoch, shows a stepped one, and changes layer and opens its table from the keyboard."""
 import os
 
 from playwright.sync_api import expect
@@ -52,13 +52,19 @@ def test_the_view_follows_the_run_frame_by_frame_and_holds_what_pause_and_step_s
     page.context.close()
 
 
-def test_the_layer_is_chosen_in_its_selector_and_the_table_opens_from_the_keyboard(browser_and_url):
+def test_the_layer_is_chosen_and_the_table_opened_from_the_keyboard(browser_and_url):
     browser, url = browser_and_url
     page = open_app(browser, url + "/?tool=space&layers=2&width_1=5&width_2=2",
                     viewport={"width": 1280, "height": 900})
-    page.wait_for_function(f"({SPACE_JS})() !== null", timeout=60_000)
-    page.locator(".st-key-space_layer").click()
-    page.get_by_role("option", name="layer 1: 5 neurons, tanh").click()
+    page.wait_for_function(CHARTS_DRAWN_JS, timeout=60_000)
+    page.wait_for_function(f"({SPACE_JS})() !== null", timeout=30_000)
+    page.wait_for_selector(APP_READY)
+    # By keyboard: the selector takes the focus, typing filters its options, Enter chooses.
+    chooser = page.locator(".st-key-space_layer input[role='combobox']")
+    chooser.focus()
+    chooser.press_sequentially("layer 1")
+    expect(page.get_by_role("option", name="layer 1: 5 neurons, tanh")).to_be_visible()
+    page.keyboard.press("Enter")
     page.wait_for_selector(APP_READY)
     page.wait_for_function(f"() => ({SPACE_JS})().alt.includes('principal components')", timeout=30_000)
     assert "Layer 1 at epoch 0" in space_view(page)["alt"]
