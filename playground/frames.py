@@ -11,6 +11,8 @@ A frame of a data set in the plane that is not one of a playing run (a paused or
 frame, a replayed epoch's) also carries the network's prediction for each test point (a class index as a
 byte, NOT_FINITE where the outputs are not finite numbers; or a regression's value), for the live view's
 table of the test points: a playing run's frames stay within their bytes a second.
+While the page shows the space view, a frame also carries the training points and the plane's grid lines as one
+hidden layer sees them (playground/space.py).
 A key frame carries the whole (thinned) history and the inputs' pictures; the frames after it carry
 the rows finished since the one before (the header's "after" is the last epoch it had), so that
 the curves grow a point at a time.
