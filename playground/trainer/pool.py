@@ -461,6 +461,7 @@ class RunHandle:
         worker with the same key share one copy of it)."""
         self.engine_name, self.spec, self.dataset, self.data_key = engine_name, spec, dataset, data_key
         self.asked_at, self.detached, self.speed = time.monotonic(), False, 1
+        self.space_layer = None  # the hidden layer whose view of the data the frames carry (show_space)
         self._create()
         with _handles_lock:
             _handles.add(self)
@@ -491,6 +492,8 @@ class RunHandle:
                 self.snapshot = self._call("resume", resume)
             if self.speed != 1:
                 self.worker.send(self.id, "speed", self.speed)
+            if self.space_layer is not None:
+                self.worker.send(self.id, "space", self.space_layer)
         except RunLost:
             self._finalizer()
             if attempts <= 1 or self.worker.alive:  # alive: the worker no longer knows the run
@@ -601,6 +604,12 @@ class RunHandle:
         The run keeps playing or stays paused."""
         self.speed = speed
         self.worker.send(self.id, "speed", speed)
+
+    def show_space(self, layer):
+        """From now on the frames carry the data as hidden layer `layer` (0 the first) sees it; None: no more."""
+        if layer != self.space_layer:
+            self.space_layer = layer
+            self.worker.send(self.id, "space", layer)
 
     def detach(self, keep=None):
         """Its session went away: it stops training, and its worker closes it after `keep` seconds (None: the

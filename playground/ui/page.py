@@ -3,6 +3,7 @@ import streamlit as st
 
 from ..i18n import LANGUAGES, N_, _, set_language
 from . import challenge, class_view, compare, controls, draw, schedule, share, sweep, lessons, live, proofs, state, step_through, takeaway
+from .space_view import space_section
 from .classroom import shown
 from .preset import preset_panel
 from .safe import labels, section
@@ -132,6 +133,8 @@ def body(ds, config):
     if waits(run):
         return run  # the tools below come with the sidebar
     tool = tools()
+    if tool != "space":
+        run.show_space(None)  # the frames carry the layer's view only while it is shown
     if tool is not None:
         with section(TOOLS[tool][0]):
             TOOLS[tool][1](run)
@@ -158,10 +161,12 @@ TOOLS = {"compare": (N_("compare runs"), compare.compare_section),
          "sweep": (N_("the sweep"), sweep.sweep_section),
          "challenge": (N_("the challenge maker"), challenge.maker_section),
          "share": (N_("the links to share"), share.share_section),
-         "class": (N_("the class view"), class_view.class_section)}
+         "class": (N_("the class view"), class_view.class_section),
+         "space": (N_("the data as a layer sees it"), space_section)}
 TOOL_LABELS = {"compare": N_("Compare runs"), "takeaway": N_("Take it away"), "step": N_("Step through"),
                "proofs": N_("Proofs"), "finder": N_("Find a learning rate"), "sweep": N_("Sweep"),
-               "challenge": N_("Make a challenge"), "share": N_("Share"), "class": N_("A class")}
+               "challenge": N_("Make a challenge"), "share": N_("Share"), "class": N_("A class"),
+               "space": N_("As a layer sees it")}
 
 
 def tool_names():
