@@ -17,7 +17,7 @@ from .chart import chart
 from .safe import md, section
 
 SIDE = 300           # the pad's side in pixels at most; it narrows with its column
-PEN = 0.09           # the pen's width, as a share of the pad's side
+PEN = 0.1            # the pen's width, as a share of the pad's side
 KEY_CELLS = 16       # the keyboard cursor moves on a grid of KEY_CELLS × KEY_CELLS
 THROTTLE_MS = 250    # while a stroke is drawn, the ink goes to the page at most this often
 
@@ -52,8 +52,8 @@ function strokes(g, list, side, width, colour) {
 
 function paint(el) {
   const canvas = el.__canvas, side = canvas.getBoundingClientRect().width || el.__data.side;
-  const ratio = window.devicePixelRatio || 1;
-  if (canvas.width !== Math.round(side * ratio)) { canvas.width = canvas.height = Math.round(side * ratio); }
+  const pixels = Math.round(side * (window.devicePixelRatio || 1)), ratio = pixels / side;
+  if (canvas.width !== pixels || canvas.height !== pixels) { canvas.width = canvas.height = pixels; }
   const g = canvas.getContext("2d");
   g.setTransform(ratio, 0, 0, ratio, 0, 0);
   g.fillStyle = "#ffffff"; g.fillRect(0, 0, side, side);

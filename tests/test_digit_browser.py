@@ -1,0 +1,81 @@
+"""The drawing pad in Chromium: the tutorial's network, trained on digits, names a "1" and a "0" drawn with real mouse
+moves; the keyboard draws too (arrow keys move the cursor, Space held down paints) without pressing Play.
+
+Saves a screenshot to artifacts/draw_digit.png for a person to look at.
+"""
+import os
+import re
+
+from playground.bench.browser import APP_READY, ROOT, button, open_app
+
+ARTIFACTS = os.path.join(ROOT, "artifacts")
+PAD = ".st-key-draw_digit canvas"
+EMPTY = "appears here as you draw"
+
+
+def trained_pad(browser, url):
+    """The page with the tutorial's network trained 10 epochs on digits (its preset), and the drawing pad open."""
+    page = open_app(browser, f"{url}/?dataset=digits&tool=digit", viewport={"width": 1400, "height": 1000})
+    page.locator("[data-testid='stSidebar']").get_by_text("Lessons and examples").click()
+    page.locator(".st-key-preset_source button").first.click()
+    page.locator(".st-key-preset_panel [data-testid='stMetric']").filter(has_text="Test accuracy").first.wait_for(
+        timeout=90_000)
+    page.wait_for_selector(APP_READY)
+    page.locator(PAD).scroll_into_view_if_needed()
+    page.get_by_text(EMPTY).wait_for()
+    return page
+
+
+def stroke(page, points, steps=6):
+    """Draws one stroke with the mouse through `points`, given as shares (x, y) of the pad's side."""
+    box = page.locator(PAD).bounding_box()
+    at = [(box["x"] + x * box["width"], box["y"] + y * box["height"]) for x, y in points]
+    page.mouse.move(*at[0])
+    page.mouse.down()
+    for x, y in at[1:]:
+        page.mouse.move(x, y, steps=steps)
+    page.mouse.up()
+
+
+def reads(page, digit):
+    """Waits until the page names `digit` for the drawing, once the page has run to its end."""
+    page.get_by_text(re.compile(rf"^The network reads a {digit} \(probability \d+%\)\.$")).wait_for(timeout=20_000)
+    page.wait_for_selector(APP_READY)
+    return page.get_by_text(re.compile(r"^The network reads a \d")).inner_text()
+
+
+def clear(page):
+    page.locator(".st-key-draw_digit_clear button").first.click()
+    page.get_by_text(EMPTY).wait_for()
+
+
+def test_the_trained_tutorial_network_names_a_one_and_a_zero_drawn_with_the_mouse(browser_and_url):
+    page = trained_pad(*browser_and_url)
+    box = page.locator(PAD).bounding_box()
+    assert box["width"] == box["height"] and box["width"] >= 200  # square, and large enough for a finger
+    stroke(page, [(0.5, 0.12), (0.5, 0.88)], steps=12)
+    assert reads(page, 1).startswith("The network reads a 1")
+    page.locator(".st-key-draw_digit").screenshot(path=os.path.join(ARTIFACTS, "draw_digit_one.png"))
+    clear(page)
+    ring = [(0.5 + 0.25 * x, 0.5 + 0.36 * y) for x, y in
+            [(0, -1), (-0.7, -0.7), (-1, 0), (-0.7, 0.7), (0, 1), (0.7, 0.7), (1, 0), (0.7, -0.7), (0, -1)]]
+    stroke(page, ring)
+    assert reads(page, 0).startswith("The network reads a 0")
+    page.screenshot(path=os.path.join(ARTIFACTS, "draw_digit.png"))
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_the_keyboard_moves_a_cursor_and_space_held_down_paints_without_pressing_play(browser_and_url):
+    page = trained_pad(*browser_and_url)
+    pad = page.locator(PAD)
+    assert pad.get_attribute("aria-label") == "Drawing pad: draw a digit"
+    pad.focus()
+    page.keyboard.press("ArrowRight")  # to column 9 of 16, row 4: the top of a "1"
+    page.get_by_role("status").filter(has_text="Cursor at column 9, row 4 of 16").wait_for()
+    page.keyboard.down(" ")
+    for _ in range(10):
+        page.keyboard.press("ArrowDown")
+    page.keyboard.up(" ")
+    assert reads(page, 1).startswith("The network reads a 1")
+    assert button(page, "Play").count() == 1 and button(page, "Pause").count() == 0  # Space painted: no Play
+    assert page.locator("[data-testid='stException']").count() == 0
