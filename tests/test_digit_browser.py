@@ -1,5 +1,6 @@
 """The drawing pad in Chromium: the tutorial's network, trained on digits, names a "1" and a "0" drawn with real mouse
-moves; the keyboard draws too (arrow keys move the cursor, Space held down paints) without pressing Play.
+moves, and axe finds nothing to fault; the keyboard draws too (arrow keys move the cursor, Space held down paints)
+without pressing Play.
 
 Saves a screenshot to artifacts/draw_digit.png for a person to look at.
 """
@@ -7,6 +8,7 @@ import os
 import re
 
 from playground.bench.browser import APP_READY, ROOT, button, open_app
+from test_accessibility_browser import violations
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")
 PAD = ".st-key-draw_digit canvas"
@@ -63,6 +65,7 @@ def test_the_trained_tutorial_network_names_a_one_and_a_zero_drawn_with_the_mous
     assert reads(page, 0).startswith("The network reads a 0")
     page.screenshot(path=os.path.join(ARTIFACTS, "draw_digit.png"))
     assert page.locator("[data-testid='stException']").count() == 0
+    assert violations(page) == []  # axe-core, WCAG 2.0/2.1 A and AA, the pad and its reading on the page
 
 
 def test_the_keyboard_moves_a_cursor_and_space_held_down_paints_without_pressing_play(browser_and_url):
