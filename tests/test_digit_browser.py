@@ -1,6 +1,6 @@
 """The drawing pad in Chromium: the tutorial's network, trained on digits, names a "1" and a "0" drawn with real mouse
-moves, and axe finds nothing to fault; the keyboard draws too (arrow keys move the cursor, Space held down paints)
-without pressing Play.
+moves, and a "1" drawn with a finger (touch events); axe finds nothing to fault; the keyboard draws too (arrow keys
+move the cursor, Space held down paints) without pressing Play.
 
 Saves a screenshot to artifacts/draw_digit.png for a person to look at.
 """
@@ -39,6 +39,16 @@ def stroke(page, points, steps=6):
     page.mouse.up()
 
 
+def touch_stroke(page, points):
+    """Draws one stroke with a finger (Chromium's touch events, through the DevTools protocol) through `points`."""
+    box, cdp = page.locator(PAD).bounding_box(), page.context.new_cdp_session(page)
+    at = [{"x": box["x"] + x * box["width"], "y": box["y"] + y * box["height"]} for x, y in points]
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [at[0]]})
+    for point in at[1:]:
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+
 def reads(page, digit):
     """Waits until the page names `digit` for the drawing, once the page has run to its end."""
     page.get_by_text(re.compile(rf"^The network reads a {digit} \(probability \d+%\)\.$")).wait_for(timeout=20_000)
@@ -51,7 +61,7 @@ def clear(page):
     page.get_by_text(EMPTY).wait_for()
 
 
-def test_the_trained_tutorial_network_names_a_one_and_a_zero_drawn_with_the_mouse(browser_and_url):
+def test_the_trained_tutorial_network_names_a_one_and_a_zero_drawn_with_the_mouse_and_a_one_by_touch(browser_and_url):
     page = trained_pad(*browser_and_url)
     box = page.locator(PAD).bounding_box()
     assert box["width"] == box["height"] and box["width"] >= 200  # square, and large enough for a finger
@@ -66,6 +76,9 @@ def test_the_trained_tutorial_network_names_a_one_and_a_zero_drawn_with_the_mous
     page.screenshot(path=os.path.join(ARTIFACTS, "draw_digit.png"))
     assert page.locator("[data-testid='stException']").count() == 0
     assert violations(page) == []  # axe-core, WCAG 2.0/2.1 A and AA, the pad and its reading on the page
+    clear(page)
+    touch_stroke(page, [(0.48, 0.1 + 0.08 * i) for i in range(11)])
+    assert reads(page, 1).startswith("The network reads a 1")  # drawn with a finger
 
 
 def test_the_keyboard_moves_a_cursor_and_space_held_down_paints_without_pressing_play(browser_and_url):

@@ -1,10 +1,12 @@
 """The drawing pad on the page (AppTest): offered on the image sets only, its keys, the trained tutorial network
 naming a drawn 1 and 0 in both engines, a reading that leaves the run as it was, Clear, what the pad may not send,
-and the pad in Chinese."""
+MNIST's images, and the pad in Chinese."""
 import numpy as np
 import pytest
 
 from conftest import read_charts, read_live
+from playground.data import MNIST_VARIABLE
+from playground.ui.controls import forget_data_sets
 from test_handwriting import ZERO, on_pad, payload
 
 ONE = on_pad(np.ones((48, 7)), 8, 28)  # a stroke down the pad's middle
@@ -64,6 +66,16 @@ def test_what_the_pad_may_not_send_is_refused_and_the_last_drawing_stays(app, te
     at.session_state["draw_digit_payload"] = text
     at.run()
     assert any(says in e.value for e in at.error) and reading(at) == shown and not at.exception
+
+
+def test_on_mnist_the_pad_makes_28_by_28_images_for_the_network(tmp_path, monkeypatch, app, mnist_writer):
+    mnist_writer(tmp_path / "mnist.npz", n_train=40, n_test=10)
+    monkeypatch.setenv(MNIST_VARIABLE, str(tmp_path / "mnist.npz"))
+    forget_data_sets()
+    at = draw(app(dataset="mnist", tool="digit"), ZERO_INK)
+    assert at.session_state.run.spec.n_inputs == 784 and "28 × 28" in read_live(at)["draw_digit"]["labels"]["hint"]
+    assert reading(at) and len(read_charts(at)["chart_draw_digit"]["data"][0]["y"]) == 10 and not at.exception
+    forget_data_sets()
 
 
 def test_the_pad_in_chinese(app):
