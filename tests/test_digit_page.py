@@ -25,12 +25,15 @@ def reading(at):
 
 def test_the_pad_is_a_tool_of_the_image_sets_only(app):
     at = app()
-    assert "digit" not in at.segmented_control(key="tool").options
+    assert "Draw a digit" not in at.segmented_control(key="tool").options
     at = app(dataset="digits", tool="digit")
+    assert at.segmented_control(key="tool").options[-1] == "Draw a digit"
     pad = read_live(at)["draw_digit"]
     assert pad["cells"] == 64 and pad["labels"]["name"] == "Drawing pad: draw a digit" and "8 × 8" in pad["labels"]["hint"]
     assert at.button(key="draw_digit_clear").label == "Clear" and not at.exception
     assert any("appears here as you draw" in i.value for i in at.info)
+    at.selectbox(key="dataset").set_value("circle").run()  # off the image sets the pad goes, and no tool is open
+    assert at.session_state.tool is None and "draw_digit" not in read_live(at) and not at.exception
 
 
 @pytest.mark.parametrize("engine", ["numpy", "keras"])
