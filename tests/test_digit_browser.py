@@ -1,6 +1,7 @@
 """The drawing pad in Chromium: the tutorial's network, trained on digits, names a "1" and a "0" drawn with real mouse
 moves, and a "1" drawn with a finger (touch events); axe finds nothing to fault; the keyboard draws too (arrow keys
-move the cursor, Space held down paints) without pressing Play.
+move the cursor, Space held down paints) without pressing Play; the pad keeps its drawing when the tool is closed
+and opened again.
 
 Saves a screenshot to artifacts/draw_digit.png for a person to look at.
 """
@@ -13,6 +14,10 @@ from test_accessibility_browser import violations
 ARTIFACTS = os.path.join(ROOT, "artifacts")
 PAD = ".st-key-draw_digit canvas"
 EMPTY = "appears here as you draw"
+# The share of the pad's canvas that is dark: ink.
+INKED_JS = """() => { const host = [...document.querySelector(".st-key-draw_digit").querySelectorAll("*")].find(e => e.shadowRoot);
+  const c = host.shadowRoot.querySelector("canvas"), d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+  let dark = 0; for (let i = 0; i < d.length; i += 4) dark += d[i] < 128; return dark / (d.length / 4); }"""
 
 
 def trained_pad(browser, url):
@@ -94,4 +99,9 @@ def test_the_keyboard_moves_a_cursor_and_space_held_down_paints_without_pressing
     page.keyboard.up(" ")
     assert reads(page, 1).startswith("The network reads a 1")
     assert button(page, "Play").count() == 1 and button(page, "Pause").count() == 0  # Space painted: no Play
+    for tool in ("Compare runs", "Draw a digit"):  # the tool closed and opened again: the pad keeps the drawing
+        page.locator(".st-key-tool button").filter(has_text=re.compile(rf"^{tool}$")).click()
+        page.wait_for_selector(APP_READY)
+    page.locator(PAD).wait_for()
+    assert page.evaluate(INKED_JS) > 0.02 and reads(page, 1).startswith("The network reads a 1")
     assert page.locator("[data-testid='stException']").count() == 0

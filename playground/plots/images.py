@@ -108,13 +108,16 @@ def drawn_digit_figure(outputs, class_names, probabilities=True, height=300):
     outputs = np.asarray(outputs, float)
     names = [text(name) for name in class_names]
     best = int(np.argmax(outputs))
-    title = _("The network's probability for each digit") if probabilities else _("The network's output for each digit")
-    return {"data": [{"type": "bar", "x": names, "y": outputs.round(4), "name": _("probability") if probabilities
-                      else _("output"), "marker": {"color": [CORRECT if k == best else "#b8c0cc" for k in range(len(names))]},
-                      "texttemplate": "%{y:.0%}" if probabilities else "%{y:.2f}", "textposition": "outside",
-                      "hovertemplate": "%{x}: %{y:.3f}<extra></extra>"}],
+    if probabilities:
+        title, name, shown, axis = (_("The network's probability for each digit"), _("probability"), "%{y:.0%}",
+                                    {"range": [0, 1.15], "tickformat": ".0%"})
+    else:
+        title, name, shown, axis = _("The network's output for each digit"), _("output"), "%{y:.2f}", {}
+    return {"data": [{"type": "bar", "x": names, "y": outputs.round(4), "name": name,
+                      "marker": {"color": [CORRECT if k == best else "#b8c0cc" for k in range(len(names))]},
+                      "texttemplate": shown, "textposition": "outside", "hovertemplate": "%{x}: %{y:.3f}<extra></extra>"}],
             "layout": {"height": height, "margin": {"l": 45, "r": 10, "t": 40, "b": 40}, "uirevision": "keep",
                        "title": {"text": title, "x": 0, "font": {"size": 14}},
                        "xaxis": {"title": {"text": _("digit")}, "type": "category", "fixedrange": True},
-                       "yaxis": {"fixedrange": True, **({"range": [0, 1.15], "tickformat": ".0%"} if probabilities else {})},
+                       "yaxis": {"fixedrange": True, **axis},
                        "paper_bgcolor": "white", "plot_bgcolor": "white"}}

@@ -5,6 +5,7 @@ the mouse, a finger or a pen (pointer events), or the keyboard: arrow keys move 
 It sends its ink, PAD × PAD bytes, at the end of each stroke and every THROTTLE_MS while one is drawn; Clear
 (`draw_digit_clear`) empties it. The ink is made into one of the set's images as the set's own were made
 (data/handwriting.py) and goes through the run's network as it is now (`RunHandle.predict`, which keeps nothing).
+A pad mounted again (the tool closed and opened) starts from the drawing the page holds.
 The tool is a fragment: a stroke runs it alone, not the page.
 """
 import numpy as np
@@ -22,13 +23,13 @@ KEY_CELLS = 16       # the keyboard cursor moves on a grid of KEY_CELLS × KEY_C
 THROTTLE_MS = 250    # while a stroke is drawn, the ink goes to the page at most this often
 
 _JS = """
-const STATUS_EVERY = 400;
 function fill(template, values) { return template.replace(/\\{(\\w+)\\}/g, (_m, k) => values[k]); }
 
 function ink(el) {
   // The strokes at the pad's resolution, as bytes of ink (the alpha channel), in base64.
   const d = el.__data, n = d.cells, g = el.__small.getContext("2d", {willReadFrequently: true});
   g.clearRect(0, 0, n, n);
+  if (el.__base) g.drawImage(el.__base, 0, 0);
   strokes(g, el.__strokes, n, d.pen * n, "#000");
   const alpha = g.getImageData(0, 0, n, n).data, bytes = new Uint8Array(n * n);
   for (let i = 0; i < n * n; i++) bytes[i] = alpha[4 * i + 3];
@@ -57,6 +58,7 @@ function paint(el) {
   const g = canvas.getContext("2d");
   g.setTransform(ratio, 0, 0, ratio, 0, 0);
   g.fillStyle = "#ffffff"; g.fillRect(0, 0, side, side);
+  if (el.__base) g.drawImage(el.__base, 0, 0, side, side);
   strokes(g, el.__strokes, side, el.__data.pen * side, "#111111");
   if (el.__keyboard) {   // the keyboard's cursor: a cell of the grid, outlined
     const cell = side / el.__data.keys, [cx, cy] = el.__cursor;
@@ -85,10 +87,20 @@ function cursorPoint(el) {
   return [(el.__cursor[0] + 0.5) / k, (el.__cursor[1] + 0.5) / k];
 }
 
-function build(parent) {
+function base(text, n) {
+  // The drawing the page holds, as the pad's ink: what a pad mounted again (the tool closed and opened) starts from.
+  const canvas = document.createElement("canvas"), bytes = atob(text), image = new ImageData(n, n);
+  canvas.width = canvas.height = n;
+  for (let i = 0; i < n * n; i++) image.data[4 * i + 3] = bytes.charCodeAt(i);
+  canvas.getContext("2d").putImageData(image, 0, 0);
+  return canvas;
+}
+
+function build(parent, data) {
   const el = document.createElement("div");
   el.className = "pad";
-  const canvas = document.createElement("canvas"), hint = document.createElement("p"), status = document.createElement("div");
+  const canvas = document.createElement("canvas"), hint = document.createElement("p");
+  const status = document.createElement("div");
   canvas.tabIndex = 0; canvas.setAttribute("role", "application");
   hint.className = "hint"; hint.id = "draw-digit-hint";
   canvas.setAttribute("aria-describedby", hint.id);
@@ -96,7 +108,8 @@ function build(parent) {
   el.append(canvas, hint, status);
   parent.appendChild(el);
   Object.assign(el, {__canvas: canvas, __hint: hint, __status: status, __small: document.createElement("canvas"),
-                     __strokes: [], __stroke: null, __sent: 0, __cursor: [7, 3], __pen: false, __keyboard: false});
+                     __base: data.ink ? base(data.ink, data.cells) : null, __strokes: [], __stroke: null, __sent: 0,
+                     __cursor: [7, 3], __pen: false, __keyboard: false});
   canvas.addEventListener("pointerdown", (event) => {
     if (event.pointerType === "mouse" && event.button !== 0) return;
     event.preventDefault();
@@ -134,12 +147,14 @@ function build(parent) {
       }
     } else {
       const [dx, dy] = moves[event.key];
-      el.__cursor = [Math.min(k - 1, Math.max(0, el.__cursor[0] + dx)), Math.min(k - 1, Math.max(0, el.__cursor[1] + dy))];
+      const within = (v) => Math.min(k - 1, Math.max(0, v));
+      el.__cursor = [within(el.__cursor[0] + dx), within(el.__cursor[1] + dy)];
       if (el.__pen) { el.__strokes[el.__strokes.length - 1].push(cursorPoint(el)); send(el, false); }
     }
     paint(el);
     const words = el.__data.labels;
-    say(el, fill(el.__pen ? words.painting : words.cursor, {column: el.__cursor[0] + 1, row: el.__cursor[1] + 1, n: k}));
+    say(el, fill(el.__pen ? words.painting : words.cursor,
+                 {column: el.__cursor[0] + 1, row: el.__cursor[1] + 1, n: k}));
   });
   canvas.addEventListener("keyup", (event) => {
     if (event.key !== " ") return;
@@ -160,14 +175,14 @@ function build(parent) {
 
 export default function (component) {
   const {parentElement, data, setTriggerValue} = component;
-  const el = parentElement.querySelector("div.pad") || build(parentElement);
+  const el = parentElement.querySelector("div.pad") || build(parentElement, data);
   el.__data = data; el.__trigger = setTriggerValue;
   el.__small.width = el.__small.height = data.cells;
   el.__canvas.style.maxWidth = data.side + "px";
   el.__canvas.setAttribute("aria-label", data.labels.name);
   el.__hint.textContent = data.labels.hint;
   if (el.__cleared !== data.clear) {   // Clear was pressed: the pad empties
-    if (el.__cleared !== undefined) { el.__strokes = []; el.__stroke = null; el.__pen = false; }
+    if (el.__cleared !== undefined) { el.__base = null; el.__strokes = []; el.__stroke = null; el.__pen = false; }
     el.__cleared = data.clear;
   }
   paint(el);
@@ -214,7 +229,8 @@ def pad(ds):
               "cursor": _("Cursor at column {column}, row {row} of {n}"),
               "painting": _("Painting at column {column}, row {row} of {n}")}
     _pad(data={"cells": handwriting.PAD, "keys": KEY_CELLS, "pen": PEN, "side": SIDE, "throttle": THROTTLE_MS,
-               "clear": st.session_state.get("draw_digit_cleared", 0), "labels": labels},
+               "clear": st.session_state.get("draw_digit_cleared", 0), "ink": st.session_state.get("draw_digit_text"),
+               "labels": labels},
          key="draw_digit", height="content", on_ink_change=_took_ink)
 
 
@@ -227,7 +243,7 @@ def _took_ink():
 def _clear():
     s = st.session_state
     s.draw_digit_cleared = s.get("draw_digit_cleared", 0) + 1
-    for key in ("draw_digit_payload", "draw_digit_ink"):
+    for key in ("draw_digit_payload", "draw_digit_ink", "draw_digit_text"):
         s.pop(key, None)
 
 
@@ -237,7 +253,7 @@ def reading(run):
     payload = s.pop("draw_digit_payload", None)
     if payload is not None:
         try:
-            s.draw_digit_ink = handwriting.read_ink(payload)
+            s.draw_digit_ink, s.draw_digit_text = handwriting.read_ink(payload), payload
         except ValueError as error:  # what the pad sent cannot be its drawing: the last drawing stays
             st.error(md(error))
     ink = s.get("draw_digit_ink")
