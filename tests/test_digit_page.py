@@ -8,6 +8,7 @@ from conftest import read_charts, read_live
 from playground.data import MNIST_VARIABLE
 from playground.ui.controls import forget_data_sets
 from test_handwriting import ZERO, on_pad, payload
+from waits import run_until
 
 ONE = on_pad(np.ones((48, 7)), 8, 28)  # a stroke down the pad's middle
 ZERO_INK = np.kron(ZERO, np.ones((8, 8)))
@@ -40,6 +41,9 @@ def test_the_pad_is_a_tool_of_the_image_sets_only(app):
 def test_the_trained_tutorial_network_names_a_drawn_one_and_zero_and_keeps_nothing(app, engine):
     at = app(timeout=180, engine=engine)
     at.button(key="preset_source").click().run()  # the tutorial's network on digits, trained 10 epochs
+    run_until(at, lambda at: (at.session_state.get("run") is not None and at.session_state.run.dataset.name == "digits"
+                              and at.session_state.run.snapshot.epoch == 10), timeout=120,
+              what="the tutorial's network trained on digits")  # a Keras run is built while TensorFlow loads
     at = at.segmented_control(key="tool").set_value("digit").run()
     run = at.session_state.run
     assert run.dataset.name == "digits" and run.snapshot.epoch == 10 and run.engine_name == engine
