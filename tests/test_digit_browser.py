@@ -1,14 +1,14 @@
 """The drawing pad in Chromium: the tutorial's network, trained on digits, names a "1" and a "0" drawn with real mouse
 moves, and a "1" drawn with a finger (touch events); axe finds nothing to fault; the keyboard draws too (arrow keys
-move the cursor, Space held down paints) without pressing Play; the pad keeps its drawing when the tool is closed
-and opened again.
+move the cursor, Space held down paints) without pressing Play, in the dark theme; the pad keeps its drawing when the
+tool is closed and opened again.
 
 Saves a screenshot to artifacts/draw_digit.png for a person to look at.
 """
 import os
 import re
 
-from playground.bench.browser import APP_READY, ROOT, button, open_app
+from playground.bench.browser import APP_READY, CHARTS_DRAWN_JS, ROOT, button, open_app
 from test_accessibility_browser import violations
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")
@@ -20,9 +20,11 @@ INKED_JS = """() => { const host = [...document.querySelector(".st-key-draw_digi
   let dark = 0; for (let i = 0; i < d.length; i += 4) dark += d[i] < 128; return dark / (d.length / 4); }"""
 
 
-def trained_pad(browser, url):
+def trained_pad(browser, url, theme="light"):
     """The page with the tutorial's network trained 10 epochs on digits (its preset), and the drawing pad open."""
-    page = open_app(browser, f"{url}/?dataset=digits&tool=digit", viewport={"width": 1400, "height": 1000})
+    page = open_app(browser, f"{url}/?dataset=digits&tool=digit", viewport={"width": 1400, "height": 1000},
+                    color_scheme=theme)
+    page.wait_for_function(CHARTS_DRAWN_JS, timeout=60_000)  # the page as a person sees it before pressing
     page.locator("[data-testid='stSidebar']").get_by_text("Lessons and examples").click()
     page.locator(".st-key-preset_source button").first.click()
     page.locator(".st-key-preset_panel [data-testid='stMetric']").filter(has_text="Test accuracy").first.wait_for(
@@ -87,7 +89,7 @@ def test_the_trained_tutorial_network_names_a_one_and_a_zero_drawn_with_the_mous
 
 
 def test_the_keyboard_moves_a_cursor_and_space_held_down_paints_without_pressing_play(browser_and_url):
-    page = trained_pad(*browser_and_url)
+    page = trained_pad(*browser_and_url, theme="dark")
     pad = page.locator(PAD)
     assert pad.get_attribute("aria-label") == "Drawing pad: draw a digit"
     pad.focus()
@@ -104,4 +106,6 @@ def test_the_keyboard_moves_a_cursor_and_space_held_down_paints_without_pressing
         page.wait_for_selector(APP_READY)
     page.locator(PAD).wait_for()
     assert page.evaluate(INKED_JS) > 0.02 and reads(page, 1).startswith("The network reads a 1")
+    page.locator(".st-key-draw_digit").screenshot(path=os.path.join(ARTIFACTS, "draw_digit_dark.png"))
+    assert violations(page) == []  # in the dark theme too
     assert page.locator("[data-testid='stException']").count() == 0

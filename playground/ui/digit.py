@@ -193,7 +193,7 @@ _CSS = """
 .pad canvas { display: block; width: 100%; aspect-ratio: 1 / 1; border: 2px solid #6b7280; border-radius: 4px;
               touch-action: none; cursor: crosshair; background: #ffffff; box-sizing: border-box; }
 .pad canvas:focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }
-.pad .hint { font-size: 0.875rem; color: var(--st-text-color, #374151); opacity: 0.85; margin: 0.3rem 0 0 0; }
+.pad .hint { font-size: 0.875rem; color: var(--st-text-color, #111111); margin: 0.3rem 0 0 0; }
 .pad .alt { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden;
             clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; border: 0; }
 """
