@@ -636,6 +636,10 @@ class RunHandle:
     def trace(self, index):
         return self._call("trace", index)
 
+    def predict(self, X):
+        """The network's outputs for the inputs `X` (n, n_inputs), as it is now; the run keeps nothing of them."""
+        return self._call("predict", X)
+
     def keras_file(self, wait=REPLY_TIMEOUT):
         return self._job("keras_file", wait=wait)
 

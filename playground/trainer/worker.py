@@ -63,7 +63,7 @@ KEY_FRAME_AFTER = {"watch", "reset", "roll_back", "restore", "continue_from", "r
 # What the page may ask of a run, beyond driving it: TrainingRun's methods by name.
 CALLS = {"reconfigure", "roll_back", "restore", "weights", "trace", "keras_file", "history_table",
          "gradient_check", "compare_engines", "resume", "replay_at", "replay_frames", "continue_from", "lr_find",
-         "adopt"}
+         "adopt", "predict"}
 log = logging.getLogger("playground.worker")
 
 
