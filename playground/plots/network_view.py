@@ -50,7 +50,7 @@ def _names(spec):
 
 
 def _outputs(spec, weights, X):
-    return forward_layers(weights, (*spec.activations, spec.output_activation), X, spec.dtype)
+    return forward_layers(weights, (*spec.activations, spec.output_activation), X, spec.dtype, spec.off)
 
 
 def _neuron_hover(name, activation, j, b, values, what):
