@@ -20,6 +20,7 @@ DTYPES = ("float32", "float64")
 # for regression) reaching one. The names are the run's history columns.
 STOP_METRICS = ("test_loss", "test_score")
 MAX_DROPOUT = 0.9
+MAX_EDIT = 100.0    # a weight or bias set by hand lies within ±MAX_EDIT: beyond it any unit it feeds saturates
 # What makes the network what it is; the other fields only change how it is trained.
 # `activations` (one name per layer) rather than `activation`, so that "relu" and
 # ("relu", "relu") are the same network.

@@ -17,6 +17,7 @@ import numpy as np
 from . import inspect
 from .engines import create_engine, epoch_batches
 from .nn import forward_layers, targets
+from .spec import MAX_EDIT
 
 HEALTH_BATCH = 64   # training examples on which gradient health is measured each epoch
 MAX_POINTS = 400    # rows of the history a snapshot carries for the charts
@@ -25,7 +26,6 @@ UNIT_SAMPLE = 2000  # training examples over which dead and saturated units are 
 # Rows (training and test together) that an epoch's end evaluates in one call into the engine; a larger data set
 # (MNIST's 70,000 images) is evaluated in slices, a chunk of rows at a time, so that the runs beside it go on.
 EVALUATE_AT_ONCE = 5000
-MAX_EDIT = 100.0    # a weight or bias set by hand lies within ±MAX_EDIT: beyond it any unit it feeds saturates
 
 
 def predicted_classes(outputs):

@@ -9,8 +9,8 @@ import pytest
 
 from playground import settings
 from playground.data import make_dataset
-from playground.spec import NetworkSpec
-from playground.training import MAX_EDIT, TrainingRun
+from playground.spec import MAX_EDIT, NetworkSpec
+from playground.training import TrainingRun
 
 SPEC = NetworkSpec(hidden=(4, 2), optimizer="adam", learning_rate=0.03)
 
