@@ -83,3 +83,14 @@ def test_a_tampered_off_in_the_link_is_named_and_changes_nothing(app):
     at = app(timeout=90, off="1.2,x")
     assert at.session_state.run.spec.off == ()
     assert any("`off`" in w.value for w in at.warning)
+
+
+def test_the_output_s_bias_is_chosen_and_a_smaller_network_keeps_the_choice_within_it(app):
+    at = app(timeout=90)
+    at.selectbox(key="edit_layer").set_value(3).run()
+    assert not at.exception and not at.error
+    assert at.selectbox(key="edit_to").options == ["bias"]
+    assert "neuron_off" not in [t.key for t in at.toggle]
+    at.slider(key="layers").set_value(1).run()
+    assert not at.exception and not at.error
+    assert at.selectbox(key="edit_layer").value == 1 and at.session_state.run.spec.hidden == (4,)

@@ -33,7 +33,8 @@ def unit_name(features, column, unit):
 def targets(spec, column):
     """What of the unit can be set: its links to the next column's neurons (their indices), and its bias."""
     last = len(spec.sizes) - 1
-    return [*range(spec.sizes[column + 1])] * (column < last) + [BIAS] * (column > 0)
+    links = list(range(spec.sizes[column + 1])) if column < last else []
+    return links + [BIAS] * (column > 0)
 
 
 def place(column, unit, to):
@@ -136,7 +137,12 @@ def edit_line(features, edit):
     """epoch 120: w[1][x1→2] 0.42 → 3.00"""
     return _("epoch {epoch}: {weight} {old} → {new}").format(
         epoch=edit.epoch, weight=weight_name(features, edit.layer, edit.row, edit.column),
-        old=f"{edit.old:.2f}".replace("-", "−"), new=f"{edit.new:.2f}".replace("-", "−"))
+        old=signed(f"{edit.old:.2f}"), new=signed(f"{edit.new:.2f}"))
+
+
+def signed(number):
+    """A number as the page writes it, with a minus sign rather than a hyphen."""
+    return number.replace("-", "−")
 
 
 def neuron_key(column, unit):
@@ -180,7 +186,7 @@ def editor(run):
             st.button(_("Apply"), key="edit_apply", on_click=_apply)
         where = place(s.edit_layer, s.edit_from, s.edit_to)
         st.caption(_("{weight} is {value} at epoch {epoch}.").format(
-            weight=md(weight_name(features, *where)), value=f"{value_of(run.snapshot.weights, *where):.4f}",
+            weight=md(weight_name(features, *where)), value=signed(f"{value_of(run.snapshot.weights, *where):.4f}"),
             epoch=run.snapshot.epoch))
         if 0 < s.edit_layer < last:
             s.neuron_off = neuron_key(s.edit_layer, s.edit_from) in s.get("off", ())
