@@ -123,3 +123,35 @@ def test_a_neuron_the_network_no_longer_has_is_left_out_of_the_spec():
 def test_a_tampered_off_value_is_refused_and_changes_nothing(text):
     values, refused = settings.from_query({"off": text, "learning_rate": "0.1"})
     assert refused == ["off"] and values["off"] == () and values["learning_rate"] == 0.1
+
+
+# The pictures: a neuron switched off is 0 in the live view's frame, and grey in the static network figure
+
+def test_a_frame_names_the_neurons_off_and_pictures_them_at_0(run):
+    from playground import frames
+    run.reconfigure(SPEC.replace(off=((1, 2),)))
+    header, arrays = frames.plane_views(run.spec, run.weights(), run.dataset.grid, run.dataset)
+    assert header["off"] == [[1, 2]]
+    side = header["side"]
+    pictures = np.asarray(arrays[1][1]).reshape(-1, side * side)   # every shown neuron's picture, layer by layer
+    assert (pictures[1] == pictures[1][0]).all() and not (pictures[0] == pictures[0][0]).all()
+
+
+@pytest.mark.parametrize("dataset", ["xor", "digits"])
+def test_the_static_network_figure_draws_a_neuron_switched_off_grey(dataset):
+    import base64
+    import io
+
+    from PIL import Image
+
+    from playground.plots import network, network_view
+    ds = make_dataset(dataset)
+    spec = NetworkSpec(n_inputs=ds.n_inputs, hidden=(4, 3), n_outputs=1 if ds.n_classes == 2 else ds.n_classes,
+                       output_activation="sigmoid" if ds.n_classes == 2 else "softmax",
+                       loss="binary_crossentropy" if ds.n_classes == 2 else "categorical_crossentropy", off=((1, 3),))
+    weights = TrainingRun("numpy", spec, ds).weights()
+    figure = network_view.network_view_figure(spec, ds, weights, ds.grid)
+    image = np.asarray(Image.open(io.BytesIO(base64.b64decode(figure["layout"]["images"][0]["source"].split(",")[1]))))
+    assert (image == network.OFF).sum() > 0
+    texts = [t for trace in figure["data"] for t in trace.get("text", [])]
+    assert sum("· off" in t for t in texts) == 1
