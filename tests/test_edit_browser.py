@@ -86,3 +86,20 @@ def test_a_clicked_link_set_by_hand_changes_the_boundary_and_a_switched_off_neur
     page.locator(".st-key-live_row").screenshot(path=os.path.join(ROOT, "artifacts", "edit_neuron_off.png"))
     page.get_by_text("Switch this neuron off").click()
     page.wait_for_function("() => (window.__playgroundLive.frame.header.off || []).length === 0", timeout=30_000)
+
+
+def test_the_keyboard_chooses_a_neuron_of_the_network_view_in_the_editor(browser_and_url):
+    browser, url = browser_and_url
+    page = open_app(browser, url, viewport={"width": 1280, "height": 900})
+    page.wait_for_function(CHARTS_DRAWN_JS, timeout=60_000)
+    page.locator(".st-key-chart_network canvas").focus()
+    for key in ("ArrowRight", "ArrowDown", "ArrowLeft", "ArrowRight", "Enter"):   # layer 2's neuron 2
+        page.keyboard.press(key)
+    page.wait_for_function(f"() => {CHOSEN}.join() === 'layer 2,neuron 2,bias'", timeout=30_000)
+    page.wait_for_selector(APP_READY, timeout=30_000)
+    # On to the switch by keyboard alone: Tab reaches it, Space turns it on.
+    switch = page.locator(".st-key-neuron_off input")
+    switch.focus()
+    page.keyboard.press("Space")
+    page.wait_for_function("() => JSON.stringify(window.__playgroundLive.frame.header.off) === '[[2,2]]'",
+                           timeout=30_000)

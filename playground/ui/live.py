@@ -117,7 +117,8 @@ def _charts(run, snapshot, still, mark=None):
                  activations=[*run.spec.activations, run.spec.output_activation],
                  tile_colors=[colours.NEGATIVE, colours.POSITIVE], link_colors=[colours.LINK_NEGATIVE, colours.LINK_POSITIVE],
                  labels={"input": _("input"), "output": _("output"), "layer": _("layer"), "neuron": _("neuron"),
-                         "more": _("+ {n} more"), "off": _("off"), **_network_words(run.spec)},
+                         "more": _("+ {n} more"), "off": _("off"),
+                         "choose": _("Enter chooses it in the weight editor"), **_network_words(run.spec)},
                  table={**_table_words(), "bias": _("bias"), "from_to": _("from ↓ to →"),
                         "layer": _("{layer} ({activation}): the weight from each row's neuron to each column's neuron, "
                                    "and the biases."),

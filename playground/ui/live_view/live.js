@@ -1061,6 +1061,7 @@ class Network {
     const L = h ? this.layout(h, this.measure, room, height, top) : null;
     const size = canvasIn(this.el, L ? L.height : height, L ? L.width : 0);
     this.size = size;
+    this.pickKeys(size.canvas);
     const g = size.g;
     this.labelBoxes = [];
     const text = (words, x, y, align, baseline) => {   // a label, and the box it takes (for tests)
@@ -1153,6 +1154,56 @@ class Network {
       text(name, node.x - 3, node.y + L.tile / 2, "right", "middle");
     });
     this.drawChosen(g, L);
+    this.drawCursor(g, L);
+  }
+
+  // The keyboard on the network: arrow keys move a ring from picture to picture (Left and Right between columns),
+  // Enter chooses the ringed one in the weight editor, as a click does; a polite readout names it.
+  pickKeys(canvas) {
+    if (canvas.__pickKeys) return;
+    canvas.__pickKeys = true;
+    canvas.tabIndex = 0;
+    this.readout = document.createElement("p");
+    this.readout.className = "alt";
+    this.readout.setAttribute("aria-live", "polite");
+    this.el.appendChild(this.readout);
+    canvas.addEventListener("focus", () => { this.cursor = this.cursor || {c: 1, j: 0}; this.redraw(); });
+    canvas.addEventListener("blur", () => this.redraw());
+    canvas.addEventListener("keydown", (event) => {
+      const L = this.nodesAt, move = {ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1]}[event.key];
+      if (!L || event.ctrlKey || event.metaKey || event.altKey || (!move && event.key !== "Enter")) return;
+      event.preventDefault();
+      const at = this.cursor || {c: 1, j: 0};
+      if (move) {
+        const c = Math.max(0, Math.min(L.nodes.length - 1, at.c + move[0]));
+        this.cursor = {c, j: Math.max(0, Math.min(L.nodes[c].length - 1, at.j + move[1]))};
+        this.redraw();
+        this.readout.textContent = this.nodeName(L, this.cursor.c, this.cursor.j) + ". " + this.data.labels.choose;
+      } else {
+        this.pick({layer: at.c, from: at.j, to: null});
+      }
+    });
+  }
+
+  redraw() {
+    if (this.connection) this.draw(this.connection);
+  }
+
+  nodeName(L, c, j) {
+    const d = this.data;
+    return c === 0 ? `${d.labels.input} ${(d.features || [])[j] || j + 1}`
+      : `${c === L.nodes.length - 1 ? d.labels.output : d.labels.layer + " " + c} · ${d.labels.neuron} ${j + 1}`;
+  }
+
+  drawCursor(g, L) {
+    const node = this.cursor && this.size.canvas.matches(":focus-visible")
+      && (L.nodes[this.cursor.c] || [])[this.cursor.j];
+    if (!node) return;
+    g.strokeStyle = ink().text;
+    g.lineWidth = 2;
+    g.setLineDash([3, 2]);
+    g.strokeRect(node.x - 5, node.y - 5, L.tile + 10, L.tile + 10);
+    g.setLineDash([]);
   }
 
   // A hidden neuron switched off (the frame's `off`: [layer, neuron] pairs from 1): its picture greyed and crossed.
