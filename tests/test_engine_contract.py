@@ -507,17 +507,24 @@ def test_reconfigure_turns_clipping_on_and_off(engine):
 
 # Dropout: the same masks in every engine (dropout_masks), off outside training
 
-@pytest.mark.parametrize("engine", OTHERS)
-@pytest.mark.parametrize("dropout", [0.3, (0.5, 0.0)], ids=["all-layers", "first-layer"])
-@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
-def test_dropout_trains_alike_in_every_engine(engine, optimizer, dropout):
-    spec = make_spec("relu", OUTPUTS[1], optimizer=optimizer, dropout=dropout)
+def three_epochs_alike(engine, spec):
+    """The reference and `engine` trained 3 epochs from `spec`, each epoch's loss, the weights and the predictions
+    held to the reference's; returns (reference, other, X, Y)."""
     X, Y = make_data(spec)
     reference, other = create_engine(REFERENCE, spec), create_engine(engine, spec)
     for _ in range(3):
         assert other.train_epoch(X, Y) == pytest.approx(reference.train_epoch(X, Y), rel=1e-3)
     assert_close(flat(other.get_weights()), flat(reference.get_weights()), 1e-3)
     assert_close([other.predict(X)], [reference.predict(X)], 1e-3)
+    return reference, other, X, Y
+
+
+@pytest.mark.parametrize("engine", OTHERS)
+@pytest.mark.parametrize("dropout", [0.3, (0.5, 0.0)], ids=["all-layers", "first-layer"])
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_dropout_trains_alike_in_every_engine(engine, optimizer, dropout):
+    reference, other, X, Y = three_epochs_alike(engine, make_spec("relu", OUTPUTS[1], optimizer=optimizer,
+                                                                   dropout=dropout))
     assert other.train_batch(X, Y) == pytest.approx(reference.train_batch(X, Y), rel=1e-3)
 
 
@@ -567,12 +574,7 @@ def frozen_part(weights, off):
 @pytest.mark.parametrize("optimizer", OPTIMIZERS)
 def test_neurons_switched_off_train_alike_in_every_engine(engine, optimizer):
     spec = make_spec("tanh", OUTPUTS[1], optimizer=optimizer, l1=0.001, l2=0.01, dropout=(0.2, 0.0), off=OFF)
-    X, Y = make_data(spec)
-    reference, other = create_engine(REFERENCE, spec), create_engine(engine, spec)
-    for _ in range(3):
-        assert other.train_epoch(X, Y) == pytest.approx(reference.train_epoch(X, Y), rel=1e-3)
-    assert_close(flat(other.get_weights()), flat(reference.get_weights()), 1e-3)
-    assert_close([other.predict(X)], [reference.predict(X)], 1e-3)
+    reference, other, X, Y = three_epochs_alike(engine, spec)
     assert_close(whole(other.gradients(X, Y)), whole(reference.gradients(X, Y)), 1e-4)
     assert other.loss(X, Y) == pytest.approx(reference.loss(X, Y), rel=1e-4)
     for got, expected in zip(other.trace(X[:4], Y[:4]), reference.trace(X[:4], Y[:4])):
