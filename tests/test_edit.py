@@ -155,3 +155,23 @@ def test_the_static_network_figure_draws_a_neuron_switched_off_grey(dataset):
     assert (image == network.OFF).sum() > 0
     texts = [t for trace in figure["data"] for t in trace.get("text", [])]
     assert sum("· off" in t for t in texts) == 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("optimizer", ["momentum", "adam"])
+def test_both_engines_give_the_same_numbers_after_an_edit_and_with_a_neuron_off(optimizer):
+    """Each engine trains 3 epochs, takes one edit and a neuron switched off, and trains 3 more: the runs agree to
+    the contract's tolerance (weights and losses to a relative 1e-3), the edited weight itself included."""
+    spec = SPEC.replace(optimizer=optimizer)
+    runs = [TrainingRun(engine, spec, make_dataset("xor", n_samples=200, seed=0)) for engine in ("numpy", "keras")]
+    for run in runs:
+        run.train_for(60.0, max_epochs=3)
+        run.edit(1, 1, 0, 2.5)
+        run.reconfigure(spec.replace(off=((1, 2),)))
+        run.train_for(60.0, max_epochs=3)
+    reference, other = runs
+    for (W0, b0), (W1, b1) in zip(reference.weights(), other.weights()):
+        np.testing.assert_allclose(W1, W0, rtol=1e-3, atol=1e-5)
+        np.testing.assert_allclose(b1, b0, rtol=1e-3, atol=1e-5)
+    np.testing.assert_allclose(other.log["train_loss"], reference.log["train_loss"], rtol=1e-3)
+    assert [e.new for e in other.edits] == [e.new for e in reference.edits] == [2.5]

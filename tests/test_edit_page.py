@@ -94,3 +94,18 @@ def test_the_output_s_bias_is_chosen_and_a_smaller_network_keeps_the_choice_with
     at.slider(key="layers").set_value(1).run()
     assert not at.exception and not at.error
     assert at.selectbox(key="edit_layer").value == 1 and at.session_state.run.spec.hidden == (4,)
+
+
+def test_an_edit_while_playing_is_taken_and_the_run_plays_on(app):
+    at = app(timeout=90)
+    at.button(key="play").click().run()
+    run = at.session_state.run
+    at.text_input(key="edit_value").set_value("7").run()
+    at.button(key="edit_apply").click().run()
+    assert not at.exception and not at.error
+    assert run.snapshot.mode == "playing" and run.snapshot.edits[-1].new == 7.0
+    edited_at = run.snapshot.edits[-1].epoch
+    at.button(key="play").click().run()   # Pause
+    assert run.snapshot.epoch >= edited_at
+    layer, row, column = run.snapshot.edits[-1].layer, run.snapshot.edits[-1].row, run.snapshot.edits[-1].column
+    assert abs(run.weights()[layer - 1][0][row, column] - 7.0) < 1.0   # trained on from 7, not from where it was
