@@ -109,3 +109,16 @@ def test_an_edit_while_playing_is_taken_and_the_run_plays_on(app):
     assert run.snapshot.epoch >= edited_at
     layer, row, column = run.snapshot.edits[-1].layer, run.snapshot.edits[-1].row, run.snapshot.edits[-1].column
     assert abs(run.weights()[layer - 1][0][row, column] - 7.0) < 1.0   # trained on from 7, not from where it was
+
+
+def test_the_editor_s_messages_are_in_the_page_s_language(app):
+    at = app(timeout=90, lang="zh")
+    at.text_input(key="edit_value").set_value("abc").run()
+    at.button(key="edit_apply").click().run()
+    assert any("不是一个数" in e.value for e in at.error)
+    at.text_input(key="edit_value").set_value("500").run()
+    at.button(key="edit_apply").click().run()
+    assert any("超出范围" in e.value for e in at.error)
+    at.text_input(key="edit_value").set_value("2").run()
+    at.button(key="edit_apply").click().run()
+    assert any("第 0 轮" in s.value for s in at.success)

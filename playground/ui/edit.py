@@ -16,6 +16,9 @@ from .safe import guarded, labels, md
 
 BIAS = "bias"
 VALUE_LENGTH = 24   # characters of a typed value ("-0.000123456789", "1e-05")
+# What Apply may say, kept as templates until the editor is drawn: a callback runs before the page knows its language.
+NOT_A_NUMBER = N_("“{text}” is not a number: type one such as 0.5, −2 or 1e-3. Nothing was changed.")
+OUT_OF_RANGE = N_("{value} is out of range: a weight or bias must lie between −{most} and {most}. Nothing was changed.")
 
 
 def column_name(spec, column):
@@ -66,6 +69,7 @@ def _fit(spec):
         s.edit_to = targets(spec, s.edit_layer)[0]
 
 
+@guarded(N_("the weight editor"))
 def _show_value():
     """The value box shows the chosen number as it is now."""
     s = st.session_state
@@ -116,21 +120,15 @@ def _apply():
     _fit(run.spec)
     value = parse_value(s.edit_value)
     if value is None:
-        s.edit_message = ("error", _("“{text}” is not a number: type one such as 0.5, −2 or 1e-3. Nothing was changed.")
-                          .format(text=str(s.edit_value)[:VALUE_LENGTH]))
+        s.edit_message = ("error", NOT_A_NUMBER, {"text": str(s.edit_value)[:VALUE_LENGTH]})
         return
     if abs(value) > MAX_EDIT:
-        s.edit_message = ("error", _("{value} is out of range: a weight or bias must lie between −{most} and {most}. "
-                                     "Nothing was changed.").format(value=f"{value:g}", most=f"{MAX_EDIT:g}"))
+        s.edit_message = ("error", OUT_OF_RANGE, {"value": signed(f"{value:g}"), "most": f"{MAX_EDIT:g}"})
         return
     layer, row, column = place(s.edit_layer, s.edit_from, s.edit_to)
-    try:
-        snapshot = state.on_run(run.edit, layer, row, column, value)
-    except ValueError as error:
-        s.edit_message = ("error", str(error))
-        return
+    snapshot = state.on_run(run.edit, layer, row, column, value)
     if snapshot is not None and snapshot.edits:
-        s.edit_message = ("success", edit_line(run.dataset.feature_names, snapshot.edits[-1]))
+        s.edit_message = ("success", None, {})
 
 
 def edit_line(features, edit):
@@ -193,8 +191,10 @@ def editor(run):
             st.toggle(_("Switch this neuron off"), key="neuron_off", on_change=_switch,
                       help=_("Its output is held at 0 and its weights stop learning until it is switched on again."))
         message = s.pop("edit_message", None)
-        if message is not None:
-            (st.error if message[0] == "error" else st.success)(md(message[1], 400))
+        if message is not None and message[0] == "error":
+            st.error(md(_(message[1]).format(**message[2]), 400))
+        elif message is not None and run.snapshot.edits:
+            st.success(md(edit_line(features, run.snapshot.edits[-1]), 400))
         if run.snapshot.edits:
             st.caption(_("Edits so far"))
             st.text("\n".join(edit_line(features, edit) for edit in run.snapshot.edits[-8:]))
