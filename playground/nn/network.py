@@ -50,15 +50,13 @@ class NeuralNetwork:
     def switch_off(self, off):
         """Holds the hidden neurons `off` ((layer, neuron) pairs from 1) at 0 from now on, and the others on:
         `keep` is a 0/1 mask per hidden layer (None: all on), `frozen` marks their W columns and b in `params`."""
-        widths = [layer.n_out for layer in self.layers[:-1]]
-        self.keep = keep_masks(off, widths, self.dtype)
-        frozen = [np.zeros(layer.W.shape, bool) for layer in self.layers] if off else None
-        if off:
-            for layer, neuron in off:
-                frozen[layer - 1][:, neuron - 1] = True
-            self.frozen = np.concatenate([np.r_[f.ravel(), f[0]] for f in frozen])
-        else:
-            self.frozen = None
+        self.keep = keep_masks(off, [layer.n_out for layer in self.layers[:-1]], self.dtype)
+        frozen = [np.zeros(layer.n_out, bool) for layer in self.layers]
+        for layer, neuron in off:
+            frozen[layer - 1][neuron - 1] = True
+        # A neuron's column of W (an entry of each of its rows) and its b, in the order of `params`.
+        self.frozen = np.concatenate([np.r_[np.tile(f, layer.n_in), f]
+                                      for f, layer in zip(frozen, self.layers)]) if off else None
 
     def __repr__(self):
         """NeuralNetwork(2 → 4 → 2 → 1, tanh, tanh, sigmoid; loss binary_crossentropy; 25 parameters): its shape,
