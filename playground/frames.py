@@ -150,11 +150,11 @@ def plane_views(spec, weights, grid, dataset, inputs=False, predicted=True):
     `predicted` the test points' predictions."""
     n = int(round(math.sqrt(len(grid))))
     activations = (*spec.activations, spec.output_activation)
-    outputs = forward_layers(weights, activations, grid[_picks(BOUNDARY, n)], spec.dtype)
+    outputs = forward_layers(weights, activations, grid[_picks(BOUNDARY, n)], spec.dtype, spec.off)
     kind, boundary = boundary_bytes(outputs[-1], dataset.task, value_range(dataset))
     shown = [min(W.shape[1], MAX_NEURONS) for W, _b in weights]
     side = neuron_side(sum(shown))
-    small = forward_layers(weights, activations, grid[_picks(side, n)], spec.dtype)
+    small = forward_layers(weights, activations, grid[_picks(side, n)], spec.dtype, spec.off)
     pictures = []
     for a, f, k in zip(small, activations, shown):
         values = a[:, :k].T
@@ -163,7 +163,8 @@ def plane_views(spec, weights, grid, dataset, inputs=False, predicted=True):
     links = [np.concatenate([W[:n_in if i == 0 else shown[i - 1], :k].ravel(), b[:k]])
              for i, ((W, b), k) in enumerate(zip(weights, shown))]
     header = {"boundary": {"side": BOUNDARY, "kind": kind, "finite": bool(np.isfinite(outputs[-1]).all())},
-              "side": side, "shown": shown, "sizes": [int(grid.shape[1])] + [int(W.shape[1]) for W, _b in weights]}
+              "side": side, "shown": shown, "sizes": [int(grid.shape[1])] + [int(W.shape[1]) for W, _b in weights],
+              "off": [list(pair) for pair in spec.off]}
     arrays = [("boundary", boundary), ("neurons", np.concatenate([p.ravel() for p in pictures])),
               ("weights", np.concatenate(links).astype(np.float32))]
     if predicted:
@@ -182,7 +183,7 @@ def test_predictions(spec, weights, dataset):
     if X is None or not len(X):
         return None
     activations = (*spec.activations, spec.output_activation)
-    outputs = np.asarray(forward_layers(weights, activations, X, spec.dtype)[-1], np.float64)
+    outputs = np.asarray(forward_layers(weights, activations, X, spec.dtype, spec.off)[-1], np.float64)
     if dataset.task == "regression":
         return outputs[:, 0].astype(np.float32)
     classes = (outputs[:, 0] > 0.5).astype(np.uint8) if outputs.shape[1] == 1 else outputs.argmax(axis=1).astype(np.uint8)

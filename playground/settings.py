@@ -100,6 +100,7 @@ def choice(options):
 NUMBER_LENGTH = 24     # characters of a number ("0.0001", "1e-05", "2147483647")
 LIST_LENGTH = 400      # characters of a list of names, or of one name
 INTEGER = re.compile(r"-?[0-9]++")
+NEURON = re.compile(r"[0-9]++\.[0-9]++")   # a hidden neuron as "layer.neuron", both counted from 1
 CODE = re.compile(r"[A-Za-z0-9_-]*+")   # a challenge's key or code: URL-safe base64, ASCII only
 MAX_CODE = 500              # characters of a challenge's code in a link
 DECIMAL = re.compile(r"-?+(?:[0-9]++(?:\.[0-9]*+)?+|\.[0-9]++)(?:[eE][-+]?+[0-9]++)?+")
@@ -175,6 +176,27 @@ def drawing(text):
     return text
 
 
+def neurons(text):
+    """Hidden neurons as a link carries them, "1.3,2.1" (layer 1's neuron 3, layer 2's neuron 1): each layer
+    and neuron a whole number from 1 within the page's largest network, none twice; sorted."""
+    if len(text) > LIST_LENGTH:
+        raise ValueError
+    names = [t for t in text.split(",") if t]
+    if len(set(names)) != len(names) or not all(len(t) <= 8 and NEURON.fullmatch(t) for t in names):
+        raise ValueError
+    pairs = sorted(tuple(int(i) for i in t.split(".")) for t in names)
+    if not all(1 <= layer <= MAX_LAYERS and 1 <= neuron <= MAX_WIDTH for layer, neuron in pairs):
+        raise ValueError
+    return tuple(f"{layer}.{neuron}" for layer, neuron in pairs)
+
+
+def off_neurons(values):
+    """The neurons switched off that the network of `values` has, as NetworkSpec's (layer, neuron) pairs."""
+    pairs = (tuple(int(i) for i in name.split(".")) for name in values["off"])
+    return tuple((layer, neuron) for layer, neuron in pairs
+                 if layer <= values["layers"] and neuron <= values[f"width_{layer}"])
+
+
 def controls(text):
     if len(text) > LIST_LENGTH:
         raise ValueError
@@ -218,6 +240,7 @@ SETTINGS = [
     Setting("per_layer_dropout", False, flag),
     *[Setting(f"dropout_{i}", 0.0, number_in(DROPOUT_RATES)) for i in range(1, MAX_LAYERS + 1)],
     Setting("clip_norm", None, optional(number_in(CLIP_NORMS))),
+    Setting("off", (), neurons),
     Setting("init", "glorot_uniform", choice(INITIALIZERS)),
     Setting("seed", 0, integer(0, 2**31 - 1)),
     Setting("speed", 0.5, number_in(SPEEDS)),
@@ -242,6 +265,7 @@ LABELS = {"engine": N_("Engine"), "dataset": N_("Data set"), "noise": N_("Noise"
           "stop_epoch": N_("Stop at epoch"), "stop_metric": N_("Stop when"), "stop_value": N_("Stop value"),
           "regularization": N_("Regularization"), "penalty_rate": N_("Regularization rate"), "dropout": N_("Dropout"),
           "per_layer_dropout": N_("A different dropout rate per layer"), "clip_norm": N_("Gradient clipping"),
+          "off": N_("Neurons switched off"),
           "init": N_("Initial weights"), "seed": N_("Seed"), "speed": N_("Speed"), "show_test": N_("Show test data"),
           "discretize": N_("Discretize output"), "presentation": N_("Presentation"), "lang": N_("Language"),
           "challenge": N_("Challenge"), "drawn": N_("Points drawn"), "classroom": N_("Classroom mode")}
@@ -285,7 +309,7 @@ def active_keys(values):
     a metric to stop on."""
     keys, schedule = [], SCHEDULES[values["schedule"]]
     for s in SETTINGS:
-        if s.key in ("classroom", "challenge", "drawn", "clip_norm", "stop_epoch") and values[s.key] in ("", (), None):
+        if s.key in ("classroom", "challenge", "drawn", "clip_norm", "stop_epoch", "off") and values[s.key] in ("", (), None):
             continue
         if s.key == "stop_value" and values["stop_metric"] == "none":
             continue
@@ -376,7 +400,7 @@ def network_spec(values, dataset):
         warmup_steps=values["warmup_epochs"] * steps, batch_size=values["batch_size"],
         l1=penalty if values["regularization"] == "l1" else 0.0,
         l2=penalty if values["regularization"] == "l2" else 0.0, dropout=dropout, clip_norm=values["clip_norm"],
-        initializer=values["init"], seed=int(values["seed"]), **stop_condition(values))
+        initializer=values["init"], seed=int(values["seed"]), off=off_neurons(values), **stop_condition(values))
 
 
 def stop_condition(values):

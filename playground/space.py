@@ -105,7 +105,7 @@ class SpaceView:
         activations = (*spec.activations, spec.output_activation)
         X = np.asarray(dataset.X_train)[point_indices(len(dataset.X_train))]
         inputs = np.vstack([X, grid_lines(dataset.grid)])
-        A = np.asarray(forward_layers(weights[:self.layer + 1], activations, inputs, spec.dtype)[-1], np.float64)
+        A = np.asarray(forward_layers(weights, activations, inputs, spec.dtype, spec.off)[self.layer], np.float64)
         A = np.nan_to_num(A, nan=0.0, posinf=1e6, neginf=-1e6)
         points, kind, shares, mean, basis = self.coordinates(A, A[:len(X)])
         low, high = points.min(axis=0), points.max(axis=0)

@@ -20,6 +20,7 @@ DTYPES = ("float32", "float64")
 # for regression) reaching one. The names are the run's history columns.
 STOP_METRICS = ("test_loss", "test_score")
 MAX_DROPOUT = 0.9
+MAX_EDIT = 100.0    # a weight or bias set by hand lies within ±MAX_EDIT: beyond it any unit it feeds saturates
 # What makes the network what it is; the other fields only change how it is trained.
 # `activations` (one name per layer) rather than `activation`, so that "relu" and
 # ("relu", "relu") are the same network.
@@ -69,6 +70,7 @@ class NetworkSpec:
     l2: float = 0.0
     dropout: object = 0.0           # the rate of every hidden layer, or a tuple of one per hidden layer
     clip_norm: float = None         # c: each step's gradient clipped to a global norm of at most c; None: never
+    off: tuple = ()                 # hidden neurons switched off: (layer, neuron) pairs from 1, output 0, weights frozen
     initializer: str = "glorot_uniform"
     seed: int = 0
     dtype: str = field(default="float32")
@@ -83,8 +85,11 @@ class NetworkSpec:
         if not _is_number(self.dropout) and not isinstance(self.dropout, str):
             object.__setattr__(self, "dropout", _as_tuple("dropout", self.dropout,
                                                           "one rate, such as 0.2, or a tuple of one rate per hidden layer"))
+        what = "(layer, neuron) pairs counted from 1, such as ((1, 2),), or () for none"
+        object.__setattr__(self, "off", tuple(_as_tuple("off", pair, what) for pair in _as_tuple("off", self.off, what)))
         for problem in self._problems():
             raise ValueError(problem)
+        object.__setattr__(self, "off", tuple(sorted(set(self.off))))
 
     def _problems(self):
         for name in ("n_inputs", "n_outputs"):
@@ -120,6 +125,7 @@ class NetworkSpec:
         if not _is_int(self.batch_size) or self.batch_size < 1:
             yield f"batch_size = {self.batch_size!r}: it must be a whole number of at least 1."
         yield from self._dropout_problems()
+        yield from self._off_problems()
         yield from self._stop_problems()
         for name in ("l1", "l2"):
             value = getattr(self, name)
@@ -144,6 +150,13 @@ class NetworkSpec:
             if not _is_number(rate) or not 0 <= rate <= MAX_DROPOUT:
                 yield (f"dropout = {rate!r}: a dropout rate is the share of a layer's outputs dropped in each training "
                        f"step, a number from 0 to {MAX_DROPOUT}.")
+
+    def _off_problems(self):
+        for pair in self.off:
+            if (len(pair) != 2 or not all(_is_int(i) for i in pair) or not 1 <= pair[0] <= len(self.hidden)
+                    or not 1 <= pair[1] <= self.hidden[pair[0] - 1]):
+                yield (f"off = {pair!r}: a neuron switched off is a (layer, neuron) pair counted from 1, of a hidden "
+                       f"layer of this network (widths {self.hidden}).")
 
     def _stop_problems(self):
         if self.stop_epoch is not None and (not _is_int(self.stop_epoch) or self.stop_epoch < 1):

@@ -17,6 +17,7 @@ import numpy as np
 from . import inspect
 from .engines import create_engine, epoch_batches
 from .nn import forward_layers, targets
+from .spec import MAX_EDIT
 
 HEALTH_BATCH = 64   # training examples on which gradient health is measured each epoch
 MAX_POINTS = 400    # rows of the history a snapshot carries for the charts
@@ -47,7 +48,7 @@ def score(outputs, y, task):
 def layer_outputs(spec, weights, X):
     """Each Dense layer's output for inputs X, on `weights` (as get_weights gives them), in the run's dtype:
     nn.forward_layers, the same forward pass for either engine's weights."""
-    return forward_layers(weights, (*spec.activations, spec.output_activation), X, spec.dtype)
+    return forward_layers(weights, (*spec.activations, spec.output_activation), X, spec.dtype, spec.off)
 
 
 class Log:
@@ -225,6 +226,18 @@ class TrainingData:
                    dataset.grid)
 
 
+@dataclass(frozen=True)
+class Edit:
+    """A weight set by hand at `epoch`: W[row, column] of Dense layer `layer` (from 1), or b[column] when `row`
+    is None; its value before and after."""
+    epoch: int
+    layer: int
+    row: object
+    column: int
+    old: float
+    new: float
+
+
 @dataclass
 class Snapshot:
     """What the page draws of a run at one moment; plain data, so it travels between processes."""
@@ -244,6 +257,7 @@ class Snapshot:
     mode: str = "paused"      # "paused" | "playing" | "stepping", set by whoever drives the run
     error: str = None
     seq: int = 0
+    edits: tuple = ()         # the weights set by hand (Edit), oldest first
 
     @property
     def latest(self):
@@ -293,6 +307,7 @@ class TrainingRun:
         self._pending, self._done, self._total, self._chunk = None, 0, 0.0, 1
         self._evaluation, self._rows = None, 256  # an epoch's end evaluated in slices, and its rows per call
         self.replay = WeightHistory(self.initial_weights)
+        self.edits = []
         self._record()
         self.start_loss = float(self.log.last("train_loss"))
 
@@ -458,10 +473,34 @@ class TrainingRun:
 
     def reconfigure(self, spec):
         """New training settings for the same network: the weights (and optimizer state) stay. A new
-        batch size takes effect from the next epoch."""
+        batch size takes effect from the next epoch. Neurons switched off or on change the network's outputs:
+        this epoch is measured again."""
         with self.lock:
+            old = self.spec
             self.engine.reconfigure(spec)
             self.spec = spec
+            if spec.off != old.off:
+                self.restore(self.engine.get_weights())
+
+    def edit(self, layer, row, column, value):
+        """Sets W[row, column] of Dense layer `layer` (from 1), or b[column] when `row` is None, to `value`;
+        every other weight and the optimizer's state stay, this epoch is measured again (as `restore` does) and
+        the edit is kept in `edits`. Returns the Edit. ValueError, and nothing changed, for a value that is not
+        a number within ±MAX_EDIT or a place the network does not have."""
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not abs(value) <= MAX_EDIT:
+            raise ValueError(f"A weight must be a number from −{MAX_EDIT:g} to {MAX_EDIT:g}, not {value!r}.")
+        with self.lock:
+            weights = self.engine.get_weights()
+            if not 1 <= layer <= len(weights) or not 0 <= column < weights[layer - 1][1].size or (
+                    row is not None and not 0 <= row < weights[layer - 1][0].shape[0]):
+                raise ValueError(f"The network has no weight at layer {layer}, row {row}, column {column}.")
+            W, b = weights[layer - 1]
+            target, index = (b, column) if row is None else (W, (row, column))
+            old = float(target[index])
+            target[index] = value
+            self.restore(weights)
+            self.edits.append(Edit(self.epoch, layer, row, column, old, float(value)))
+            return self.edits[-1]
 
     def roll_back(self):
         """Back to the last epoch whose training loss was at most its epoch-0 value (epoch 0 if none was),
@@ -478,6 +517,7 @@ class TrainingRun:
         """The log and the replay end at `epoch`; the epoch under way starts afresh."""
         self.log.keep(int(np.searchsorted(self.log["epoch"], epoch, side="right")))
         self.replay.keep_through(epoch)
+        self.edits = [edit for edit in self.edits if edit.epoch <= epoch]
         self._pending, self._evaluation, self.diverged, self.stop_note = None, None, False, None
 
     def continue_from(self, epoch):
@@ -667,4 +707,5 @@ class TrainingRun:
                 predicted = predicted_classes(out) if np.isfinite(out).all() else np.zeros(len(out), int)
             return Snapshot(self.id, self.epoch, self.batch, self.batches, self.diverged, self.last_finite[0],
                             history, log.thinned_before, health, weights, boundary, predicted,
-                            self.stop_note if self.stop_note and self.stop_note[0] == self.epoch else None)
+                            self.stop_note if self.stop_note and self.stop_note[0] == self.epoch else None,
+                            edits=tuple(self.edits))

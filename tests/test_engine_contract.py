@@ -507,17 +507,24 @@ def test_reconfigure_turns_clipping_on_and_off(engine):
 
 # Dropout: the same masks in every engine (dropout_masks), off outside training
 
-@pytest.mark.parametrize("engine", OTHERS)
-@pytest.mark.parametrize("dropout", [0.3, (0.5, 0.0)], ids=["all-layers", "first-layer"])
-@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
-def test_dropout_trains_alike_in_every_engine(engine, optimizer, dropout):
-    spec = make_spec("relu", OUTPUTS[1], optimizer=optimizer, dropout=dropout)
+def three_epochs_alike(engine, spec):
+    """The reference and `engine` trained 3 epochs from `spec`, each epoch's loss, the weights and the predictions
+    held to the reference's; returns (reference, other, X, Y)."""
     X, Y = make_data(spec)
     reference, other = create_engine(REFERENCE, spec), create_engine(engine, spec)
     for _ in range(3):
         assert other.train_epoch(X, Y) == pytest.approx(reference.train_epoch(X, Y), rel=1e-3)
     assert_close(flat(other.get_weights()), flat(reference.get_weights()), 1e-3)
     assert_close([other.predict(X)], [reference.predict(X)], 1e-3)
+    return reference, other, X, Y
+
+
+@pytest.mark.parametrize("engine", OTHERS)
+@pytest.mark.parametrize("dropout", [0.3, (0.5, 0.0)], ids=["all-layers", "first-layer"])
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_dropout_trains_alike_in_every_engine(engine, optimizer, dropout):
+    reference, other, X, Y = three_epochs_alike(engine, make_spec("relu", OUTPUTS[1], optimizer=optimizer,
+                                                                   dropout=dropout))
     assert other.train_batch(X, Y) == pytest.approx(reference.train_batch(X, Y), rel=1e-3)
 
 
@@ -550,3 +557,65 @@ def test_dropout_is_off_in_predict_loss_and_gradients(engine):
     assert dropping.loss(X, Y) == pytest.approx(plain.loss(X, Y), rel=1e-6)
     assert_close(flat(dropping.gradients(X, Y)), flat(plain.gradients(X, Y)), 1e-6)
     assert dropping.train_batch(X, Y) != pytest.approx(plain.train_batch(X, Y), rel=1e-3)
+
+
+# Neurons switched off (spec.off): output 0 in every pass, incoming weights frozen, the same in every engine
+
+OFF = ((1, 2), (1, 5), (2, 3))
+
+
+def frozen_part(weights, off):
+    """The incoming weights and bias of each neuron of `off`."""
+    return [array for layer, neuron in off for array in (weights[layer - 1][0][:, neuron - 1],
+                                                         weights[layer - 1][1][neuron - 1])]
+
+
+@pytest.mark.parametrize("engine", OTHERS)
+@pytest.mark.parametrize("optimizer", OPTIMIZERS)
+def test_neurons_switched_off_train_alike_in_every_engine(engine, optimizer):
+    spec = make_spec("tanh", OUTPUTS[1], optimizer=optimizer, l1=0.001, l2=0.01, dropout=(0.2, 0.0), off=OFF)
+    reference, other, X, Y = three_epochs_alike(engine, spec)
+    assert_close(whole(other.gradients(X, Y)), whole(reference.gradients(X, Y)), 1e-4)
+    assert other.loss(X, Y) == pytest.approx(reference.loss(X, Y), rel=1e-4)
+    for got, expected in zip(other.trace(X[:4], Y[:4]), reference.trace(X[:4], Y[:4])):
+        assert_close([got[k] for k in ("a", "dW", "db")], [expected[k] for k in ("a", "dW", "db")], 1e-4)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("optimizer", ["momentum", "adam"])
+def test_a_switched_off_neuron_outputs_0_and_its_weights_do_not_move(engine, optimizer):
+    """Off after some steps, so momentum and Adam's averages would still move the weights; L2 would shrink them."""
+    spec = make_spec("tanh", OUTPUTS[0], optimizer=optimizer, l2=0.01)
+    X, Y = make_data(spec)
+    run = trained(engine, spec, X, Y, steps=5)
+    run.reconfigure(spec.replace(off=OFF))
+    before = run.get_weights()
+    run.train_epoch(X, Y)
+    after = run.get_weights()
+    for a, b in zip(frozen_part(after, OFF), frozen_part(before, OFF)):
+        np.testing.assert_array_equal(a, b)
+    assert not np.allclose(after[0][0][:, 0], before[0][0][:, 0])   # a neuron still on learns
+    for layer, neuron in OFF:
+        np.testing.assert_array_equal(run.trace(X[:3], Y[:3])[layer - 1]["a"][:, neuron - 1], 0)
+    gradients = run.gradients(X, Y)
+    assert all(not np.any(g) for g in frozen_part(gradients, OFF))
+    # On again, it trains from where it was, and the network is the one trained all along.
+    run.reconfigure(spec)
+    run.train_epoch(X, Y)
+    assert not np.allclose(run.get_weights()[0][0][:, 1], after[0][0][:, 1])
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_switched_off_neuron_is_the_network_with_its_output_0(engine):
+    """predict with neuron (1, 2) off equals predict with that neuron's outgoing weights at 0."""
+    spec = make_spec("tanh", OUTPUTS[2])
+    X, _ = make_data(spec)
+    cut = create_engine(engine, spec)
+    weights = cut.get_weights()
+    weights[0][1][1] = 0.7   # a bias, so that its neuron's output is not 0 by itself
+    cut.set_weights(weights)
+    weights[1][0][1, :] = 0
+    off = create_engine(engine, spec.replace(off=((1, 2),)))
+    off.set_weights(cut.get_weights())
+    cut.set_weights(weights)
+    np.testing.assert_allclose(off.predict(X), cut.predict(X), rtol=1e-6)

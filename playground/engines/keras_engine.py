@@ -4,7 +4,8 @@ Keras's own Dense layers, activations, losses, L1L2 penalty, optimizers and lear
 schedules do the math, and Keras's gradient clipping (`global_clipnorm`); the start (`initial_weights`),
 the batch order (`epoch_batches`) and the dropout masks (`dropout_masks`, applied to the hidden layers'
 outputs in training steps) are those every engine shares, so it follows the NumPy engine's trajectory
-up to float rounding.
+up to float rounding. A switched-off neuron (`spec.off`) is a mask of 0 on its layer's output in every pass,
+its incoming weights get no gradient, and each step puts them back as they were, as the NumPy engine does.
 Keras and TensorFlow are imported when the first engine is created. Each engine owns its model
 and optimizer.
 
@@ -18,6 +19,7 @@ the epoch's last batches (`train_and_evaluate`).
 import numpy as np
 
 from ..nn import LOSSES, schedule_of
+from ..nn.network import keep_masks
 from .base import Engine, check_weights, dropout_masks, initial_weights
 from .keras_support import import_keras, keras_activations, keras_optimizer
 
@@ -43,9 +45,6 @@ class KerasEngine(Engine):
         x = tf.TensorSpec([None, spec.n_inputs], spec.dtype)
         y = tf.TensorSpec([None, spec.n_outputs], spec.dtype)
         self._signatures = x, y
-        self._predict = tf.function(lambda x: self.output_activation(self.model(x, training=False)),
-                                    input_signature=[x])
-        self._loss = tf.function(self._data_loss, input_signature=[x, y])
         self._new_optimizer()
 
     def _new_optimizer(self, carry=None):
@@ -62,13 +61,20 @@ class KerasEngine(Engine):
         self._trace()
 
     def _trace(self):
-        """New tf.functions, traced on first call (`_function` keeps the rest): the penalty, the optimizer
-        and which hidden layers drop outputs (`_dropped`, each one taking a mask per step) are baked into them."""
+        """New tf.functions, traced on first call (`_function` keeps the rest): the penalty, the optimizer,
+        which hidden layers drop outputs (`_dropped`, each one taking a mask per step) and the neurons switched
+        off (`_keep`, a mask per hidden layer; `_frozen`, per variable the entries no step may move) are baked
+        into them."""
         keras, tf, spec = import_keras(), self._tf, self.spec
         self.penalty = keras.regularizers.L1L2(l1=spec.l1, l2=spec.l2) if spec.l1 or spec.l2 else None
         self._dropped = [i for i, p in enumerate(spec.dropout_rates) if p > 0]
+        self._keep = [None if k is None else tf.constant(k) for k in keep_masks(spec.off, spec.hidden, spec.dtype)]
+        off = [None if k is None else tf.equal(k, 0) for k in (*self._keep, None)]
+        self._frozen = [mask for layer in off for mask in (layer, layer)]  # a layer's W and b, as its variables
         masks = [tf.TensorSpec([None, spec.hidden[i]], spec.dtype) for i in self._dropped]
         x, y = self._signatures
+        self._predict = tf.function(lambda x: self.output_activation(self._logits(x)), input_signature=[x])
+        self._loss = tf.function(self._data_loss, input_signature=[x, y])
         self._batches_signature = [x, y, tf.TensorSpec([None], tf.int64), tf.TensorSpec([], tf.int64), *masks]
         self._gradients = tf.function(self._total_gradients, input_signature=[x, y])
         self._train_step = tf.function(self._step, input_signature=[x, y, *masks])
@@ -87,8 +93,8 @@ class KerasEngine(Engine):
             if schedule.keras_name is None:
                 self.optimizer.learning_rate = self.spec.learning_rate
             self.optimizer.global_clipnorm = self.spec.clip_norm
-            if (self.spec.l1, self.spec.l2, self.spec.clip_norm, self.spec.dropout_rates) != (
-                    old.l1, old.l2, old.clip_norm, old.dropout_rates):
+            if (self.spec.l1, self.spec.l2, self.spec.clip_norm, self.spec.dropout_rates, self.spec.off) != (
+                    old.l1, old.l2, old.clip_norm, old.dropout_rates, old.off):
                 self._trace()
 
     def get_weights(self):
@@ -166,7 +172,7 @@ class KerasEngine(Engine):
         *sets, (x, y) = sets
         results = []
         for xs, ys in sets:
-            z = self.model(xs, training=False)
+            z = self._logits(xs)
             results.append((self.output_activation(z), self._loss_of_logits(z, ys)))
         _, grads = self._total_gradients(x, y)
         return results, grads, [self._tf.identity(v) for v in self.model.trainable_variables]
@@ -194,14 +200,15 @@ class KerasEngine(Engine):
         a, y = tf.constant(self._prepare(X)), tf.constant(self._prepare(Y))
         steps = []
         with tf.GradientTape() as tape:
-            for layer in self.model.layers:
+            for layer, keep in zip(self.model.layers, (*self._keep, None)):
                 z = tf.matmul(a, layer.kernel) + layer.bias
                 f = self.output_activation if layer is self.model.layers[-1] else layer.activation
-                steps.append({"a_in": a, "z": z, "a": f(z)})
+                steps.append({"a_in": a, "z": z, "a": f(z) if keep is None else f(z) * keep})
                 a = steps[-1]["a"]
             loss = self._loss_of_logits(z, y) + self._penalty_loss()
         variables = self.model.trainable_variables
         grads = tape.gradient(loss, [step["z"] for step in steps] + variables)
+        grads = grads[:len(steps)] + self._unfrozen(grads[len(steps):])
         deltas, dW, db = grads[:len(steps)], grads[len(steps)::2], grads[len(steps) + 1::2]
         for step, delta, gW, gb in zip(steps, deltas, dW, db):
             step.update(delta=delta, dW=gW, db=gb)
@@ -222,14 +229,17 @@ class KerasEngine(Engine):
         return self._loss_of_logits(self._logits(x, masks), y)
 
     def _logits(self, x, masks=()):
-        """The output layer's z; with dropout, each dropping hidden layer's output a is multiplied by its mask."""
-        if not masks:
-            return self.model(x, training=True)
+        """The output layer's z; with dropout, each dropping hidden layer's output a is multiplied by its mask,
+        and a layer with neurons switched off by its `_keep` mask."""
+        if not masks and not any(k is not None for k in self._keep):
+            return self.model(x, training=False)
         masks, a = dict(zip(self._dropped, masks)), x
         for i, layer in enumerate(self.model.layers):
             a = layer(a)
             if i in masks:
                 a = a * masks[i]
+            if i < len(self._keep) and self._keep[i] is not None:
+                a = a * self._keep[i]
         return a
 
     def _loss_of_logits(self, z, y):
@@ -246,7 +256,11 @@ class KerasEngine(Engine):
     def _total_gradients(self, x, y, masks=()):
         with self._tf.GradientTape() as tape:
             loss = self._total_loss(x, y, masks)
-        return loss, tape.gradient(loss, self.model.trainable_variables)
+        return loss, self._unfrozen(tape.gradient(loss, self.model.trainable_variables))
+
+    def _unfrozen(self, grads):
+        """The gradients with a switched-off neuron's entries at 0 (its penalty's share too)."""
+        return [g if f is None else self._tf.where(f, self._tf.zeros_like(g), g) for g, f in zip(grads, self._frozen)]
 
     def _step(self, x, y, *masks):
         """One optimizer step by Keras's own gradient clipping (`global_clipnorm`) and `update_step`, as
@@ -256,8 +270,11 @@ class KerasEngine(Engine):
         loss, grads = self._total_gradients(x, y, masks)
         grads = self.optimizer._clip_gradients(grads)
         learning_rate = self.optimizer.learning_rate
-        for grad, variable in zip(grads, self.model.trainable_variables):
+        for grad, variable, frozen in zip(grads, self.model.trainable_variables, self._frozen):
+            kept = None if frozen is None else self._tf.identity(variable)
             self.optimizer.update_step(grad, variable, learning_rate)
+            if frozen is not None:
+                variable.assign(self._tf.where(frozen, kept, variable))
         self.optimizer.iterations.assign_add(1)
         return loss
 

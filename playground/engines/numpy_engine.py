@@ -17,11 +17,13 @@ class NumpyEngine(Engine):
         self.network = NeuralNetwork(spec.sizes, (*spec.activations, spec.output_activation), spec.loss,
                                      spec.l1, spec.l2, spec.dtype, spec.clip_norm)
         self.network.set_weights(initial_weights(spec))
+        self.network.switch_off(spec.off)
         self.optimizer = get_optimizer(spec.optimizer, schedule_of(spec))
 
     def _apply_training_settings(self, old):
         """A new schedule (or rate) carries on from the optimizer's step count; a new optimizer starts at 0."""
         self.network.l1, self.network.l2, self.network.clip_norm = self.spec.l1, self.spec.l2, self.spec.clip_norm
+        self.network.switch_off(self.spec.off)
         if self.spec.optimizer != old.optimizer:
             self.optimizer = get_optimizer(self.spec.optimizer, schedule_of(self.spec))
         self.optimizer.learning_rate = schedule_of(self.spec)
@@ -52,12 +54,13 @@ class NumpyEngine(Engine):
 
     def trace(self, X, Y):
         """The network's own forward and backward pass on the batch, read off each layer:
-        z, a, and δ = ∂L/∂z with δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾·W⁽ˡ⁺¹⁾ᵀ) ⊙ f′(z⁽ˡ⁾)."""
+        z, a, and δ = ∂L/∂z with δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾·W⁽ˡ⁺¹⁾ᵀ) ⊙ f′(z⁽ˡ⁾); a switched-off neuron's a is 0."""
         net = self.network
         net.forward(self._prepare(X))
         net.backward(self._prepare(Y))
-        return [{"a_in": layer.a_in, "z": layer.z, "a": layer.a, "delta": layer.delta,
-                 "dW": layer.dW.copy(), "db": layer.db.copy()} for layer in net.layers]
+        return [{"a_in": layer.a_in, "z": layer.z, "a": layer.a if keep is None else layer.a * keep,
+                 "delta": layer.delta, "dW": layer.dW.copy(), "db": layer.db.copy()}
+                for layer, keep in zip(net.layers, [*net.keep, None])]
 
     def preview_update(self, X, Y):
         """One step of a copy of the optimizer on the batch's (clipped) gradients, with the coming step's dropout;
@@ -67,7 +70,7 @@ class NumpyEngine(Engine):
         net.backward(self._prepare(Y))
         net.clip_gradients()
         saved = net.params.copy()
-        copy.deepcopy(self.optimizer).step(net.params, net.grads)
+        net.step(copy.deepcopy(self.optimizer))
         after = self.get_weights()
         net.params[...] = saved
         return [(W1 - W0, b1 - b0) for (W0, b0), (W1, b1) in zip(before, after)]

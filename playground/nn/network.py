@@ -3,6 +3,10 @@
 Forward propagation runs layer by layer: a⁽⁰⁾ = X, z⁽ˡ⁾ = a⁽ˡ⁻¹⁾·W⁽ˡ⁾ + b⁽ˡ⁾, a⁽ˡ⁾ = f(z⁽ˡ⁾).
 Backpropagation applies the chain rule from the output back:
 ∂L/∂W⁽ˡ⁾ = ∂L/∂a⁽ˡ⁾ · ∂a⁽ˡ⁾/∂z⁽ˡ⁾ · ∂z⁽ˡ⁾/∂W⁽ˡ⁾, then the optimizer moves every parameter.
+
+A hidden neuron may be switched off: its output is held at 0, in training and in evaluation, and its
+incoming weights and bias are frozen (no gradient, and no optimizer step moves them) until it is on again.
+`off` names such neurons as (layer, neuron) pairs counted from 1, layer 1 the first hidden layer.
 """
 import numpy as np
 
@@ -19,6 +23,7 @@ class NeuralNetwork:
     `global_clipnorm` does: g ← g·c / max(‖g‖, c), ‖g‖ = √(Σ g²) over every W and b at once.
     Every W and b is a view into one flat array, `params`, and every ∂L/∂W, ∂L/∂b into `grads`,
     so an optimizer updates the whole network in a few vectorized passes.
+    `switch_off(off)` holds the named hidden neurons' outputs at 0 and freezes their incoming weights.
     """
 
     def __init__(self, sizes, activations, loss, l1=0.0, l2=0.0, dtype="float32", clip_norm=None):
@@ -40,6 +45,18 @@ class NeuralNetwork:
                 setattr(layer, name, self.params[offset:offset + size].reshape(shape))
                 setattr(layer, "d" + name, self.grads[offset:offset + size].reshape(shape))
                 offset += size
+        self.switch_off(())
+
+    def switch_off(self, off):
+        """Holds the hidden neurons `off` ((layer, neuron) pairs from 1) at 0 from now on, and the others on:
+        `keep` is a 0/1 mask per hidden layer (None: all on), `frozen` marks their W columns and b in `params`."""
+        self.keep = keep_masks(off, [layer.n_out for layer in self.layers[:-1]], self.dtype)
+        frozen = [np.zeros(layer.n_out, bool) for layer in self.layers]
+        for layer, neuron in off:
+            frozen[layer - 1][neuron - 1] = True
+        # A neuron's column of W (an entry of each of its rows) and its b, in the order of `params`.
+        self.frozen = np.concatenate([np.r_[np.tile(f, layer.n_in), f]
+                                      for f, layer in zip(frozen, self.layers)]) if off else None
 
     def __repr__(self):
         """NeuralNetwork(2 → 4 → 2 → 1, tanh, tanh, sigmoid; loss binary_crossentropy; 25 parameters): its shape,
@@ -53,14 +70,20 @@ class NeuralNetwork:
 
     def forward(self, X, masks=None):
         """a⁽ˡ⁾ = f(a⁽ˡ⁻¹⁾·W⁽ˡ⁾ + b⁽ˡ⁾), layer by layer. In training with dropout, `masks` holds one mask per
-        hidden layer (None for a layer without dropout), and that layer passes on a⁽ˡ⁾ ⊙ m⁽ˡ⁾."""
+        hidden layer (None for a layer without dropout), and that layer passes on a⁽ˡ⁾ ⊙ m⁽ˡ⁾. A layer with
+        neurons switched off passes on a⁽ˡ⁾ ⊙ keep⁽ˡ⁾ too."""
         a = np.asarray(X, self.dtype)
-        self.masks = masks
+        self.masks = self._masks(masks)
         for i, layer in enumerate(self.layers):
             a = layer.forward(a)
-            if masks is not None and i < len(masks) and masks[i] is not None:
-                a = a * masks[i]
+            if i < len(self.masks) and self.masks[i] is not None:
+                a = a * self.masks[i]
         return a
+
+    def _masks(self, masks):
+        """Per hidden layer the dropout mask times the switched-off neurons' mask (None: the layer as it is)."""
+        masks = masks or [None] * len(self.keep)
+        return [m if k is None else k if m is None else m * k for m, k in zip(masks, self.keep)]
 
     def data_loss(self, Y):
         """The mean loss of the last forward pass; from the logits when the output fits the loss."""
@@ -88,7 +111,7 @@ class NeuralNetwork:
             delta = out.activation.backward(out.z, out.a, self.loss_function.backward(out.a, Y))
         grad = out.backward_z(delta, input_grad=len(self.layers) > 1)
         for i in range(len(self.layers) - 2, -1, -1):
-            if self.masks is not None and self.masks[i] is not None:
+            if self.masks[i] is not None:
                 grad = grad * self.masks[i]   # ∂L/∂a = ∂L/∂(a ⊙ m) ⊙ m: a dropped output gets no gradient
             grad = self.layers[i].backward(grad, input_grad=i > 0)
         for layer in self.layers:
@@ -96,6 +119,8 @@ class NeuralNetwork:
                 layer.dW += self.l1 * np.sign(layer.W)
             if self.l2:
                 layer.dW += (2 * self.l2) * layer.W
+        if self.frozen is not None:
+            self.grads[self.frozen] = 0   # a switched-off neuron's weights are not trained, penalty included
         return self.grads
 
     def clip_gradients(self):
@@ -108,8 +133,10 @@ class NeuralNetwork:
     def predict(self, X):
         """The output layer's a for X, by the same steps as `forward` (no dropout), keeping nothing."""
         a = np.asarray(X, self.dtype)
-        for layer in self.layers:
+        for layer, keep in zip(self.layers, [*self.keep, None]):
             a = layer.apply(a)
+            if keep is not None:
+                a *= keep
         return a
 
     def forget(self):
@@ -142,8 +169,18 @@ class NeuralNetwork:
         loss = self.data_loss(Y) + self.penalty()
         self.backward(Y)
         self.clip_gradients()
-        optimizer.step(self.params, self.grads)
+        self.step(optimizer)
         return loss
+
+    def step(self, optimizer):
+        """The optimizer's update of `params` from `grads`; a switched-off neuron's weights stay as they are,
+        however the optimizer's state (momentum, Adam's averages) would move them."""
+        if self.frozen is None:
+            optimizer.step(self.params, self.grads)
+            return
+        kept = self.params[self.frozen]
+        optimizer.step(self.params, self.grads)
+        self.params[self.frozen] = kept
 
     def get_weights(self):
         return [(layer.W.copy(), layer.b.copy()) for layer in self.layers]
@@ -156,17 +193,32 @@ class NeuralNetwork:
             layer.b[...] = b
 
 
-def forward_layers(weights, activations, X, dtype="float32"):
+def keep_masks(off, widths, dtype="float32"):
+    """Per hidden layer of `widths`, a mask of 1 per neuron on and 0 per neuron of `off` ((layer, neuron)
+    pairs from 1); None for a layer with every neuron on."""
+    masks = [None] * len(widths)
+    for layer, neuron in off:
+        if masks[layer - 1] is None:
+            masks[layer - 1] = np.ones(widths[layer - 1], dtype)
+        masks[layer - 1][neuron - 1] = 0
+    return masks
+
+
+def forward_layers(weights, activations, X, dtype="float32", off=()):
     """Every layer's output [a⁽¹⁾, …, a⁽ᴸ⁾] for the inputs a⁽⁰⁾ = X, from a list of (W, b) and one
-    activation name per layer: a⁽ˡ⁾ = f(a⁽ˡ⁻¹⁾·W⁽ˡ⁾ + b⁽ˡ⁾), by Dense.forward, computed in `dtype`.
+    activation name per layer: a⁽ˡ⁾ = f(a⁽ˡ⁻¹⁾·W⁽ˡ⁾ + b⁽ˡ⁾), by Dense.forward, computed in `dtype`; the hidden
+    neurons `off` ((layer, neuron) pairs from 1) output 0.
 
     A pure function of the weights, whichever engine trained them: both engines compute the same
     formulas, so this is their forward pass up to rounding.
     """
     a, outputs = np.asarray(X, dtype), []
-    for (W, b), name in zip(weights, activations):
+    keep = keep_masks(off, [np.shape(W)[1] for W, _ in weights[:-1]], dtype)
+    for (W, b), name, mask in zip(weights, activations, [*keep, None]):
         layer = Dense(*np.shape(W), get_activation(name), dtype)
         layer.W, layer.b = np.asarray(W, dtype), np.asarray(b, dtype)
         a = layer.forward(a)
+        if mask is not None:
+            a = a * mask
         outputs.append(a)
     return outputs

@@ -38,13 +38,15 @@ class Column:
     `tiles` (n, h, w) holds one picture per neuron, values in [−1, 1]: blue above 0, orange
     below, stronger further from 0. `hover` has one text per neuron; `title` names the column.
     `size` is the number of neurons in the layer, when fewer tiles are given (the first ones);
-    `labels`, if given, are written left of the tiles (the input features' names).
+    `labels`, if given, are written left of the tiles (the input features' names); `off`, the places of its
+    neurons switched off, drawn grey.
     """
     title: str
     tiles: np.ndarray
     hover: list
     size: int = 0
     labels: tuple = ()
+    off: tuple = ()
 
 
 def tile_colors(values):
@@ -55,10 +57,12 @@ def tile_colors(values):
 
 
 # The tiles are painted in LEVELS steps on each side of 0, so the image is a small palette PNG;
-# then come a grey for each tile's frame (a white tile still shows) and a transparent entry.
+# then come a grey for each tile's frame (a white tile still shows), a darker grey for a neuron switched off,
+# and a transparent entry.
 LEVELS = 16
-PALETTE = np.vstack([tile_colors(np.arange(-LEVELS, LEVELS + 1) / LEVELS)[:, :3], [[209, 213, 219], [255, 255, 255]]])
-FRAME, TRANSPARENT = len(PALETTE) - 2, len(PALETTE) - 1
+PALETTE = np.vstack([tile_colors(np.arange(-LEVELS, LEVELS + 1) / LEVELS)[:, :3],
+                     [[209, 213, 219], [128, 128, 128], [255, 255, 255]]])
+FRAME, OFF, TRANSPARENT = len(PALETTE) - 3, len(PALETTE) - 2, len(PALETTE) - 1
 
 
 def png_uri(indices):
@@ -90,9 +94,10 @@ def _composite(columns, corners, size):
     canvas = np.full((size[0] + 2, size[1] + 2), TRANSPARENT, np.uint8)
     for column, places in zip(columns, corners):
         h, w = column.tiles.shape[1:]
-        for tile, (x, y) in zip(column.tiles, places):
+        for j, (tile, (x, y)) in enumerate(zip(column.tiles, places)):
             canvas[y:y + h + 2, x:x + w + 2] = FRAME
-            canvas[y + 1:y + h + 1, x + 1:x + w + 1] = LEVELS + np.rint(LEVELS * np.clip(np.nan_to_num(tile), -1, 1))
+            canvas[y + 1:y + h + 1, x + 1:x + w + 1] = (
+                OFF if j in column.off else LEVELS + np.rint(LEVELS * np.clip(np.nan_to_num(tile), -1, 1)))
     return canvas
 
 
@@ -132,7 +137,7 @@ def network_figure(columns, weights, smooth=True, title="Network", height=None, 
     neurons a column (None: all)."""
     factor = -(-MIN_TILE // columns[0].tiles.shape[2])
     columns = [Column(c.title, c.tiles[:limit].repeat(factor, axis=1).repeat(factor, axis=2), c.hover,
-                      max(c.size, len(c.tiles)), c.labels) for c in columns]
+                      max(c.size, len(c.tiles)), c.labels, c.off) for c in columns]
     tile, corners, size = _layout(columns)
     h, w = tile
     lines, link_hover = _links(weights, corners, tile)

@@ -50,14 +50,20 @@ def _names(spec):
 
 
 def _outputs(spec, weights, X):
-    return forward_layers(weights, (*spec.activations, spec.output_activation), X, spec.dtype)
+    return forward_layers(weights, (*spec.activations, spec.output_activation), X, spec.dtype, spec.off)
 
 
-def _neuron_hover(name, activation, j, b, values, what):
+def _neuron_hover(name, activation, j, b, values, what, off=()):
     finite = values[np.isfinite(values)]
     span = _("{low:.3f} to {high:.3f}").format(low=finite.min(), high=finite.max()) if finite.size else _("not finite")
     return (_("{layer} · neuron {neuron} ({activation})").format(layer=name, neuron=j + 1, activation=activation)
+            + (" · " + _("off") if j in off else "")
             + "<br>" + _("bias {bias:.3f}").format(bias=b) + f"<br>{what} {span}")
+
+
+def _off(spec, layer):
+    """The places (from 0) of the neurons of Dense layer `layer` (from 0) switched off."""
+    return tuple(neuron - 1 for l, neuron in spec.off if l == layer + 1)
 
 
 def plane_columns(spec, dataset, weights, grid, limit=MAX_NEURONS):
@@ -74,13 +80,14 @@ def plane_columns(spec, dataset, weights, grid, limit=MAX_NEURONS):
                         low=points[:, k].min(), high=points[:, k].max()) for k, f in enumerate(names)], labels=names)
     columns = [inputs]
     layer_names, activations = _names(spec)
-    for a, (_W, b), name, f in zip(_outputs(spec, weights, points), weights, layer_names, activations):
-        shown = a[:, :limit]
+    for layer, (a, (_W, b), name, f) in enumerate(zip(_outputs(spec, weights, points), weights, layer_names,
+                                                       activations)):
+        shown, off = a[:, :limit], _off(spec, layer)
         tiles = shown.T.reshape(-1, side, side)
         if f in ("sigmoid", "softmax"):
             tiles = 2 * tiles - 1  # a probability: 0.5 is white, as on the boundary
-        hover = [_neuron_hover(name, f, j, b[j], shown[:, j], _("over the plane")) for j in range(shown.shape[1])]
-        columns.append(Column(name, tiles, hover, a.shape[1]))
+        hover = [_neuron_hover(name, f, j, b[j], shown[:, j], _("over the plane"), off) for j in range(shown.shape[1])]
+        columns.append(Column(name, tiles, hover, a.shape[1], off=off))
     return columns
 
 
@@ -103,14 +110,15 @@ def sample_columns(spec, dataset, weights, limit=MAX_NEURONS):
     for layer, (a, (W, b), name, f) in enumerate(zip(_outputs(spec, weights, sample), weights, layer_names,
                                                       activations)):
         k = a.shape[1] if limit is None else min(a.shape[1], limit)
+        off = _off(spec, layer)
         if layer == 0 and shape:
             pictures = W[:, :k].T / np.maximum(np.abs(W[:, :k]).max(axis=0), 1e-9)[:, None]
             tiles = pictures.reshape(k, *shape)
-            hover = [_neuron_hover(name, f, j, b[j], W[:, j], _("weights from")) for j in range(k)]
+            hover = [_neuron_hover(name, f, j, b[j], W[:, j], _("weights from"), off) for j in range(k)]
         else:
             mean = a[:, :k].mean(axis=0)
             tiles = np.broadcast_to(mean[:, None, None], (k, side, side))
-            hover = [_neuron_hover(name, f, j, b[j], a[:, j], _("on test rows:")) + "<br>"
+            hover = [_neuron_hover(name, f, j, b[j], a[:, j], _("on test rows:"), off) + "<br>"
                      + _("mean {mean:.3f}").format(mean=mean[j]) for j in range(k)]
-        columns.append(Column(name, np.asarray(tiles, np.float32), hover, a.shape[1]))
+        columns.append(Column(name, np.asarray(tiles, np.float32), hover, a.shape[1], off=off))
     return columns

@@ -630,6 +630,11 @@ class RunHandle:
         self._call("restore", weights)
         return self.refresh()
 
+    def edit(self, layer, row, column, value):
+        """Sets one weight (row None: a bias) and returns the new snapshot (TrainingRun.edit)."""
+        self._call("edit", layer, row, column, value)
+        return self.refresh()
+
     def weights(self):
         return self._call("weights")
 

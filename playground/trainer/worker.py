@@ -59,11 +59,11 @@ JOB_NICE = 19         # a job's process yields the cores to the worker's loop
 # The commands after which a watched run's page gets a frame: a key frame (the whole history) for those
 # that may rewrite it.
 FRAME_AFTER = {"pause", "step", "set_data", "speed", "space"}
-KEY_FRAME_AFTER = {"watch", "reset", "roll_back", "restore", "continue_from", "resume", "adopt"}
+KEY_FRAME_AFTER = {"watch", "reset", "roll_back", "restore", "continue_from", "resume", "adopt", "edit", "reconfigure"}
 # What the page may ask of a run, beyond driving it: TrainingRun's methods by name.
 CALLS = {"reconfigure", "roll_back", "restore", "weights", "trace", "keras_file", "history_table",
          "gradient_check", "compare_engines", "resume", "replay_at", "replay_frames", "continue_from", "lr_find",
-         "adopt", "predict"}
+         "adopt", "predict", "edit"}
 log = logging.getLogger("playground.worker")
 
 

@@ -15,7 +15,7 @@ from ..i18n import N_, _
 from ..plots import colours
 from ..plots.charts import TEST_COLOR, TRAIN_COLOR
 from ..plots.network_view import title as network_title, wide as network_wide
-from . import challenge, compare, draw, health, replay, image_view, network_view, state, step_through
+from . import challenge, compare, draw, edit, health, replay, image_view, network_view, state, step_through
 from .chart import chart
 from .live_view import part
 from .safe import guarded, md, no_answer, no_room, section
@@ -46,6 +46,8 @@ def live_part(run):
              streamlit_words=[[english, _(english)] for english in STREAMLIT_WORDS])
     with charts, section(N_("the live charts")):
         _charts(run, past or run.snapshot, still, None if past is None else past.epoch)
+    with section(N_("the weight editor")):
+        edit.editor(run)
     with section(N_("the live charts")):
         _lower_row(run, past or run.snapshot)
 
@@ -119,12 +121,14 @@ def _charts(run, snapshot, still, mark=None):
     network, output, curves = st.container(key="live_row").columns(row_shares(run.spec), gap="small")
     with network, st.container(key="chart_network"):
         if plane:
-            part("network", "live_network", run, height, past=still, scale=scale,
+            part("network", "live_network", run, height, past=still, scale=scale, on_pick=edit.on_pick,
+                 chosen=edit.chosen(),
                  title=network_title(run.spec, ds), features=[_label(f) for f in ds.feature_names],
                  activations=[*run.spec.activations, run.spec.output_activation],
                  tile_colors=[colours.NEGATIVE, colours.POSITIVE], link_colors=[colours.LINK_NEGATIVE, colours.LINK_POSITIVE],
                  labels={"input": _("input"), "output": _("output"), "layer": _("layer"), "neuron": _("neuron"),
-                         "more": _("+ {n} more"), **_network_words(run.spec)},
+                         "more": _("+ {n} more"), "off": _("off"),
+                         "choose": _("Enter chooses it in the weight editor"), **_network_words(run.spec)},
                  table={**_table_words(), "bias": _("bias"), "from_to": _("from ↓ to →"),
                         "layer": _("{layer} ({activation}): the weight from each row's neuron to each column's neuron, "
                                    "and the biases."),

@@ -358,6 +358,7 @@ function describe(view, canvas, name, sentence) {
 // [{caption, head, rows}], the first cell of a row its header), rebuilt with the frames at most once a second while
 // open. The button's visible word is in its accessible name, which says whose table it is.
 const NOT_FINITE = 255;   // a test point's predicted class when the outputs were not finite (frames.py)
+const OFF_GREY = "#808080";   // a switched-off neuron and its links
 let tableCount = 0;
 class DataTable {
   constructor(view) {
@@ -982,6 +983,7 @@ class Network {
     el.appendChild(this.tip);
     el.addEventListener("mousemove", (event) => this.hover(event));
     el.addEventListener("mouseleave", () => { this.tip.style.display = "none"; });
+    el.addEventListener("click", (event) => this.click(event));
     this.tile = document.createElement("canvas");
     this.table = new DataTable(this);
   }
@@ -1059,6 +1061,7 @@ class Network {
     const L = h ? this.layout(h, this.measure, room, height, top) : null;
     const size = canvasIn(this.el, L ? L.height : height, L ? L.width : 0);
     this.size = size;
+    this.pickKeys(size.canvas);
     const g = size.g;
     this.labelBoxes = [];
     const text = (words, x, y, align, baseline) => {   // a label, and the box it takes (for tests)
@@ -1081,6 +1084,7 @@ class Network {
     const weights = frame.arrays.weights;
     describe(this, size.canvas, words.name, this.sentence(L, weights) || start);
     this.nodesAt = L;
+    this.frameHeader = h;
     // Links first, behind the pictures: colour by sign, width by size.
     let at = 0;
     for (let c = 1; c < L.shown.length; c++) {
@@ -1089,8 +1093,9 @@ class Network {
         for (let j = 0; j < into; j++) {
           const w = weights[at + i * into + j];
           const a = L.nodes[c - 1][i], b = L.nodes[c][j];
-          g.strokeStyle = d.link_colors[w >= 0 ? 1 : 0];
-          g.globalAlpha = Number.isFinite(w) ? Math.min(1, 0.25 + Math.abs(w) / 2) : 0.2;
+          const silent = this.isOff(h, c - 1, i) || this.isOff(h, c, j);
+          g.strokeStyle = silent ? OFF_GREY : d.link_colors[w >= 0 ? 1 : 0];
+          g.globalAlpha = silent ? 0.35 : Number.isFinite(w) ? Math.min(1, 0.25 + Math.abs(w) / 2) : 0.2;
           g.lineWidth = Number.isFinite(w) ? Math.min(5, 0.5 + 1.5 * Math.abs(w)) : 0.5;
           g.beginPath();
           g.moveTo(a.x + L.tile, a.y + L.tile / 2);
@@ -1123,6 +1128,7 @@ class Network {
         g.strokeStyle = ink().faint;
         g.lineWidth = 1;
         g.strokeRect(node.x + 0.5, node.y + 0.5, L.tile - 1, L.tile - 1);
+        if (this.isOff(h, c, j)) this.drawOff(g, node, L.tile);
       });
       // The column's title, and under a layer shown in part how many more it has: in full where the column's
       // width takes it, else short ("3" for "layer 3", "+24" for "+ 24 more").
@@ -1147,6 +1153,131 @@ class Network {
       const node = L.nodes[0][j];
       text(name, node.x - 3, node.y + L.tile / 2, "right", "middle");
     });
+    this.drawChosen(g, L);
+    this.drawCursor(g, L);
+  }
+
+  // The keyboard on the network: arrow keys move a ring from picture to picture (Left and Right between columns),
+  // Enter chooses the ringed one in the weight editor, as a click does; a polite readout names it.
+  pickKeys(canvas) {
+    if (canvas.__pickKeys) return;
+    canvas.__pickKeys = true;
+    canvas.tabIndex = 0;
+    this.readout = document.createElement("p");
+    this.readout.className = "alt";
+    this.readout.setAttribute("aria-live", "polite");
+    this.el.appendChild(this.readout);
+    canvas.addEventListener("focus", () => { this.cursor = this.cursor || {c: 1, j: 0}; this.redraw(); });
+    canvas.addEventListener("blur", () => this.redraw());
+    canvas.addEventListener("keydown", (event) => {
+      const L = this.nodesAt, move = {ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1]}[event.key];
+      if (!L || event.ctrlKey || event.metaKey || event.altKey || (!move && event.key !== "Enter")) return;
+      event.preventDefault();
+      const at = this.cursor || {c: 1, j: 0};
+      if (move) {
+        const c = Math.max(0, Math.min(L.nodes.length - 1, at.c + move[0]));
+        this.cursor = {c, j: Math.max(0, Math.min(L.nodes[c].length - 1, at.j + move[1]))};
+        this.redraw();
+        this.readout.textContent = this.nodeName(L, this.cursor.c, this.cursor.j) + ". " + this.data.labels.choose;
+      } else {
+        this.pick({layer: at.c, from: at.j, to: null});
+      }
+    });
+  }
+
+  redraw() {
+    if (this.connection) this.draw(this.connection);
+  }
+
+  nodeName(L, c, j) {
+    const d = this.data;
+    return c === 0 ? `${d.labels.input} ${(d.features || [])[j] || j + 1}`
+      : `${c === L.nodes.length - 1 ? d.labels.output : d.labels.layer + " " + c} · ${d.labels.neuron} ${j + 1}`;
+  }
+
+  drawCursor(g, L) {
+    const node = this.cursor && this.size.canvas.matches(":focus-visible")
+      && (L.nodes[this.cursor.c] || [])[this.cursor.j];
+    if (!node) return;
+    g.strokeStyle = ink().text;
+    g.lineWidth = 2;
+    g.setLineDash([3, 2]);
+    g.strokeRect(node.x - 5, node.y - 5, L.tile + 10, L.tile + 10);
+    g.setLineDash([]);
+  }
+
+  // A hidden neuron switched off (the frame's `off`: [layer, neuron] pairs from 1): its picture greyed and crossed.
+  isOff(h, c, j) {
+    return (h.off || []).some(([layer, neuron]) => layer === c && neuron === j + 1);
+  }
+
+  drawOff(g, node, tile) {
+    g.fillStyle = "rgba(128, 128, 128, 0.8)";
+    g.fillRect(node.x, node.y, tile, tile);
+    g.strokeStyle = "#ffffff";
+    g.lineWidth = 2;
+    g.beginPath();
+    g.moveTo(node.x + 4, node.y + 4);
+    g.lineTo(node.x + tile - 4, node.y + tile - 4);
+    g.moveTo(node.x + tile - 4, node.y + 4);
+    g.lineTo(node.x + 4, node.y + tile - 4);
+    g.stroke();
+  }
+
+  // The weight editor's choice (`chosen`: [column, unit, neuron of the next column or null]): its link drawn over
+  // the others, or its neuron ringed.
+  drawChosen(g, L) {
+    const chosen = this.data.chosen;
+    const node = chosen && (L.nodes[chosen[0]] || [])[chosen[1]];
+    if (!node) return;
+    g.strokeStyle = ink().text;
+    g.lineWidth = 3;
+    g.beginPath();
+    const next = chosen[2] === null ? null : (L.nodes[chosen[0] + 1] || [])[chosen[2]];
+    if (next) {
+      g.setLineDash([5, 3]);
+      g.moveTo(node.x + L.tile, node.y + L.tile / 2);
+      g.lineTo(next.x, next.y + L.tile / 2);
+      g.stroke();
+      g.setLineDash([]);
+    } else if (chosen[2] === null) {
+      g.strokeRect(node.x - 3, node.y - 3, L.tile + 6, L.tile + 6);
+    }
+  }
+
+  // What is under the pointer: a picture {layer: its column, from: its place, to: null}, else a link within a few
+  // pixels {layer: the source's column, from, to: the neuron it goes to}; null for neither.
+  at(event) {
+    const L = this.nodesAt;
+    if (!L) return null;
+    const rect = this.size.canvas.getBoundingClientRect(), px = event.clientX - rect.left, py = event.clientY - rect.top;
+    for (const column of L.nodes) {
+      for (const node of column) {
+        if (px >= node.x && px <= node.x + L.tile && py >= node.y && py <= node.y + L.tile) return {layer: node.c, from: node.j, to: null};
+      }
+    }
+    let best = null;
+    for (let c = 1; c < L.nodes.length; c++) {
+      for (const a of L.nodes[c - 1]) {
+        for (const b of L.nodes[c]) {
+          const x0 = a.x + L.tile, y0 = a.y + L.tile / 2, x1 = b.x, y1 = b.y + L.tile / 2;
+          const t = Math.max(0, Math.min(1, ((px - x0) * (x1 - x0) + (py - y0) * (y1 - y0)) / ((x1 - x0) ** 2 + (y1 - y0) ** 2 || 1)));
+          const dist = Math.hypot(px - (x0 + t * (x1 - x0)), py - (y0 + t * (y1 - y0)));
+          if (dist <= 4 && (!best || dist < best.dist)) best = {dist, layer: c - 1, from: a.j, to: b.j};
+        }
+      }
+    }
+    return best && {layer: best.layer, from: best.from, to: best.to};
+  }
+
+  click(event) {
+    const hit = this.at(event);
+    if (hit) this.pick(hit);
+  }
+
+  // A link or a neuron clicked: the weight editor below the view chooses it (the page's `on_pick`).
+  pick(hit) {
+    this.trigger("pick", {...hit, time: Date.now()});
   }
 
   // The network in words: its sizes, activation and its largest shown weight, from where to where.
@@ -1181,7 +1312,8 @@ class Network {
         if (px >= node.x && px <= node.x + L.tile && py >= node.y && py <= node.y + L.tile) {
           const d = this.data;
           this.tip.textContent = node.c === 0 ? `${d.labels.input} ${(d.features || [])[node.j] || node.j + 1}`
-            : `${node.c === L.nodes.length - 1 ? d.labels.output : d.labels.layer + " " + node.c} · ${d.labels.neuron} ${node.j + 1} (${d.activations[node.c - 1]})`;
+            : `${node.c === L.nodes.length - 1 ? d.labels.output : d.labels.layer + " " + node.c} · ${d.labels.neuron} ${node.j + 1} (${d.activations[node.c - 1]})`
+            + (this.isOff(this.frameHeader || {}, node.c, node.j) ? ` · ${d.labels.off}` : "");
           this.tip.style.display = "block";
           this.tip.style.left = (px + 12) + "px";
           this.tip.style.top = (py + 12) + "px";
