@@ -56,6 +56,17 @@ def test_a_layer_of_two_neurons_is_drawn_at_its_two_activations(circle):
     assert len(arrays["space"]) == 2 * (n + 2 * space.LINES * space.LINE_POINTS)
 
 
+def test_a_neuron_switched_off_sits_at_0_in_the_view(circle):
+    spec = spec_for(circle, hidden="4,2", off=("2.1",))
+    run = TrainingRun("numpy", spec, circle)
+    run.train_epoch()
+    header, arrays = unpack(FrameMaker().frame(run, "paused", space_layer=1))
+    got = decoded(header, arrays)
+    u0, u1, _v0, _v1 = header["space"]["bounds"]
+    assert header["space"]["kind"] == "two" and np.abs(got[:, 0]).max() <= (u1 - u0) / 510 + 1e-6
+    assert np.ptp(got[:, 1]) > 0.1   # its neighbour still draws the data
+
+
 def test_the_grid_lines_run_along_the_plane_rows_then_columns(circle):
     lines = grid_lines(circle.grid).reshape(2, space.LINES, space.LINE_POINTS, -1)
     x, y, _inputs = circle.plane_grid
