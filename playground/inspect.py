@@ -6,6 +6,8 @@ own engines, so the run being watched is never touched.
 """
 from array import array
 
+import math
+
 import numpy as np
 
 from .engines import create_engine, epoch_batches
@@ -56,9 +58,18 @@ def gradient_norms(gradients):
 
 
 def update_ratios(before, after):
-    """‖W_after − W_before‖ / ‖W_before‖ of each layer: how far its weights moved, relative to their size."""
-    return [float(np.linalg.norm(W1 - W0) / max(np.linalg.norm(W0), 1e-12))
+    """‖W_after − W_before‖ / ‖W_before‖ of each layer: how far its weights moved, relative to their size; or
+    relative to the size Glorot's initializer gives a layer of that shape, √(2·n_in·n_out / (n_in + n_out)), when
+    the weights are smaller. A layer that starts small (the output layer starts at a tenth of that, and a layer
+    of zeros at none) grows fast at first: that is not an explosion."""
+    return [float(np.linalg.norm(W1 - W0) / max(np.linalg.norm(W0), usual_size(np.shape(W0))))
             for (W0, _), (W1, _) in zip(before, after)]
+
+
+def usual_size(shape):
+    """The Frobenius norm of a Glorot-initialized (n_in, n_out) weight matrix, as expected: √(2·n_in·n_out / (n_in + n_out))."""
+    n_in, n_out = shape
+    return math.sqrt(2 * n_in * n_out / (n_in + n_out))
 
 
 def unit_health(weights, activations, X):

@@ -57,6 +57,22 @@ def test_the_default_network_is_healthy(circle):
     assert latest_verdict(run)[0] == "healthy"
 
 
+def test_the_tutorials_example_is_healthy_while_its_output_layer_grows_from_its_small_start():
+    from playground import settings
+    from playground.ui.preset import EPOCHS, SETTINGS
+    digits = make_dataset("digits")
+    run = TrainingRun("numpy", settings.network_spec({**settings.defaults(), **SETTINGS}, digits), digits)
+    for _ in range(EPOCHS):
+        run.train_epoch()
+    assert latest_verdict(run)[0] == "healthy"
+    # The output layer starts at a tenth of Glorot's size: a step the size of its start is growth, not explosion.
+    W = np.full((64, 10), 0.01)
+    assert inspect.update_ratios([(W, None)], [(2 * W, None)])[0] < 0.1
+    assert inspect.update_ratios([(W, None)], [(W + 10, None)])[0] > inspect.EXPLODING_RATIO
+    big = np.full((64, 10), 1.0)
+    assert inspect.update_ratios([(big, None)], [(3 * big, None)]) == pytest.approx([2.0])
+
+
 @pytest.mark.parametrize("norms, ratios, kind, layer", [
     ([[1e-6, 1e-2, 1.0]], [[0.01, 0.01, 0.01]], "vanishing", "layer 1 "),
     ([[1e-5, 1e-5, 1.0]], [[0.01, 0.01, 0.01]], "vanishing", "layers 1, 2"),
