@@ -78,12 +78,13 @@ _CSS = """
 _component = st.components.v2.component("playground_live", js=_STUB, css=_CSS)
 
 
-def part(view, key, run, height=None, on_click=None, on_stopped=None, on_ready=None, past=None, **data):
+def part(view, key, run, height=None, on_click=None, on_stopped=None, on_ready=None, past=None, on_focus=None, **data):
     """Mounts one part of the live view (`view`: "metrics", "boundary", "network", "loss", "score", or "ready",
     which draws nothing and calls `on_ready` once the live view has drawn its first frame) for
     `run`; `past` is a frame's bytes to show instead of the run's (a replayed epoch). `on_click` is called
     after a click on the plane (its value in st.session_state[key].click), `on_stopped` when the run stops
-    by itself, `on_ready` once the first frame is drawn."""
+    by itself, `on_ready` once the first frame is drawn, `on_focus` after a click on a neuron of the network view
+    or Esc (its value in st.session_state[key].focus: {"neuron": [layer, neuron] or None, "time"})."""
     callbacks = {}
     if on_click is not None:
         callbacks["on_click_change"] = on_click
@@ -91,6 +92,8 @@ def part(view, key, run, height=None, on_click=None, on_stopped=None, on_ready=N
         callbacks["on_stopped_change"] = on_stopped
     if on_ready is not None:
         callbacks["on_ready_change"] = on_ready
+    if on_focus is not None:
+        callbacks["on_focus_change"] = on_focus
     payload = {"view": view, "token": token(run), "run": run.id, "height": height, "lang": language(),
                "past": base64.b64encode(past).decode() if past is not None else None, **data}
     return _component(data=payload, key=key, height="content", **callbacks)
