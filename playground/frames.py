@@ -11,8 +11,8 @@ A frame of a data set in the plane that is not one of a playing run (a paused or
 frame, a replayed epoch's) also carries the network's prediction for each test point (a class index as a
 byte, NOT_FINITE where the outputs are not finite numbers; or a regression's value), for the live view's
 table of the test points: a playing run's frames stay within their bytes a second.
-A frame made with a focused hidden neuron also carries that neuron's output over the boundary's grid (one byte a
-point, on its own colour scale), which the live view draws in the boundary's place.
+A frame made with a focused hidden neuron carries that neuron's output over the boundary's grid (one byte a point,
+on its own colour scale) in place of the boundary, which the live view then does not draw: it stays as small.
 A key frame carries the whole (thinned) history and the inputs' pictures; the frames after it carry
 the rows finished since the one before (the header's "after" is the last epoch it had), so that
 the curves grow a point at a time.
@@ -106,7 +106,7 @@ class FrameMaker:
     def frame(self, run, mode, key=False, focus=None):
         """The run's frame now; a key frame (the whole history) when asked, first, or after the run went
         back in time (a reset, a roll back). `focus`: a hidden neuron (layer, neuron), both from 0, whose
-        picture the frame carries (focus_picture)."""
+        picture the frame carries in the boundary's place (focus_picture)."""
         log, epoch = run.log, run.epoch
         key = key or self.sent_epoch is None or epoch < self.sent_epoch
         epochs = log["epoch"]
@@ -134,7 +134,8 @@ class FrameMaker:
 def plane_views(spec, weights, grid, dataset, inputs=False, predicted=True, focus=None):
     """The boundary, the neurons' pictures and the shown links' weights over the data set's plane grid
     (n × n network inputs), as (header entries, [(name, array)]); with `inputs`, the inputs' pictures too, with
-    `predicted` the test points' predictions, with `focus` that hidden neuron's picture (focus_picture)."""
+    `predicted` the test points' predictions, with `focus` that hidden neuron's picture (focus_picture) in the
+    boundary's place."""
     n = int(round(math.sqrt(len(grid))))
     activations = (*spec.activations, spec.output_activation)
     outputs = forward_layers(weights, activations, grid[_picks(BOUNDARY, n)], spec.dtype)
@@ -151,12 +152,12 @@ def plane_views(spec, weights, grid, dataset, inputs=False, predicted=True, focu
              for i, ((W, b), k) in enumerate(zip(weights, shown))]
     header = {"boundary": {"side": BOUNDARY, "kind": kind, "finite": bool(np.isfinite(outputs[-1]).all())},
               "side": side, "shown": shown, "sizes": [int(grid.shape[1])] + [int(W.shape[1]) for W, _b in weights]}
-    arrays = [("boundary", boundary), ("neurons", np.concatenate([p.ravel() for p in pictures])),
-              ("weights", np.concatenate(links).astype(np.float32))]
     focused = focus_picture(outputs, activations, focus)
-    if focused is not None:
+    if focused is not None:  # drawn in the boundary's place
         header["focus"], picture = focused
-        arrays.append(("focus", picture))
+    arrays = [("boundary", boundary) if focused is None else ("focus", picture),
+              ("neurons", np.concatenate([p.ravel() for p in pictures])),
+              ("weights", np.concatenate(links).astype(np.float32))]
     if predicted:
         arrays.append(("predicted", test_predictions(spec, weights, dataset)))
     if inputs:

@@ -217,12 +217,12 @@ def test_a_focused_neurons_picture_is_its_activation_over_the_boundarys_grid(cir
                             boundary_grid(circle), run.spec.dtype)[1][:, 1]
     low, high = scale or (-np.abs(values).max(), np.abs(values).max())  # relu: ± its largest output
     assert (focus["low"], focus["high"]) == pytest.approx((low, high), rel=1e-6)
-    assert len(arrays["focus"]) == len(arrays["boundary"]) == frames.BOUNDARY ** 2
+    assert len(arrays["focus"]) == frames.BOUNDARY ** 2 and header["boundary"]["side"] == frames.BOUNDARY
     np.testing.assert_array_equal(arrays["focus"], frames.to_bytes(values, low, high))
     assert arrays["focus"].min() < arrays["focus"].max()  # a picture, not one colour
 
 
-def test_only_a_frame_with_a_focused_neuron_carries_its_picture(circle):
+def test_only_a_frame_with_a_focused_neuron_carries_its_picture_in_the_boundarys_place(circle):
     run = TrainingRun("numpy", spec_for(circle), circle)
     maker = FrameMaker()
     maker.frame(run, "playing")
@@ -231,7 +231,8 @@ def test_only_a_frame_with_a_focused_neuron_carries_its_picture(circle):
     assert "focus" not in unpack(plain)[1] and "focus" not in unpack(plain)[0]
     run.train_epoch()
     focused = maker.frame(run, "playing", focus=(0, 3))
-    assert len(focused) - len(plain) <= frames.BOUNDARY ** 2 + 200
+    assert "boundary" not in unpack(focused)[1]  # the neuron's picture takes the boundary's place
+    assert abs(len(focused) - len(plain)) <= 200
     # A neuron the network does not have (a layer made narrower, or removed) is no focus.
     for gone in ((0, 4), (2, 0), (1, 2)):
         assert "focus" not in unpack(maker.frame(run, "paused", focus=gone))[1]

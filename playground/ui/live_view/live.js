@@ -322,14 +322,17 @@ function markFocus(g, L, frame) {
   g.strokeRect(node.x - 2.5, node.y - 2.5, L.tile + 5, L.tile + 5);
 }
 
-// Esc: the plane shows the network's output again (not while the key is an input's, a menu's or a dialog's).
+// Esc: the plane shows the network's output again (not while the key is a field's, an open list's or a dialog's).
+function escapeTaken(target) {
+  if (!target || !target.closest) return false;
+  const closedList = target.getAttribute("role") === "combobox" && target.getAttribute("aria-expanded") !== "true";
+  return (["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName) && !closedList)
+    || !!target.closest("[role='dialog'], [role='listbox'], [role='menu']");
+}
 if (!window.__playgroundFocusKeys) {
   window.__playgroundFocusKeys = true;
   document.addEventListener("keydown", (event) => {
-    if (event.key !== "Escape" || event.defaultPrevented) return;
-    const target = event.composedPath()[0];
-    if (target && target.closest && (["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName)
-        || target.closest("[role='dialog'], [role='listbox'], [role='menu']"))) return;
+    if (event.key !== "Escape" || event.defaultPrevented || escapeTaken(event.composedPath()[0])) return;
     for (const connection of connections.values()) {
       const network = [...connection.views].find((view) => view.kind === "network");
       if (network && (connection.kept || connection.hovered)) keepFocus(network, null);
