@@ -270,3 +270,13 @@ def test_a_watched_run_sends_the_focused_neurons_picture_as_it_plays(circle):
     playing = [a["focus"].tobytes() for h, a in got if h["mode"] == "playing" and "focus" in a]
     assert len(set(playing)) > 5  # the picture changes from frame to frame as the run trains
     run.close()
+
+
+@pytest.mark.parametrize("engine", ["numpy", "keras"])
+def test_either_engines_run_shows_its_focused_neuron_from_its_own_weights(circle, engine):
+    run = TrainingRun(engine, spec_for(circle, activation="relu"), circle)
+    run.train_epoch()
+    header, arrays = unpack(FrameMaker().frame(run, "paused", focus=(0, 0)))
+    values = layer_outputs(run.spec, run.weights(), boundary_grid(circle))[0][:, 0]
+    np.testing.assert_array_equal(arrays["focus"], frames.to_bytes(values, header["focus"]["low"], header["focus"]["high"]))
+    assert header["focus"]["activation"] == "relu" and header["focus"]["finite"]
