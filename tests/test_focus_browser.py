@@ -10,6 +10,7 @@ import re
 from playwright.sync_api import expect
 
 from playground.bench.browser import CHARTS_DRAWN_JS, ROOT, button, open_app, pause
+from test_accessibility_browser import violations
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")
 # Where the network view draws a neuron (column from the inputs, neuron from 0), on the screen.
@@ -69,7 +70,7 @@ def test_hover_shows_a_neuron_a_click_keeps_it_it_plays_and_esc_goes_back(browse
     page.context.close()
 
 
-def test_the_selector_chooses_a_neuron_by_keyboard_and_its_picture_has_a_text_alternative(browser_and_url):
+def test_the_selector_chooses_a_neuron_by_keyboard_and_its_picture_has_a_text_alternative_and_no_axe_violation(browser_and_url):
     browser, url = browser_and_url
     page = open_app(browser, url, viewport={"width": 1500, "height": 1100})
     page.wait_for_function(CHARTS_DRAWN_JS, timeout=60_000)
@@ -85,6 +86,7 @@ def test_the_selector_chooses_a_neuron_by_keyboard_and_its_picture_has_a_text_al
     page.get_by_role("button", name="Table of values: Decision boundary").click()
     expect(page.locator(".st-key-chart_boundary caption").first).to_contain_text(
         "Output of layer 1, neuron 3: tanh over the plane at epoch 0")
+    assert not violations(page)  # axe-core: WCAG 2.0/2.1 A and AA, the neuron on the plane and its table open
     page.keyboard.press("Escape")  # the focus on the table's button, in the plane's part
     expect(legend).not_to_contain_text("neuron 3")
     assert page.locator("[data-testid='stException']").count() == 0
