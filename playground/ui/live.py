@@ -122,6 +122,7 @@ def _charts(run, snapshot, still, mark=None):
                         "shown": _("Of each layer, the first {n} neurons are shown.")})
         else:
             network_view.network_view(run, snapshot.weights, None, height)
+        focus_choice(run)
         if network_wide(run.spec, ds):
             st.toggle(_("Show every neuron"), key="network_all",
                       help=_("The whole network below the charts, every neuron of every layer, at the epoch shown."))
@@ -271,12 +272,8 @@ def view_options(run):
     """How the plane is shown, and drawing on it: in the full page's run, not redrawn with each update."""
     ds = run.dataset
     if ds.points_train is None:
-        with st.container(key="focus_not_plane"):
-            st.caption(_("Seeing one neuron's output over the plane needs a data set in the plane (inputs x1 and "
-                         "x2); this one is not, so there is no neuron to choose."))
         return
     with st.container(horizontal=True, vertical_alignment="bottom", gap="medium", key="view_options", width="content"):
-        focus_choice(run.spec)
         st.checkbox(_("Show test data"), key="show_test")
         st.checkbox(_("Discretize output"), key="discretize", disabled=ds.task == "regression")
         if draw.possible(ds) or draw.active(ds):
@@ -297,8 +294,15 @@ def focus_name(spec, option):
                                                                      activation=spec.activations[layer])
 
 
-def focus_choice(spec):
-    """The selector of the neuron the plane shows (a click on a neuron in the network view chooses it too)."""
+def focus_choice(run):
+    """Under the network view, the selector of the neuron the plane shows (a click on a neuron in the network view
+    chooses it too); on a data set not in the plane, a sentence that says why there is none."""
+    spec = run.spec
+    if run.dataset.points_train is None:
+        with st.container(key="focus_not_plane"):
+            st.caption(_("Seeing one neuron's output over the plane needs a data set in the plane (inputs x1 and "
+                         "x2); this one is not, so there is no neuron to choose."))
+        return
     options = focus_options(spec)
     if st.session_state.get("focus_neuron") not in options:  # a neuron of a network since made smaller
         st.session_state.focus_neuron = "output"
