@@ -122,10 +122,11 @@ def _charts(run, snapshot, still, mark=None):
                         "shown": _("Of each layer, the first {n} neurons are shown.")})
         else:
             network_view.network_view(run, snapshot.weights, None, height)
-        focus_choice(run)
         if network_wide(run.spec, ds):
             st.toggle(_("Show every neuron"), key="network_all",
                       help=_("The whole network below the charts, every neuron of every layer, at the epoch shown."))
+    with network:  # below the network view's part, which fits the first screen
+        focus_choice(run)
     with output:
         if plane:
             x, y, _inputs = ds.plane_grid
