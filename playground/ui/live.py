@@ -18,7 +18,7 @@ from ..plots.network_view import title as network_title, wide as network_wide
 from . import challenge, compare, draw, health, replay, image_view, network_view, state, step_through
 from .chart import chart
 from .live_view import part
-from .safe import guarded, md, no_answer, no_room, section
+from .safe import guarded, labels, md, no_answer, no_room, section
 
 HEIGHT, PRESENTATION_HEIGHT = 380, 520  # pixels of the charts across the screen
 # The plane's colours and the points' marks, as the plotly figures have them (plots/colours.py).
@@ -307,7 +307,7 @@ def focus_choice(run):
     options = focus_options(spec)
     if st.session_state.get("focus_neuron") not in options:  # a neuron of a network since made smaller
         st.session_state.focus_neuron = "output"
-    st.selectbox(_("The plane shows"), options, key="focus_neuron", format_func=lambda o: focus_name(spec, o),
+    st.selectbox(_("The plane shows"), options, key="focus_neuron", format_func=labels(options, lambda o: focus_name(spec, o)),
                  disabled=len(options) == 1, width=260,
                  help=_("A hidden neuron's output over the plane, in the decision boundary's place. Hovering over a "
                         "neuron in the network view shows it too; a click keeps it; Esc goes back to the output."))
