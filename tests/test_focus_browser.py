@@ -36,7 +36,7 @@ PLAYING_PICTURES_JS = """(n) => {
 NAME = "layer 2, neuron 2: tanh"
 
 
-def test_hover_shows_a_neuron_a_click_keeps_it_it_plays_and_esc_goes_back(browser_and_url):
+def test_hover_shows_a_neuron_a_click_keeps_it_it_plays_and_esc_or_the_output_goes_back(browser_and_url):
     browser, url = browser_and_url
     page = open_app(browser, url, viewport={"width": 1500, "height": 1100})
     page.wait_for_function(CHARTS_DRAWN_JS, timeout=60_000)
@@ -62,10 +62,20 @@ def test_hover_shows_a_neuron_a_click_keeps_it_it_plays_and_esc_goes_back(browse
     page.locator(".st-key-live_row").screenshot(path=os.path.join(ARTIFACTS, "focus_playing.png"))
     pause(page)
     expect(legend).to_contain_text(NAME)
+    held = page.evaluate("window.__playgroundLive.frame.header.epoch")
+    button(page, "Step").click()  # a stepped run's frame shows it too
+    page.wait_for_function(f"() => {{ const f = window.__playgroundLive.frame; "
+                           f"return f.header.mode === 'paused' && f.header.epoch === {held + 1} && !!f.arrays.focus; }}")
+    expect(legend).to_contain_text(NAME)
 
     page.keyboard.press("Escape")
     expect(legend).not_to_contain_text(NAME)
     expect(chooser).to_have_value("The network's output")
+    page.mouse.click(*page.evaluate(NEURON_JS, [1, 3]))
+    expect(chooser).to_have_value("layer 1, neuron 4: tanh")
+    page.mouse.click(*page.evaluate(NEURON_JS, [3, 0]))  # the output neuron: back to the network's output
+    expect(chooser).to_have_value("The network's output")
+    expect(legend).not_to_contain_text("neuron")
     assert page.locator("[data-testid='stException']").count() == 0
     page.context.close()
 
