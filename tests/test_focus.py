@@ -7,6 +7,7 @@ import numpy as np
 
 from playground import frames
 from playground.spec import NetworkSpec
+from playground.ui.channel import FOCUS
 from playground.ui.live import clicked_focus
 
 
@@ -73,3 +74,8 @@ def test_the_focused_neuron_follows_the_language(app):
     at = app(lang="zh")
     assert "层" in at.selectbox(key="focus_neuron").options[1] and not at.exception
     assert np.all([o != "The network's output" for o in at.selectbox(key="focus_neuron").options])
+
+
+def test_the_channel_takes_a_hidden_neuron_or_none_and_nothing_else():
+    assert all(FOCUS.fullmatch(text) for text in ("focus", "focus 0 0", "focus 2 127"))
+    assert not any(FOCUS.fullmatch(text) for text in ("focus 1", "focus -1 2", "focus 1 2 3", "focus a b", "focus "))
