@@ -25,10 +25,9 @@ from . import settings
 from .data import DATASETS, FEATURES
 from .i18n import N_, _
 from .nn import hidden_activations
-from .settings import DECIMAL, MAX_LAYERS, MAX_WIDTH, UPLOAD, heads, integer
+from .settings import DECIMAL, MAX_CODE, MAX_LAYERS, MAX_WIDTH, UPLOAD, heads, integer
 
 LINK_KEY = "challenge"      # the address parameter that names a challenge
-MAX_CODE = 500              # characters of a challenge's code in a link
 MAX_EPOCHS = 10_000
 CODE = re.compile(r"[A-Za-z0-9_-]+")   # URL-safe base64, ASCII only
 VERSION = "1"
@@ -298,6 +297,19 @@ def from_link(text):
     if text in BY_KEY:
         return BY_KEY[text]
     return decode(text)
+
+
+def from_query(params):
+    """settings.from_query, with the challenge the link names read: a built-in's key, or a code made a built-in's
+    key when its rules are a built-in's; one that names none is refused as any other value is."""
+    values, refused = settings.from_query(params)
+    if values["challenge"]:
+        try:
+            values["challenge"] = link(from_link(values["challenge"]))
+        except ValueError:
+            values["challenge"] = settings.BY_KEY["challenge"].default
+            refused.append("challenge")
+    return values, refused
 
 
 def encode(challenge):

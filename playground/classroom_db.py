@@ -26,10 +26,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # What brings a database of the version before up to each version: SQL run in order, in one transaction.
 MIGRATIONS = {2: ("ALTER TABLE members ADD COLUMN browser VARCHAR(64)",
-                  "CREATE INDEX IF NOT EXISTS ix_members_browser ON members (browser)")}
+                  "CREATE INDEX IF NOT EXISTS ix_members_browser ON members (browser)"),
+              3: ("ALTER TABLE members ADD COLUMN run VARCHAR(64)",)}
 NAME_LENGTH = 40          # characters of a display name
 TITLE_LENGTH = 80         # characters of a class's name
 MAX_MEMBERS = 200         # members a class
@@ -71,6 +72,7 @@ members = sa.Table(
     sa.Column("challenge", sa.Text),                       # the challenge's status, JSON, or NULL
     sa.Column("progress", sa.Float, nullable=False, default=0.0),  # what the dashboard sorts by, higher first
     sa.Column("picture", sa.LargeBinary),
+    sa.Column("run", sa.String(64)),                       # where the run is: "server:run id" (the projector's)
 )
 
 
@@ -112,6 +114,7 @@ class Member:
     progress: float
     picture: bytes | None
     written: float
+    run: str | None = None
 
 
 def new_code():
@@ -163,7 +166,7 @@ def browser_hash(browser):
 def _member(row):
     return Member(row.id, row.class_id, row.code, row.name, row.engine, row.epoch, row.test_loss, row.score,
                   row.score_name, json.loads(row.challenge) if row.challenge else None, row.progress, row.picture,
-                  row.written)
+                  row.written, row.run)
 
 
 def _class(row):
@@ -326,8 +329,8 @@ class Classes:
         self._run(lambda db: db.execute(members.delete().where(members.c.code == code)))
 
     def write(self, code, engine=None, epoch=0, test_loss=None, score=None, score_name=None, challenge=None,
-              progress=0.0, picture=None):
-        """The member's latest results; False (nothing written) if their last write was less than WRITE_EVERY
+              progress=0.0, picture=None, run=None):
+        """The member's latest results (`run`: where their run is, "server:run id"); False (nothing written) if their last write was less than WRITE_EVERY
         seconds ago, or the member is gone."""
         now = self.clock()
         if picture is not None and len(picture) > PICTURE_BYTES:
@@ -338,6 +341,7 @@ class Classes:
                 else float(value)
         values = dict(written=now, engine=engine, epoch=int(epoch), test_loss=finite(test_loss), score=finite(score),
                       score_name=score_name, progress=finite(progress) or 0.0, picture=picture,
+                      run=run if isinstance(run, str) and len(run) <= 64 else None,
                       challenge=json.dumps(challenge, separators=(",", ":")) if challenge is not None else None)
 
         def work(db):

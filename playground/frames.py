@@ -11,6 +11,8 @@ A frame of a data set in the plane that is not one of a playing run (a paused or
 frame, a replayed epoch's) also carries the network's prediction for each test point (a class index as a
 byte, NOT_FINITE where the outputs are not finite numbers; or a regression's value), for the live view's
 table of the test points: a playing run's frames stay within their bytes a second.
+While the page shows the space view, a frame also carries the training points and the plane's grid lines as one
+hidden layer sees them (playground/space.py).
 A frame made with a focused hidden neuron carries that neuron's output over the boundary's grid (one byte a point,
 on its own colour scale) in place of the boundary, which the live view then does not draw: it stays as small.
 A key frame carries the whole (thinned) history and the inputs' pictures; the frames after it carry
@@ -102,11 +104,13 @@ class FrameMaker:
 
     def __init__(self):
         self.sent_epoch, self.seq = None, 0
+        self.space = None  # the SpaceView of the hidden layer shown, while the page shows one
 
-    def frame(self, run, mode, key=False, focus=None):
+    def frame(self, run, mode, key=False, space_layer=None, focus=None):
         """The run's frame now; a key frame (the whole history) when asked, first, or after the run went
-        back in time (a reset, a roll back). `focus`: a hidden neuron (layer, neuron), both from 0, whose
-        picture the frame carries in the boundary's place (focus_picture)."""
+        back in time (a reset, a roll back). With `space_layer`, the training points and the plane's grid lines
+        as that hidden layer sees them (playground/space.py). `focus`: a hidden neuron (layer, neuron), both from
+        0, whose picture the frame carries in the boundary's place (focus_picture)."""
         log, epoch = run.log, run.epoch
         key = key or self.sent_epoch is None or epoch < self.sent_epoch
         epochs = log["epoch"]
@@ -128,7 +132,19 @@ class FrameMaker:
                                                     predicted=key or mode != "playing", focus=focus)
             header.update(header_views)
             arrays += view_arrays
+            arrays += self.space_view(header, run.spec, run.engine.get_weights(), run.dataset, space_layer)
         return pack(header, arrays)
+
+    def space_view(self, header, spec, weights, dataset, layer):
+        """The space view's arrays (its header entry put in `header`), or none without a layer to show."""
+        if layer is None:
+            self.space = None
+            return []
+        from .space import SpaceView  # space.py packs its coordinates as this module does
+        if self.space is None or self.space.layer != layer:
+            self.space = SpaceView(layer)
+        header["space"], arrays = self.space.parts(spec, weights, dataset)
+        return arrays
 
 
 def plane_views(spec, weights, grid, dataset, inputs=False, predicted=True, focus=None):
@@ -217,9 +233,9 @@ def value_range(dataset):
     return (low, high) if high > low else (low - 1, high + 1)
 
 
-def still(spec, snapshot, dataset, focus=None):
-    """The frame of one moment kept as a Snapshot (a replayed epoch): its picture and its metrics (and the
-    focused neuron's picture)."""
+def still(spec, snapshot, dataset, space=None, focus=None):
+    """The frame of one moment kept as a Snapshot (a replayed epoch): its picture and its metrics; with `space` (a
+    SpaceView), the data as its hidden layer sees it; with `focus`, that hidden neuron's picture."""
     latest = {name: _finite(values[-1]) for name, values in snapshot.history.items() if name != "epoch"}
     header = {"seq": 0, "key": True, "after": None, "epoch": int(snapshot.epoch), "batch": 0, "batches": 0,
               "mode": "paused", "diverged": bool(snapshot.diverged), "good": int(snapshot.last_finite_epoch),
@@ -229,4 +245,7 @@ def still(spec, snapshot, dataset, focus=None):
         views, view_arrays = plane_views(spec, snapshot.weights, dataset.grid, dataset, focus=focus)
         header.update(views)
         arrays += view_arrays
+        if space is not None:
+            header["space"], space_arrays = space.parts(spec, snapshot.weights, dataset)
+            arrays += space_arrays
     return pack(header, arrays)

@@ -100,6 +100,8 @@ def choice(options):
 NUMBER_LENGTH = 24     # characters of a number ("0.0001", "1e-05", "2147483647")
 LIST_LENGTH = 400      # characters of a list of names, or of one name
 INTEGER = re.compile(r"-?[0-9]++")
+CODE = re.compile(r"[A-Za-z0-9_-]*+")   # a challenge's key or code: URL-safe base64, ASCII only
+MAX_CODE = 500              # characters of a challenge's code in a link
 DECIMAL = re.compile(r"-?+(?:[0-9]++(?:\.[0-9]*+)?+|\.[0-9]++)(?:[eE][-+]?+[0-9]++)?+")
 
 
@@ -156,11 +158,11 @@ def features(text):
 
 
 def challenge(text):
-    """A challenge's key or code (playground.challenges), as the link carries it; "" for none."""
-    from .challenges import MAX_CODE, from_link, link
-    if len(text) > MAX_CODE:
+    """A challenge's key or code (playground.challenges) as the link carries it, URL-safe text; "" for none.
+    Which challenge it names is read by `challenges.from_query`, which the page reads a link with."""
+    if len(text) > MAX_CODE or not CODE.fullmatch(text):
         raise ValueError
-    return link(from_link(text)) if text else ""
+    return text
 
 
 def drawing(text):
@@ -262,7 +264,8 @@ def from_query(params):
     """Values for every setting from the URL's parameters: (values, keys whose text was refused).
 
     A missing key takes its default silently; an unknown key is ignored; a value that does not
-    parse takes the default and its key is reported, so the page can say which one.
+    parse takes the default and its key is reported, so the page can say which one. The challenge is
+    taken as text here: `challenges.from_query` reads which one it names.
     """
     values, refused = {}, []
     for s in SETTINGS:

@@ -1,6 +1,7 @@
 """Challenges: each built-in is solvable and not solved by the defaults; limits, progress, and codes in
 links that are read strictly, whatever they hold."""
 import base64
+import dataclasses
 import json
 import math
 import random
@@ -356,3 +357,17 @@ def test_decode_of_random_mutations_gives_a_challenge_or_a_value_error():
             assert isinstance(challenge, C.Challenge) and C.decode(C.encode(challenge)) == challenge
             outcomes["challenge"] += 1
     assert outcomes["refused"] > 2000 and outcomes["challenge"] > 5
+
+
+def test_a_link_names_its_challenge_by_key_or_code_and_a_code_that_names_none_is_refused():
+    built_in = C.BY_KEY["xor"]
+    values, refused = C.from_query({"challenge": C.encode(built_in), "layers": "1"})
+    assert values["challenge"] == "xor" and values["layers"] == 1 and refused == []   # a built-in's rules: its key
+    custom = dataclasses.replace(built_in, key="", epochs=built_in.epochs + 1)
+    read = C.from_query({"challenge": C.encode(custom)})[0]["challenge"]
+    assert read not in C.BY_KEY and C.from_link(read) == C.from_link(C.encode(custom))
+    for text in ("nosuchchallenge", "eyJ2IjoiMSJ9", "a" * 40):   # shaped like one, naming none
+        values, refused = C.from_query({"challenge": text, "layers": "1"})
+        assert values["challenge"] == "" and refused == ["challenge"] and values["layers"] == 1
+    for text in ("x" * (settings.MAX_CODE + 1), "no spaces", "<b>"):   # refused by the setting's own parser
+        assert settings.from_query({"challenge": text})[1] == ["challenge"]

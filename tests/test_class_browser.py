@@ -1,10 +1,11 @@
 """The class view in Chromium: a teacher opens a class, two students join from pages of their own, and the
-dashboard lists both within 2 s of their joining, then follows their runs. Saves screenshots to artifacts/
-(class_dashboard.png, class_student.png)."""
+dashboard lists both within 2 s of their joining, then follows their runs; the projector shows one live. Saves screenshots to artifacts/
+(class_dashboard.png, class_student.png, class_projector.png)."""
 import os
 import time
 
 from playground.bench.browser import APP_READY, ROOT, button, open_app
+from playground.bench.page import LIVE_JS, epoch
 from waits import until
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")
@@ -72,3 +73,16 @@ def test_a_teacher_opens_a_class_and_two_students_appear_on_the_dashboard_within
     assert "测试损失" in renewed and "test loss" not in renewed, renewed
     for page in students:
         button(page, "Pause").click()
+
+    # The projector: a student's run on this server, live, as her own page draws it.
+    button(students[0], "Play").click()
+    dashboard.locator(".st-key-class_show button").click()
+    dashboard.wait_for_selector(".st-key-class_projector_live .st-key-chart_boundary canvas")
+    shown = epoch(dashboard)
+    dashboard.wait_for_function(f"(n) => ({LIVE_JS})() >= n", arg=shown + 5, timeout=20_000)  # it plays there too
+    assert not dashboard.locator(".st-key-class_projector img").count()   # not the stored picture
+    assert dashboard.locator("[data-testid='stSidebar']").is_hidden()   # presentation mode
+    dashboard.screenshot(path=os.path.join(ARTIFACTS, "class_projector.png"))
+    button(students[0], "Pause").click()
+    dashboard.locator(".st-key-class_show_end button").click()
+    dashboard.wait_for_selector(".st-key-class_end")

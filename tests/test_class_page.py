@@ -117,12 +117,28 @@ def test_the_teacher_sends_a_links_settings_and_the_student_takes_them(app):
 
 def test_show_one_student_on_the_projector_then_back(app):
     _at, join_code, teacher_code = open_class(app)
-    join(app, join_code, "Ada")
+    ada = join(app, join_code, "Ada")
     board = app(teacher=teacher_code)
     board.button(key="class_show").click().run()
     assert any("Ada" in m.value for m in board.markdown) and not [b for b in board.button if b.key == "class_end"]
+    # Ada's run is on this server: drawn live, at a projector's size, from her run's own frames
+    assert board.session_state.class_shown_run == f"{class_view.SERVER}:{ada.session_state.run.id}"
+    assert board.session_state.presentation and not board.get("image") and not board.exception
     board.button(key="class_show_end").click().run()
-    assert board.button(key="class_end") is not None
+    assert board.button(key="class_end") is not None and not board.session_state.presentation
+
+
+def test_a_student_on_another_server_is_shown_by_their_latest_results_and_picture(app, database):
+    _at, join_code, teacher_code = open_class(app)
+    ada = join(app, join_code, "Ada")
+    classes = classroom_db.classes_for(database)
+    with classes.engine.begin() as db:   # as a student of another server of the class writes it
+        db.execute(classroom_db.members.update().values(run="another-server:1"))
+    board = app(teacher=teacher_code)
+    board.button(key="class_show").click().run()
+    assert board.session_state.class_shown_run is None and len(board.get("image")) == 1 and not board.exception
+    assert class_view.here("another-server:1") is None and class_view.here("x:y") is None and class_view.here(None) is None
+    assert class_view.here(f"{class_view.SERVER}:{ada.session_state.run.id}") is ada.session_state.run
 
 
 def test_end_class_tells_the_students_and_deletes_the_data(app, database):

@@ -1,5 +1,5 @@
 """The class database (playground/classroom_db.py): the same tests on SQLite and on PostgreSQL (a throw-away
-cluster, tests/postgres.py, or the server PLAYGROUND_TEST_POSTGRES names)."""
+cluster, playground/bench/servers.py, or the server PLAYGROUND_TEST_POSTGRES names)."""
 import sqlite3
 import subprocess
 import sys
@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from playground import classroom_db as cdb
-from postgres import cluster
+from playground.bench.servers import cluster
 
 
 class Clock:
@@ -212,12 +212,26 @@ def test_a_database_of_the_first_schema_is_brought_up_to_date_with_its_classes(d
     classes, _clock = db
     info = classes.open("Kept")
     ada = classes.join(info.join_code, "Ada")
-    with classes.engine.begin() as connection:   # as the first version left it: no browser column
+    with classes.engine.begin() as connection:   # as the first version left it: no browser column, no run column
         connection.execute(sa.text("DROP INDEX ix_members_browser"))
         connection.execute(sa.text("ALTER TABLE members DROP COLUMN browser"))
+        connection.execute(sa.text("ALTER TABLE members DROP COLUMN run"))
         connection.execute(cdb.schema_version.update().values(version=1))
     again = cdb.Classes(classes.url, clock=classes.clock)
-    assert again.version() == cdb.SCHEMA_VERSION == 2
+    assert again.version() == cdb.SCHEMA_VERSION == 3
     assert again.member(ada.code).name == "Ada"
     bob = again.join(info.join_code, "Bob", "browser-b")
     assert again.member_of_browser("browser-b").id == bob.id
+    assert again.write(bob.code, epoch=3, run="server-a:12")
+    assert again.member(bob.code).run == "server-a:12"
+
+
+def test_where_a_run_is_is_kept_only_when_it_is_short_text(db):
+    classes, clock = db
+    info = classes.open("Runs")
+    ada = classes.join(info.join_code, "Ada")
+    assert classes.write(ada.code, epoch=1, run="x" * 65)
+    assert classes.member(ada.code).run is None
+    clock.now += cdb.WRITE_EVERY
+    assert classes.write(ada.code, epoch=2, run="server-a:7")
+    assert classes.member(ada.code).run == "server-a:7"

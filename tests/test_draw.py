@@ -25,6 +25,18 @@ def two_clusters(n=20):
     return points, np.repeat([0, 1], n // 2)
 
 
+def test_a_point_is_added_up_to_the_limit_and_the_nearest_one_erased():
+    points, labels = np.array([[0, 0], [1, 1]], np.float32), np.array([0, 1])
+    more, their = drawn.add_point(points, labels, (2.0, -1.0), 1)
+    assert more.tolist() == [[0, 0], [1, 1], [2, -1]] and their.tolist() == [0, 1, 1] and their.dtype == labels.dtype
+    fewer, left = drawn.erase_nearest(more, their, (0.9, 1.2))
+    assert fewer.tolist() == [[0, 0], [2, -1]] and left.tolist() == [0, 1]
+    assert drawn.erase_nearest(*drawn.cleared(labels), (0, 0))[0].shape == (0, 2)
+    full = np.zeros((drawn.MAX_POINTS, 2), np.float32), np.zeros(drawn.MAX_POINTS, int)
+    assert len(drawn.add_point(*full, (1.0, 1.0), 1)[0]) == drawn.MAX_POINTS
+    assert drawn.digest(more, their) != drawn.digest(fewer, left) == drawn.digest(fewer.copy(), left.copy())
+
+
 def test_every_fourth_point_drawn_is_a_test_point():
     train, test = drawn.split(10)
     assert list(test) == [3, 7] and list(train) == [0, 1, 2, 4, 5, 6, 8, 9]

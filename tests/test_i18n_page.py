@@ -31,6 +31,7 @@ ALLOWED = {
     "x1", "x2", "float32", "float64", "input_mean", "input_std",
     # keys, math letters and marks
     "Space", "S", "Esc", "W", "b", "L", "z", "a", "c", "f", "h", "k", "g", "e", "ln", "x", "y", "w", "max", "px",
+    "u", "v",  # the space view's coordinates, in its boundary line p·u + q·v + r = 0
 }
 LATEX = re.compile(r"\\[a-zA-Z]+|\$[^$]*\$")
 TEMPLATE = re.compile(r"%\{[^}]*\}|<[^>]+>|&[a-z]+;|:[a-z-]+\[|:material/[a-z_]+:")
@@ -101,7 +102,7 @@ def test_every_part_of_the_page_is_in_chinese(app, charts, tool):
     tool(at, "proofs")
     at.button(key="proof_gradients").click().run()
     seen += untranslated(at, charts)
-    for name in ("takeaway", "step", "finder", "sweep", "challenge"):
+    for name in ("takeaway", "step", "finder", "sweep", "challenge", "space"):
         seen += untranslated(tool(at, name), charts)
     tool(at, "compare")
     for lesson in LESSONS:

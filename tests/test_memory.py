@@ -8,7 +8,7 @@ import psutil
 import pytest
 
 from playground import settings
-from playground.data import FEATURES, make_dataset
+from playground.data import FEATURES, handwriting, make_dataset
 from playground.nn import NeuralNetwork
 from playground.trainer import NoRoom, RunHandle
 from playground.training import TrainingRun
@@ -39,6 +39,18 @@ def test_predict_gives_forwards_outputs_and_keeps_nothing():
     net.loss(X, np.eye(3)[rng.integers(0, 3, 500)])
     net.gradients(X, np.eye(3)[rng.integers(0, 3, 500)])
     assert kept_bytes(net) == 0, "loss and gradients on a whole set keep nothing either"
+
+
+def test_reading_a_drawn_digit_keeps_nothing_in_the_run():
+    ds = make_dataset("digits")
+    run = TrainingRun("numpy", settings.network_spec({**settings.defaults(), "dataset": "digits"}, ds), ds, 1)
+    before, rows, held = run.weights(), len(run.history["epoch"]), run.replay.nbytes
+    ink = np.zeros((handwriting.PAD, handwriting.PAD))
+    ink[8:56, 28:36] = 1.0
+    outputs = run.predict(handwriting.network_inputs(ds, ink))
+    assert outputs.shape == (1, 10) and kept_bytes(run.engine.network) == 0
+    assert all(np.array_equal(a, b) for (a, _), (b, _) in zip(before, run.weights()))
+    assert len(run.history["epoch"]) == rows and run.replay.nbytes == held and run.epoch == 0
 
 
 def test_an_idle_run_of_the_largest_plane_network_keeps_less_than_a_megabyte_in_its_layers():

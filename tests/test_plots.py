@@ -147,3 +147,16 @@ def test_a_sweep_of_one_setting_stars_its_best_run():
     best = figure["data"][-1]
     assert best["marker"]["symbol"] == "star" and "★" in best["text"][0] and best["x"] == ["0.3"]
     assert figure["layout"]["xaxis"]["title"]["text"] == "learning rate"
+
+
+def test_a_drawn_digits_bars_mark_the_digit_read_and_say_probabilities_only_for_a_softmax():
+    outputs = np.full(10, 0.02)
+    outputs[3] = 0.82
+    bars = plots.drawn_digit_figure(outputs, [str(d) for d in range(10)])
+    trace = bars["data"][0]
+    assert trace["x"] == [str(d) for d in range(10)] and list(trace["y"]) == list(outputs.round(4))
+    colours = trace["marker"]["color"]
+    assert colours[3] != colours[0] and len(set(colours)) == 2 and bars["layout"]["yaxis"]["tickformat"] == ".0%"
+    outputs = plots.drawn_digit_figure(np.linspace(-1, 2, 10), [str(d) for d in range(10)], probabilities=False)
+    assert "tickformat" not in outputs["layout"]["yaxis"] and "output" in outputs["layout"]["title"]["text"]
+    assert outputs["data"][0]["marker"]["color"][9] == colours[3]

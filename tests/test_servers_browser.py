@@ -1,5 +1,5 @@
 """More than one server: two Streamlit servers behind HAProxy, as docs/deploy/haproxy.cfg sets them up, sharing one
-PostgreSQL (a throw-away cluster, tests/postgres.py) for the class view. Students' browsers land on both servers,
+PostgreSQL (a throw-away cluster, playground/bench/servers.py) for the class view. Students' browsers land on both servers,
 each stays on its own (its session, its run and its live view's WebSocket live there), and the teacher's dashboard,
 opened through the proxy, lists them all. When one server is killed, the other's students never notice, and its
 own are sent to the other server, where they are back in the class with their last results on the dashboard."""
@@ -7,10 +7,10 @@ import time
 
 import pytest
 
-from playground.bench.browser import APP_READY, button, open_app, start_streamlit
-from playground.bench.page import LIVE_JS, epoch, open_page
-from postgres import cluster
-from proxy import haproxy
+from playground.bench.browser import APP_READY, button, start_streamlit
+from playground.bench.page import LIVE_JS, epoch
+from playground.bench.class_load import cards, join, open_class
+from playground.bench.servers import cluster, haproxy
 from waits import until, value_when
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
@@ -36,16 +36,6 @@ def training(page, timeout=60):
     page.wait_for_function(f"(n) => ({LIVE_JS})() >= n", arg=first + 3, timeout=timeout * 1000)
 
 
-def link_in(page, key):
-    return page.locator(f".st-key-{key} code").first.inner_text().strip()
-
-
-def cards(dashboard):
-    """{name: the card's text} of the dashboard's students (a card's first line is the student's name)."""
-    texts = dashboard.locator("[class*='st-key-class_card_']").all_inner_texts()
-    return {text.strip().splitlines()[0].strip(): text for text in texts if text.strip()}
-
-
 def settled(dashboard, seconds=4.0, timeout=30):
     """The dashboard's cards once they have not changed for `seconds` (a student writes every 2.25 s)."""
     deadline, seen = time.monotonic() + timeout, cards(dashboard)
@@ -56,28 +46,6 @@ def settled(dashboard, seconds=4.0, timeout=30):
             return now
         assert time.monotonic() < deadline, "the dashboard still changes"
         seen = now
-
-
-def open_class(browser, url):
-    """(join link, teacher link) of a class a teacher opens through `url`."""
-    teacher = open_app(browser, url, viewport={"width": 1400, "height": 1000})
-    teacher.locator(".st-key-tool button").filter(has_text="A class").click()
-    teacher.wait_for_selector(APP_READY)
-    teacher.locator(".st-key-class_open button").click()
-    teacher.wait_for_selector(".st-key-class_teacher_link code")
-    links = link_in(teacher, "class_join_link"), link_in(teacher, "class_teacher_link")
-    teacher.context.close()
-    return links
-
-
-def join(browser, link, name):
-    page = open_page(browser, link, draw=False)
-    page.locator(".st-key-class_name input").fill(name)
-    page.locator(".st-key-class_name input").press("Enter")
-    page.wait_for_selector(APP_READY)
-    page.locator(".st-key-class_join button").click()
-    page.wait_for_selector(".st-key-class_leave")
-    return page
 
 
 def test_a_class_on_two_servers_behind_haproxy_and_a_killed_server_costs_its_students_only_a_reload(browser):
@@ -95,8 +63,8 @@ def test_a_class_on_two_servers_behind_haproxy_and_a_killed_server_costs_its_stu
             names = [f"Student {i}" for i in range(1, STUDENTS + 1)]
             pages, delays = [], []
             for name in names:
-                pages.append(join(browser, join_link, name))
-                joined = time.monotonic()
+                pages.append(join(browser, join_link, name)[0])
+                joined = time.monotonic()   # the student's page says so
                 until(lambda: name in cards(dashboard), 10, f"{name}'s card on the dashboard")
                 delays.append(time.monotonic() - joined)
             servers = [server_of(page) for page in pages]

@@ -202,12 +202,18 @@ def main():
     parser.add_argument("-n", type=int, default=100, help="with --presses: presses of each button")
     parser.add_argument("--class", dest="classroom", action="store_true",
                         help="instead, measure one server carrying a class: many sessions in Chromium")
+    parser.add_argument("--class-load", dest="class_load", type=int, nargs="?", const=60, metavar="STUDENTS",
+                        help="instead, measure a class of STUDENTS (default 60) on two servers behind HAProxy, "
+                             "sharing a PostgreSQL")
     parser.add_argument("--sweep", action="store_true",
                         help="instead, only the sweep case: 12 runs one by one, then on every core")
     args = parser.parse_args()
     if args.classroom:
         from . import classroom
         return classroom.main()
+    if args.class_load:
+        from . import class_load
+        return class_load.main(args.class_load)
     if args.browser:
         from . import page
         return page.main(args.seconds, None, args.presses, args.n, args.engine)

@@ -11,6 +11,7 @@ and in URL-safe base64: 300 points take about 1,200 characters. A link holds at 
 """
 import base64
 import binascii
+import hashlib
 import zlib
 from functools import partial
 
@@ -59,6 +60,33 @@ def points_of(dataset):
     then splits them by its own rule)."""
     return (np.concatenate([dataset.points_train, dataset.points_test]).astype(np.float32),
             np.concatenate([dataset.y_train, dataset.y_test]))
+
+
+def add_point(points, labels, at, label):
+    """(points, labels) with a point of `label` at `at` (x, y) added, unless the drawing has MAX_POINTS already."""
+    if len(points) >= MAX_POINTS:
+        return points, labels
+    return (np.vstack([points, np.asarray([at], np.float32)]),
+            np.append(labels, label).astype(labels.dtype))
+
+
+def cleared(labels):
+    """An empty drawing: (no points, no labels of `labels`'s type)."""
+    return np.zeros((0, 2), np.float32), np.asarray(labels)[:0]
+
+
+def erase_nearest(points, labels, at):
+    """(points, labels) without the point nearest `at` (x, y); unchanged if there is none."""
+    if not len(points):
+        return points, labels
+    nearest = int(np.argmin(np.linalg.norm(points - np.asarray([at], np.float32), axis=1)))
+    return np.delete(points, nearest, axis=0), np.delete(labels, nearest)
+
+
+def digest(points, labels):
+    """What identifies a drawing: a short hash of its points and labels."""
+    return hashlib.sha1(np.asarray(points, np.float32).tobytes()
+                        + np.asarray(labels, np.float32).tobytes()).hexdigest()[:16]
 
 
 def _to_steps(values, limit):

@@ -4,10 +4,10 @@ from .charts import (MAX_POINTS, boundary_figure, grid_points, history_figure, t
                      weight_histograms)
 from .colours import CLASS_COLORS, CLASS_SYMBOLS
 from .health import gradient_sizes_figure, health_figure
-from .images import confusion_figure, image_grid_figure, image_sheet
+from .images import confusion_figure, drawn_digit_figure, image_grid_figure, image_sheet
 from .network import MAX_NEURONS, Column, network_figure
 from .network_view import network_view_figure
 
 __all__ = ["animation", "colours", "rates", "sweep", "CLASS_COLORS", "CLASS_SYMBOLS", "MAX_POINTS", "boundary_figure", "grid_points", "history_figure", "text", "weight_histograms",
-           "confusion_figure", "image_grid_figure", "image_sheet", "MAX_NEURONS", "Column", "network_figure", "network_view_figure",
+           "confusion_figure", "drawn_digit_figure", "image_grid_figure", "image_sheet", "MAX_NEURONS", "Column", "network_figure", "network_view_figure",
            "health_figure", "gradient_sizes_figure"]

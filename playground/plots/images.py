@@ -100,3 +100,24 @@ def image_grid_figure(sheet, shape, columns, y_true, y_pred, class_names, height
                           "constrain": "domain"},
                 "yaxis": {"visible": False, "fixedrange": True, "range": [rows * down, -1],
                           "scaleanchor": "x", "constrain": "domain"}}}
+
+
+def drawn_digit_figure(outputs, class_names, probabilities=True, height=300):
+    """The network's output for each class, for a digit drawn on the pad: a bar each, the largest in the colour of
+    a correct answer, the others grey. `probabilities`: the outputs are a softmax's (0 to 1, summing to 1)."""
+    outputs = np.asarray(outputs, float)
+    names = [text(name) for name in class_names]
+    best = int(np.argmax(outputs))
+    if probabilities:
+        title, name, shown, axis = (_("The network's probability for each digit"), _("probability"), "%{y:.0%}",
+                                    {"range": [0, 1.15], "tickformat": ".0%"})
+    else:
+        title, name, shown, axis = _("The network's output for each digit"), _("output"), "%{y:.2f}", {}
+    return {"data": [{"type": "bar", "x": names, "y": outputs.round(4), "name": name,
+                      "marker": {"color": [CORRECT if k == best else "#b8c0cc" for k in range(len(names))]},
+                      "texttemplate": shown, "textposition": "outside", "hovertemplate": "%{x}: %{y:.3f}<extra></extra>"}],
+            "layout": {"height": height, "margin": {"l": 45, "r": 10, "t": 40, "b": 40}, "uirevision": "keep",
+                       "title": {"text": title, "x": 0, "font": {"size": 14}},
+                       "xaxis": {"title": {"text": _("digit")}, "type": "category", "fixedrange": True},
+                       "yaxis": {"fixedrange": True, **axis},
+                       "paper_bgcolor": "white", "plot_bgcolor": "white"}}

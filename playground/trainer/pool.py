@@ -435,6 +435,13 @@ def live_runs():
     return len(_live_handles())
 
 
+def handle(run_id):
+    """This server's open handle of the run `run_id`, or None (closed, lost, or on another server)."""
+    with _handles_lock:
+        handles = list(_handles)
+    return next((h for h in handles if h.id == run_id and h.open and not h.lost), None)
+
+
 def _live_handles():
     now = time.monotonic()
     with _handles_lock:
@@ -454,6 +461,7 @@ class RunHandle:
         worker with the same key share one copy of it)."""
         self.engine_name, self.spec, self.dataset, self.data_key = engine_name, spec, dataset, data_key
         self.asked_at, self.detached, self.speed = time.monotonic(), False, 1
+        self.space_layer = None  # the hidden layer whose view of the data the frames carry (show_space)
         self._create()
         with _handles_lock:
             _handles.add(self)
@@ -484,6 +492,8 @@ class RunHandle:
                 self.snapshot = self._call("resume", resume)
             if self.speed != 1:
                 self.worker.send(self.id, "speed", self.speed)
+            if self.space_layer is not None:
+                self.worker.send(self.id, "space", self.space_layer)
         except RunLost:
             self._finalizer()
             if attempts <= 1 or self.worker.alive:  # alive: the worker no longer knows the run
@@ -595,6 +605,12 @@ class RunHandle:
         self.speed = speed
         self.worker.send(self.id, "speed", speed)
 
+    def show_space(self, layer):
+        """From now on the frames carry the data as hidden layer `layer` (0 the first) sees it; None: no more."""
+        if layer != self.space_layer:
+            self.space_layer = layer
+            self.worker.send(self.id, "space", layer)
+
     def focus(self, neuron=None):
         """The hidden neuron (layer, neuron), both from 0, whose picture the run's frames carry from now on;
         None: none."""
@@ -624,6 +640,10 @@ class RunHandle:
 
     def trace(self, index):
         return self._call("trace", index)
+
+    def predict(self, X):
+        """The network's outputs for the inputs `X` (n, n_inputs), as it is now; the run keeps nothing of them."""
+        return self._call("predict", X)
 
     def keras_file(self, wait=REPLY_TIMEOUT):
         return self._job("keras_file", wait=wait)

@@ -28,13 +28,17 @@ from ..challenges import BY_KEY, LIMITS
 from ..i18n import N_, _, ngettext, set_language
 from ..plots.animation import plane_image
 from ..plots.charts import plane_colours
+from ..trainer import handle
 from . import challenge as challenge_ui
-from . import draw, keep, share, state
+from . import draw, keep, live, share, state
 from .safe import guarded, labels, md
 
 # A student's page writes on a tick a little over WRITE_EVERY: a tick that came a few milliseconds early would find
 # the database refusing the write (its WHERE keeps WRITE_EVERY between two writes), and the row would wait a tick more.
 WRITE_TICK = WRITE_EVERY + 0.25
+# This server among the class's: a student's row says where their run is ("SERVER:run id"), and the projector shows
+# a run of its own server live.
+SERVER = new_code()
 DASHBOARD_EVERY = 1.0     # seconds between two renewals of the dashboard (students write every WRITE_EVERY)
 PICTURE = 120             # pixels a side of a student's boundary picture as stored
 CARD_PICTURE = 96         # pixels a side of it on a dashboard's card
@@ -227,7 +231,7 @@ def _take():
         s.challenge = message["key"]
         challenge_ui._choose()
     elif message.get("kind") == SETTINGS_KIND:
-        values, _refused = settings.from_query(message.get("query", {}))
+        values, _refused = challenges.from_query(message.get("query", {}))
         draw.forget()
         for key, value in values.items():
             if key != "lang":
@@ -325,7 +329,7 @@ def results(run, snapshot):
             status = {"state": "over"}
         else:
             status = {"state": "working"}
-    return dict(engine=run.engine_name,
+    return dict(engine=run.engine_name, run=f"{SERVER}:{run.id}",
                 epoch=int(snapshot.epoch), test_loss=latest.get("test_loss"), score=score, score_name=score_name,
                 challenge=status, progress=progress, picture=_picture(run, snapshot))
 
@@ -475,7 +479,7 @@ def send_form(info):
         if what == SETTINGS_KIND:
             query = dict(parse_qsl(urlsplit(link.strip()).query or link.strip().lstrip("?")))
             query = {key: value for key, value in query.items() if key in settings.BY_KEY}
-            values, refused = settings.from_query(query)
+            values, refused = challenges.from_query(query)
             if not query or refused:
                 st.error(_("That link holds no settings this page can use."))
                 return
@@ -492,13 +496,32 @@ def send_form(info):
 
 
 def projector(info):
-    """One student's run, read-only and live, across the screen: presentation mode."""
+    """One student's run, read-only, across the screen: presentation mode. A run on this server is drawn live, as
+    the student's own page draws it (the network, the boundary and the curves, frame by frame); a run on another
+    server of the class, as its latest results and boundary picture, renewed every second."""
+    s = st.session_state
     st.html("<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'], "
             "[data-testid='stExpandSidebarButton'] { display: none; }</style>")
     if st.button(_("Back to the dashboard"), key="class_show_end"):
-        st.session_state.class_showing = None
+        s.class_showing, s.presentation = None, False
         st.rerun()
-    shown_member(info.id, st.session_state.class_showing)
+    try:
+        member = next((m for m in database().members(info.id) if m.id == s.class_showing), None)
+    except Unavailable:
+        member = None
+    run = here(member.run if member is not None else None)
+    s.class_shown_run = member.run if run is not None else None
+    shown_member(info.id, s.class_showing)
+    if run is not None:
+        s.presentation = True   # the live part at a projector's size
+        with st.container(key="class_projector_live"):
+            live.projector_view(run)
+
+
+def here(where):
+    """The run a student's row names ("server:run id"), if it is on this server and open; else None."""
+    server, _, run_id = (where or "").partition(":")
+    return handle(int(run_id)) if server == SERVER and run_id.isdigit() else None
 
 
 @st.fragment(run_every=DASHBOARD_EVERY)
@@ -513,9 +536,13 @@ def shown_member(class_id, member_id):
     if member is None:
         st.info(_("This student has left the class."))
         return
+    shown = st.session_state.get("class_shown_run")
+    if (member.run if here(member.run) is not None else None) != shown:
+        st.rerun(scope="app")   # the student's run changed (a new run, or moved away): the live part follows
     with st.container(key="class_projector"):
         st.markdown("## " + md(member.name, NAME_LENGTH))
-        st.subheader(md(figures_text(member)), anchor=False)
+        if shown is None:   # drawn live below, the figures too
+            st.subheader(md(figures_text(member)), anchor=False)
         st.markdown("**" + md(status_text(member.challenge)) + "**")
-        if member.picture:
+        if shown is None and member.picture:
             st.image(member.picture, width=480, alt=_("Decision boundary of {name}").format(name=md(member.name)))

@@ -8,8 +8,6 @@ classes and input features, and the run goes on with the new points: its weights
 state stay. The drawing travels in the link (`drawn`) up to MAX_LINK_POINTS points; past that the
 page says so, and the data download holds them.
 """
-import hashlib
-
 import numpy as np
 import streamlit as st
 
@@ -90,9 +88,7 @@ def points():
 def key():
     """What identifies the drawing: its points and labels."""
     s = st.session_state
-    digest = hashlib.sha1(np.asarray(s.draw_points, np.float32).tobytes()
-                          + np.asarray(s.draw_labels, np.float32).tobytes()).hexdigest()[:16]
-    return ("drawn", digest)
+    return ("drawn", drawn.digest(s.draw_points, s.draw_labels))
 
 
 def _to_link():
@@ -112,14 +108,11 @@ def on_click():
     click = clicked()
     if not drawing() or not click or click.get("kind") != "plane" or s.get("draw_points") is None:
         return
-    where = np.array([[click["x"], click["y"]]], np.float32)
-    if s.draw_mode == "draw" and len(s.draw_points) < drawn.MAX_POINTS:
-        s.draw_points = np.vstack([s.draw_points, where])
-        s.draw_labels = np.append(s.draw_labels, s.draw_class).astype(s.draw_labels.dtype)
-    elif s.draw_mode == "erase" and len(s.draw_points):
-        nearest = int(np.argmin(np.linalg.norm(s.draw_points - where, axis=1)))
-        s.draw_points = np.delete(s.draw_points, nearest, axis=0)
-        s.draw_labels = np.delete(s.draw_labels, nearest)
+    at = (click["x"], click["y"])
+    if s.draw_mode == "draw":
+        s.draw_points, s.draw_labels = drawn.add_point(s.draw_points, s.draw_labels, at, s.draw_class)
+    elif s.draw_mode == "erase":
+        s.draw_points, s.draw_labels = drawn.erase_nearest(s.draw_points, s.draw_labels, at)
     _to_link()
     s.redrawn = True  # the data changed: the whole page runs again, and the run trains on the new points
 
@@ -135,7 +128,7 @@ def _clear():
     s = st.session_state
     if not allowed():
         return
-    s.draw_points, s.draw_labels = np.zeros((0, 2), np.float32), s.draw_labels[:0]
+    s.draw_points, s.draw_labels = drawn.cleared(s.draw_labels)
     s.drawn, s.redrawn = "", True
 
 

@@ -39,7 +39,7 @@ def live_part(run):
         view_options(run)
         with st.container(key="replay_slot", width="content"):
             past = replay.scrub(run)  # a past epoch, when the paused run is replayed
-    still = None if past is None else frames.still(run.spec, past, run.dataset, focused_neuron(run))
+    still = None if past is None else frames.still(run.spec, past, run.dataset, focus=focused_neuron(run))
     with metrics:
         part("metrics", "live_metrics", run, past=still, mode=run.snapshot.mode, on_stopped=_stopped,
              goal=challenge.live_goal(run), labels=_metric_labels(run.dataset),
@@ -48,6 +48,16 @@ def live_part(run):
         _charts(run, past or run.snapshot, still, None if past is None else past.epoch)
     with section(N_("the live charts")):
         _lower_row(run, past or run.snapshot)
+
+
+def projector_view(run):
+    """Another session's run on this server, read-only (the class's projector): its network, boundary and curves,
+    drawn from its frames as its own page draws them. Nothing here commands the run."""
+    with st.container(key="metrics"):
+        part("metrics", "live_metrics", run, mode=run.snapshot.mode, labels=_metric_labels(run.dataset),
+             streamlit_words=[[english, _(english)] for english in STREAMLIT_WORDS])
+    with st.container(key="live_charts"):
+        _charts(run, run.snapshot, None)
 
 
 # The accessible names and placeholders Streamlit writes itself, in English: live.js puts in their translations.

@@ -2,7 +2,9 @@
 import streamlit as st
 
 from ..i18n import LANGUAGES, N_, _, set_language
-from . import challenge, class_view, compare, controls, draw, schedule, share, sweep, lessons, live, proofs, state, step_through, takeaway
+from ..data import DATASETS
+from . import challenge, class_view, compare, controls, digit, draw, schedule, share, sweep, lessons, live, proofs, state, step_through, takeaway
+from .space_view import space_section
 from .classroom import shown
 from .preset import preset_panel
 from .safe import labels, section
@@ -132,6 +134,8 @@ def body(ds, config):
     if waits(run):
         return run  # the tools below come with the sidebar
     tool = tools()
+    if tool != "space":
+        run.show_space(None)  # the frames carry the layer's view only while it is shown
     if tool is not None:
         with section(TOOLS[tool][0]):
             TOOLS[tool][1](run)
@@ -158,19 +162,28 @@ TOOLS = {"compare": (N_("compare runs"), compare.compare_section),
          "sweep": (N_("the sweep"), sweep.sweep_section),
          "challenge": (N_("the challenge maker"), challenge.maker_section),
          "share": (N_("the links to share"), share.share_section),
-         "class": (N_("the class view"), class_view.class_section)}
+         "class": (N_("the class view"), class_view.class_section),
+         "space": (N_("the data as a layer sees it"), space_section),
+         "digit": (N_("the drawing pad"), digit.digit_section)}
 TOOL_LABELS = {"compare": N_("Compare runs"), "takeaway": N_("Take it away"), "step": N_("Step through"),
                "proofs": N_("Proofs"), "finder": N_("Find a learning rate"), "sweep": N_("Sweep"),
-               "challenge": N_("Make a challenge"), "share": N_("Share"), "class": N_("A class")}
+               "challenge": N_("Make a challenge"), "share": N_("Share"), "class": N_("A class"),
+               "space": N_("As a layer sees it"), "digit": N_("Draw a digit")}
 
 
 def tool_names():
     """The tools the page offers now; the chosen one (a link's `tool`, or the last) is kept among them, or none."""
-    names = [name for name in TOOLS if name != "challenge" or shown("challenge")]
+    names = [name for name in TOOLS if (name != "challenge" or shown("challenge")) and (name != "digit" or images())]
     if st.session_state.get("tool", "compare") not in (None, *names):
         st.session_state.tool = None
     st.session_state.setdefault("tool", "compare")
     return names
+
+
+def images():
+    """Whether the chosen data set is an image set (the drawing pad is offered there)."""
+    info = DATASETS.get(st.session_state.get("dataset"))
+    return info is not None and info.kind == "image"
 
 
 def tools():

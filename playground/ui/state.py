@@ -12,7 +12,7 @@ from concurrent.futures import Future, wait
 
 import streamlit as st
 
-from .. import settings
+from .. import challenges, settings
 from . import draw, keep
 from ..i18n import N_, _, best_language
 from ..settings import SETTINGS, UPLOAD
@@ -40,7 +40,7 @@ def init():
         s.update(kept.state)
         s.url_warnings, s.url_given, s.run, s.run_key = [], set(), kept.run, kept.run_key
         return
-    values, refused = settings.from_query(query)
+    values, refused = challenges.from_query(query)
     if "lang" not in query:  # a link without a language: the browser's
         values["lang"] = best_language(st.context.locale)
     for key, value in values.items():

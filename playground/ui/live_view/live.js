@@ -1583,3 +1583,6 @@ export function mount(el, data, trigger) {
     connection.views.delete(view);
   };
 }
+
+// What the space view (space.js, served beside this module) draws with.
+export {VIEWS, canvasIn, describe, DataTable, drawMark, lerpScale, font, ink};

@@ -1,0 +1,178 @@
+"""`python -m playground.bench --class-load`: a class of many students on two servers, measured in Chromium.
+
+As README's "Serving a class" sets it up: two Streamlit servers (one training worker each), Debian's HAProxy in
+front of them with sticky sessions, one PostgreSQL (a throw-away cluster) for the class view, all on 127.0.0.1.
+A teacher opens a class through the proxy and keeps the dashboard open (a Chromium that draws); the students join
+one after another through the proxy, each in a context of its own in a Chromium of low priority whose pages draw
+nothing (as in the class bench: in a class each browser draws on its student's machine), and each presses Play
+once it has joined. Measured:
+- each student's delay from the press of Join (and from their page saying they joined) to their card on the
+  dashboard (the slowest, the median, and the slowest of the last ten, who join while the others train);
+- with every student playing: the frames a second each student's page gets and the epochs a second of each run
+  (the slowest and the median), against what the class bench promises (30 frames a second or more up to 15
+  students a core), and the class's database writes a second (PostgreSQL's own count of rows written);
+- a student's Pause to the paused epoch on their card (a student's page writes at most once every WRITE_EVERY s
+  and the dashboard renews every second), for a few students.
+It gives this machine's speed at the start and at the end, as the class bench does.
+"""
+import os
+import statistics
+import time
+
+import sqlalchemy as sa
+
+from .browser import APP_READY, button, launch_chromium, open_app, start_streamlit
+from .classroom import Background, Results, frame_rates, machine_speed, rates
+from .page import epoch, open_page
+from .servers import cluster, haproxy
+
+PROMISED_FRAMES = 30.0   # frames a second a playing student gets, up to PER_CORE students a core (the class bench)
+PER_CORE = 15
+
+
+def link_in(page, key):
+    """The link written out in the container keyed `key`."""
+    return page.locator(f".st-key-{key} code").first.inner_text().strip()
+
+
+def cards(dashboard):
+    """{name: the card's text} of the dashboard's students (a card's first line is the student's name)."""
+    texts = dashboard.locator("[class*='st-key-class_card_']").all_inner_texts()
+    return {text.strip().splitlines()[0].strip(): text for text in texts if text.strip()}
+
+
+def open_class(browser, url):
+    """(join link, teacher link) of a class a teacher opens through `url`."""
+    teacher = open_app(browser, url, viewport={"width": 1400, "height": 1000})
+    teacher.locator(".st-key-tool button").filter(has_text="A class").click()
+    teacher.wait_for_selector(APP_READY)
+    teacher.locator(".st-key-class_open button").click()
+    teacher.wait_for_selector(".st-key-class_teacher_link code")
+    links = link_in(teacher, "class_join_link"), link_in(teacher, "class_teacher_link")
+    teacher.context.close()
+    return links
+
+
+def join(browser, link, name):
+    """A student's page that has joined the class at `link` as `name` (a quiet page); returns (page, the time
+    Join was pressed)."""
+    page = open_page(browser, link, draw=False)
+    page.locator(".st-key-class_name input").fill(name)
+    page.locator(".st-key-class_name input").press("Enter")
+    page.wait_for_selector(APP_READY)
+    pressed = time.monotonic()
+    page.locator(".st-key-class_join button").click()
+    page.wait_for_selector(".st-key-class_leave")
+    return page, pressed
+
+
+def until_card(dashboard, name, check=lambda text: True, timeout=30.0):
+    """Seconds until the dashboard shows `name`'s card and `check` holds for its text; polls every 50 ms."""
+    began = time.monotonic()
+    while True:
+        text = cards(dashboard).get(name)
+        if text is not None and check(text):
+            return time.monotonic() - began
+        if time.monotonic() - began > timeout:
+            raise TimeoutError(f"{name}'s card did not show what was awaited within {timeout} s: {text!r}")
+        time.sleep(0.05)
+
+
+def rows_written(database):
+    """The students' rows PostgreSQL has inserted and updated so far (each write of a student's results also
+    marks the class active, a second row)."""
+    engine = sa.create_engine(database)
+    try:
+        with engine.connect() as connection:
+            return int(connection.execute(sa.text(
+                "SELECT coalesce(sum(n_tup_ins + n_tup_upd), 0) FROM pg_stat_user_tables WHERE relname = 'members'")).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def writes_a_second(database, seconds=10.0):
+    # PostgreSQL's statistics reach its views within about a second of a write (stats_fetch_consistency aside)
+    before, began = rows_written(database), time.monotonic()
+    time.sleep(seconds)
+    time.sleep(1.0)
+    return (rows_written(database) - before) / (time.monotonic() - began - 1.0)
+
+
+def measure(students=60, paused=5):
+    from playwright.sync_api import sync_playwright
+
+    results = Results()
+    results["this machine at the start: a Python loop, millions of turns/s"] = machine_speed()
+    with cluster() as database:
+        env = {"PLAYGROUND_WORKERS": "1", "PLAYGROUND_DATABASE": database}
+        with start_streamlit("app.py", env=env) as (_, first), start_streamlit("app.py", env=env) as (_, second), \
+                haproxy([first.removeprefix("http://"), second.removeprefix("http://")]) as url, \
+                sync_playwright() as p:
+            front = launch_chromium(p)
+            background = Background(p)
+            join_link, teacher_link = open_class(front, url)
+            dashboard = front.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+            dashboard.goto(teacher_link)
+            dashboard.wait_for_selector(".st-key-class_end")
+
+            pages, delays, after_joined = [], [], []
+            for i in range(1, students + 1):
+                page, pressed = join(background.browser, join_link, f"Student {i}")
+                joined = time.monotonic()
+                until_card(dashboard, f"Student {i}")
+                delays.append(time.monotonic() - pressed)
+                after_joined.append(time.monotonic() - joined)
+                background.lower()
+                button(page, "Play").click()
+                pages.append(page)
+            servers = [next(c["value"] for c in page.context.cookies() if c["name"] == "PLAYGROUND_SERVER")
+                       for page in pages]
+            results["students on the first server"] = servers.count("s1")
+            results["students on the second server"] = servers.count("s2")
+            results["Join to the card on the dashboard (s), slowest"] = max(delays)
+            results["Join to the card on the dashboard (s), median"] = statistics.median(delays)
+            results["Join to the card on the dashboard (s), slowest of the last ten"] = max(delays[-10:])
+            results["the student's page says joined, to the card (s), slowest"] = max(after_joined)
+            results["the student's page says joined, to the card (s), median"] = statistics.median(after_joined)
+
+            time.sleep(3)
+            frames = frame_rates(pages)
+            results[f"{students} playing: frames a second, slowest"] = min(frames)
+            results[f"{students} playing: frames a second, median"] = statistics.median(frames)
+            each = rates(pages, 6.0)
+            results[f"{students} playing: epochs a second, slowest"] = min(each)
+            results[f"{students} playing: epochs a second, median"] = statistics.median(each)
+            writes = writes_a_second(database)
+            results[f"{students} playing: students' results written a second"] = writes
+            results["  a student's share of those (writes a second)"] = writes / students
+
+            half = PER_CORE * (os.cpu_count() or 1)   # the class bench's promise on this machine's cores
+            if students > half:
+                for page in pages[half:]:
+                    button(page, "Pause").click()
+                time.sleep(3)
+                frames = frame_rates(pages[:half])
+                results[f"{half} playing ({PER_CORE} a core): frames a second, slowest"] = min(frames)
+                results[f"{half} playing ({PER_CORE} a core): frames a second, median"] = statistics.median(frames)
+            results[f"  against the promised {PROMISED_FRAMES:.0f}, slowest"] = min(frames) / PROMISED_FRAMES
+
+            after_pause = []
+            for i in range(min(paused, students)):
+                page = pages[i]
+                button(page, "Pause").click()
+                button(page, "Play").wait_for(timeout=30_000)
+                pressed = time.monotonic()
+                stopped = epoch(page)
+                until_card(dashboard, f"Student {i + 1}", lambda text, e=stopped: f"epoch {e} " in text)
+                after_pause.append(time.monotonic() - pressed)
+            results[f"Pause to the paused epoch on the card (s), slowest of {len(after_pause)}"] = max(after_pause)
+            results[f"Pause to the paused epoch on the card (s), median of {len(after_pause)}"] = \
+                statistics.median(after_pause)
+            background.browser.close()
+            front.close()
+    results["this machine at the end: a Python loop, millions of turns/s"] = machine_speed()
+    return results
+
+
+def main(students=60):
+    measure(students)
