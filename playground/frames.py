@@ -13,6 +13,8 @@ byte, NOT_FINITE where the outputs are not finite numbers; or a regression's val
 table of the test points: a playing run's frames stay within their bytes a second.
 While the page shows the space view, a frame also carries the training points and the plane's grid lines as one
 hidden layer sees them (playground/space.py).
+A frame made with a focused hidden neuron carries that neuron's output over the boundary's grid (one byte a point,
+on its own colour scale) in place of the boundary, which the live view then does not draw: it stays as small.
 A key frame carries the whole (thinned) history and the inputs' pictures; the frames after it carry
 the rows finished since the one before (the header's "after" is the last epoch it had), so that
 the curves grow a point at a time.
@@ -104,10 +106,11 @@ class FrameMaker:
         self.sent_epoch, self.seq = None, 0
         self.space = None  # the SpaceView of the hidden layer shown, while the page shows one
 
-    def frame(self, run, mode, key=False, space_layer=None):
+    def frame(self, run, mode, key=False, space_layer=None, focus=None):
         """The run's frame now; a key frame (the whole history) when asked, first, or after the run went
         back in time (a reset, a roll back). With `space_layer`, the training points and the plane's grid lines
-        as that hidden layer sees them (playground/space.py)."""
+        as that hidden layer sees them (playground/space.py). `focus`: a hidden neuron (layer, neuron), both from
+        0, whose picture the frame carries in the boundary's place (focus_picture)."""
         log, epoch = run.log, run.epoch
         key = key or self.sent_epoch is None or epoch < self.sent_epoch
         epochs = log["epoch"]
@@ -126,7 +129,7 @@ class FrameMaker:
         grid = run.dataset.grid
         if grid is not None:
             header_views, view_arrays = plane_views(run.spec, run.engine.get_weights(), grid, run.dataset, key,
-                                                    predicted=key or mode != "playing")
+                                                    predicted=key or mode != "playing", focus=focus)
             header.update(header_views)
             arrays += view_arrays
             arrays += self.space_view(header, run.spec, run.engine.get_weights(), run.dataset, space_layer)
@@ -144,10 +147,11 @@ class FrameMaker:
         return arrays
 
 
-def plane_views(spec, weights, grid, dataset, inputs=False, predicted=True):
+def plane_views(spec, weights, grid, dataset, inputs=False, predicted=True, focus=None):
     """The boundary, the neurons' pictures and the shown links' weights over the data set's plane grid
     (n × n network inputs), as (header entries, [(name, array)]); with `inputs`, the inputs' pictures too, with
-    `predicted` the test points' predictions."""
+    `predicted` the test points' predictions, with `focus` that hidden neuron's picture (focus_picture) in the
+    boundary's place."""
     n = int(round(math.sqrt(len(grid))))
     activations = (*spec.activations, spec.output_activation)
     outputs = forward_layers(weights, activations, grid[_picks(BOUNDARY, n)], spec.dtype, spec.off)
@@ -165,7 +169,11 @@ def plane_views(spec, weights, grid, dataset, inputs=False, predicted=True):
     header = {"boundary": {"side": BOUNDARY, "kind": kind, "finite": bool(np.isfinite(outputs[-1]).all())},
               "side": side, "shown": shown, "sizes": [int(grid.shape[1])] + [int(W.shape[1]) for W, _b in weights],
               "off": [list(pair) for pair in spec.off]}
-    arrays = [("boundary", boundary), ("neurons", np.concatenate([p.ravel() for p in pictures])),
+    focused = focus_picture(outputs, activations, focus)
+    if focused is not None:  # drawn in the boundary's place
+        header["focus"], picture = focused
+    arrays = [("boundary", boundary) if focused is None else ("focus", picture),
+              ("neurons", np.concatenate([p.ravel() for p in pictures])),
               ("weights", np.concatenate(links).astype(np.float32))]
     if predicted:
         arrays.append(("predicted", test_predictions(spec, weights, dataset)))
@@ -173,6 +181,32 @@ def plane_views(spec, weights, grid, dataset, inputs=False, predicted=True):
         points = grid[_picks(side, n)][:, :n_in]
         arrays.append(("inputs", to_bytes((points / np.maximum(np.abs(points).max(axis=0), 1e-9)).T)))
     return header, arrays
+
+
+def focus_range(values, activation):
+    """The ends of a focused neuron's colour scale: its activation's range where it has one (tanh −1…1, sigmoid
+    0…1), else ±its largest output now (relu, elu, linear: 0 stays in the middle, as in the network's pictures)."""
+    if activation == "tanh":
+        return -1.0, 1.0
+    if activation in ("sigmoid", "softmax"):
+        return 0.0, 1.0
+    finite = np.abs(values[np.isfinite(values)])
+    high = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+    return -high, high
+
+
+def focus_picture(outputs, activations, focus):
+    """A hidden neuron's output over the boundary's grid, from every layer's `outputs` there (forward_layers), as
+    (header entry, bytes); None without a focus, or for one the network does not have (its width changed)."""
+    if focus is None:
+        return None
+    layer, neuron = focus
+    if not (0 <= layer < len(outputs) - 1 and 0 <= neuron < outputs[layer].shape[1]):
+        return None
+    values = np.asarray(outputs[layer][:, neuron], np.float64)
+    low, high = focus_range(values, activations[layer])
+    return ({"layer": layer, "neuron": neuron, "activation": activations[layer], "low": low, "high": high,
+             "finite": bool(np.isfinite(values).all())}, to_bytes(values, low, high))
 
 
 def test_predictions(spec, weights, dataset):
@@ -200,16 +234,16 @@ def value_range(dataset):
     return (low, high) if high > low else (low - 1, high + 1)
 
 
-def still(spec, snapshot, dataset, space=None):
+def still(spec, snapshot, dataset, space=None, focus=None):
     """The frame of one moment kept as a Snapshot (a replayed epoch): its picture and its metrics; with `space` (a
-    SpaceView), the data as its hidden layer sees it."""
+    SpaceView), the data as its hidden layer sees it; with `focus`, that hidden neuron's picture."""
     latest = {name: _finite(values[-1]) for name, values in snapshot.history.items() if name != "epoch"}
     header = {"seq": 0, "key": True, "after": None, "epoch": int(snapshot.epoch), "batch": 0, "batches": 0,
               "mode": "paused", "diverged": bool(snapshot.diverged), "good": int(snapshot.last_finite_epoch),
               "thinned_before": 0, "latest": latest}
     arrays = [("rows", np.zeros(0, np.float32))]
     if dataset.grid is not None:
-        views, view_arrays = plane_views(spec, snapshot.weights, dataset.grid, dataset)
+        views, view_arrays = plane_views(spec, snapshot.weights, dataset.grid, dataset, focus=focus)
         header.update(views)
         arrays += view_arrays
         if space is not None:

@@ -9,6 +9,7 @@ import pytest
 from playground import frames, settings
 from playground.data import make_dataset
 from playground.frames import FrameMaker, pack, unpack
+from playground.nn import forward_layers
 from playground.trainer import RunHandle
 from playground.trainer.worker import FRAME_BYTES, FRAME_RATE
 from playground.training import TrainingRun, layer_outputs
@@ -198,3 +199,84 @@ def test_a_paused_runs_frame_carries_the_networks_class_for_each_test_point(circ
     assert arrays["predicted"].tolist() == run.engine.predict(blobs.X_test).argmax(axis=1).tolist()
     weights = [(np.full_like(W, np.nan), b) for W, b in run.engine.get_weights()]
     assert set(frames.test_predictions(run.spec, weights, blobs).tolist()) == {frames.NOT_FINITE}
+
+
+def boundary_grid(ds):
+    """The boundary's grid points over the plane, its top row first, as frames.py samples them."""
+    return ds.grid[frames._picks(frames.BOUNDARY, int(round(np.sqrt(len(ds.grid)))))]
+
+
+@pytest.mark.parametrize("activation, scale", [("tanh", (-1.0, 1.0)), ("sigmoid", (0.0, 1.0)), ("relu", None)])
+def test_a_focused_neurons_picture_is_its_activation_over_the_boundarys_grid(circle, activation, scale):
+    run = TrainingRun("numpy", spec_for(circle, activation=activation), circle)
+    run.train_epoch()
+    header, arrays = unpack(FrameMaker().frame(run, "paused", focus=(1, 1)))
+    focus = header["focus"]
+    assert (focus["layer"], focus["neuron"], focus["activation"], focus["finite"]) == (1, 1, activation, True)
+    values = forward_layers(run.weights(), (*run.spec.activations, run.spec.output_activation),
+                            boundary_grid(circle), run.spec.dtype)[1][:, 1]
+    low, high = scale or (-np.abs(values).max(), np.abs(values).max())  # relu: ± its largest output
+    assert (focus["low"], focus["high"]) == pytest.approx((low, high), rel=1e-6)
+    assert len(arrays["focus"]) == frames.BOUNDARY ** 2 and header["boundary"]["side"] == frames.BOUNDARY
+    np.testing.assert_array_equal(arrays["focus"], frames.to_bytes(values, low, high))
+    assert arrays["focus"].min() < arrays["focus"].max()  # a picture, not one colour
+
+
+def test_only_a_frame_with_a_focused_neuron_carries_its_picture_in_the_boundarys_place(circle):
+    run = TrainingRun("numpy", spec_for(circle), circle)
+    maker = FrameMaker()
+    maker.frame(run, "playing")
+    run.train_epoch()
+    plain = maker.frame(run, "playing")
+    assert "focus" not in unpack(plain)[1] and "focus" not in unpack(plain)[0]
+    run.train_epoch()
+    focused = maker.frame(run, "playing", focus=(0, 3))
+    assert "boundary" not in unpack(focused)[1]  # the neuron's picture takes the boundary's place
+    assert abs(len(focused) - len(plain)) <= 200
+    # A neuron the network does not have (a layer made narrower, or removed) is no focus.
+    for gone in ((0, 4), (2, 0), (1, 2)):
+        assert "focus" not in unpack(maker.frame(run, "paused", focus=gone))[1]
+
+
+def test_a_replayed_epoch_shows_the_focused_neuron_as_it_was_then(circle):
+    run = TrainingRun("numpy", spec_for(circle), circle)
+    for _ in range(3):
+        run.train_epoch()
+    past = run.replay_at(1)
+    header, arrays = unpack(frames.still(run.spec, past, circle, focus=(0, 2)))
+    values = layer_outputs(run.spec, past.weights, boundary_grid(circle))[0][:, 2]
+    assert header["focus"]["neuron"] == 2
+    np.testing.assert_array_equal(arrays["focus"], frames.to_bytes(values, -1.0, 1.0))
+
+
+def test_a_watched_run_sends_the_focused_neurons_picture_as_it_plays(circle):
+    run = RunHandle("numpy", spec_for(circle), circle, ("circle", "frames"))
+    got, lock = [], threading.Lock()
+
+    def listener(frame):
+        with lock:
+            got.append(unpack(frame))
+    run.watch(listener)
+    until(lambda: got)
+    run.focus((0, 1))  # a paused run's frame follows at once
+    until(lambda: "focus" in got[-1][1])
+    assert got[-1][0]["focus"]["layer"] == 0 and got[-1][0]["focus"]["neuron"] == 1
+    run.set_speed(1)
+    run.play()
+    until(lambda: sum(h["mode"] == "playing" and "focus" in a for h, a in got) > 10)
+    run.focus()
+    until(lambda: "focus" not in got[-1][1])
+    run.pause()
+    playing = [a["focus"].tobytes() for h, a in got if h["mode"] == "playing" and "focus" in a]
+    assert len(set(playing)) > 5  # the picture changes from frame to frame as the run trains
+    run.close()
+
+
+@pytest.mark.parametrize("engine", ["numpy", "keras"])
+def test_either_engines_run_shows_its_focused_neuron_from_its_own_weights(circle, engine):
+    run = TrainingRun(engine, spec_for(circle, activation="relu"), circle)
+    run.train_epoch()
+    header, arrays = unpack(FrameMaker().frame(run, "paused", focus=(0, 0)))
+    values = layer_outputs(run.spec, run.weights(), boundary_grid(circle))[0][:, 0]
+    np.testing.assert_array_equal(arrays["focus"], frames.to_bytes(values, header["focus"]["low"], header["focus"]["high"]))
+    assert header["focus"]["activation"] == "relu" and header["focus"]["finite"]

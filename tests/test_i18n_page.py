@@ -30,7 +30,7 @@ ALLOWED = {
     "lecun_normal", "small_normal", "zeros", "l1", "l2", "L1", "L2", "sin",
     "x1", "x2", "float32", "float64", "input_mean", "input_std",
     # keys, math letters and marks
-    "Space", "S", "W", "b", "L", "z", "a", "c", "f", "h", "k", "g", "e", "ln", "x", "y", "w", "max", "px",
+    "Space", "S", "Esc", "W", "b", "L", "z", "a", "c", "f", "h", "k", "g", "e", "ln", "x", "y", "w", "max", "px",
     "u", "v",  # the space view's coordinates, in its boundary line p·u + q·v + r = 0
 }
 LATEX = re.compile(r"\\[a-zA-Z]+|\$[^$]*\$")

@@ -611,6 +611,11 @@ class RunHandle:
             self.space_layer = layer
             self.worker.send(self.id, "space", layer)
 
+    def focus(self, neuron=None):
+        """The hidden neuron (layer, neuron), both from 0, whose picture the run's frames carry from now on;
+        None: none."""
+        self.worker.send(self.id, "focus", *(neuron or ()))
+
     def detach(self, keep=None):
         """Its session went away: it stops training, and its worker closes it after `keep` seconds (None: the
         time the pool was given, a session's) unless it is attached again."""

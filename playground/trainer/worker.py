@@ -58,7 +58,7 @@ JOB_SECONDS = 600.0   # seconds a job may last, however little CPU a loaded mach
 JOB_NICE = 19         # a job's process yields the cores to the worker's loop
 # The commands after which a watched run's page gets a frame: a key frame (the whole history) for those
 # that may rewrite it.
-FRAME_AFTER = {"pause", "step", "set_data", "speed", "space"}
+FRAME_AFTER = {"pause", "step", "set_data", "speed", "space", "focus"}
 KEY_FRAME_AFTER = {"watch", "reset", "roll_back", "restore", "continue_from", "resume", "adopt", "edit", "reconfigure"}
 # What the page may ask of a run, beyond driving it: TrainingRun's methods by name.
 CALLS = {"reconfigure", "roll_back", "restore", "weights", "trace", "keras_file", "history_table",
@@ -92,6 +92,7 @@ class Slot:
     stretch: float = 1.0        # periods per frame: more than 1 when a frame is less than a batch
     framed_at: float = 0.0      # when its last frame was made
     space_layer: int = None     # the hidden layer whose view of the data its frames carry (frames.py), if any
+    focus: tuple = None         # the hidden neuron (layer, neuron) whose picture its frames carry
 
     def snapshot(self, views=True):
         snap = self.run.snapshot(views)
@@ -262,6 +263,9 @@ class Worker:
             (slot.watched,) = args
             slot.maker = FrameMaker() if slot.watched else None
             return None
+        if command == "focus":
+            slot.focus = tuple(args) or None
+            return None
         if command == "speed":
             (speed,) = args
             slot.speed, slot.goal, slot.due = float(speed), None, 0.0
@@ -381,7 +385,7 @@ class Worker:
     def send_frame(self, slot, key=False):
         """Sends the watched run's frame; its period grows for a frame that is large or slow to make."""
         began = time.perf_counter()
-        frame = slot.maker.frame(slot.run, slot.mode, key, slot.space_layer)
+        frame = slot.maker.frame(slot.run, slot.mode, key, slot.space_layer, slot.focus)
         slot.period = max(1 / FRAME_RATE, len(frame) / FRAME_BYTES, FRAME_SHARE * (time.perf_counter() - began))
         self.send((None, slot.run.id, frame))
 

@@ -3,8 +3,10 @@ page's own port, beside Streamlit's (a route of the server's `st.App`, in app.py
 
 The page gives the browser a token for its run (`token`), unguessable and known only to that session;
 the socket `/_playground/live?token=…` then carries the run's frames (playground/frames.py) as they
-come, the text "lost" if the run's worker died, and takes one request, "key", for a key frame. The
-page's script never runs for a frame: frames go from the worker's reader thread to the socket.
+come, the text "lost" if the run's worker died, and takes two requests: "key", for a key frame, and
+"focus LAYER NEURON" (or "focus" alone), the hidden neuron whose picture the frames carry (the one the
+browser's pointer is on, or the page's focused neuron). The page's script never runs for a frame: frames go
+from the worker's reader thread to the socket.
 """
 import asyncio
 import functools
@@ -33,6 +35,7 @@ BACKLOG = 45     # frames waiting for a browser that does not keep up (a second'
                  # dropped, and the browser, finding a gap in the curves, asks for a key frame
 SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "live_view", "live.js")
 SPACE_SCRIPT = os.path.join(os.path.dirname(SCRIPT), "space.js")  # the space view (ui/space_view.py), beside it
+FOCUS = re.compile(r"focus( \d{1,4} \d{1,5})?")   # a hidden neuron's (layer, neuron), both from 0; none
 _runs = weakref.WeakValueDictionary()   # token -> RunHandle
 _tokens = weakref.WeakKeyDictionary()   # RunHandle -> token
 _lock = threading.Lock()
@@ -81,6 +84,8 @@ async def live_socket(socket):
             message = await socket.receive_text()
             if message == "key":
                 run.watch(listener)  # watched again: a key frame comes first
+            elif FOCUS.fullmatch(message):
+                run.focus(tuple(int(n) for n in message.split()[1:]))
             else:
                 return  # nothing else is spoken here
 

@@ -18,7 +18,7 @@ from ..plots.network_view import title as network_title, wide as network_wide
 from . import challenge, compare, draw, edit, health, replay, image_view, network_view, state, step_through
 from .chart import chart
 from .live_view import part
-from .safe import guarded, md, no_answer, no_room, section
+from .safe import guarded, labels, md, no_answer, no_room, section
 
 HEIGHT, PRESENTATION_HEIGHT = 380, 520  # pixels of the charts across the screen
 # The plane's colours and the points' marks, as the plotly figures have them (plots/colours.py).
@@ -39,7 +39,7 @@ def live_part(run):
         view_options(run)
         with st.container(key="replay_slot", width="content"):
             past = replay.scrub(run)  # a past epoch, when the paused run is replayed
-    still = None if past is None else frames.still(run.spec, past, run.dataset)
+    still = None if past is None else frames.still(run.spec, past, run.dataset, focus=focused_neuron(run))
     with metrics:
         part("metrics", "live_metrics", run, past=still, mode=run.snapshot.mode, on_stopped=_stopped,
              goal=challenge.live_goal(run), labels=_metric_labels(run.dataset),
@@ -122,7 +122,7 @@ def _charts(run, snapshot, still, mark=None):
     with network, st.container(key="chart_network"):
         if plane:
             part("network", "live_network", run, height, past=still, scale=scale, on_pick=edit.on_pick,
-                 chosen=edit.chosen(),
+                 chosen=edit.chosen(), on_focus=_focus_clicked, focus=focused_neuron(run),
                  title=network_title(run.spec, ds), features=[_label(f) for f in ds.feature_names],
                  activations=[*run.spec.activations, run.spec.output_activation],
                  tile_colors=[colours.NEGATIVE, colours.POSITIVE], link_colors=[colours.LINK_NEGATIVE, colours.LINK_POSITIVE],
@@ -138,6 +138,8 @@ def _charts(run, snapshot, still, mark=None):
         if network_wide(run.spec, ds):
             st.toggle(_("Show every neuron"), key="network_all",
                       help=_("The whole network below the charts, every neuron of every layer, at the epoch shown."))
+    with network:  # below the network view's part, which fits the first screen
+        focus_choice(run)
     with output:
         if plane:
             x, y, _inputs = ds.plane_grid
@@ -155,9 +157,11 @@ def _charts(run, snapshot, still, mark=None):
                      regression=regression, range=list(frames.value_range(ds)), **MARKS,
                      scale_stops=colours.PLANE_SCALE,
                      classes=[_label(name, 200) for name in ds.class_names] if not regression else [],
+                     focus=focused_neuron(run), focus_colors=[colours.NEGATIVE, colours.POSITIVE],
                      labels={"example": _("training example"), "value": _("the target's value"),
                              "test_points": _("test points"),
-                             "not_finite": _("The outputs are not finite numbers"), **_boundary_words(regression)})
+                             "not_finite": _("The outputs are not finite numbers"), **_boundary_words(regression),
+                             **_focus_words()})
             step_through.follow_click()
             draw.follow()
         else:
@@ -288,6 +292,70 @@ def view_options(run):
         st.checkbox(_("Discretize output"), key="discretize", disabled=ds.task == "regression")
         if draw.possible(ds) or draw.active(ds):
             draw.controls(ds)
+
+
+def focus_options(spec):
+    """What the plane can show: the network's output ("output"), or a hidden neuron (layer, neuron), both from 0."""
+    return ["output", *((layer, neuron) for layer, width in enumerate(spec.hidden) for neuron in range(width))]
+
+
+def focus_name(spec, option):
+    """An option of focus_options in words: "layer 2, neuron 3: tanh" (numbered from 1, as the network view does)."""
+    if option == "output":
+        return _("The network's output")
+    layer, neuron = option
+    return _("layer {layer}, neuron {neuron}: {activation}").format(layer=layer + 1, neuron=neuron + 1,
+                                                                     activation=spec.activations[layer])
+
+
+def focus_choice(run):
+    """Under the network view, the selector of the neuron the plane shows (a click on a neuron in the network view
+    chooses it too); on a data set not in the plane, a sentence that says why there is none."""
+    spec = run.spec
+    if run.dataset.points_train is None:
+        with st.container(key="focus_not_plane"):
+            st.caption(_("Seeing one neuron's output over the plane needs a data set in the plane (inputs x1 and "
+                         "x2); this one is not, so there is no neuron to choose."))
+        return
+    options = focus_options(spec)
+    if st.session_state.get("focus_neuron") not in options:  # a neuron of a network since made smaller
+        st.session_state.focus_neuron = "output"
+    st.selectbox(_("The plane shows"), options, key="focus_neuron", format_func=labels(options, lambda o: focus_name(spec, o)),
+                 disabled=len(options) == 1, width=260,
+                 help=_("A hidden neuron's output over the plane, in the decision boundary's place. Hovering over a "
+                        "neuron in the network view shows it too; a click keeps it; Esc goes back to the output."))
+
+
+def focused_neuron(run):
+    """The hidden neuron the plane shows as [layer, neuron] (both from 0), or None for the network's output."""
+    chosen = st.session_state.get("focus_neuron")
+    return list(chosen) if chosen in focus_options(run.spec)[1:] and run.dataset.points_train is not None else None
+
+
+def clicked_focus(value, spec):
+    """The option of focus_options that the network view's value says was clicked ({"focus": {"neuron": [layer,
+    neuron] or None}}: None is the output, as Esc gives it); None for a neuron the network does not have."""
+    chosen = value.get("focus") if hasattr(value, "get") else None
+    neuron = chosen.get("neuron") if hasattr(chosen, "get") else None
+    option = tuple(neuron) if isinstance(neuron, list) else "output"
+    return option if option in focus_options(spec) else None
+
+
+@guarded(N_("a click on a neuron"))
+def _focus_clicked():
+    """A click on a neuron in the network view (or Esc): the plane shows that hidden neuron, or the output."""
+    option = clicked_focus(st.session_state.get("live_network"), st.session_state.run.spec)
+    if option is not None:
+        st.session_state.focus_neuron = option
+
+
+def _focus_words():
+    """The focused neuron's words on the plane: its name, and its picture in a sentence and in a table."""
+    return {"focus_name": _("layer {layer}, neuron {neuron}: {activation}"),
+            "focus_alt": _("Output of {name} over the plane at epoch {epoch}: from {least} to {most}, on a colour "
+                           "scale from {low} to {high}."),
+            "focus_value": _("output of {name}: {value}"),
+            "focus_table": _("Output of {name} over the plane at epoch {epoch}: rows at x2, columns at x1")}
 
 
 def run_notice(run):

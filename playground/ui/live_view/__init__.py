@@ -79,14 +79,15 @@ _component = st.components.v2.component("playground_live", js=_STUB, css=_CSS)
 
 
 def part(view, key, run, height=None, on_click=None, on_stopped=None, on_ready=None, past=None, on_pick=None,
-         **data):
+         on_focus=None, **data):
     """Mounts one part of the live view (`view`: "metrics", "boundary", "network", "loss", "score", or "ready",
     which draws nothing and calls `on_ready` once the live view has drawn its first frame) for
     `run`; `past` is a frame's bytes to show instead of the run's (a replayed epoch). `on_click` is called
     after a click on the plane (its value in st.session_state[key].click), `on_stopped` when the run stops
     by itself, `on_ready` once the first frame is drawn, `on_pick` after a click on a link or a neuron of the
     network (its value in st.session_state[key].pick: {"layer": the source's column, "from", "to": a neuron of the
-    next column, or None for the neuron itself, "time"})."""
+    next column, or None for the neuron itself, "time"}), `on_focus` after a click on a neuron of the network view
+    or Esc (its value in st.session_state[key].focus: {"neuron": [layer, neuron] or None, "time"})."""
     callbacks = {}
     if on_click is not None:
         callbacks["on_click_change"] = on_click
@@ -96,6 +97,8 @@ def part(view, key, run, height=None, on_click=None, on_stopped=None, on_ready=N
         callbacks["on_ready_change"] = on_ready
     if on_pick is not None:
         callbacks["on_pick_change"] = on_pick
+    if on_focus is not None:
+        callbacks["on_focus_change"] = on_focus
     payload = {"view": view, "token": token(run), "run": run.id, "height": height, "lang": language(),
                "past": base64.b64encode(past).decode() if past is not None else None, **data}
     return _component(data=payload, key=key, height="content", **callbacks)

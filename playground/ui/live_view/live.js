@@ -54,6 +54,9 @@ class Connection {
     this.frames = 0;          // frames drawn (for tests and the bench)
     this.predicted = null;    // the test points' predictions of the newest frame that had them: {epoch, values}
     this.known = false;       // the server has opened this run's channel once
+    this.kept = null;         // the hidden neuron the page keeps focused: [layer, neuron] (from 0), or null
+    this.hovered = undefined; // the hidden neuron under the pointer (null: the output), or undefined
+    this.sentFocus = undefined;
     this.open();
   }
 
@@ -66,7 +69,11 @@ class Connection {
     socket.binaryType = "arraybuffer";
     let opened = false;
     socket.onmessage = (event) => this.receive(event.data);
-    socket.onopen = () => { opened = this.known = true; this.wait = 250; markOnce("playground-channel-open"); };
+    socket.onopen = () => {
+      opened = this.known = true; this.wait = 250; markOnce("playground-channel-open");
+      this.sentFocus = undefined;
+      sendFocus(this);
+    };
     socket.onclose = () => {
       if (this.socket !== socket || this.closed || this.lost) return;
       if (opened) { this.again(); return; }
@@ -177,6 +184,160 @@ function connect(token, run) {
     connections.set(key, connection);
   }
   return connection;
+}
+
+// ---- one neuron on the plane
+// The plane shows the focused hidden neuron's output: the one under the pointer in the network view while it is
+// there, else the one the page keeps (a click, the selector `focus_neuron`). The worker puts its picture in the frames
+// (frames.focus_picture) once the channel says which: "focus LAYER NEURON", or "focus" for none.
+function wantedFocus(connection) {
+  return connection.hovered !== undefined ? connection.hovered : connection.kept;
+}
+
+function sendFocus(connection) {
+  const wanted = wantedFocus(connection), text = wanted ? `focus ${wanted[0]} ${wanted[1]}` : "focus";
+  if (text === connection.sentFocus || !connection.socket || connection.socket.readyState !== 1) return;
+  connection.socket.send(text);
+  connection.sentFocus = text;
+}
+
+// The network view's node under a pointer event: {c, j} (column, from the inputs; neuron), or null.
+function nodeAt(view, event) {
+  const L = view.nodesAt;
+  if (!L || !view.size) return null;
+  const rect = view.size.canvas.getBoundingClientRect(), px = event.clientX - rect.left, py = event.clientY - rect.top;
+  for (const column of L.nodes) {
+    for (const node of column) {
+      if (px >= node.x && px <= node.x + L.tile && py >= node.y && py <= node.y + L.tile) return node;
+    }
+  }
+  return null;
+}
+
+// A node as a focus: a hidden neuron's [layer, neuron]; null for an output neuron; undefined for an input.
+function nodeFocus(view, node) {
+  if (!node || node.c === 0) return undefined;
+  return node.c === view.nodesAt.nodes.length - 1 ? null : [node.c - 1, node.j];
+}
+
+// The pointer over the network view (event null: it left): the neuron under it shows on the plane while it is there.
+function focusHover(view, event) {
+  const connection = view.connection;
+  if (!connection || view.data.past) return;
+  const focus = event ? nodeFocus(view, nodeAt(view, event)) : undefined;
+  if (JSON.stringify(focus) === JSON.stringify(connection.hovered)) return;
+  connection.hovered = focus;
+  sendFocus(connection);
+  connection.schedule();
+}
+
+// A click on a neuron of the network view keeps it on the plane (the page's selector follows); on an output
+// neuron, the plane shows the network's output again.
+function focusClick(view, event) {
+  const focus = nodeFocus(view, nodeAt(view, event));
+  if (focus !== undefined) keepFocus(view, focus);
+}
+
+function keepFocus(view, focus) {
+  const connection = view.connection;
+  connection.kept = focus;
+  if (focus === null) connection.hovered = undefined;
+  sendFocus(connection);
+  connection.schedule();
+  view.trigger("focus", {neuron: focus, time: Date.now()});
+}
+
+function focusName(view, focus) {
+  return fill(view.data.labels.focus_name, {layer: focus.layer + 1, neuron: focus.neuron + 1, activation: focus.activation});
+}
+
+// A byte of the focused neuron's picture as its value, and as its colour: the network view's colours for its
+// pictures, white in the middle of its scale.
+function focusLevel(focus, v) { return focus.low + v / 255 * (focus.high - focus.low); }
+function focusColor(view, v) {
+  const u = v / 127.5 - 1;
+  return mix(view.data.focus_colors[u > 0 ? 1 : 0], Math.min(1, Math.abs(u)));
+}
+
+function paintFocus(view, frame) {
+  const focus = frame.header.focus, values = frame.arrays.focus, n = frame.header.boundary.side;
+  view.image.width = n;
+  view.image.height = n;
+  const g = view.image.getContext("2d"), pixels = g.createImageData(n, n);
+  for (let i = 0; i < n * n; i++) {
+    const rgb = focus.finite ? focusColor(view, values[i]) : [209, 213, 219];
+    pixels.data.set([rgb[0], rgb[1], rgb[2], 255], 4 * i);
+  }
+  g.putImageData(pixels, 0, 0);
+}
+
+// The legend of a focused neuron: its name, and its colour scale with the values at its ends, as text.
+function focusLegend(view, focus) {
+  const name = document.createElement("span"), scale = document.createElement("span"), bar = document.createElement("i");
+  name.textContent = focusName(view, focus);
+  name.style.fontWeight = "600";
+  bar.className = "bar";
+  bar.style.background = `linear-gradient(90deg, ${[0, 127.5, 255].map((v) => `rgb(${focusColor(view, v)})`).join(", ")})`;
+  scale.append(document.createTextNode(short(focus.low, 2) + " "), bar, document.createTextNode(short(focus.high, 2)));
+  view.legend.replaceChildren(name, scale);
+}
+
+function focusSentence(view, frame) {
+  const focus = frame.header.focus, values = frame.arrays.focus, words = view.data.labels;
+  let least = 255, most = 0;
+  for (const v of values) { least = Math.min(least, v); most = Math.max(most, v); }
+  return fill(words.focus_alt, {name: focusName(view, focus), epoch: frame.header.epoch, least: short(focusLevel(focus, least), 2),
+    most: short(focusLevel(focus, most), 2), low: short(focus.low, 2), high: short(focus.high, 2)});
+}
+
+function focusAt(view, frame, x, y) {   // the focused neuron's byte nearest (x, y)
+  const n = frame.header.boundary.side, a = view.area();
+  const col = Math.round((x - a.x0) / (a.x1 - a.x0) * (n - 1)), row = Math.round((a.y1 - y) / (a.y1 - a.y0) * (n - 1));
+  return frame.arrays.focus[Math.max(0, Math.min(n - 1, row)) * n + Math.max(0, Math.min(n - 1, col))];
+}
+
+function focusValue(view, frame, x, y) {
+  const focus = frame.header.focus;
+  return fill(view.data.labels.focus_value,
+    {name: focusName(view, focus), value: short(focusLevel(focus, focusAt(view, frame, x, y)), 2)});
+}
+
+const FOCUS_TABLE = 6;   // the focused neuron's table: its output at FOCUS_TABLE × FOCUS_TABLE places of the plane
+function focusTable(view, frame) {
+  const d = view.data, focus = frame.header.focus, a = view.area();
+  const at = (low, high) => Array.from({length: FOCUS_TABLE}, (_, i) => low + i / (FOCUS_TABLE - 1) * (high - low));
+  const xs = at(a.x0, a.x1), ys = at(a.y1, a.y0);
+  return {caption: fill(d.labels.focus_table, {name: focusName(view, focus), epoch: frame.header.epoch}),
+    head: ["x2 \\ x1", ...xs.map((x) => short(x, 2))],
+    rows: ys.map((y) => [short(y, 2), ...xs.map((x) => short(focusLevel(focus, focusAt(view, frame, x, y)), 2))])};
+}
+
+// The network view's frame around the neuron whose picture the plane shows.
+function markFocus(g, L, frame) {
+  const focus = frame.arrays.focus && frame.header.focus, column = focus && L.nodes[focus.layer + 1];
+  const node = column && column[focus.neuron];
+  if (!node) return;
+  g.strokeStyle = ink().text;
+  g.lineWidth = 3;
+  g.strokeRect(node.x - 2.5, node.y - 2.5, L.tile + 5, L.tile + 5);
+}
+
+// Esc: the plane shows the network's output again (not while the key is a field's, an open list's or a dialog's).
+function escapeTaken(target) {
+  if (!target || !target.closest) return false;
+  const closedList = target.getAttribute("role") === "combobox" && target.getAttribute("aria-expanded") !== "true";
+  return (["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName) && !closedList)
+    || !!target.closest("[role='dialog'], [role='listbox'], [role='menu']");
+}
+if (!window.__playgroundFocusKeys) {
+  window.__playgroundFocusKeys = true;
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || event.defaultPrevented || escapeTaken(event.composedPath()[0])) return;
+    for (const connection of connections.values()) {
+      const network = [...connection.views].find((view) => view.kind === "network");
+      if (network && (connection.kept || connection.hovered)) keepFocus(network, null);
+    }
+  });
 }
 
 // ---- formatting
@@ -651,7 +812,12 @@ class Plane {
 
   // The test points, their class (or value) and what the network predicts for each, at the epoch of the newest
   // frame that carried the predictions (a paused, stepped or replayed run's).
-  tables() {
+  tables() {   // the focused neuron's picture in numbers, then the test points'
+    const frame = this.data.past ? this.past : this.connection.frame;
+    return [...(frame && frame.arrays.focus ? [focusTable(this, frame)] : []), ...this.pointTables()];
+  }
+
+  pointTables() {
     const d = this.data, words = d.table, points = d.test;
     if (!points) return [];
     const predicted = d.past ? (this.past.arrays.predicted ? {epoch: this.past.header.epoch, batch: 0, values: this.past.arrays.predicted} : null)
@@ -669,6 +835,7 @@ class Plane {
   prediction(frame, x, y) {
     const d = this.data, words = d.table, b = frame && frame.header.boundary;
     if (!b) return null;
+    if (frame.arrays.focus) return focusValue(this, frame, x, y);
     if (!b.finite) return d.labels.not_finite;
     const n = b.side, a = this.area();
     const col = Math.round((x - a.x0) / (a.x1 - a.x0) * (n - 1)), row = Math.round((a.y1 - y) / (a.y1 - a.y0) * (n - 1));
@@ -774,11 +941,13 @@ class Plane {
     this.tip.style.top = (py + this.legend.offsetHeight + 12) + "px";
   }
 
-  // The classes' names and marks, as text (a class's name is the user's: never markup).
-  fillLegend() {
-    const d = this.data, key = JSON.stringify([d.classes, d.show_test, d.regression, d.colors, d.shapes]);
+  // The classes' names and marks, as text (a class's name is the user's: never markup); or the focused neuron's.
+  fillLegend(frame) {
+    const d = this.data, focus = frame && frame.arrays.focus ? frame.header.focus : null;
+    const key = JSON.stringify([d.classes, d.show_test, d.regression, d.colors, d.shapes, focus]);
     if (this.legendKey === key) return;
     this.legendKey = key;
+    if (focus) { focusLegend(this, focus); return; }
     this.legend.replaceChildren();
     const item = (mark, text) => {
       const span = document.createElement("span");
@@ -852,12 +1021,13 @@ class Plane {
   draw(connection) {
     const d = this.data;
     const frame = d.past ? this.past : connection.frame;
-    this.fillLegend();
+    this.fillLegend(frame);
     const size = canvasIn(this.el, fitted(this, 200) - this.legend.offsetHeight);
     this.size = size;
     const g = size.g, a = this.area();
+    if (frame && frame.arrays.focus) paintFocus(this, frame);
     if (frame && frame.header.boundary) {
-      this.paint(frame);
+      if (!frame.arrays.focus) this.paint(frame);
       g.imageSmoothingEnabled = true;
       g.imageSmoothingQuality = "high";
       g.drawImage(this.image, a.left, a.top, a.side, a.side);
@@ -906,7 +1076,9 @@ class Plane {
       g.fillText(d.labels.not_finite, a.left + a.side / 2, a.top + a.side / 2);
     }
     this.el.setAttribute("data-frames", String(connection.frames));
-    describe(this, size.canvas, d.labels.name, this.sentence(frame));
+    if (frame && frame.arrays.focus) this.el.setAttribute("data-focus", focusName(this, frame.header.focus));
+    else this.el.removeAttribute("data-focus");
+    describe(this, size.canvas, d.labels.name, frame && frame.arrays.focus ? focusSentence(this, frame) : this.sentence(frame));
     this.keys(size.canvas);
     this.drawCross(g, frame);
     this.table.place(d.labels.name);
@@ -981,9 +1153,10 @@ class Network {
     this.tip = document.createElement("div");
     this.tip.className = "tip";
     el.appendChild(this.tip);
-    el.addEventListener("mousemove", (event) => this.hover(event));
-    el.addEventListener("mouseleave", () => { this.tip.style.display = "none"; });
-    el.addEventListener("click", (event) => this.click(event));
+    el.addEventListener("mousemove", (event) => { this.hover(event); focusHover(this, event); });
+    el.addEventListener("mouseleave", () => { this.tip.style.display = "none"; focusHover(this, null); });
+    // A click on a neuron both chooses it in the weight editor (a link: its weight) and shows it on the plane.
+    el.addEventListener("click", (event) => { this.click(event); focusClick(this, event); });
     this.tile = document.createElement("canvas");
     this.table = new DataTable(this);
   }
@@ -1155,6 +1328,7 @@ class Network {
     });
     this.drawChosen(g, L);
     this.drawCursor(g, L);
+    markFocus(g, L, frame);
   }
 
   // The keyboard on the network: arrow keys move a ring from picture to picture (Left and Right between columns),
@@ -1524,6 +1698,10 @@ export function mount(el, data, trigger) {
   view.startSeq = connection.frame ? connection.frame.header.seq : 0;
   view.told = false;
   view.toldGoal = false;
+  if (data.focus !== undefined) {   // the boundary's and the network's: the neuron the page keeps focused
+    connection.kept = data.focus;
+    sendFocus(connection);
+  }
   if (data.view === "metrics") {
     useWords(data.streamlit_words);
     window.__playgroundLive = connection;   // for tests and the bench: frames drawn, the newest header
