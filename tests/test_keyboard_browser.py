@@ -263,7 +263,7 @@ def test_tab_reaches_the_run_controls_and_the_live_charts_in_reading_order_each_
         stops.append(focused(page)[3])
     names = [re.sub(r"^(play_arrow)?(Play|Step)(Space|S)$", r"\2", name) for name in stops]
     assert names == ["Play", "Step", "Reset", "Speed", "Presentation", "Help for Presentation",
-                     "Table of values: Network", "Help for The plane shows", "The plane shows", "Decision boundary",
+                     "Network", "Table of values: Network", "Help for The plane shows", "The plane shows", "Decision boundary",
                      "Table of values: Decision boundary", "Table of values: Loss", "Table of values: Accuracy",
                      "Show test data", "Discretize output",
                      "Help for Draw your data", "look"], names

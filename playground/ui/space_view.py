@@ -132,8 +132,7 @@ def _words(layer):
             "alt_components": _("Layer {layer} at epoch {epoch}, in its first two principal components ({share} of the "
                                 "variance): {points} training points and the plane's grid lines."),
             "alt_one": _("Layer {layer} at epoch {epoch}, along its one neuron's activation: {points} training points."),
-            "alt_line": _("The output's boundary is the line {p}·u + {q}·v + {r} = 0."),
-            "layer": str(layer + 1)}
+            "alt_line": _("The output's boundary is the line {p}·u + {q}·v + {r} = 0.")}
 
 
 def _table_words():

@@ -160,7 +160,7 @@ class Space {
 
   sentence(frame) {
     const words = this.data.labels, s = frame.header.space;
-    const values = {layer: words.layer, epoch: frame.header.epoch, points: s.points,
+    const values = {layer: s.layer + 1, epoch: frame.header.epoch, points: s.points,   // the frame's own layer
                     share: s.kind === "components" ? this.share(s) : ""};
     const text = fill(words["alt_" + s.kind], values);
     if (!s.line) return text;
