@@ -59,7 +59,9 @@ JOB_NICE = 19         # a job's process yields the cores to the worker's loop
 # The commands after which a watched run's page gets a frame: a key frame (the whole history) for those
 # that may rewrite it.
 FRAME_AFTER = {"pause", "step", "set_data", "speed"}
-KEY_FRAME_AFTER = {"watch", "reset", "roll_back", "restore", "continue_from", "resume", "adopt"}
+KEY_FRAME_AFTER = {"watch", "created", "roll_back", "restore", "continue_from", "resume", "adopt"}
+# The commands a run takes while its weights are measured (others wait for it: they need its row of the log).
+UNHELD = {"close", "detach", "attach"}
 # What the page may ask of a run, beyond driving it: TrainingRun's methods by name.
 CALLS = {"reconfigure", "roll_back", "restore", "weights", "trace", "keras_file", "history_table",
          "gradient_check", "compare_engines", "resume", "replay_at", "replay_frames", "continue_from", "lr_find",
@@ -91,6 +93,7 @@ class Slot:
     period: float = 1 / FRAME_RATE
     stretch: float = 1.0        # periods per frame: more than 1 when a frame is less than a batch
     framed_at: float = 0.0      # when its last frame was made
+    held: list = None           # while its weights are measured in turns: the commands that wait for it
 
     def snapshot(self, views=True):
         snap = self.run.snapshot(views)
@@ -143,7 +146,8 @@ class Worker:
 
     def _serve(self):
         while True:
-            active = [slot for slot in self.slots.values() if slot.mode != "paused" and slot.detached_at is None]
+            active = [slot for slot in self.slots.values()
+                      if (slot.mode != "paused" or slot.held is not None) and slot.detached_at is None]
             now = time.monotonic()
             wait = max(0.0, min(slot.due for slot in active) - now) if active else IDLE_WAIT
             if self.jobs:
@@ -190,6 +194,10 @@ class Worker:
                 return
 
     def handle(self, request, run_id, command, args):
+        slot = self.slots.get(run_id)
+        if slot is not None and slot.held is not None and command not in UNHELD:
+            slot.held.append((request, run_id, command, args))
+            return
         try:
             value = self.execute(run_id, command, args, request)
         except (ValueError, UnknownRun) as error:  # a sentence for the person in front of the page
@@ -208,8 +216,8 @@ class Worker:
     def execute(self, run_id, command, args, request):
         if command == "create":
             engine, spec, key, data = args
-            self.slots[run_id] = Slot(TrainingRun(engine, spec, self.data.get(key, data), run_id), key)
-            return self.slots[run_id].run.initial_weights, self.slots[run_id].snapshot()
+            self.slots[run_id] = Slot(TrainingRun(engine, spec, self.data.get(key, data), run_id, sliced=True), key)
+            return self.created(self.slots[run_id], request)
         if command == "ping":
             return os.getpid()
         slot = self.slots.get(run_id)
@@ -219,11 +227,15 @@ class Worker:
             self._answer_waiting(slot)
             del self.slots[run_id]
             self.data.release(slot.data_key)
+            for message in slot.held or ():  # they wait no longer: the run is gone
+                self.handle(*message)
             del slot
             give_back_memory()
             return None
         if command == "snapshot":
             return slot.snapshot(*args)
+        if command == "created":
+            return slot.run.initial_weights, slot.snapshot()
         if command in ("play", "pause"):
             slot.mode, slot.stop_epoch = ("playing" if command == "play" and not slot.run.diverged else "paused"), None
             slot.goal, slot.due = None, 0.0
@@ -252,8 +264,8 @@ class Worker:
             run = slot.run
             self._answer_waiting(slot)
             slot.run, slot.mode, slot.stop_epoch, slot.error = (
-                TrainingRun(run.engine_name, run.spec, run.dataset, run.id), "paused", None, None)
-            return slot.run.initial_weights, slot.snapshot()
+                TrainingRun(run.engine_name, run.spec, run.dataset, run.id, sliced=True), "paused", None, None)
+            return self.created(slot, request)
         if command == "detach":
             slot.detached_at, slot.kept_for = time.monotonic(), (args[0] if args else None)
             return None
@@ -277,8 +289,19 @@ class Worker:
                 if method in TENSORFLOW_JOBS and "tensorflow" in sys.modules:
                     return function(*job_args)  # TensorFlow runs threads here: no fork
                 return self.start_job(request, function, job_args)
-            return getattr(slot.run, method)(*call_args)
+            value = getattr(slot.run, method)(*call_args)
+            if not slot.run.measured:  # restored weights, measured in turns
+                slot.held = []
+            return value
         raise KeyError(f"unknown command {command!r}")
+
+    def created(self, slot, request):
+        """The answer to a create or reset: the initial weights and the snapshot, once epoch 0 is measured, which
+        on a large data set takes turns in the loop (`train`); the run's other commands wait until then."""
+        if slot.run.measured:
+            return slot.run.initial_weights, slot.snapshot()
+        slot.held = [(request, slot.run.id, "created", ())]
+        return _DEFERRED
 
     def start_job(self, request, function, args):
         """Computes function(*args) in a process forked from this one; the loop answers `request` when it is
@@ -342,7 +365,14 @@ class Worker:
     def train(self, slot):
         """One slice of training, or what is left of a frame's share at the run's speed; a step that reached
         its epoch, a stop condition, a divergence or an error pauses the run. A frame ends the share (or, as
-        fast as the engine goes, comes every period)."""
+        fast as the engine goes, comes every period). A run whose weights are measured goes on measuring them
+        instead, and takes the commands held for it once they are."""
+        if slot.held is not None:
+            if slot.run.measure(SLICE):
+                held, slot.held = slot.held, None
+                for message in held:
+                    self.handle(*message)
+            return
         run, paced = slot.run, slot.mode == "playing" and slot.speed > 0
         if paced and slot.goal is None:  # less than a batch a frame: a batch every few frames' time
             share = slot.speed * run.batches
