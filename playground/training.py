@@ -257,9 +257,8 @@ class Snapshot:
         return self.mode != "paused"
 
 
-# The commands that may take seconds (`TrainingRun.job`), and those of them that load TensorFlow.
+# The commands that may take seconds (`TrainingRun.job`).
 JOBS = {"lr_find", "compare_engines", "keras_file", "replay_frames"}
-TENSORFLOW_JOBS = {"compare_engines", "keras_file"}
 
 
 def keras_file_of(spec, weights, scaling=None):

@@ -20,10 +20,11 @@ A command that may take seconds (training.JOBS: the learning-rate finder, both e
 .keras file, the animation's frames) is not computed in the loop: what it needs
 of the run is taken there, and a process forked from the worker computes it and sends the answer back, while
 the loop goes on training the other runs. The fork shares the worker's memory (the data sets are not copied),
-and TensorFlow, when the job needs it, loads there and goes with it: a NumPy worker never holds it. Only in a
-worker that has loaded TensorFlow already (a Keras run's) is TensorFlow work done in the loop, as forking a
-process whose TensorFlow runs threads is not safe. A job is stopped after JOB_CPU seconds of computing (or
-JOB_SECONDS of waiting for a core).
+and TensorFlow, when the job needs it, loads there and goes with it: a NumPy worker never holds it. A worker
+that has loaded TensorFlow already (a Keras run's) is not forked, as forking a process whose TensorFlow runs
+threads is not safe: its jobs start afresh (`python -m playground.trainer.job`), and a thread of the worker sends
+them what they need, the run's data among it, while the loop goes on. Either way a job runs at nice JOB_NICE, and
+is stopped after JOB_CPU seconds of computing (or JOB_SECONDS of waiting for a core).
 
 A thread of its own says, every BEAT seconds, that the process lives, with how long its loop has
 been in the command or slice it is in (None, None, seconds): the pool's watchdog marks a worker
@@ -34,6 +35,7 @@ import logging
 import os
 import resource
 import signal
+import socket
 import sys
 import threading
 import time
@@ -44,7 +46,7 @@ from multiprocessing.connection import Connection, wait as wait_for
 
 from ..frames import FrameMaker
 from ..startup import configure_process, give_back_memory
-from ..training import JOBS, TENSORFLOW_JOBS, TrainingRun
+from ..training import JOBS, TrainingRun
 
 SLICE = 0.02          # seconds of training per turn: Pause waits at most about this long
 IDLE_WAIT = 1.0       # seconds between looks at detached runs while nothing trains
@@ -103,8 +105,8 @@ class Slot:
 
 @dataclass
 class Job:
-    """A command computed in a process forked from the worker: the request it answers, its process, the
-    end of the pipe its answer comes on, and when it is stopped if it has not answered."""
+    """A command computed in a process of its own (forked from the worker, or started afresh): the request it
+    answers, its process, the end of the pipe its answer comes on, and when it is stopped if it has not answered."""
     request: int
     pid: int
     answer: Connection
@@ -286,9 +288,8 @@ class Worker:
                 raise KeyError(f"{method} is not a run's command")
             if method in JOBS:
                 function, job_args = slot.run.job(method, *call_args)
-                if method in TENSORFLOW_JOBS and "tensorflow" in sys.modules:
-                    return function(*job_args)  # TensorFlow runs threads here: no fork
-                return self.start_job(request, function, job_args)
+                start = self.spawn_job if "tensorflow" in sys.modules else self.start_job  # its threads: no fork
+                return start(request, function, job_args)
             value = getattr(slot.run, method)(*call_args)
             if not slot.run.measured:  # restored weights, measured in turns
                 slot.held = []
@@ -313,23 +314,26 @@ class Worker:
             status = 1
             try:
                 answer.close()
-                os.nice(JOB_NICE - NICE)  # the worker's loop, training the other runs, comes first
-                resource.setrlimit(resource.RLIMIT_CPU, (JOB_CPU, JOB_CPU + 5))  # SIGXCPU past it
-                signal.alarm(int(JOB_SECONDS) + 5)  # a child the worker no longer waits for ends by itself
-                _die_with_parent()
-                try:
-                    result = True, function(*args)
-                except ValueError as error:
-                    result = False, ("ValueError", str(error))
-                except Exception as error:
-                    traceback.print_exc()
-                    result = False, (type(error).__name__, str(error))
-                child_end.send(result)
+                limit_job()
+                compute(child_end, function, args)
                 status = 0
             finally:
                 os._exit(status)
         child_end.close()
         self.jobs[answer] = Job(request, pid, answer, time.monotonic() + JOB_SECONDS)
+        return _DEFERRED
+
+    def spawn_job(self, request, function, args):
+        """As `start_job`, in a process started afresh (playground/trainer/job.py) rather than forked: a thread
+        sends it `function` and `args`, so that the loop goes on while a large data set is on its way."""
+        ours, theirs = socket.socketpair()
+        os.set_inheritable(theirs.fileno(), True)
+        pid = os.posix_spawn(sys.executable, [sys.executable, "-m", "playground.trainer.job", str(theirs.fileno())],
+                             os.environ)  # no fork of this process: safe beside TensorFlow's threads
+        theirs.close()
+        conn = Connection(ours.detach())
+        threading.Thread(target=_send, args=(conn, (function, args)), name="playground-job", daemon=True).start()
+        self.jobs[conn] = Job(request, pid, conn, time.monotonic() + JOB_SECONDS)
         return _DEFERRED
 
     def finish(self, job):
@@ -435,6 +439,35 @@ class Worker:
 
 
 _DEFERRED = object()
+
+
+def limit_job():
+    """A job's process yields the cores to the worker's loop (nice JOB_NICE), stops at JOB_CPU seconds of CPU,
+    and ends by itself past JOB_SECONDS or with the worker."""
+    os.nice(JOB_NICE - os.nice(0))
+    resource.setrlimit(resource.RLIMIT_CPU, (JOB_CPU, JOB_CPU + 5))  # SIGXCPU past it
+    signal.alarm(int(JOB_SECONDS) + 5)  # a job the worker no longer waits for ends by itself
+    _die_with_parent()
+
+
+def compute(conn, function, args):
+    """Computes function(*args) and sends (True, its value) on `conn`, or (False, (the error's name, message))."""
+    try:
+        result = True, function(*args)
+    except ValueError as error:
+        result = False, ("ValueError", str(error))
+    except Exception as error:
+        traceback.print_exc()
+        result = False, (type(error).__name__, str(error))
+    conn.send(result)
+
+
+def _send(conn, message):
+    """Sends `message` to a job's process; one that was stopped meanwhile is not sent it."""
+    try:
+        conn.send(message)
+    except OSError:
+        pass
 
 
 def _wait(conns, timeout):
