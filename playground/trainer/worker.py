@@ -61,7 +61,7 @@ JOB_NICE = 19         # a job's process yields the cores to the worker's loop
 # The commands after which a watched run's page gets a frame: a key frame (the whole history) for those
 # that may rewrite it.
 FRAME_AFTER = {"pause", "step", "set_data", "speed"}
-KEY_FRAME_AFTER = {"watch", "created", "roll_back", "restore", "continue_from", "resume", "adopt"}
+KEY_FRAME_AFTER = {"watch", "reset", "created", "roll_back", "restore", "continue_from", "resume", "adopt"}
 # The commands a run takes while its weights are measured (others wait for it: they need its row of the log).
 UNHELD = {"close", "detach", "attach"}
 # What the page may ask of a run, beyond driving it: TrainingRun's methods by name.
@@ -212,8 +212,9 @@ class Worker:
                 self.reply(request, True, value)
             slot = self.slots.get(run_id)
             what = args[0] if command == "call" else command
-            if slot is not None and slot.watched and (what in FRAME_AFTER or what in KEY_FRAME_AFTER):
-                self.send_frame(slot, key=what in KEY_FRAME_AFTER)
+            key = what in KEY_FRAME_AFTER
+            if slot is not None and slot.watched and slot.held is None and (what in FRAME_AFTER or key):
+                self.send_frame(slot, key=key)
 
     def execute(self, run_id, command, args, request):
         if command == "create":
@@ -332,7 +333,8 @@ class Worker:
                              os.environ)  # no fork of this process: safe beside TensorFlow's threads
         theirs.close()
         conn = Connection(ours.detach())
-        threading.Thread(target=_send, args=(conn, (function, args)), name="playground-job", daemon=True).start()
+        threading.Thread(target=_send, args=(os.dup(conn.fileno()), (function, args)), name="playground-job",
+                         daemon=True).start()
         self.jobs[conn] = Job(request, pid, conn, time.monotonic() + JOB_SECONDS)
         return _DEFERRED
 
@@ -462,12 +464,14 @@ def compute(conn, function, args):
     conn.send(result)
 
 
-def _send(conn, message):
-    """Sends `message` to a job's process; one that was stopped meanwhile is not sent it."""
-    try:
-        conn.send(message)
-    except OSError:
-        pass
+def _send(fd, message):
+    """Sends `message` to a job's process on `fd`, a copy of its socket that is closed once sent (the loop may
+    close its own meanwhile); a process that was stopped meanwhile is not sent it."""
+    with Connection(fd) as conn:
+        try:
+            conn.send(message)
+        except OSError:
+            pass
 
 
 def _wait(conns, timeout):
@@ -517,6 +521,7 @@ def main(fd, beat=BEAT, ttl=None):
     lower_priority()
     configure_process()
     logging.basicConfig(stream=sys.stderr, format="%(asctime)s worker %(process)d: %(message)s")
+    os.set_inheritable(fd, False)  # the server's socket stays out of the jobs' processes
     Worker(Connection(fd), beat, ttl).serve()
 
 
