@@ -133,13 +133,15 @@ def test_both_engines_and_the_keras_file_in_a_worker_with_tensorflow_do_not_stal
     run = RunHandle("keras", image_spec((128,) * 8, 100), images(30_000), ("images",))
     assert tensorflow_in(run.worker.pid)
     small, frames = neighbour()
+    stalls = []
     for name, command in (("both engines", lambda: run.compare_engines(5, wait=300)),
                           ("the .keras file", lambda: run.keras_file(wait=300))):
         (gap, cpu), result, seconds = gap_during(command, frames)
         print(f"{name} beside TensorFlow: {seconds:.2f} s; the neighbour's largest gap {gap:.3f} s, {cpu:.3f} s of "
               f"the worker's CPU; load {os.getloadavg()[0]:.2f}")
-        assert cpu < STALL
+        stalls.append(cpu)
     assert result[:2] == b"PK"
+    assert max(stalls) < STALL
     small.close(), run.close()
 
 @pytest.mark.slow

@@ -1,6 +1,7 @@
 """A job's process started afresh, not forked (worker.spawn_job: the worker holds TensorFlow):
 `python -m playground.trainer.job FD`. It takes (function, arguments) from the socket FD, computes at a job's
 limits, answers there and ends."""
+import os
 import sys
 from multiprocessing.connection import Connection
 
@@ -13,6 +14,8 @@ def main(fd):
     configure_process()
     conn = Connection(fd)
     compute(conn, *conn.recv())
+    sys.stderr.flush()
+    os._exit(0)  # at once: the worker's loop waits for the process to end, and TensorFlow's shutdown takes seconds
 
 
 if __name__ == "__main__":
