@@ -178,10 +178,12 @@ def _adapted(size, took, seconds, least, most):
 
 class Evaluation:
     """An epoch's evaluation of a large data set, a chunk of rows at a time: per set (X, Y) its outputs, and its
-    mean loss as the mean of the chunks' losses weighted by their rows (the engine's `evaluate`, in pieces)."""
+    mean loss as the mean of the chunks' losses weighted by their rows (the engine's `evaluate`, in pieces).
+    `ends_epoch`: it measures the epoch just trained, which ends with it; else it measures the current weights
+    again (a new run's epoch 0, restored weights)."""
 
-    def __init__(self, sets, n_outputs, dtype):
-        self.sets, self.n_outputs, self.dtype = sets, n_outputs, dtype
+    def __init__(self, sets, n_outputs, dtype, ends_epoch=True):
+        self.sets, self.n_outputs, self.dtype, self.ends_epoch = sets, n_outputs, dtype, ends_epoch
         self.index, self.row = 0, 0
         self.outputs, self.losses = [[] for _ in sets], [0.0 for _ in sets]
 
@@ -269,9 +271,8 @@ class Snapshot:
         return self.mode != "paused"
 
 
-# The commands that may take seconds (`TrainingRun.job`), and those of them that load TensorFlow.
+# The commands that may take seconds (`TrainingRun.job`).
 JOBS = {"lr_find", "compare_engines", "keras_file", "replay_frames"}
-TENSORFLOW_JOBS = {"compare_engines", "keras_file"}
 
 
 def keras_file_of(spec, weights, scaling=None):
@@ -290,8 +291,12 @@ def boundary_frames(spec, grid, kept):
 class TrainingRun:
     """Trains `engine_name` on `dataset` as `spec` says, in slices, and keeps one log row per epoch."""
 
-    def __init__(self, engine_name, spec, dataset, run_id=0):
+    def __init__(self, engine_name, spec, dataset, run_id=0, sliced=False):
+        """`sliced`: on a large data set, the current weights' row (epoch 0, restored weights) is measured in
+        slices, by `measure`, and the run is not `measured` until then (a worker's run: the runs beside it go on);
+        else at once."""
         self.engine_name, self.spec, self.dataset, self.id = engine_name, spec, dataset, run_id
+        self.sliced = sliced
         self.engine = create_engine(engine_name, spec)
         self.lock = threading.RLock()
         self._use(dataset)
@@ -308,8 +313,8 @@ class TrainingRun:
         self._evaluation, self._rows = None, 256  # an epoch's end evaluated in slices, and its rows per call
         self.replay = WeightHistory(self.initial_weights)
         self.edits = []
-        self._record()
-        self.start_loss = float(self.log.last("train_loss"))
+        self.start_loss = None  # the training loss at epoch 0
+        self._measure_again()
 
     def _use(self, dataset):
         """Trains on `dataset` from now on: its arrays, its targets, and the fixed batch of gradient health."""
@@ -337,6 +342,47 @@ class TrainingRun:
         """The retained history, column by column (lists); the thinned rows are missing."""
         return {name: self.log[name].tolist() for name in HISTORY}
 
+    @property
+    def measured(self):
+        """Whether the log has the current weights' row: False while a large data set's evaluation of them (a new
+        run's epoch 0, restored weights) is under way in slices."""
+        return self._evaluation is None or self._evaluation.ends_epoch
+
+    def measure(self, seconds):
+        """Goes on with the evaluation of the current weights for about `seconds` (one call at least); returns
+        whether the run is `measured`."""
+        start = time.perf_counter()
+        with self.lock, np.errstate(over="ignore", invalid="ignore"):
+            while not self.measured:
+                self._evaluate_chunk(seconds)
+                if time.perf_counter() - start >= seconds:
+                    break
+        return self.measured
+
+    def _measure_again(self):
+        """Adds the current weights' row to the log: at once, or on a large data set of a `sliced` run in slices
+        (`measure`)."""
+        if not self.sliced or len(self.X_train) + len(self.X_test) <= EVALUATE_AT_ONCE:
+            self._record()
+        else:
+            self._evaluation = Evaluation(self._evaluation_sets()[0], self.spec.n_outputs, self.spec.dtype, False)
+
+    def _evaluate_chunk(self, seconds):
+        """Evaluates the next chunk of rows of the evaluation under way; the last one records its row (and ends
+        the epoch it measured, if it measured one). Returns how many epochs it finished."""
+        began = time.perf_counter()
+        self._evaluation.advance(self.engine, self._rows)
+        self._rows = _adapted(self._rows, time.perf_counter() - began, seconds, 16, 1 << 20)
+        if not self._evaluation.done:
+            return 0
+        evaluation = self._evaluation.results(), self.engine.gradients(*self.health_batch), self.engine.get_weights()
+        ends_epoch, self._evaluation = self._evaluation.ends_epoch, None
+        if ends_epoch:
+            self._finish_epoch(evaluation)
+            return 1
+        self._record(evaluation)
+        return 0
+
     def _evaluation_sets(self):
         """The arguments of the engine's evaluate: the training and test sets, the fixed batch."""
         return ((self.X_train, self.Y_train), (self.X_test, self.Y_test)), self.health_batch
@@ -356,6 +402,8 @@ class TrainingRun:
         self._before = weights
         self.log.append(**row)
         self.replay.add(self.epoch, weights)
+        if self.start_loss is None:
+            self.start_loss = float(row["train_loss"])
         return weights
 
     @property
@@ -378,16 +426,8 @@ class TrainingRun:
         with self.lock, np.errstate(over="ignore", invalid="ignore"):  # divergence is reported, not warned about
             while not self.diverged and not self.stopped and (stop_epoch is None or self.epoch < stop_epoch) and (
                     max_batches is None or trained < max_batches):
-                if self._evaluation is not None:  # a large epoch's end: its evaluation, a chunk of rows a call
-                    began = time.perf_counter()
-                    self._evaluation.advance(self.engine, self._rows)
-                    self._rows = _adapted(self._rows, time.perf_counter() - began, seconds, 16, 1 << 20)
-                    if self._evaluation.done:
-                        evaluation = (self._evaluation.results(), self.engine.gradients(*self.health_batch),
-                                      self.engine.get_weights())
-                        self._evaluation = None
-                        self._finish_epoch(evaluation)
-                        finished += 1
+                if self._evaluation is not None:  # a large data set's evaluation, a chunk of rows a call
+                    finished += self._evaluate_chunk(seconds)
                     if time.perf_counter() - start >= seconds:
                         break
                     continue
@@ -567,7 +607,7 @@ class TrainingRun:
             self.log.keep(len(self.log) - 1)
             self.replay.keep_through(self.epoch - 1)
             self.last_finite, self.diverged, self._before = (self.epoch, weights), False, weights
-            self._record()
+            self._measure_again()
 
     def resume(self, snapshot):
         """Takes up where `snapshot` of this run's spec left off: its weights, epoch and history (as

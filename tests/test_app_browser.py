@@ -70,3 +70,20 @@ def test_tensorflow_loads_in_a_worker_never_in_the_page_process(browser, shared_
     workers = [w for w in psutil.Process(server.pid).children() if "playground.trainer.worker" in " ".join(w.cmdline())]
     assert any(tensorflow_loaded(w.pid) for w in workers)  # where the Keras run trains: the check sees it
     assert not tensorflow_loaded(server.pid)
+
+
+@pytest.mark.slow  # TensorFlow loads (in a worker of the shared server)
+def test_both_engines_of_a_keras_run_come_from_a_process_of_their_own_while_the_run_plays(browser, shared_server):
+    server, url = shared_server
+    page = open_app(browser, url + "/?engine=keras&tool=proofs", viewport={"width": 1500, "height": 1100},
+                    timeout=180_000)
+    button(page, "Play").click()
+    playing = wait_for_epoch(page, lambda e: e > 0, timeout=180)
+    page.get_by_role("button", name="Run both engines from these weights").click()
+    page.wait_for_function("document.body.innerText.includes('float32 rounding')", timeout=300_000)
+    assert wait_for_epoch(page, lambda e: e > playing, timeout=60) > playing  # it trained on meanwhile
+    workers = [w for w in psutil.Process(server.pid).children() if "playground.trainer.worker" in " ".join(w.cmdline())]
+    assert any(tensorflow_loaded(w.pid) for w in workers)
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.get_by_text("float32 rounding").scroll_into_view_if_needed()
+    page.screenshot(path=os.path.join(ARTIFACTS, "both-engines-keras.png"))

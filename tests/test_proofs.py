@@ -2,6 +2,7 @@
 import pytest
 
 from playground.ui import state
+from test_shared_worker import tensorflow_in
 from waits import until
 
 
@@ -49,4 +50,19 @@ def test_the_engines_button_is_disabled_while_its_request_is_under_way(app, monk
     until(lambda: not run.pending("compare_engines"), timeout=300)
     at.run()
     assert not at.button(key="proof_engines").disabled
+    assert any("float32 rounding" in s.value for s in at.success)
+
+
+@pytest.mark.slow
+def test_both_engines_of_a_keras_run_answer_from_a_process_of_their_own_the_button_disabled_meanwhile(app, monkeypatch):
+    """The run's worker holds TensorFlow, so the engines' job is started afresh, not forked."""
+    monkeypatch.setattr(state, "JOB_WAIT", 0.0)
+    at = app(timeout=300, tool="proofs", engine="keras")
+    run = at.session_state.run
+    assert run.engine_name == "keras" and tensorflow_in(run.worker.pid)
+    at.button(key="proof_engines").click().run()
+    assert run.pending("compare_engines") and at.button(key="proof_engines").disabled and not at.exception
+    until(lambda: not run.pending("compare_engines"), timeout=300)
+    at.run()
+    assert not at.button(key="proof_engines").disabled and not at.exception
     assert any("float32 rounding" in s.value for s in at.success)

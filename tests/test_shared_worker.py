@@ -21,7 +21,7 @@ from playground import settings
 from playground.data import make_dataset
 from playground.spec import NetworkSpec
 from playground.trainer import RunHandle, worker as worker_module
-from playground.trainer.pool import Reply, TooLong
+from playground.trainer.pool import NoAnswer, Reply, TooLong
 from playground.training import TrainingData
 from waits import until
 
@@ -128,6 +128,23 @@ def test_both_engines_and_the_keras_file_leave_a_numpy_worker_without_tensorflow
 
 
 @pytest.mark.slow
+def test_both_engines_and_the_keras_file_in_a_worker_with_tensorflow_do_not_stall_a_neighbour(one_worker):
+    # Both engines measure their loss over its 30,000 images: seconds of the worker's CPU in one piece.
+    run = RunHandle("keras", image_spec((128,) * 8, 100), images(30_000), ("images",))
+    assert tensorflow_in(run.worker.pid)
+    small, frames = neighbour()
+    stalls = []
+    for name, command in (("both engines", lambda: run.compare_engines(5, wait=300)),
+                          ("the .keras file", lambda: run.keras_file(wait=300))):
+        (gap, cpu), result, seconds = gap_during(command, frames)
+        print(f"{name} beside TensorFlow: {seconds:.2f} s; the neighbour's largest gap {gap:.3f} s, {cpu:.3f} s of "
+              f"the worker's CPU; load {os.getloadavg()[0]:.2f}")
+        stalls.append(cpu)
+    assert result[:2] == b"PK"
+    assert max(stalls) < STALL
+    small.close(), run.close()
+
+@pytest.mark.slow
 def test_a_large_runs_epoch_end_does_not_stall_a_neighbour(one_worker):
     # Its test set is large, its training set small: the epoch's end is long, the epoch short.
     big = RunHandle("numpy", image_spec((128,) * 8, 100), images(2000, 50_000), ("big",))
@@ -142,6 +159,27 @@ def test_a_large_runs_epoch_end_does_not_stall_a_neighbour(one_worker):
     print(f"two epochs of the large run: {end - start:.2f} s; the neighbour's largest gap {gap:.3f} s, "
           f"{cpu:.3f} s of the worker's CPU")
     assert cpu < STALL
+    small.close(), big.close()
+
+
+@pytest.mark.slow
+def test_creating_and_resetting_a_large_run_does_not_stall_a_neighbour(one_worker):
+    # Its epoch 0 is measured on 52,000 images of 784 pixels: seconds of the worker's CPU in one piece.
+    small, frames = neighbour()
+    data = images(2000, 50_000)
+    (gap, cpu), big, seconds = gap_during(lambda: RunHandle("numpy", image_spec((128,) * 8, 100), data, ("big",)),
+                                          frames)
+    print(f"creating the large run: {seconds:.2f} s; the neighbour's largest gap {gap:.3f} s, "
+          f"{cpu:.3f} s of the worker's CPU; load {os.getloadavg()[0]:.2f}")
+    (reset_gap, reset_cpu), snapshot, seconds = gap_during(lambda: big.reset(timeout=60), frames)
+    print(f"resetting it: {seconds:.2f} s; the neighbour's largest gap {reset_gap:.3f} s, "
+          f"{reset_cpu:.3f} s of the worker's CPU; load {os.getloadavg()[0]:.2f}")
+    assert big.snapshot.epoch == snapshot.epoch == 0 and len(snapshot.history["epoch"]) == 1
+    assert 0 < snapshot.history["test_score"][0] < 1
+    assert cpu < STALL and reset_cpu < STALL
+    with pytest.raises(NoAnswer):
+        big.reset(timeout=0.001)
+    assert len(big.pause(timeout=120).history["epoch"]) == 1  # it waited for the reset's epoch 0
     small.close(), big.close()
 
 
@@ -164,3 +202,23 @@ def test_a_job_past_its_cpu_limit_is_stopped_and_its_answer_says_so(monkeypatch)
     reply.done.set()
     with pytest.raises(TooLong):
         reply.result(0)
+
+
+def test_a_job_started_afresh_answers_at_the_jobs_limits_and_is_stopped_past_its_time(monkeypatch):
+    # As a worker that holds TensorFlow starts its jobs: not forked.
+    worker, replies = worker_module.Worker.__new__(worker_module.Worker), []
+    worker.jobs, worker.reply = {}, lambda request, ok, value: replies.append((request, ok, value))
+    worker.spawn_job(7, divmod, (7, 2))
+    (conn,) = worker.jobs
+    assert conn.poll(300), "the job answered"
+    worker.finish(worker.jobs.pop(conn))
+    assert replies == [(7, True, (3, 1))]
+    monkeypatch.setattr(worker_module, "JOB_SECONDS", 0.5)
+    worker.spawn_job(8, time.sleep, (600,))
+    (job,) = worker.jobs.values()
+    child, limit = psutil.Process(job.pid), worker_module.JOB_CPU
+    until(lambda: child.nice() == worker_module.JOB_NICE and child.rlimit(psutil.RLIMIT_CPU) == (limit, limit + 5),
+          what="the job's nice level and CPU limit")
+    until(lambda: time.monotonic() > job.deadline, what="the job's deadline")
+    worker.stop_late_jobs()
+    assert replies[1:] == [(8, False, ("TimeLimit", "0.5"))] and not worker.jobs and not psutil.pid_exists(job.pid)

@@ -60,6 +60,23 @@ def test_an_epoch_trained_in_slices_is_the_epoch_trained_at_once():
     assert all(np.array_equal(a, b) for (a, _), (b, _) in zip(sliced.weights(), whole.weights()))
 
 
+def test_a_sliced_run_measures_a_large_sets_weights_in_slices_as_at_once():
+    data = xor_data(n=20_000)
+    sliced, whole = TrainingRun("numpy", SPEC, data, sliced=True), TrainingRun("numpy", SPEC, data)
+    assert not sliced.measured and sliced.history["epoch"] == []
+    slices = 0
+    while not sliced.measure(0.0005):
+        slices += 1
+    assert slices > 1 and sliced.history["epoch"] == [0] and sliced.start_loss == pytest.approx(whole.start_loss)
+    assert sliced.history["test_score"] == pytest.approx(whole.history["test_score"])
+    sliced.train_for(10.0, max_epochs=2)
+    sliced.restore(sliced.initial_weights)  # the restored weights are measured in slices too
+    assert not sliced.measured and sliced.history["epoch"] == [0, 1]
+    sliced.train_slice(10.0)  # training measures them first, then goes on
+    assert sliced.measured and sliced.history["epoch"][:3] == [0, 1, 2]
+    assert sliced.history["train_loss"][2] == pytest.approx(whole.history["train_loss"][0])
+
+
 def test_the_log_keeps_recent_epochs_and_thins_older_ones_within_its_limit():
     log = Log({"epoch": 0, "loss": 0, "norms": 3}, recent=100, limit=400)
     for epoch in range(100_000):

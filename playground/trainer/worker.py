@@ -20,10 +20,11 @@ A command that may take seconds (training.JOBS: the learning-rate finder, both e
 .keras file, the animation's frames) is not computed in the loop: what it needs
 of the run is taken there, and a process forked from the worker computes it and sends the answer back, while
 the loop goes on training the other runs. The fork shares the worker's memory (the data sets are not copied),
-and TensorFlow, when the job needs it, loads there and goes with it: a NumPy worker never holds it. Only in a
-worker that has loaded TensorFlow already (a Keras run's) is TensorFlow work done in the loop, as forking a
-process whose TensorFlow runs threads is not safe. A job is stopped after JOB_CPU seconds of computing (or
-JOB_SECONDS of waiting for a core).
+and TensorFlow, when the job needs it, loads there and goes with it: a NumPy worker never holds it. A worker
+that has loaded TensorFlow already (a Keras run's) is not forked, as forking a process whose TensorFlow runs
+threads is not safe: its jobs start afresh (`python -m playground.trainer.job`), and a thread of the worker sends
+them what they need, the run's data among it, while the loop goes on. Either way a job runs at nice JOB_NICE, and
+is stopped after JOB_CPU seconds of computing (or JOB_SECONDS of waiting for a core).
 
 A thread of its own says, every BEAT seconds, that the process lives, with how long its loop has
 been in the command or slice it is in (None, None, seconds): the pool's watchdog marks a worker
@@ -34,6 +35,7 @@ import logging
 import os
 import resource
 import signal
+import socket
 import sys
 import threading
 import time
@@ -44,7 +46,7 @@ from multiprocessing.connection import Connection, wait as wait_for
 
 from ..frames import FrameMaker
 from ..startup import configure_process, give_back_memory
-from ..training import JOBS, TENSORFLOW_JOBS, TrainingRun
+from ..training import JOBS, TrainingRun
 
 SLICE = 0.02          # seconds of training per turn: Pause waits at most about this long
 IDLE_WAIT = 1.0       # seconds between looks at detached runs while nothing trains
@@ -59,7 +61,10 @@ JOB_NICE = 19         # a job's process yields the cores to the worker's loop
 # The commands after which a watched run's page gets a frame: a key frame (the whole history) for those
 # that may rewrite it.
 FRAME_AFTER = {"pause", "step", "set_data", "speed", "space", "focus"}
-KEY_FRAME_AFTER = {"watch", "reset", "roll_back", "restore", "continue_from", "resume", "adopt", "edit", "reconfigure"}
+KEY_FRAME_AFTER = {"watch", "reset", "created", "roll_back", "restore", "continue_from", "resume", "adopt", "edit",
+                   "reconfigure"}
+# The commands a run takes while its weights are measured (others wait for it: they need its row of the log).
+UNHELD = {"close", "detach", "attach"}
 # What the page may ask of a run, beyond driving it: TrainingRun's methods by name.
 CALLS = {"reconfigure", "roll_back", "restore", "weights", "trace", "keras_file", "history_table",
          "gradient_check", "compare_engines", "resume", "replay_at", "replay_frames", "continue_from", "lr_find",
@@ -93,6 +98,7 @@ class Slot:
     framed_at: float = 0.0      # when its last frame was made
     space_layer: int = None     # the hidden layer whose view of the data its frames carry (frames.py), if any
     focus: tuple = None         # the hidden neuron (layer, neuron) whose picture its frames carry
+    held: list = None           # while its weights are measured in turns: the commands that wait for it
 
     def snapshot(self, views=True):
         snap = self.run.snapshot(views)
@@ -102,8 +108,8 @@ class Slot:
 
 @dataclass
 class Job:
-    """A command computed in a process forked from the worker: the request it answers, its process, the
-    end of the pipe its answer comes on, and when it is stopped if it has not answered."""
+    """A command computed in a process of its own (forked from the worker, or started afresh): the request it
+    answers, its process, the end of the pipe its answer comes on, and when it is stopped if it has not answered."""
     request: int
     pid: int
     answer: Connection
@@ -145,7 +151,8 @@ class Worker:
 
     def _serve(self):
         while True:
-            active = [slot for slot in self.slots.values() if slot.mode != "paused" and slot.detached_at is None]
+            active = [slot for slot in self.slots.values()
+                      if (slot.mode != "paused" or slot.held is not None) and slot.detached_at is None]
             now = time.monotonic()
             wait = max(0.0, min(slot.due for slot in active) - now) if active else IDLE_WAIT
             if self.jobs:
@@ -192,6 +199,10 @@ class Worker:
                 return
 
     def handle(self, request, run_id, command, args):
+        slot = self.slots.get(run_id)
+        if slot is not None and slot.held is not None and command not in UNHELD:
+            slot.held.append((request, run_id, command, args))
+            return
         try:
             value = self.execute(run_id, command, args, request)
         except (ValueError, UnknownRun) as error:  # a sentence for the person in front of the page
@@ -204,14 +215,15 @@ class Worker:
                 self.reply(request, True, value)
             slot = self.slots.get(run_id)
             what = args[0] if command == "call" else command
-            if slot is not None and slot.watched and (what in FRAME_AFTER or what in KEY_FRAME_AFTER):
-                self.send_frame(slot, key=what in KEY_FRAME_AFTER)
+            key = what in KEY_FRAME_AFTER
+            if slot is not None and slot.watched and slot.held is None and (what in FRAME_AFTER or key):
+                self.send_frame(slot, key=key)
 
     def execute(self, run_id, command, args, request):
         if command == "create":
             engine, spec, key, data = args
-            self.slots[run_id] = Slot(TrainingRun(engine, spec, self.data.get(key, data), run_id), key)
-            return self.slots[run_id].run.initial_weights, self.slots[run_id].snapshot()
+            self.slots[run_id] = Slot(TrainingRun(engine, spec, self.data.get(key, data), run_id, sliced=True), key)
+            return self.created(self.slots[run_id], request)
         if command == "ping":
             return os.getpid()
         slot = self.slots.get(run_id)
@@ -221,11 +233,15 @@ class Worker:
             self._answer_waiting(slot)
             del self.slots[run_id]
             self.data.release(slot.data_key)
+            for message in slot.held or ():  # they wait no longer: the run is gone
+                self.handle(*message)
             del slot
             give_back_memory()
             return None
         if command == "snapshot":
             return slot.snapshot(*args)
+        if command == "created":
+            return slot.run.initial_weights, slot.snapshot()
         if command in ("play", "pause"):
             slot.mode, slot.stop_epoch = ("playing" if command == "play" and not slot.run.diverged else "paused"), None
             slot.goal, slot.due = None, 0.0
@@ -254,8 +270,8 @@ class Worker:
             run = slot.run
             self._answer_waiting(slot)
             slot.run, slot.mode, slot.stop_epoch, slot.error = (
-                TrainingRun(run.engine_name, run.spec, run.dataset, run.id), "paused", None, None)
-            return slot.run.initial_weights, slot.snapshot()
+                TrainingRun(run.engine_name, run.spec, run.dataset, run.id, sliced=True), "paused", None, None)
+            return self.created(slot, request)
         if command == "detach":
             slot.detached_at, slot.kept_for = time.monotonic(), (args[0] if args else None)
             return None
@@ -282,11 +298,21 @@ class Worker:
                 raise KeyError(f"{method} is not a run's command")
             if method in JOBS:
                 function, job_args = slot.run.job(method, *call_args)
-                if method in TENSORFLOW_JOBS and "tensorflow" in sys.modules:
-                    return function(*job_args)  # TensorFlow runs threads here: no fork
-                return self.start_job(request, function, job_args)
-            return getattr(slot.run, method)(*call_args)
+                start = self.spawn_job if "tensorflow" in sys.modules else self.start_job  # its threads: no fork
+                return start(request, function, job_args)
+            value = getattr(slot.run, method)(*call_args)
+            if not slot.run.measured:  # restored weights, measured in turns
+                slot.held = []
+            return value
         raise KeyError(f"unknown command {command!r}")
+
+    def created(self, slot, request):
+        """The answer to a create or reset: the initial weights and the snapshot, once epoch 0 is measured, which
+        on a large data set takes turns in the loop (`train`); the run's other commands wait until then."""
+        if slot.run.measured:
+            return slot.run.initial_weights, slot.snapshot()
+        slot.held = [(request, slot.run.id, "created", ())]
+        return _DEFERRED
 
     def start_job(self, request, function, args):
         """Computes function(*args) in a process forked from this one; the loop answers `request` when it is
@@ -298,23 +324,27 @@ class Worker:
             status = 1
             try:
                 answer.close()
-                os.nice(JOB_NICE - NICE)  # the worker's loop, training the other runs, comes first
-                resource.setrlimit(resource.RLIMIT_CPU, (JOB_CPU, JOB_CPU + 5))  # SIGXCPU past it
-                signal.alarm(int(JOB_SECONDS) + 5)  # a child the worker no longer waits for ends by itself
-                _die_with_parent()
-                try:
-                    result = True, function(*args)
-                except ValueError as error:
-                    result = False, ("ValueError", str(error))
-                except Exception as error:
-                    traceback.print_exc()
-                    result = False, (type(error).__name__, str(error))
-                child_end.send(result)
+                limit_job()
+                compute(child_end, function, args)
                 status = 0
             finally:
                 os._exit(status)
         child_end.close()
         self.jobs[answer] = Job(request, pid, answer, time.monotonic() + JOB_SECONDS)
+        return _DEFERRED
+
+    def spawn_job(self, request, function, args):
+        """As `start_job`, in a process started afresh (playground/trainer/job.py) rather than forked: a thread
+        sends it `function` and `args`, so that the loop goes on while a large data set is on its way."""
+        ours, theirs = socket.socketpair()
+        os.set_inheritable(theirs.fileno(), True)
+        pid = os.posix_spawn(sys.executable, [sys.executable, "-m", "playground.trainer.job", str(theirs.fileno())],
+                             os.environ)  # no fork of this process: safe beside TensorFlow's threads
+        theirs.close()
+        conn = Connection(ours.detach())
+        threading.Thread(target=_send, args=(os.dup(conn.fileno()), (function, args)), name="playground-job",
+                         daemon=True).start()
+        self.jobs[conn] = Job(request, pid, conn, time.monotonic() + JOB_SECONDS)
         return _DEFERRED
 
     def finish(self, job):
@@ -350,7 +380,14 @@ class Worker:
     def train(self, slot):
         """One slice of training, or what is left of a frame's share at the run's speed; a step that reached
         its epoch, a stop condition, a divergence or an error pauses the run. A frame ends the share (or, as
-        fast as the engine goes, comes every period)."""
+        fast as the engine goes, comes every period). A run whose weights are measured goes on measuring them
+        instead, and takes the commands held for it once they are."""
+        if slot.held is not None:
+            if slot.run.measure(SLICE):
+                held, slot.held = slot.held, None
+                for message in held:
+                    self.handle(*message)
+            return
         run, paced = slot.run, slot.mode == "playing" and slot.speed > 0
         if paced and slot.goal is None:  # less than a batch a frame: a batch every few frames' time
             share = slot.speed * run.batches
@@ -415,6 +452,37 @@ class Worker:
 _DEFERRED = object()
 
 
+def limit_job():
+    """A job's process yields the cores to the worker's loop (nice JOB_NICE), stops at JOB_CPU seconds of CPU,
+    and ends by itself past JOB_SECONDS or with the worker."""
+    os.nice(JOB_NICE - os.nice(0))
+    resource.setrlimit(resource.RLIMIT_CPU, (JOB_CPU, JOB_CPU + 5))  # SIGXCPU past it
+    signal.alarm(int(JOB_SECONDS) + 5)  # a job the worker no longer waits for ends by itself
+    _die_with_parent()
+
+
+def compute(conn, function, args):
+    """Computes function(*args) and sends (True, its value) on `conn`, or (False, (the error's name, message))."""
+    try:
+        result = True, function(*args)
+    except ValueError as error:
+        result = False, ("ValueError", str(error))
+    except Exception as error:
+        traceback.print_exc()
+        result = False, (type(error).__name__, str(error))
+    conn.send(result)
+
+
+def _send(fd, message):
+    """Sends `message` to a job's process on `fd`, a copy of its socket that is closed once sent (the loop may
+    close its own meanwhile); a process that was stopped meanwhile is not sent it."""
+    with Connection(fd) as conn:
+        try:
+            conn.send(message)
+        except OSError:
+            pass
+
+
 def _wait(conns, timeout):
     """multiprocessing.connection.wait, or the worker's socket's poll alone when no job runs."""
     if len(conns) == 1:
@@ -462,6 +530,7 @@ def main(fd, beat=BEAT, ttl=None):
     lower_priority()
     configure_process()
     logging.basicConfig(stream=sys.stderr, format="%(asctime)s worker %(process)d: %(message)s")
+    os.set_inheritable(fd, False)  # the server's socket stays out of the jobs' processes
     Worker(Connection(fd), beat, ttl).serve()
 
 
