@@ -26,6 +26,7 @@ import struct
 import numpy as np
 
 from .nn import forward_layers
+from .space import SpaceView
 
 BOUNDARY = 50        # points on each side of the boundary's grid (every other one of the data set's 100)
 NEURON_BYTES = 1600  # bytes for all the neuron pictures of one frame: each is as fine as that allows…
@@ -140,11 +141,19 @@ class FrameMaker:
         if layer is None:
             self.space = None
             return []
-        from .space import SpaceView  # space.py packs its coordinates as this module does
         if self.space is None or self.space.layer != layer:
             self.space = SpaceView(layer)
-        header["space"], arrays = self.space.parts(spec, weights, dataset)
-        return arrays
+        header["space"], points = self.space.parts(spec, weights, dataset)
+        return space_arrays(header["space"], points)
+
+
+def space_arrays(entry, points):
+    """The space view's coordinates (points: (n, 2), u and v), a byte each within its header entry's "bounds"
+    [u₀, u₁, v₀, v₁]; none without a view."""
+    if entry is None:
+        return []
+    u0, u1, v0, v1 = entry["bounds"]
+    return [("space", np.column_stack([to_bytes(points[:, 0], u0, u1), to_bytes(points[:, 1], v0, v1)]).ravel())]
 
 
 def plane_views(spec, weights, grid, dataset, inputs=False, predicted=True, focus=None):
@@ -247,6 +256,6 @@ def still(spec, snapshot, dataset, space=None, focus=None):
         header.update(views)
         arrays += view_arrays
         if space is not None:
-            header["space"], space_arrays = space.parts(spec, snapshot.weights, dataset)
-            arrays += space_arrays
+            header["space"], points = space.parts(spec, snapshot.weights, dataset)
+            arrays += space_arrays(header["space"], points)
     return pack(header, arrays)

@@ -18,7 +18,6 @@ import math
 import numpy as np
 
 from .nn import forward_layers
-from .frames import to_bytes
 
 LINES = 11            # grid lines of the plane in each direction
 LINE_POINTS = 26      # points along each grid line (every fourth of the plane's 100)
@@ -96,12 +95,13 @@ class SpaceView:
         return (A - mean) @ self.basis, "components", shares, mean, self.basis
 
     def parts(self, spec, weights, dataset):
-        """(header entry, [(name, array)]) of the view for a frame: the training points' and then the grid lines'
-        coordinates (u, v), a byte each within the header's "bounds" [u₀, u₁, v₀, v₁] (to_bytes: half a pixel of a
-        picture 256 pixels wide), what the axes are, the shares of the variance and the boundary line
-        p·u + q·v + r = 0 (or None). None if the network has no such hidden layer."""
+        """(header entry, coordinates) of the view for a frame: the training points' and then the grid lines'
+        coordinates (u, v) as an (n, 2) array, within the header's "bounds" [u₀, u₁, v₀, v₁] (frames.space_arrays
+        makes them a byte each: half a pixel of a picture 256 pixels wide), what the axes are, the shares of the
+        variance and the boundary line p·u + q·v + r = 0 (or None). (None, None) if the network has no such hidden
+        layer."""
         if not 0 <= self.layer < len(weights) - 1:
-            return None, []
+            return None, None
         activations = (*spec.activations, spec.output_activation)
         X = np.asarray(dataset.X_train)[point_indices(len(dataset.X_train))]
         inputs = np.vstack([X, grid_lines(dataset.grid)])
@@ -114,8 +114,7 @@ class SpaceView:
                   "bounds": [float(low[0]), float(high[0]), float(low[1]), float(high[1])],
                   "shares": None if shares is None else [round(float(s), 4) for s in shares],
                   "line": self.line(spec, weights, dataset.task, kind, mean, basis)}
-        coordinates = np.column_stack([to_bytes(points[:, k], low[k], high[k]) for k in (0, 1)])
-        return header, [("space", coordinates.ravel())]
+        return header, points
 
     def line(self, spec, weights, task, kind, mean, basis):
         """The boundary's [p, q, r] in the view's coordinates, or None (see the module's docstring)."""

@@ -31,7 +31,7 @@ def activations_of(spec, weights, X, layer):
 
 
 def decoded(header, arrays):
-    """The view's coordinates (n, 2) from a frame's bytes, as space.js reads them."""
+    """The view's coordinates (n, 2) from a frame's bytes, as layer_space.js reads them."""
     u0, u1, v0, v1 = header["space"]["bounds"]
     values = arrays["space"].reshape(-1, 2) / 255.0
     return np.column_stack([u0 + values[:, 0] * (u1 - u0), v0 + values[:, 1] * (v1 - v0)])

@@ -34,7 +34,7 @@ PREFIX = "/_playground"
 BACKLOG = 45     # frames waiting for a browser that does not keep up (a second's worth): past it they are
                  # dropped, and the browser, finding a gap in the curves, asks for a key frame
 SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "live_view", "live.js")
-SPACE_SCRIPT = os.path.join(os.path.dirname(SCRIPT), "space.js")  # the space view (ui/space_view.py), beside it
+SPACE_SCRIPT = os.path.join(os.path.dirname(SCRIPT), "layer_space.js")  # the space view (ui/space_view.py), beside it
 FOCUS = re.compile(r"focus( \d{1,4} \d{1,5})?")   # a hidden neuron's (layer, neuron), both from 0; none
 _runs = weakref.WeakValueDictionary()   # token -> RunHandle
 _tokens = weakref.WeakKeyDictionary()   # RunHandle -> token
@@ -113,7 +113,7 @@ async def space_script(request):
 
 
 ROUTES = [Route(PREFIX + "/live.js", live_script), WebSocketRoute(PREFIX + "/live", live_socket),
-          Route(PREFIX + "/space.js", space_script)]
+          Route(PREFIX + "/layer_space.js", space_script)]
 
 
 async def _whole_response(app, scope, receive):

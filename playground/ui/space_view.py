@@ -1,5 +1,5 @@
 """The tool "the data as a layer sees it": the training points and the plane's grid lines mapped through a hidden
-layer (`space_layer`), drawn by the browser (live_view/space.js) from the run's frames, which carry the view
+layer (`space_layer`), drawn by the browser (live_view/layer_space.js) from the run's frames, which carry the view
 while this tool is open (RunHandle.show_space; the mapping is playground/space.py's)."""
 import base64
 
@@ -13,7 +13,7 @@ from .channel import PREFIX, token
 from .live_view import _CSS
 from .safe import labels
 
-# The component's script loads space.js, which adds its view to live.js's and mounts it as live.js mounts the others.
+# The component's script loads layer_space.js, which adds its view to live.js's and mounts it as live.js mounts the others.
 _STUB = """
 export default function (component) {
   const {parentElement, data, setTriggerValue} = component;
@@ -24,7 +24,7 @@ export default function (component) {
     parentElement.appendChild(el);
   }
   let cleanup = null, gone = false;
-  import(new URL("%s/space.js", window.location.href).href).then((space) => {
+  import(new URL("%s/layer_space.js", window.location.href).href).then((space) => {
     if (!gone) cleanup = space.mount(el, data, setTriggerValue);
   });
   return () => { gone = true; if (cleanup) cleanup(); };

@@ -1716,5 +1716,5 @@ export function mount(el, data, trigger) {
   };
 }
 
-// What the space view (space.js, served beside this module) draws with.
+// What the space view (layer_space.js, served beside this module) draws with.
 export {VIEWS, canvasIn, describe, DataTable, drawMark, lerpScale, font, ink};
