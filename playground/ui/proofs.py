@@ -36,18 +36,20 @@ def proofs_section(run):
 
 @guarded(N_("the finite-difference check"))
 def _check():
-    run = st.session_state.run
-    errors = state.on_job(run, "gradient_check", CHECK_EXAMPLES)
-    if errors is not None:
-        st.session_state.proof_gradients_result = (run.id, run.snapshot.epoch, errors)
+    _prove("gradient_check", CHECK_EXAMPLES, "proof_gradients_result")
 
 
 @guarded(N_("both engines side by side"))
 def _compare():
+    _prove("compare_engines", ENGINE_STEPS, "proof_engines_result")
+
+
+def _prove(command, argument, key):
+    """Asks the run for a proof (a job), and keeps its answer, once it comes, with the run and epoch it is of."""
     run = st.session_state.run
-    result = state.on_job(run, "compare_engines", ENGINE_STEPS)
+    result = state.on_job(run, command, argument)
     if result is not None:
-        st.session_state.proof_engines_result = (run.id, run.snapshot.epoch, result)
+        st.session_state[key] = (run.id, run.snapshot.epoch, result)
 
 
 def _result(run, key):
