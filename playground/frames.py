@@ -129,11 +129,12 @@ class FrameMaker:
         arrays = [("rows", table.ravel())]
         grid = run.dataset.grid
         if grid is not None:
-            header_views, view_arrays = plane_views(run.spec, run.engine.get_weights(), grid, run.dataset, key,
+            weights = run.engine.get_weights()
+            header_views, view_arrays = plane_views(run.spec, weights, grid, run.dataset, key,
                                                     predicted=key or mode != "playing", focus=focus)
             header.update(header_views)
             arrays += view_arrays
-            arrays += self.space_view(header, run.spec, run.engine.get_weights(), run.dataset, space_layer)
+            arrays += self.space_view(header, run.spec, weights, run.dataset, space_layer)
         return pack(header, arrays)
 
     def space_view(self, header, spec, weights, dataset, layer):

@@ -538,7 +538,10 @@ class TrainingRun:
             target, index = (b, column) if row is None else (W, (row, column))
             old = float(target[index])
             target[index] = value
+            diverged, last_finite = self.diverged, self.last_finite
             self.restore(weights)
+            if diverged:   # one weight set by hand does not undo a divergence: Roll back still goes back
+                self.diverged, self.last_finite = diverged, last_finite
             self.edits.append(Edit(self.epoch, layer, row, column, old, float(value)))
             return self.edits[-1]
 
@@ -602,11 +605,15 @@ class TrainingRun:
         with self.lock:
             self.engine.set_weights(weights)
             weights = self.engine.get_weights()
-            if self._evaluation is not None:  # an epoch's end was being measured: that epoch starts afresh
+            measured = self.measured   # else this epoch's row is not in the log yet: none to take out
+            if self._evaluation is not None:  # an epoch's end, or these weights, being measured: afresh
                 self._pending = self._evaluation = None
-            self.log.keep(len(self.log) - 1)
+            if measured and len(self.log):
+                self.log.keep(len(self.log) - 1)
             self.replay.keep_through(self.epoch - 1)
-            self.last_finite, self.diverged, self._before = (self.epoch, weights), False, weights
+            self._before = weights
+            if all(np.isfinite(W).all() and np.isfinite(b).all() for W, b in weights):
+                self.last_finite, self.diverged = (self.epoch, weights), False
             self._measure_again()
 
     def resume(self, snapshot):
@@ -627,6 +634,7 @@ class TrainingRun:
             self.log.thinned_before = snapshot.thinned_before if whole else snapshot.epoch
             self.replay = WeightHistory(snapshot.weights)
             self.replay.add(self.epoch, snapshot.weights)
+            self.edits = list(snapshot.edits)
             self.diverged = snapshot.diverged
             self.last_finite = (0, self.initial_weights) if self.diverged else (self.epoch, snapshot.weights)
             self._before = snapshot.weights

@@ -82,7 +82,16 @@ def test_a_teacher_opens_a_class_and_two_students_appear_on_the_dashboard_within
     dashboard.wait_for_function(f"(n) => ({LIVE_JS})() >= n", arg=shown + 5, timeout=20_000)  # it plays there too
     assert not dashboard.locator(".st-key-class_projector img").count()   # not the stored picture
     assert dashboard.locator("[data-testid='stSidebar']").is_hidden()   # presentation mode
+    mine = epoch(students[0])   # her own page keeps its frames meanwhile
+    students[0].wait_for_function(f"(n) => ({LIVE_JS})() >= n", arg=mine + 5, timeout=20_000)
+    for chart in ("chart_network", "chart_boundary"):   # read-only: a click on it commands nothing
+        dashboard.locator(f".st-key-class_projector_live .st-key-{chart} canvas").first.click()
+    dashboard.wait_for_selector(APP_READY)
+    assert not dashboard.get_by_text("Something went wrong").count() and not dashboard.locator(
+        "[data-testid='stException']").count()
     dashboard.screenshot(path=os.path.join(ARTIFACTS, "class_projector.png"))
-    button(students[0], "Pause").click()
     dashboard.locator(".st-key-class_show_end button").click()
     dashboard.wait_for_selector(".st-key-class_end")
+    mine = epoch(students[0])   # the projector gone, her page's frames go on
+    students[0].wait_for_function(f"(n) => ({LIVE_JS})() >= n", arg=mine + 5, timeout=20_000)
+    button(students[0], "Pause").click()

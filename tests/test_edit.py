@@ -63,6 +63,16 @@ def test_the_replay_of_a_later_epoch_holds_the_edit_and_an_earlier_one_does_not(
     assert run.snapshot().edits == ()                      # back before it: the edit is gone from the story
 
 
+def test_a_run_taken_up_again_from_its_snapshot_keeps_its_edits(run):
+    run.edit(1, 0, 1, 3.0)
+    snapshot = run.snapshot()
+    again = TrainingRun("numpy", SPEC, run.dataset)   # as on another worker, after its own died
+    again.resume(snapshot)
+    assert again.edits == run.edits and again.snapshot().edits == snapshot.edits
+    again.edit(1, 0, 0, -1.0)   # and a new edit on the restored weights keeps the restore finite and measured
+    assert not again.diverged and again.history["epoch"][-1] == snapshot.epoch
+
+
 @pytest.mark.parametrize("value", [MAX_EDIT * 1.01, -1e9, float("nan"), float("inf"), "3", None, True])
 def test_a_value_out_of_range_or_not_a_number_changes_nothing(run, value):
     before, rows = run.weights(), len(run.log)

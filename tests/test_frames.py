@@ -140,6 +140,42 @@ def test_a_watched_run_sends_a_key_frame_then_a_frame_per_share_of_training(circ
     run.close()
 
 
+def test_a_run_shown_twice_sends_its_frames_to_both_until_the_last_leaves(circle):
+    """Its page's live view and a class's projector: the second does not take the first one's frames."""
+    run = RunHandle("numpy", spec_for(circle), circle, ("circle", "frames"))
+    page, page_listener = watched(run)
+    projector, projector_listener = watched(run)
+    run.set_speed(1)
+    run.play()
+    until(lambda: len(page) > 5 and len(projector) > 5)
+    run.unwatch(projector_listener)
+    seen = len(page)
+    until(lambda: len(page) > seen + 5)   # the page's frames go on
+    run.unwatch(page_listener)
+    run.pause()
+    time.sleep(0.5)
+    last = len(page)
+    run.play()
+    time.sleep(0.5)
+    assert len(page) == last   # no one watches: no frames
+    run.close()
+
+
+def test_an_edit_on_a_large_run_is_drawn_once_its_weights_are_measured():
+    """On more rows than are measured at once, an edit's epoch is measured in turns of the worker's loop; the
+    page gets a key frame with the new measures when that is done."""
+    large = make_dataset("circle", n_samples=12_000)
+    run = RunHandle("numpy", spec_for(large), large, ("circle", "frames", 12_000))
+    got, _listener = watched(run)
+    until(lambda: got)
+    before = got[-1][1]["latest"]["train_loss"]
+    seen = len(got)
+    run.edit(2, 0, 0, 50.0)   # a large weight into the output: the loss changes
+    until(lambda: len(got) > seen and got[-1][1]["key"] and got[-1][1]["latest"]["train_loss"] != before, 30)
+    assert got[-1][1]["epoch"] == 0 and got[-1][1]["mode"] == "paused"
+    run.close()
+
+
 def test_a_fraction_of_an_epoch_a_frame_draws_the_batches_of_an_epoch(circle):
     run = RunHandle("numpy", spec_for(circle), circle, ("circle", "frames"))
     got, _listener = watched(run)

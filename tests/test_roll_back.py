@@ -48,3 +48,18 @@ def test_going_back_keeps_the_epochs_that_learned_before_the_loss_climbed():
     assert all(not loss <= start for loss in losses[good + 1:])
     run.roll_back()
     assert run.epoch == good and run.history["train_loss"][-1] <= start
+
+
+def test_an_edit_on_a_diverged_run_leaves_it_diverged_and_roll_back_still_goes_back():
+    values = {**settings.defaults(), "dataset": "plane", "output": "linear", "loss": "mse",
+              "learning_rate": 3.0, "batch_size": 250}
+    data = make_dataset("plane", **settings.data_arguments(values))
+    run = TrainingRun("numpy", settings.network_spec(values, data), data)
+    run.train_for(30.0, max_epochs=100)
+    assert run.diverged
+    good = run.last_finite
+    run.edit(1, 0, 0, 1.0)   # one weight set: the others are still not finite
+    assert run.diverged and run.last_finite is good and len(run.edits) == 1
+    run.roll_back()
+    assert run.epoch == good[0] and not run.diverged
+    assert all(np.isfinite(W).all() and np.isfinite(b).all() for W, b in run.weights())

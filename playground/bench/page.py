@@ -69,16 +69,16 @@ def quiet(context):
     context.add_init_script("window.__playgroundQuiet = true;")
 
 
-def open_page(browser, url, draw=True, viewport=None):
-    """A new page in a context of its own, once its first run has ended and its first frame has come;
-    `draw=False`: a quiet page."""
+def open_page(browser, url, draw=True, viewport=None, timeout=60_000):
+    """A new page in a context of its own, once its first run has ended and its first frame has come (each within
+    `timeout` ms); `draw=False`: a quiet page."""
     context = browser.new_context(viewport=viewport or {"width": 1500, "height": 1100})
     if not draw:
         quiet(context)
     page = context.new_page()
-    page.goto(url)
-    button(page, "Play").wait_for(timeout=60_000)  # the first run has begun (the app reads as ready before it)
-    page.wait_for_selector(APP_READY, timeout=60_000)  # and has ended
+    page.goto(url, timeout=timeout)
+    button(page, "Play").wait_for(timeout=timeout)  # the first run has begun (the app reads as ready before it)
+    page.wait_for_selector(APP_READY, timeout=timeout)  # and has ended
     epoch(page)
     return page
 

@@ -222,8 +222,7 @@ class WorkerProcess:
                 self.busy_since = now - value if value else None
                 continue
             if request is None:  # a frame of a watched run: (None, run id, bytes)
-                listener = _listeners.get(ok)
-                if listener is not None:
+                for listener in _listeners.get(ok, ()):
                     listener(value)
                 continue
             self.busy_since = None  # an answer: its loop is done with that command (the next heartbeat says more)
@@ -280,8 +279,7 @@ class WorkerProcess:
             waiter.answer = False, ("RunLost", "the worker is gone")
             waiter.done.set()
         for run_id in list(self.runs):
-            listener = _listeners.get(run_id)
-            if listener is not None:
+            for listener in _listeners.get(run_id, ()):
                 listener(None)  # the page's live view hears that the run is lost
         if self.on_lost is not None:
             self.on_lost(self)
@@ -400,7 +398,9 @@ class Pool:
 
 
 _pool, _pool_lock, _shutting_down = None, threading.Lock(), False
-_listeners = {}  # run id -> a function called with each frame of the run (None: the run is lost)
+# run id -> the functions called with each frame of the run (None: the run is lost): its page's live view, and a
+# class's projector showing it. A tuple, replaced whole, so the thread that reads the worker never sees one changing.
+_listeners = {}
 
 
 def pool(detached_ttl=None):
@@ -462,6 +462,7 @@ class RunHandle:
         self.engine_name, self.spec, self.dataset, self.data_key = engine_name, spec, dataset, data_key
         self.asked_at, self.detached, self.speed = time.monotonic(), False, 1
         self.space_layer = None  # the hidden layer whose view of the data the frames carry (show_space)
+        self.focused = None      # the hidden neuron whose picture the frames carry (focus)
         self._create()
         with _handles_lock:
             _handles.add(self)
@@ -494,6 +495,8 @@ class RunHandle:
                 self.worker.send(self.id, "speed", self.speed)
             if self.space_layer is not None:
                 self.worker.send(self.id, "space", self.space_layer)
+            if self.focused is not None:
+                self.worker.send(self.id, "focus", *self.focused)
         except RunLost:
             self._finalizer()
             if attempts <= 1 or self.worker.alive:  # alive: the worker no longer knows the run
@@ -589,14 +592,20 @@ class RunHandle:
 
     def watch(self, listener):
         """Calls `listener(frame)`, in the thread that reads the worker, with each frame of the run
-        (playground/frames.py) from a key frame on, and `listener(None)` if the run is lost. One listener a
-        run: a new one takes the place of the last."""
-        _listeners[self.id] = listener
+        (playground/frames.py) from a key frame on, and `listener(None)` if the run is lost. A run may have several
+        listeners (its page's live view, a class's projector); the frames go on until the last one leaves."""
+        with _handles_lock:
+            _listeners[self.id] = (*_listeners.get(self.id, ()), listener)
         self.worker.send(self.id, "watch", True)
 
     def unwatch(self, listener):
-        if _listeners.get(self.id) is listener:
-            del _listeners[self.id]
+        with _handles_lock:
+            left = tuple(other for other in _listeners.get(self.id, ()) if other is not listener)
+            if left:
+                _listeners[self.id] = left
+            else:
+                _listeners.pop(self.id, None)
+        if not left:
             self.worker.send(self.id, "watch", False)
 
     def set_speed(self, speed):
@@ -614,6 +623,7 @@ class RunHandle:
     def focus(self, neuron=None):
         """The hidden neuron (layer, neuron), both from 0, whose picture the run's frames carry from now on;
         None: none."""
+        self.focused = tuple(neuron) if neuron else None
         self.worker.send(self.id, "focus", *(neuron or ()))
 
     def detach(self, keep=None):

@@ -383,8 +383,19 @@ class Worker:
         fast as the engine goes, comes every period). A run whose weights are measured goes on measuring them
         instead, and takes the commands held for it once they are."""
         if slot.held is not None:
-            if slot.run.measure(SLICE):
+            try:
+                measured = slot.run.measure(SLICE)
+            except Exception as error:  # a bug: said to the page, and the commands held for it answered
+                log.exception("Run %s failed while its weights were measured", slot.run.id)
+                slot.error, slot.mode = f"{type(error).__name__}: {error}", "paused"
                 held, slot.held = slot.held, None
+                for request, *_ in held:
+                    self.reply(request, False, (type(error).__name__, str(error)))
+                return
+            if measured:
+                held, slot.held = slot.held, None
+                if slot.watched:  # the weights set meanwhile (an edit, a restore), with their measures
+                    self.send_frame(slot, key=True)
                 for message in held:
                     self.handle(*message)
             return
@@ -444,7 +455,10 @@ class Worker:
                    and (slot.kept_for or self.detached_ttl) is not None
                    and now - slot.detached_at > (slot.kept_for or self.detached_ttl)]
         for run_id in expired:
-            self.data.release(self.slots.pop(run_id).data_key)
+            slot = self.slots.pop(run_id)
+            self.data.release(slot.data_key)
+            for message in slot.held or ():  # they wait no longer: the run is gone
+                self.handle(*message)
         if expired:
             give_back_memory()
 

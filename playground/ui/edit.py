@@ -19,6 +19,7 @@ VALUE_LENGTH = 24   # characters of a typed value ("-0.000123456789", "1e-05")
 # What Apply may say, kept as templates until the editor is drawn: a callback runs before the page knows its language.
 NOT_A_NUMBER = N_("“{text}” is not a number: type one such as 0.5, −2 or 1e-3. Nothing was changed.")
 OUT_OF_RANGE = N_("{value} is out of range: a weight or bias must lie between −{most} and {most}. Nothing was changed.")
+TOO_MANY_OFF = N_("No more neurons can be switched off: switch one on first.")
 
 
 def column_name(spec, column):
@@ -88,6 +89,8 @@ def on_pick():
         return
     spec, s = st.session_state.run.spec, st.session_state
     column, unit, to = pick.get("layer"), pick.get("from"), pick.get("to")
+    if not all(type(n) is int for n in (column, unit)) or (to is not None and type(to) is not int):
+        return   # the browser sends whole numbers; anything else is not a click
     if column not in range(len(spec.sizes)) or unit not in range(spec.sizes[column]):
         return
     to = BIAS if to is None and column > 0 else 0 if to is None else to
@@ -147,6 +150,7 @@ def neuron_key(column, unit):
     return f"{column}.{unit + 1}"
 
 
+@guarded(N_("the weight editor"))
 def _switch():
     """on_change of `neuron_off`: the chosen hidden neuron joins or leaves the setting `off` (and the link)."""
     s = st.session_state
@@ -154,7 +158,11 @@ def _switch():
     off = set(s.get("off", ())) - {name}
     if s.neuron_off:
         off.add(name)
-    s.off = settings.neurons(",".join(off))
+    try:
+        s.off = settings.neurons(",".join(off))
+    except ValueError:   # more than a link can carry
+        s.neuron_off = False
+        s.edit_message = ("error", TOO_MANY_OFF, {})
 
 
 def editor(run):

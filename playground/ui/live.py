@@ -59,7 +59,7 @@ def projector_view(run):
         part("metrics", "live_metrics", run, mode=run.snapshot.mode, labels=_metric_labels(run.dataset),
              streamlit_words=[[english, _(english)] for english in STREAMLIT_WORDS])
     with st.container(key="live_charts"):
-        _charts(run, run.snapshot, None)
+        _charts(run, run.snapshot, None, readonly=True)
 
 
 # The accessible names and placeholders Streamlit writes itself, in English: live.js puts in their translations.
@@ -108,11 +108,14 @@ def _points(points, labels):
             "label": labels.tolist()}
 
 
-def _charts(run, snapshot, still, mark=None):
+def _charts(run, snapshot, still, mark=None, readonly=False):
     """Across the screen, as data flows: the network (inputs, layers, output), the output over the
     data (the decision boundary), and the curves; below them the weights and gradient health.
-    `snapshot` is the run's, or a past epoch's (`still` its frame; the curves mark its epoch)."""
+    `snapshot` is the run's, or a past epoch's (`still` its frame; the curves mark its epoch). `readonly`: another
+    session's run, shown (a class's projector): no click, key or choice on it commands the run or this page."""
     s, ds = st.session_state, run.dataset
+    network_driving = {"readonly": True} if readonly else dict(on_pick=edit.on_pick, chosen=edit.chosen(),
+                                                                on_focus=_focus_clicked, focus=focused_neuron(run))
     height = PRESENTATION_HEIGHT if s.presentation else HEIGHT
     scale = 1.5 if s.presentation else 1.0  # chart text of at least 18 px on a projector
     plane = ds.points_train is not None
@@ -121,8 +124,7 @@ def _charts(run, snapshot, still, mark=None):
     network, output, curves = st.container(key="live_row").columns(row_shares(run.spec), gap="small")
     with network, st.container(key="chart_network"):
         if plane:
-            part("network", "live_network", run, height, past=still, scale=scale, on_pick=edit.on_pick,
-                 chosen=edit.chosen(), on_focus=_focus_clicked, focus=focused_neuron(run),
+            part("network", "live_network", run, height, past=still, scale=scale, **network_driving,
                  title=network_title(run.spec, ds), features=[_label(f) for f in ds.feature_names],
                  activations=[*run.spec.activations, run.spec.output_activation],
                  tile_colors=[colours.NEGATIVE, colours.POSITIVE], link_colors=[colours.LINK_NEGATIVE, colours.LINK_POSITIVE],
@@ -138,18 +140,20 @@ def _charts(run, snapshot, still, mark=None):
         if network_wide(run.spec, ds):
             st.toggle(_("Show every neuron"), key="network_all",
                       help=_("The whole network below the charts, every neuron of every layer, at the epoch shown."))
-    with network:  # below the network view's part, which fits the first screen
-        focus_choice(run)
+    if not readonly:
+        with network:  # below the network view's part, which fits the first screen
+            focus_choice(run)
     with output:
         if plane:
             x, y, _inputs = ds.plane_grid
-            drawing = draw.drawing()
+            drawing = draw.drawing() and not readonly
             regression = ds.task == "regression"
             # A drawing's points as they are now (the run may be of an earlier one), its test points always shown.
             shown = draw.points() if draw.active(ds) else (ds.points_train, ds.y_train, ds.points_test, ds.y_test)
             with st.container(key="chart_boundary"):
                 part("boundary", "live_boundary", run, height, past=still, scale=scale,
-                     on_click=draw.on_click if drawing else step_through.pick_clicked_point,
+                     on_click=None if readonly else draw.on_click if drawing else step_through.pick_clicked_point,
+                     readonly=readonly,
                      x=[float(x[0]), float(x[-1])], y=[float(y[0]), float(y[-1])],
                      train=_points(*shown[:2]), test=_points(*shown[2:]),
                      show_test=bool(s.show_test) or draw.active(ds), discretize=bool(s.discretize), drawing=drawing,
@@ -157,13 +161,14 @@ def _charts(run, snapshot, still, mark=None):
                      regression=regression, range=list(frames.value_range(ds)), **MARKS,
                      scale_stops=colours.PLANE_SCALE,
                      classes=[_label(name, 200) for name in ds.class_names] if not regression else [],
-                     focus=focused_neuron(run), focus_colors=[colours.NEGATIVE, colours.POSITIVE],
+                     focus=None if readonly else focused_neuron(run), focus_colors=[colours.NEGATIVE, colours.POSITIVE],
                      labels={"example": _("training example"), "value": _("the target's value"),
                              "test_points": _("test points"),
                              "not_finite": _("The outputs are not finite numbers"), **_boundary_words(regression),
                              **_focus_words()})
-            step_through.follow_click()
-            draw.follow()
+            if not readonly:
+                step_through.follow_click()
+                draw.follow()
         else:
             with st.container(key="chart_boundary"):
                 image_view.confusion_view(run, snapshot, height)

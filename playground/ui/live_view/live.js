@@ -195,6 +195,7 @@ function wantedFocus(connection) {
 }
 
 function sendFocus(connection) {
+  if (connection.readonly) return;   // a run shown read-only (a class's projector): its own page chooses
   const wanted = wantedFocus(connection), text = wanted ? `focus ${wanted[0]} ${wanted[1]}` : "focus";
   if (text === connection.sentFocus || !connection.socket || connection.socket.readyState !== 1) return;
   connection.socket.send(text);
@@ -223,7 +224,7 @@ function nodeFocus(view, node) {
 // The pointer over the network view (event null: it left): the neuron under it shows on the plane while it is there.
 function focusHover(view, event) {
   const connection = view.connection;
-  if (!connection || view.data.past) return;
+  if (!connection || view.data.past || view.data.readonly) return;
   const focus = event ? nodeFocus(view, nodeAt(view, event)) : undefined;
   if (JSON.stringify(focus) === JSON.stringify(connection.hovered)) return;
   connection.hovered = focus;
@@ -240,6 +241,7 @@ function focusClick(view, event) {
 
 function keepFocus(view, focus) {
   const connection = view.connection;
+  if (view.data.readonly) return;
   connection.kept = focus;
   if (focus === null) connection.hovered = undefined;
   sendFocus(connection);
@@ -884,7 +886,7 @@ class Plane {
         this.trigger("click", {kind: "plane", x: this.cross.x, y: this.cross.y, time: Date.now()});
       } else if ((event.key === "Delete" || event.key === "Backspace") && mode === "erase") {
         this.trigger("click", {kind: "plane", x: this.cross.x, y: this.cross.y, time: Date.now()});
-      } else if (event.key === "Enter" && mode === "look") {
+      } else if (event.key === "Enter" && mode === "look" && !this.data.readonly) {
         const i = this.closest(this.cross);
         if (i < 0) return;
         this.trigger("click", {meta: "train", customdata: i, time: Date.now()});
@@ -1116,7 +1118,7 @@ class Plane {
 
   click(event) {
     const where = this.at(event);
-    if (!where) return;
+    if (!where || this.data.readonly) return;
     if (this.data.drawing) {
       this.trigger("click", {kind: "plane", x: where.x, y: where.y, time: Date.now()});
       return;
@@ -1446,11 +1448,12 @@ class Network {
 
   click(event) {
     const hit = this.at(event);
-    if (hit) this.pick(hit);
+    if (hit && !this.data.readonly) this.pick(hit);
   }
 
   // A link or a neuron clicked: the weight editor below the view chooses it (the page's `on_pick`).
   pick(hit) {
+    if (this.data.readonly) return;
     this.trigger("pick", {...hit, time: Date.now()});
   }
 
@@ -1695,6 +1698,7 @@ export function mount(el, data, trigger) {
     view.connection = connection;
   }
   connection.views.add(view);
+  if (data.readonly) connection.readonly = true;   // shown, not driven: it sends the run no focus
   view.startSeq = connection.frame ? connection.frame.header.seq : 0;
   view.told = false;
   view.toldGoal = false;
