@@ -19,14 +19,19 @@ def xor_data(n=200):
                            y_train=y[:n // 2], y_test=y[n // 2:])
 
 
-def test_going_back_after_divergence_lands_on_the_last_epoch_no_worse_than_the_start():
-    # The learning-rate-3 lesson: the loss climbs tenfold each epoch for 20 epochs, then overflows.
+def diverged_run():
+    """The learning-rate-3 lesson's run, diverged: the loss climbs tenfold each epoch for 20 epochs, then overflows."""
     values = {**settings.defaults(), "dataset": "plane", "output": "linear", "loss": "mse",
               "learning_rate": 3.0, "batch_size": 250}
     data = make_dataset("plane", **settings.data_arguments(values))
     run = TrainingRun("numpy", settings.network_spec(values, data), data)
     run.train_for(30.0, max_epochs=100)
     assert run.diverged
+    return run
+
+
+def test_going_back_after_divergence_lands_on_the_last_epoch_no_worse_than_the_start():
+    run = diverged_run()
     losses = run.history["train_loss"]
     good = max((e for e, loss in zip(run.history["epoch"], losses) if loss <= losses[0]), default=0)
     assert run.last_finite[0] == run.snapshot().last_finite_epoch == good == 0
@@ -51,12 +56,7 @@ def test_going_back_keeps_the_epochs_that_learned_before_the_loss_climbed():
 
 
 def test_an_edit_on_a_diverged_run_leaves_it_diverged_and_roll_back_still_goes_back():
-    values = {**settings.defaults(), "dataset": "plane", "output": "linear", "loss": "mse",
-              "learning_rate": 3.0, "batch_size": 250}
-    data = make_dataset("plane", **settings.data_arguments(values))
-    run = TrainingRun("numpy", settings.network_spec(values, data), data)
-    run.train_for(30.0, max_epochs=100)
-    assert run.diverged
+    run = diverged_run()
     good = run.last_finite
     run.edit(1, 0, 0, 1.0)   # one weight set: the others are still not finite
     assert run.diverged and run.last_finite is good and len(run.edits) == 1
