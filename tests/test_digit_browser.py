@@ -25,7 +25,10 @@ def trained_pad(browser, url, theme="light"):
     page = open_app(browser, f"{url}/?dataset=digits&tool=digit", viewport={"width": 1400, "height": 1000},
                     color_scheme=theme)
     page.wait_for_function(CHARTS_DRAWN_JS, timeout=60_000)  # the page as a person sees it before pressing
+    page.wait_for_selector(APP_READY)   # the sidebar drawn after the first frame: no run under way to take the press
     page.locator("[data-testid='stSidebar']").get_by_text("Lessons and examples").click()
+    page.locator(".st-key-preset_source button").first.wait_for()
+    page.wait_for_selector(APP_READY)
     page.locator(".st-key-preset_source button").first.click()
     page.locator(".st-key-preset_panel [data-testid='stMetric']").filter(has_text="Test accuracy").first.wait_for(
         timeout=90_000)
