@@ -197,13 +197,31 @@ def chromium():
         browser.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keeps each test's outcome on it, so `browser` can tell a failed test's pages from a passed one's."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
-def browser(chromium):
+def browser(chromium, request):
     """Chromium, shared by the tests; each opens its pages in contexts of its own (`open_app` does), and
-    those it leaves open are closed after it. artifacts/ exists for their screenshots."""
+    those it leaves open are closed after it. artifacts/ exists for their screenshots; a test that fails
+    leaves one of each page it had open there, artifacts/failed-<test>-<n>.png, for a person to look at."""
     from playground.bench.browser import ROOT
-    os.makedirs(os.path.join(ROOT, "artifacts"), exist_ok=True)
+    folder = os.path.join(ROOT, "artifacts")
+    os.makedirs(folder, exist_ok=True)
     yield chromium
+    report = getattr(request.node, "report_call", None)
+    pages = [page for context in chromium.contexts for page in context.pages]
+    if report is not None and report.failed:
+        for n, page in enumerate(pages):
+            try:
+                page.screenshot(path=os.path.join(folder, f"failed-{request.node.name}-{n}.png"), full_page=True)
+            except Exception as error:  # a page that crashed has no picture; the test's own error says why
+                print(f"no screenshot of page {n}: {error}")
     for context in chromium.contexts:
         context.close()
 

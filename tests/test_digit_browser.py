@@ -8,7 +8,7 @@ Saves a screenshot to artifacts/draw_digit.png for a person to look at.
 import os
 import re
 
-from playground.bench.browser import APP_READY, CHARTS_DRAWN_JS, ROOT, button, open_app
+from playground.bench.browser import APP_READY, CHARTS_DRAWN_JS, ROOT, button, open_app, open_expander
 from test_accessibility_browser import violations
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")
@@ -26,8 +26,7 @@ def trained_pad(browser, url, theme="light"):
                     color_scheme=theme)
     page.wait_for_function(CHARTS_DRAWN_JS, timeout=60_000)  # the page as a person sees it before pressing
     page.wait_for_selector(APP_READY)   # the sidebar drawn after the first frame: no run under way to take the press
-    page.locator("[data-testid='stSidebar']").get_by_text("Lessons and examples").click()
-    page.locator(".st-key-preset_source button").first.wait_for()
+    open_expander(page, "Lessons and examples")
     page.wait_for_selector(APP_READY)
     page.locator(".st-key-preset_source button").first.click()
     page.locator(".st-key-preset_panel [data-testid='stMetric']").filter(has_text="Test accuracy").first.wait_for(

@@ -2,7 +2,7 @@
 screen, and it follows the run while it plays. Saves artifacts/lesson_gradients.png for a person to look at."""
 import os
 
-from playground.bench.browser import APP_READY, ROOT, button, open_app, pause
+from playground.bench.browser import APP_READY, ROOT, button, open_app, open_expander, pause
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")
 VIEWPORT = {"width": 1280, "height": 720}
@@ -15,7 +15,7 @@ LAST_EPOCH_JS = f"""() => {{ const plot = document.querySelector("{CHART} .js-pl
 def test_the_sigmoid_lesson_shows_its_gradient_chart_on_the_first_screen_and_it_follows_the_run(browser_and_url):
     browser, url = browser_and_url
     page = open_app(browser, url, viewport=VIEWPORT)
-    page.locator("[data-testid='stSidebar']").get_by_text("Lessons and examples").click()
+    open_expander(page, "Lessons and examples")
     page.get_by_role("button", name="Six sigmoid layers").click()
     page.wait_for_selector(f"{CHART} .main-svg", timeout=30_000)
     page.wait_for_selector(APP_READY)

@@ -8,7 +8,8 @@ import zipfile
 import numpy as np
 from playwright.sync_api import expect
 
-from playground.bench.browser import APP_READY, CHARTS_DRAWN_JS, EPOCH, ROOT, button, open_app, pause, shown_epoch as epoch
+from playground.bench.browser import (APP_READY, CHARTS_DRAWN_JS, EPOCH, ROOT, button, open_app, open_expander, pause,
+                                      shown_epoch as epoch)
 from waits import epoch_when
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")
@@ -78,7 +79,7 @@ def test_pin_download_upload_and_a_lesson(browser_and_url, tmp_path):
     assert page.locator("[data-testid='stException']").count() == 0
     page.screenshot(path=os.path.join(ARTIFACTS, "tools.png"), full_page=True)
 
-    page.locator("[data-testid='stSidebar']").get_by_text("Lessons and examples").click()
+    open_expander(page, "Lessons and examples")
     page.get_by_role("button", name="Learning rate 3").click()
     page.wait_for_url(re.compile("dataset=plane"))
     settle(page)

@@ -4,7 +4,7 @@ Saves screenshots to artifacts/ (network_view.png, network_hover.png, preset.png
 """
 import os
 
-from playground.bench.browser import APP_READY, CHARTS_DRAWN_JS, ROOT, button, open_app, pause
+from playground.bench.browser import APP_READY, CHARTS_DRAWN_JS, ROOT, button, open_app, open_expander, pause
 
 ARTIFACTS = os.path.join(ROOT, "artifacts")
 # The live view's network part: its canvas as an image, and where its first hidden neuron is on screen.
@@ -46,7 +46,7 @@ def test_the_network_view_moves_while_playing_and_names_a_hovered_neuron(browser
 def test_the_preset_trains_the_source_example_and_shows_its_accuracy_and_the_image_views(browser_and_url):
     browser, url = browser_and_url
     page = open_app(browser, url, viewport={"width": 1500, "height": 1100})
-    page.locator("[data-testid='stSidebar']").get_by_text("Lessons and examples").click()
+    open_expander(page, "Lessons and examples")
     page.locator(".st-key-preset_source button").first.click()
     metric = page.locator(".st-key-preset_panel [data-testid='stMetric']").filter(has_text="Test accuracy")
     metric.first.wait_for(timeout=60_000)

@@ -126,6 +126,18 @@ def open_app(browser, url, timeout=60_000, **context_kwargs):
     return page
 
 
+def open_expander(page, label, where="[data-testid='stSidebar']"):
+    """Opens the expander `label` and returns once it has finished opening. The expander's opening is an
+    animation of its height: a button inside it has its place only at the end, and a click aimed at it
+    before then lands where the sidebar has moved since, as a person would not click."""
+    summary = page.locator(where).locator("summary").filter(has_text=label).first
+    summary.click()
+    summary.evaluate("""s => new Promise(done => { const wait = () => {
+        const details = s.closest("details");
+        if (details.open && details.getAnimations({subtree: true}).length === 0) done();
+        else requestAnimationFrame(wait); }; wait(); })""")
+
+
 def button(page, label):
     """The button whose text starts with `label` ("Play" finds "Play", whose accessible name goes on to
     name its shortcut, and not "Help for Replay")."""
