@@ -97,12 +97,13 @@ def open_page(timeout=60, tool=None, **query):
     """The page after its first run (AppTest), opened with `query` as the URL's parameters; with `tool`,
     that tool is then chosen below the live part."""
     from streamlit.testing.v1 import AppTest
+    from playground.ui.state import PageState
     at = AppTest.from_file(APP, default_timeout=timeout)
     for key, value in query.items():
         at.query_params[key] = value
     # As a browser sees it once the live view has drawn its first frame: the sidebar and the lower row are drawn
     # (on a first run they wait for it; test_page_order.py covers that wait).
-    at.session_state["first_frame_drawn"] = True
+    at.session_state["page"] = PageState(first_frame_drawn=True)
     at.run()
     return open_tool(at, tool) if tool else at
 
@@ -129,8 +130,8 @@ def _arrays(value):
 def read_charts(at):
     """{key: figure} of every plotly chart on the page, its typed arrays decoded. The weights and gradient
     health come once the live view has drawn its first frame: here, as if it had."""
-    if "first_frame_drawn" not in at.session_state:
-        at.session_state["first_frame_drawn"] = True
+    if not at.session_state.page.first_frame_drawn:
+        at.session_state.page.first_frame_drawn = True
         at.run()
     return {element.proto.id.rsplit("-", 1)[-1]: _arrays(json.loads(element.proto.spec))
             for element in at.get("plotly_chart")}

@@ -13,15 +13,15 @@ from waits import run_until, run_until_stopped
 
 def epoch(at):
     """The epoch of the run as the page last drew it (the live view shows it, frame by frame, in the browser)."""
-    return str(at.session_state.run.snapshot.epoch)
+    return str(at.session_state.page.run.snapshot.epoch)
 
 
 def weights(at):
-    return at.session_state.run.weights()
+    return at.session_state.page.run.weights()
 
 
 def mode(at):
-    return at.session_state.run.snapshot.mode
+    return at.session_state.page.run.snapshot.mode
 
 
 def same(a, b):
@@ -44,9 +44,10 @@ def test_page_loads_with_every_setting_in_the_url(app):
 def test_the_link_names_the_tool_below_the_live_part(asked, opened):
     from streamlit.testing.v1 import AppTest
     from conftest import APP
+    from playground.ui.state import PageState
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["tool"] = asked
-    at.session_state["first_frame_drawn"] = True
+    at.session_state["page"] = PageState(first_frame_drawn=True)
     at.run()
     assert not at.exception
     assert at.segmented_control(key="tool").value == opened
@@ -65,7 +66,7 @@ def test_step_adds_an_epoch_and_reset_starts_again(app):
     first = weights(at)
     at.button(key="reset").click().run()
     assert epoch(at) == "0"
-    assert same(at.session_state.run.initial_weights, weights(at))
+    assert same(at.session_state.page.run.initial_weights, weights(at))
     assert not same(first, weights(at))
 
 
@@ -89,7 +90,7 @@ def test_pause_pressed_after_the_run_stopped_by_itself_does_not_start_it(app):
     at = app()
     at.button(key="play").click().run()
     assert at.button(key="play").label == "Pause"
-    run = at.session_state.run
+    run = at.session_state.page.run
     run.worker.request(run.id, "pause")  # the run stops (as at the end of a step): the page has not shown it yet
     at.button(key="play").click().run()  # the button still said Pause: a toggle would start it again
     assert mode(at) == "paused" and at.button(key="play").label == "Play"
@@ -97,40 +98,40 @@ def test_pause_pressed_after_the_run_stopped_by_itself_does_not_start_it(app):
 
 def test_a_stop_condition_pauses_the_run_and_the_page_says_why(app):
     at = app(stop_metric="test_score", stop_value="0.9", learning_rate="0.3")
-    assert at.session_state.run.spec.stop_metric == "test_score" and at.query_params["stop_value"] == "0.9"
+    assert at.session_state.page.run.spec.stop_metric == "test_score" and at.query_params["stop_value"] == "0.9"
     at.button(key="play").click().run()
     run_until_stopped(at)
-    stopped = at.session_state.run.snapshot.stopped
-    assert stopped[1] == "test_score" and stopped[2] >= 0.9 and at.session_state.run.snapshot.epoch == stopped[0]
+    stopped = at.session_state.page.run.snapshot.stopped
+    assert stopped[1] == "test_score" and stopped[2] >= 0.9 and at.session_state.page.run.snapshot.epoch == stopped[0]
     assert f"Stopped at epoch {stopped[0]}: the test accuracy reached {stopped[2]:.4g}." in [c.value for c in at.caption]
     at.number_input(key="stop_epoch").set_value(stopped[0] + 5).run()
     at.button(key="play").click().run()
     run_until_stopped(at)
-    assert at.session_state.run.snapshot.epoch == stopped[0] + 5 and at.query_params["stop_epoch"] == str(stopped[0] + 5)
+    assert at.session_state.page.run.snapshot.epoch == stopped[0] + 5 and at.query_params["stop_epoch"] == str(stopped[0] + 5)
     assert f"Stopped at epoch {stopped[0] + 5}, the epoch set to stop at." in [c.value for c in at.caption]
 
 
 def test_dropout_from_the_link_one_rate_per_layer_and_a_change_keeps_the_weights(app):
     at = app(per_layer_dropout="1", dropout_1="0.5", dropout_2="0.2", clip_norm="1", init="he_normal")
-    spec = at.session_state.run.spec
+    spec = at.session_state.page.run.spec
     assert (spec.dropout, spec.clip_norm, spec.initializer) == ((0.5, 0.2), 1.0, "he_normal")
     assert at.query_params["dropout_2"] == "0.2" and "dropout_3" not in at.query_params
     at.button(key="step").click().run()
     before = weights(at)
     at.checkbox(key="per_layer_dropout").uncheck().run()
     at.select_slider(key="dropout").set_value(0.3).run()
-    assert at.session_state.run.spec.dropout == 0.3 and "dropout_1" not in at.query_params
+    assert at.session_state.page.run.spec.dropout == 0.3 and "dropout_1" not in at.query_params
     assert same(weights(at), before) and epoch(at) == "1"
 
 
 def test_learning_rate_batch_and_penalty_changes_keep_the_weights_and_optimizer_state(app):
     at = app(optimizer="adam")
     at.button(key="step").click().run()
-    trained, run = weights(at), at.session_state.run
+    trained, run = weights(at), at.session_state.page.run
     at.select_slider(key="learning_rate").set_value(0.1).run()
     at.slider(key="batch_size").set_value(25).run()
     at.selectbox(key="regularization").select("l2").run()
-    assert at.session_state.run is run and epoch(at) == "1" and same(trained, weights(at))
+    assert at.session_state.page.run is run and epoch(at) == "1" and same(trained, weights(at))
     assert run.spec.learning_rate == 0.1 and run.spec.batch_size == 25 and run.spec.l2 == 0.001
     at.button(key="step").click().run()
     # The same steps in one process: Adam's moments carried over give these weights, a fresh Adam would not.
@@ -144,9 +145,9 @@ def test_learning_rate_batch_and_penalty_changes_keep_the_weights_and_optimizer_
 def test_optimizer_change_keeps_the_weights_with_a_fresh_optimizer(app):
     at = app()
     at.button(key="step").click().run()
-    trained, run = weights(at), at.session_state.run
+    trained, run = weights(at), at.session_state.page.run
     at.selectbox(key="optimizer").select("adam").run()
-    assert at.session_state.run is run and same(trained, weights(at)) and run.spec.optimizer == "adam"
+    assert at.session_state.page.run is run and same(trained, weights(at)) and run.spec.optimizer == "adam"
     at.button(key="step").click().run()
     twin = TrainingRun("numpy", run.spec.replace(optimizer="sgd"), run.dataset)
     twin.train_epoch()
@@ -168,10 +169,10 @@ def test_optimizer_change_keeps_the_weights_with_a_fresh_optimizer(app):
 def test_changing_the_network_or_the_data_starts_a_new_run(change, app):
     at = app()
     at.button(key="step").click().run()
-    old = at.session_state.run
+    old = at.session_state.page.run
     change(at).run()
     assert not at.exception
-    assert at.session_state.run is not old and epoch(at) == "0"
+    assert at.session_state.page.run is not old and epoch(at) == "0"
     assert old.worker.request(old.id, "ping") and not old.lost
     with pytest.raises(Exception, match="not held"):  # the old run is closed in its worker
         old.worker.request(old.id, "snapshot")
@@ -180,12 +181,12 @@ def test_changing_the_network_or_the_data_starts_a_new_run(change, app):
 def test_a_step_pressed_with_a_change_of_network_steps_the_new_run(app):
     """The page still shows the last run when Step is pressed: the press goes with the change."""
     at = app()
-    old = at.session_state.run
+    old = at.session_state.page.run
     at.slider(key="layers").set_value(3)
     at.button(key="step").click()
     at.run()
     run_until_stopped(at)
-    assert at.session_state.run is not old and epoch(at) == "1"
+    assert at.session_state.page.run is not old and epoch(at) == "1"
     assert "presses" not in at.session_state
 
 
@@ -195,12 +196,12 @@ def test_a_diverging_run_pauses_says_what_to_try_and_can_go_back(app):
     at.button(key="play").click().run()
     run_until(at, lambda at: mode(at) != "playing", 30, "the diverging run still plays")
     assert not at.exception
-    snapshot = at.session_state.run.snapshot
+    snapshot = at.session_state.page.run.snapshot
     assert mode(at) == "paused" and snapshot.diverged and at.button(key="play").disabled
     message = at.error[0].value
     assert "smaller learning rate" in message
     at.button(key="roll_back").click().run()
-    snapshot = at.session_state.run.snapshot
+    snapshot = at.session_state.page.run.snapshot
     assert not snapshot.diverged and np.isfinite(snapshot.history["train_loss"]).all()
     assert epoch(at) == str(snapshot.last_finite_epoch) == str(snapshot.history["epoch"][-1])
 
@@ -222,27 +223,27 @@ def test_a_link_opens_the_same_setup(app):
     at = app(dataset="spiral", layers="3", width_3="7", activation="relu", optimizer="adam",
              learning_rate="0.003", features="x1,x2,sin(x1)", seed="5")
     assert not at.exception and not at.warning
-    spec = at.session_state.run.spec
+    spec = at.session_state.page.run.spec
     assert spec.hidden == (4, 2, 7) and spec.activation == "relu" and spec.optimizer == "adam"
     assert spec.learning_rate == 0.003 and spec.n_inputs == 3 and spec.seed == 5
 
 
 def test_per_layer_activations(app):
     at = app(layers="2", per_layer="1", activation_1="relu", activation_2="elu")
-    assert at.session_state.run.spec.activations == ("relu", "elu")
+    assert at.session_state.page.run.spec.activations == ("relu", "elu")
 
 
 def test_image_sets_and_three_classes_train_without_a_boundary_error(app):
     at = app(dataset="blobs", classes="4")
     at.button(key="step").click().run()
-    assert not at.exception and at.session_state.run.spec.n_outputs == 4
+    assert not at.exception and at.session_state.page.run.spec.n_outputs == 4
     at.selectbox(key="dataset").select("rings").run()
     at.button(key="step").click().run()
-    assert not at.exception and at.session_state.run.spec.n_outputs == 3 and at.session_state.output == "softmax"
+    assert not at.exception and at.session_state.page.run.spec.n_outputs == 3 and at.session_state.output == "softmax"
     at.selectbox(key="dataset").select("digits").run()
     at.button(key="step").click().run()
     assert not at.exception and epoch(at) == "1"
-    assert at.session_state.run.spec.n_inputs == 64 and at.session_state.loss == "categorical_crossentropy"
+    assert at.session_state.page.run.spec.n_inputs == 64 and at.session_state.loss == "categorical_crossentropy"
 
 
 def test_two_sessions_have_separate_runs(app):
@@ -260,7 +261,7 @@ def test_keras_engine_runs_in_the_page(app):
     at.button(key="step").click().run()
     run_until_stopped(at)
     assert not at.exception and epoch(at) == "1"
-    assert at.session_state.run.engine_name == "keras"
+    assert at.session_state.page.run.engine_name == "keras"
 
 
 def test_each_run_button_names_its_key(app):

@@ -9,7 +9,7 @@ def banner(at):
 
 
 def train(at, epochs):
-    run = at.session_state.run
+    run = at.session_state.page.run
     run.step(epochs, wait=30)
     until(lambda: not run.refresh().active, 30, f"the run still trains, {epochs} epochs asked", 0.1)
     at.run()
@@ -20,7 +20,7 @@ def test_choosing_a_challenge_imposes_its_data_and_the_link_carries_it(app):
     assert at.selectbox(key="challenge").options[0] == "No challenge"
     at.selectbox(key="challenge").select("spiral12").run()
     assert at.session_state.dataset == "spiral" and at.session_state.noise == 0.1
-    assert at.query_params["challenge"] == "spiral12" and at.session_state.run.dataset.name == "spiral"
+    assert at.query_params["challenge"] == "spiral12" and at.session_state.page.run.dataset.name == "spiral"
     assert any("at most 12 hidden neurons" in c.value for c in at.caption)
     at.selectbox(key="challenge").select("").run()
     assert "challenge" not in at.query_params and not at.exception

@@ -46,6 +46,6 @@ def test_the_page_puts_a_table_beside_the_weights_chart(app):
     tables = [d.value for d in at.dataframe]
     weights = [t for t in tables if len(t) and "series" in t.columns and set(t["series"]) >= {"start", "now"}]
     assert weights, [list(t.columns) for t in tables]
-    run_weights = np.concatenate([W.ravel() for W, _ in at.session_state.run.weights()])
+    run_weights = np.concatenate([W.ravel() for W, _ in at.session_state.page.run.weights()])
     shown = weights[0][weights[0]["series"] == "now"]["x"].astype(float)
     assert np.allclose(np.sort(shown), np.sort(run_weights), atol=5e-4 * np.abs(run_weights).max())

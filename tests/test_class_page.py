@@ -70,7 +70,7 @@ def test_students_join_and_the_dashboard_shows_a_card_each_with_their_results(ap
     assert "Ada" in names and "**Bob** <b>x</b> :red[y]" in names  # as text, never markdown or HTML
     assert any("numpy · epoch 0" in c.value for c in board.caption)
     assert board.get("image") and not board.exception  # the boundary pictures
-    picture = classroom_db.classes_for(database).member(ada.session_state.class_member).picture
+    picture = classroom_db.classes_for(database).member(ada.session_state.page.class_member).picture
     image = Image.open(io.BytesIO(picture))
     assert image.size == (class_view.PICTURE, class_view.PICTURE) and len(picture) <= classroom_db.PICTURE_BYTES
 
@@ -122,7 +122,7 @@ def test_show_one_student_on_the_projector_then_back(app):
     board.button(key="class_show").click().run()
     assert any("Ada" in m.value for m in board.markdown) and not [b for b in board.button if b.key == "class_end"]
     # Ada's run is on this server: drawn live, at a projector's size, from her run's own frames
-    assert board.session_state.class_shown_run == f"{class_view.SERVER}:{ada.session_state.run.id}"
+    assert board.session_state.page.class_shown_run == f"{class_view.SERVER}:{ada.session_state.page.run.id}"
     assert board.session_state.presentation and not board.get("image") and not board.exception
     board.button(key="class_show_end").click().run()
     assert board.button(key="class_end") is not None and not board.session_state.presentation
@@ -136,15 +136,15 @@ def test_a_student_on_another_server_is_shown_by_their_latest_results_and_pictur
         db.execute(classroom_db.members.update().values(run="another-server:1"))
     board = app(teacher=teacher_code)
     board.button(key="class_show").click().run()
-    assert board.session_state.class_shown_run is None and len(board.get("image")) == 1 and not board.exception
+    assert board.session_state.page.class_shown_run is None and len(board.get("image")) == 1 and not board.exception
     assert class_view.here("another-server:1") is None and class_view.here("x:y") is None and class_view.here(None) is None
-    assert class_view.here(f"{class_view.SERVER}:{ada.session_state.run.id}") is ada.session_state.run
+    assert class_view.here(f"{class_view.SERVER}:{ada.session_state.page.run.id}") is ada.session_state.page.run
 
 
 def test_end_class_tells_the_students_and_deletes_the_data(app, database):
     _at, join_code, teacher_code = open_class(app)
     ada = join(app, join_code, "Ada")
-    member = ada.session_state.class_member
+    member = ada.session_state.page.class_member
     board = app(teacher=teacher_code)
     board.button(key="class_end").click().run()
     assert "ended" in messages(board)
@@ -170,7 +170,7 @@ def test_joins_from_one_browser_are_limited(app, monkeypatch):
     class_view._joins.clear()
     for i in range(class_view.JOINS_PER_BROWSER):  # joins, then leaves (a browser that stays is found again)
         joined = join(app, join_code, f"s{i}")
-        assert joined.session_state.class_member
+        assert joined.session_state.page.class_member
         joined.button(key="class_leave").click().run()
     refused = join(app, join_code, "one more")
     assert "joined too many times" in messages(refused) and "class_member" not in refused.session_state
@@ -180,12 +180,12 @@ def test_a_browser_that_joined_is_that_member_again_on_a_new_page_and_its_result
     _at, join_code, teacher_code = open_class(app)
     monkeypatch.setattr(class_view.keep, "token", lambda: "browser-a")
     ada = join(app, join_code, "Ada")
-    member = ada.session_state.class_member
+    member = ada.session_state.page.class_member
     later = classroom_db.Classes(database, clock=lambda: time.time() + 10)   # past the 2 s between writes
     assert later.write(member, engine="numpy", epoch=40, test_loss=0.2, score=0.9, score_name="accuracy")
     for link in ({"class": join_code}, {}):   # its join link again, or the page's address: another server, say
         again = app(**link)
-        assert again.session_state.class_member == member and not again.exception
+        assert again.session_state.page.class_member == member and not again.exception
         assert "back in the class" in messages(again) and "epoch 40" in messages(again)
     monkeypatch.setattr(class_view.keep, "token", lambda: "browser-b")
     other = app(**{"class": join_code})
@@ -202,7 +202,7 @@ def test_a_database_that_fails_costs_the_class_view_never_the_run(app, monkeypat
     monkeypatch.setattr(class_view, "classes_for", down)
     ada.button(key="play").click().run()
     assert "Class view unavailable" in messages(ada) and not ada.exception
-    run = ada.session_state.run
+    run = ada.session_state.page.run
     until(lambda: run.refresh().epoch >= 3, 30, "the run training on while the class database is down", 0.1)
     ada.button(key="play").click().run()
     assert "Class view unavailable" in messages(app(teacher=teacher_code))

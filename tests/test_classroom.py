@@ -31,18 +31,18 @@ def test_hidden_controls_are_not_drawn_and_their_values_stay_in_effect(app):
     assert {"activation", "layers", "loss"} <= drawn(at)
     for _ in range(3):
         at.button(key="step").click().run()
-    spec = at.session_state.run.spec
+    spec = at.session_state.page.run.spec
     assert spec.optimizer == "adam" and spec.learning_rate == 0.1 and spec.hidden == (7, 2) and spec.stop_epoch == 50
     assert at.query_params["classroom"] == "optimizer,learning_rate,widths,stop"
-    assert at.query_params["learning_rate"] == "0.1" and at.session_state.run.snapshot.epoch == 3
+    assert at.query_params["learning_rate"] == "0.1" and at.session_state.page.run.snapshot.epoch == 3
 
 
 def test_classroom_all_hides_every_control_and_the_lessons_but_the_page_trains(app):
     at = app(classroom="all", dataset="xor", layers="3")
     assert drawn(at) == set()
     at.button(key="step").click().run()
-    assert not at.exception and at.session_state.run.snapshot.epoch == 1
-    assert at.session_state.run.spec.hidden == (4, 2, 2) and at.session_state.run.dataset.name == "xor"
+    assert not at.exception and at.session_state.page.run.snapshot.epoch == 1
+    assert at.session_state.page.run.spec.hidden == (4, 2, 2) and at.session_state.page.run.dataset.name == "xor"
 
 
 def test_hidden_dropout_clipping_and_initializer_keep_their_values_from_the_link(app):
@@ -54,7 +54,7 @@ def test_hidden_dropout_clipping_and_initializer_keep_their_values_from_the_link
     assert not any(i.endswith(("-dropout_1", "-dropout_2")) for i in ids)
     assert {"stop_epoch", "seed", "optimizer"} <= drawn(at)
     at.button(key="step").click().run()
-    spec = at.session_state.run.spec
+    spec = at.session_state.page.run.spec
     assert (spec.dropout, spec.clip_norm, spec.initializer) == ((0.5, 0.2), 1.0, "he_normal")
     assert at.query_params["classroom"] == "dropout,clip_norm,init" and at.query_params["dropout_1"] == "0.5"
 
@@ -108,7 +108,7 @@ def test_a_challenge_forced_past_the_selector_changes_no_hidden_setting(app, mon
     at.run()
     monkeypatch.undo()
     at.run()
-    assert fixed(at) == FIXED and at.session_state.run.dataset.name == "circle"
+    assert fixed(at) == FIXED and at.session_state.page.run.dataset.name == "circle"
     assert at.session_state.challenge == "" and "challenge" not in at.query_params
     assert at.query_params["dataset"] == "circle" and at.query_params["seed"] == "7"
     assert not at.exception

@@ -12,13 +12,13 @@ def stepped(at, timeout=30):
 def test_pinning_keeps_a_copy_of_the_history_for_the_charts(app):
     at = stepped(app())
     at.button(key="pin").click().run()
-    pin, = at.session_state.pins
+    pin, = at.session_state.page.pins
     label, history = pin.label, pin.history
     assert label == "#1 circle 4-2 tanh sgd α=0.03"
     assert list(history["epoch"]) == [0, 1]
     stepped(at)
     assert list(history["epoch"]) == [0, 1], "a pin is a copy: the run training on leaves it alone"
-    assert len(at.session_state.run.snapshot.history["epoch"]) == 3
+    assert len(at.session_state.page.run.snapshot.history["epoch"]) == 3
     assert not at.exception
 
 
@@ -42,22 +42,22 @@ def test_at_most_five_pins_then_unpin_one_and_clear_all(app):
         stepped(at)
         at.button(key="pin").click().run()
     assert at.button(key="pin").disabled
-    assert len(at.session_state.pins) == MAX_PINS
+    assert len(at.session_state.page.pins) == MAX_PINS
     at.button(key="unpin_2").click().run()
-    assert [p.number for p in at.session_state.pins] == [1, 3, 4, 5]
+    assert [p.number for p in at.session_state.page.pins] == [1, 3, 4, 5]
     assert not at.button(key="pin").disabled
     stepped(at)
     at.button(key="pin").click().run()
-    assert [p.number for p in at.session_state.pins] == [1, 3, 4, 5, 6]
+    assert [p.number for p in at.session_state.page.pins] == [1, 3, 4, 5, 6]
     at.button(key="unpin_all").click().run()
-    assert at.session_state.pins == [] and not at.exception
+    assert at.session_state.page.pins == [] and not at.exception
 
 
 def test_pins_outlive_a_new_run(app):
     at = app()
     at.button(key="pin").click().run()
     at.slider(key="layers").set_value(3).run()
-    assert len(at.session_state.pins) == 1
+    assert len(at.session_state.page.pins) == 1
     table = at.table[0].value
     assert table.loc["Hidden layers"].tolist() == ["3", "2"] and table.loc["Layer 3"].tolist() == ["2", "—"]
 
@@ -80,11 +80,11 @@ def test_the_same_run_pinned_twice_is_refused_with_a_message(app):
     stepped(at)
     at.button(key="pin").click().run()
     at.button(key="pin").click().run()
-    assert [p.number for p in at.session_state.pins] == [1]
+    assert [p.number for p in at.session_state.page.pins] == [1]
     assert "pinned already, as #1" in at.warning[0].value
     stepped(at)
     at.button(key="pin").click().run()
-    assert [p.number for p in at.session_state.pins] == [1, 2] and not at.warning
+    assert [p.number for p in at.session_state.page.pins] == [1, 2] and not at.warning
 
 
 def test_pinned_curves_have_their_own_colour_and_a_short_legend_name(app, live):

@@ -16,7 +16,7 @@ ZERO_INK = np.kron(ZERO, np.ones((8, 8)))
 
 def draw(at, ink):
     """What the pad does at a stroke's end: its ink comes to the page (the component's trigger, then its callback)."""
-    at.session_state["draw_digit_payload"] = payload(ink)
+    at.session_state.page.draw_digit_payload = payload(ink)
     return at.run()
 
 
@@ -41,11 +41,11 @@ def test_the_pad_is_a_tool_of_the_image_sets_only(app):
 def test_the_trained_tutorial_network_names_a_drawn_one_and_zero_and_keeps_nothing(app, engine):
     at = app(timeout=180, engine=engine)
     at.button(key="preset_source").click().run()  # the tutorial's network on digits, trained 10 epochs
-    run_until(at, lambda at: (at.session_state.get("run") is not None and at.session_state.run.dataset.name == "digits"
-                              and at.session_state.run.snapshot.epoch == 10), timeout=120,
+    run_until(at, lambda at: at.session_state.page.run is not None and at.session_state.page.run.dataset.name == "digits"
+                              and at.session_state.page.run.snapshot.epoch == 10), timeout=120,
               what="the tutorial's network trained on digits")  # a Keras run is built while TensorFlow loads
     at = at.segmented_control(key="tool").set_value("digit").run()
-    run = at.session_state.run
+    run = at.session_state.page.run
     assert run.dataset.name == "digits" and run.snapshot.epoch == 10 and run.engine_name == engine
     before = run.weights()
     assert reading(draw(at, ONE)) == [r"**The network reads a 1 \(probability " + reading(at)[0].split("probability ")[1]]
@@ -54,7 +54,7 @@ def test_the_trained_tutorial_network_names_a_drawn_one_and_zero_and_keeps_nothi
     assert "The network reads a 0" in reading(draw(at, ZERO_INK))[0]
     after = run.weights()
     assert all(np.array_equal(a, b) for (a, _), (b, _) in zip(before, after))
-    assert at.session_state.run.refresh().epoch == 10 and not at.exception
+    assert at.session_state.page.run.refresh().epoch == 10 and not at.exception
 
 
 def test_clear_empties_the_pad_and_the_reading(app):
@@ -70,7 +70,7 @@ def test_clear_empties_the_pad_and_the_reading(app):
 def test_what_the_pad_may_not_send_is_refused_and_the_last_drawing_stays(app, text, says):
     at = draw(app(dataset="digits", tool="digit"), ONE)
     shown = reading(at)
-    at.session_state["draw_digit_payload"] = text
+    at.session_state.page.draw_digit_payload = text
     at.run()
     assert any(says in e.value for e in at.error) and reading(at) == shown and not at.exception
 
@@ -80,7 +80,7 @@ def test_on_mnist_the_pad_makes_28_by_28_images_for_the_network(tmp_path, monkey
     monkeypatch.setenv(MNIST_VARIABLE, str(tmp_path / "mnist.npz"))
     forget_data_sets()
     at = draw(app(dataset="mnist", tool="digit"), ZERO_INK)
-    assert at.session_state.run.spec.n_inputs == 784 and "28 × 28" in read_live(at)["draw_digit"]["labels"]["hint"]
+    assert at.session_state.page.run.spec.n_inputs == 784 and "28 × 28" in read_live(at)["draw_digit"]["labels"]["hint"]
     assert reading(at) and len(read_charts(at)["chart_draw_digit"]["data"][0]["y"]) == 10 and not at.exception
     forget_data_sets()
 

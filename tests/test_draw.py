@@ -85,11 +85,11 @@ def test_clicks_pick_points_until_a_draw_mode_is_chosen_then_they_draw(app):
     circle = make_dataset("circle")
     at.segmented_control(key="draw_mode").set_value("draw").run()
     n = len(circle.y_train) + len(circle.y_test)
-    assert boundary_events(at) == ["plane"] and len(at.session_state.draw_points) == n
+    assert boundary_events(at) == ["plane"] and len(at.session_state.page.draw_points) == n
     assert any(f"Your drawing: {n} points" in c.value for c in at.caption)
     assert at.query_params.get("drawn") and not at.exception
     at.button(key="draw_clear").click().run()
-    assert len(at.session_state.draw_points) == 0
+    assert len(at.session_state.page.draw_points) == 0
     assert any("cannot be trained on yet" in w.value for w in at.sidebar.warning) and not at.exception
     # The plane empties at once (the last run's boundary stays), and nothing above it comes to move it.
     plane = read_live(at)["live_boundary"]
@@ -109,16 +109,16 @@ def test_a_drawings_test_points_are_on_the_plane_marked_as_test_points(app):
 def test_a_drawing_in_the_link_is_trained_on_and_a_new_point_keeps_the_weights(app):
     points, labels = two_clusters()
     at = app(drawn=drawn.encode(points, labels, "classification"))
-    run = at.session_state.run
+    run = at.session_state.page.run
     assert run.dataset.name == "drawn" and len(run.dataset.y_train) == 15 and len(run.dataset.y_test) == 5
     for _ in range(3):
         at.button(key="step").click().run()
-    before = [w.copy() for w, _b in at.session_state.run.snapshot.weights]
-    at.session_state.draw_points = np.vstack([at.session_state.draw_points, [[-3.0, 3.0]]]).astype(np.float32)
-    at.session_state.draw_labels = np.append(at.session_state.draw_labels, 0)
+    before = [w.copy() for w, _b in at.session_state.page.run.snapshot.weights]
+    at.session_state.page.draw_points = np.vstack([at.session_state.page.draw_points, [[-3.0, 3.0]]]).astype(np.float32)
+    at.session_state.page.draw_labels = np.append(at.session_state.page.draw_labels, 0)
     at.run()
-    after = at.session_state.run
+    after = at.session_state.page.run
     assert len(after.dataset.y_train) + len(after.dataset.y_test) == 21 and after.snapshot.epoch == 3
     assert all(np.array_equal(a, b) for a, (b, _b) in zip(before, after.snapshot.weights))
     at.button(key="step").click().run()
-    assert at.session_state.run.snapshot.epoch == 4 and not at.exception
+    assert at.session_state.page.run.snapshot.epoch == 4 and not at.exception

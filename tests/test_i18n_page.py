@@ -125,12 +125,12 @@ def test_every_part_of_the_page_is_in_chinese(app, charts, tool):
 def test_switching_language_while_playing_keeps_the_run_playing(app):
     at = app(lang="en")
     at.button(key="play").click().run()
-    run = at.session_state.run
+    run = at.session_state.page.run
     before = run.snapshot.epoch
     at.selectbox(key="lang").select("zh").run()
     time.sleep(0.3)
     at.run()
-    assert at.session_state.run is run and run.snapshot.active
+    assert at.session_state.page.run is run and run.snapshot.active
     assert run.snapshot.epoch > before and read_live(at)["live_metrics"]["labels"]["epoch"] == "轮次"
     assert at.query_params["lang"] == "zh"
     at.button(key="play").click().run()

@@ -18,7 +18,7 @@ def progress_texts(at):
 def test_a_play_press_while_tensorflow_loads_plays_the_keras_run(app):
     trainer.shutdown()  # a fresh pool: no worker has loaded TensorFlow
     at = app()
-    assert not at.exception and at.session_state.run.engine_name == "numpy"
+    assert not at.exception and at.session_state.page.run.engine_name == "numpy"
     folded = [radio.key for expander in at.sidebar.expander for radio in expander.radio]
     assert "engine" in [radio.key for radio in at.sidebar.radio] and "engine" not in folded  # the first screen
     started = time.monotonic()
@@ -26,17 +26,17 @@ def test_a_play_press_while_tensorflow_loads_plays_the_keras_run(app):
     took = time.monotonic() - started
     assert not at.exception
     assert took < 5, f"the script waited {took:.1f} s for TensorFlow"
-    assert isinstance(at.session_state.pending_run, state.PendingRun)
+    assert isinstance(at.session_state.page.pending_run, state.PendingRun)
     assert progress_texts(at) == [LOADING]
-    assert at.session_state.run.engine_name == "numpy"  # the last run, shown meanwhile
+    assert at.session_state.page.run.engine_name == "numpy"  # the last run, shown meanwhile
     at.button(key="play").click().run()
-    assert not at.exception and at.session_state.run.engine_name == "numpy"
-    assert not at.session_state.run.snapshot.active  # the press waits for the Keras run
+    assert not at.exception and at.session_state.page.run.engine_name == "numpy"
+    assert not at.session_state.page.run.snapshot.active  # the press waits for the Keras run
     deadline = time.monotonic() + 180
-    while at.session_state.run.engine_name != "keras" and time.monotonic() < deadline:
+    while at.session_state.page.run.engine_name != "keras" and time.monotonic() < deadline:
         time.sleep(0.5)
         at.run()
-    run = at.session_state.run
+    run = at.session_state.page.run
     assert run.engine_name == "keras"
     assert progress_texts(at) == []
     deadline = time.monotonic() + 60
@@ -54,10 +54,10 @@ def test_settings_that_make_no_run_while_tensorflow_loads_drop_the_keras_run_bei
     trainer.shutdown()
     at = app()
     at.radio(key="engine").set_value("keras").run()
-    pending = at.session_state.pending_run
+    pending = at.session_state.page.pending_run
     at.sidebar.multiselect(key="features").set_value([]).run()
     assert not at.exception and "pending_run" not in at.session_state and progress_texts(at) == []
     run = pending.future.result(timeout=180)  # built all the same, and closed: nobody wants it
     until(lambda: run.id not in run.worker.runs, what="the unwanted Keras run closed")
     at.run()
-    assert not at.exception and at.session_state.run.engine_name == "numpy"
+    assert not at.exception and at.session_state.page.run.engine_name == "numpy"

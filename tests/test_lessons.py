@@ -20,7 +20,7 @@ def lesson(key, **query):
 
 def train(at, epochs=300):
     """The page's run, trained `epochs` epochs in this process (the same numbers as in its worker)."""
-    handle = at.session_state.run
+    handle = at.session_state.page.run
     run = TrainingRun(handle.engine_name, handle.spec, handle.dataset)
     run.train_for(1e9, max_epochs=epochs)
     return run
@@ -44,7 +44,7 @@ def test_a_lesson_sets_the_widgets_and_the_url_and_starts_fresh_keeping_the_engi
     at.button(key="lesson_spiral").click().run()
     assert at.selectbox(key="dataset").value == "spiral" and at.query_params["dataset"] == "spiral"
     assert at.session_state.learning_rate == 0.03 and at.query_params["layers"] == "2"
-    assert at.session_state.run.snapshot.epoch == 0 and not at.session_state.run.snapshot.active
+    assert at.session_state.page.run.snapshot.epoch == 0 and not at.session_state.page.run.snapshot.active
     lesson_text = [m.value for m in at.sidebar.markdown if "spiral" in m.value]
     assert lesson_text and at.sidebar.expander[0].label == "Lesson: The spiral"
     assert at.button(key="lesson_xor")  # the list stays reachable while a lesson runs
@@ -87,10 +87,10 @@ def test_the_sigmoid_lesson_shows_each_layers_gradient_size_in_its_box_and_its_t
 
 def test_a_learning_rate_of_3_explodes_and_the_page_says_so():
     at = lesson("explode")
-    assert at.session_state.run.spec.learning_rate == 3.0
+    assert at.session_state.page.run.spec.learning_rate == 3.0
     at.button(key="play").click().run()
     run_until_stopped(at, 30)
-    snapshot = at.session_state.run.snapshot
+    snapshot = at.session_state.page.run.snapshot
     assert snapshot.diverged and not snapshot.active
     assert "smaller learning rate" in at.error[0].value and not at.exception
     # What the lesson shows: the loss climbing, epoch after epoch, before it breaks.
@@ -127,7 +127,7 @@ def test_l1_drives_most_weights_to_zero_and_no_penalty_does_not():
     near_zero = float(np.mean(np.abs(run.engine.get_weights()[0][0]) < 0.01))
     assert near_zero > 0.5
     at.selectbox(key="regularization").select("none").run()
-    assert at.session_state.run.spec.l1 == 0.0
+    assert at.session_state.page.run.spec.l1 == 0.0
     at.button(key="reset").click().run()
     unpenalized = train(at).engine.get_weights()[0][0]
     assert float(np.mean(np.abs(unpenalized) < 0.01)) < 0.1
@@ -142,5 +142,5 @@ def test_zero_weights_keep_every_neuron_of_a_layer_equal_and_glorot_breaks_the_t
         np.testing.assert_array_equal(W, W[:, :1].repeat(W.shape[1], axis=1))  # …and every neuron alike
     assert run.history["test_score"][-1] < 0.7
     at.selectbox(key="init").select("glorot_uniform").run()
-    assert at.session_state.run.spec.initializer == "glorot_uniform"
+    assert at.session_state.page.run.spec.initializer == "glorot_uniform"
     assert train(at).history["test_score"][-1] > 0.95

@@ -29,10 +29,10 @@ def test_the_preset_sets_the_source_network_trains_ten_epochs_and_compares_engin
 def test_pressing_the_preset_again_trains_it_again_from_the_start(app):
     at = app(timeout=120)
     at.button(key="preset_source").click().run()
-    first_run = at.session_state.run
+    first_run = at.session_state.page.run
     at.button(key="preset_source").click().run()
     assert not at.exception and not at.error
-    assert at.session_state.run is not first_run and at.session_state.run.snapshot.epoch == 10
+    assert at.session_state.page.run is not first_run and at.session_state.page.run.snapshot.epoch == 10
     assert "Test accuracy at epoch 10" in accuracies(at)
 
 
@@ -42,8 +42,8 @@ def test_the_preset_runs_on_mnist_when_it_loads(tmp_path, monkeypatch, app, mnis
     at = app(timeout=120, dataset="mnist")
     at.button(key="preset_source").click().run()
     assert not at.exception
-    assert at.session_state.dataset == "mnist" and at.session_state.run.spec.n_inputs == 784
-    assert at.session_state.run.snapshot.epoch == 10 and "Test accuracy at epoch 10" in accuracies(at)
+    assert at.session_state.dataset == "mnist" and at.session_state.page.run.spec.n_inputs == 784
+    assert at.session_state.page.run.snapshot.epoch == 10 and "Test accuracy at epoch 10" in accuracies(at)
 
 
 def test_without_mnist_the_preset_says_so_and_runs_on_digits(tmp_path, monkeypatch, app):

@@ -100,7 +100,7 @@ def test_scrubbing_on_the_page_shows_that_epoch_and_the_curves_mark_it(app, live
     assert header["epoch"] == 2 and parts["live_boundary"]["past"] == parts["live_metrics"]["past"]
     assert parts["live_loss"]["mark"] == 2 and parts["live_score"]["mark"] == 2
     at.button(key="replay_continue").click().run()
-    assert at.session_state.run.snapshot.epoch == 2 and not at.exception
+    assert at.session_state.page.run.snapshot.epoch == 2 and not at.exception
     assert live(at)["live_metrics"]["past"] is None
 
 

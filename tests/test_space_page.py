@@ -12,7 +12,7 @@ def test_the_link_opens_the_view_of_the_last_hidden_layer_and_space_layer_choose
     assert at.segmented_control(key="tool").value == "space"
     chooser = at.selectbox(key="space_layer")
     assert chooser.value == 1 and chooser.options == ["layer 1: 5 neurons, tanh", "layer 2: 2 neurons, tanh"]
-    run = at.session_state.run
+    run = at.session_state.page.run
     assert run.space_layer == 1
     part = live(at)["live_space"]
     assert part["view"] == "space" and part["labels"]["name"] == "The data as layer 2 sees it"
@@ -42,7 +42,7 @@ def test_without_a_plane_or_a_hidden_layer_a_sentence_says_why(app, live):
     at = app(tool="space", layers="0")
     assert not at.exception and "live_space" not in live(at)
     assert any("no hidden layer" in info.value for info in at.info)
-    assert at.session_state.run.space_layer is None
+    assert at.session_state.page.run.space_layer is None
     at = app(tool="space", dataset="digits")
     assert not at.exception and "live_space" not in live(at)
     assert any("2-D data sets" in info.value for info in at.info)

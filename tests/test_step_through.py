@@ -19,7 +19,7 @@ def latex(at):
 
 def test_the_chosen_example_is_traced_layer_by_layer(app):
     at = app(timeout=90, tool="step")
-    run = reference(at.session_state.run)
+    run = reference(at.session_state.page.run)
     at.number_input(key="step_index").set_value(7).run()
     assert not at.exception
     bodies = latex(at)
@@ -36,7 +36,7 @@ def test_the_chosen_example_is_traced_layer_by_layer(app):
 def test_the_first_formula_standardizes_the_example_s_features_with_the_numbers(app):
     at = app(timeout=90, tool="step")
     at.number_input(key="step_index").set_value(3).run()
-    ds = at.session_state.run.dataset
+    ds = at.session_state.page.run.dataset
     raw = ds.featurize(ds.points_train[3:4])
     # The first row of formulas: the scaling, then x, μ, σ and a⁽⁰⁾ with their numbers (each body is "$$\n…\n$$").
     formula, *first = [body.strip("$\n") for body in latex(at)[:5]]
@@ -49,7 +49,7 @@ def test_the_first_formula_standardizes_the_example_s_features_with_the_numbers(
 def test_the_update_is_previewed_and_the_run_is_unchanged(app):
     at = app(timeout=90, tool="step", optimizer="adam")
     at.button(key="step").click().run()
-    handle = at.session_state.run
+    handle = at.session_state.page.run
     local = TrainingRun(handle.engine_name, handle.spec, handle.dataset)  # the same epoch in this process
     local.train_epoch()
     at.number_input(key="step_index").set_value(3).run()
@@ -64,7 +64,7 @@ def test_the_update_is_previewed_and_the_run_is_unchanged(app):
 
 def test_with_dropout_the_update_is_the_training_step_s_and_the_initializer_is_shown(app):
     at = app(timeout=90, tool="step", dropout="0.5", init="lecun_normal")
-    handle = at.session_state.run
+    handle = at.session_state.page.run
     local = TrainingRun(handle.engine_name, handle.spec, handle.dataset)
     update = local.engine.preview_update(local.X_train[:1], local.Y_train[:1])   # with the first step's mask
     assert any(_matrix(update[0][0]) in body for body in latex(at))
@@ -74,11 +74,11 @@ def test_with_dropout_the_update_is_the_training_step_s_and_the_initializer_is_s
 
 def test_huber_s_formula_and_its_delta_are_shown_for_a_regression(app):
     at = app(timeout=90, tool="step", dataset="plane", output="linear", loss="huber")
-    assert not at.exception and at.session_state.run.spec.loss == "huber"
+    assert not at.exception and at.session_state.page.run.spec.loss == "huber"
     bodies = latex(at)
     assert any(LOSSES["huber"].formula in body for body in bodies)
     assert any(rf"\delta^{{(3)}} = {LOSSES['huber'].output_delta('linear')}" in body for body in bodies)
-    run = reference(at.session_state.run)
+    run = reference(at.session_state.page.run)
     assert any(f"L = {run.engine.loss(run.X_train[:1], run.Y_train[:1]):.4g}" in body for body in bodies)
 
 
@@ -92,7 +92,7 @@ def test_wide_layers_show_their_first_rows_with_a_note(app):
 def test_the_keras_engine_is_traced_too(app):
     at = app(timeout=90, tool="step", engine="keras")
     assert not at.exception
-    assert at.session_state.run.engine_name == "keras"
-    run = reference(at.session_state.run)
+    assert at.session_state.page.run.engine_name == "keras"
+    run = reference(at.session_state.page.run)
     z = run.engine.trace(run.X_train[:1], run.Y_train[:1])[0]["z"]
     assert any(_matrix(z) in body for body in latex(at))

@@ -9,7 +9,7 @@ from waits import run_until, until
 def run_sweep(at, epochs=20):
     at.number_input(key="sweep_epochs").set_value(epochs).run()
     at.button(key="sweep_start").click().run()
-    run_until(at, lambda at: not at.session_state.sweep.running, 120, "the sweep still runs", 0.3)
+    run_until(at, lambda at: not at.session_state.page.sweep.running, 120, "the sweep still runs", 0.3)
     at.run()
 
 
@@ -20,7 +20,7 @@ def test_a_sweep_of_two_settings_shows_a_heatmap_a_picture_per_run_and_one_becom
     at.multiselect(key="sweep_values_2").select(1).select(2).run()
     assert at.button(key="sweep_start").label == "Train 4 runs"
     run_sweep(at)
-    assert at.session_state.sweep.done == 4 and not at.exception
+    assert at.session_state.page.sweep.done == 4 and not at.exception
     heatmap = charts(at)["chart_sweep"]
     assert heatmap["data"][0]["type"] == "heatmap" and len(heatmap["layout"]["shapes"]) == 2  # the best, framed
     assert heatmap["layout"]["xaxis"]["title"]["text"] == "learning rate" and "★" in str(heatmap["data"][0]["text"])
@@ -28,9 +28,9 @@ def test_a_sweep_of_two_settings_shows_a_heatmap_a_picture_per_run_and_one_becom
     assert len(captions) == 4 and "learning rate 0.3, hidden layers 2" in " ".join(captions)
     at.button(key="sweep_adopt_3").click().run()
     assert at.session_state.learning_rate == 0.3 and at.session_state.layers == 2
-    assert at.session_state.run.snapshot.epoch == 20 and at.query_params["layers"] == "2"
+    assert at.session_state.page.run.snapshot.epoch == 20 and at.query_params["layers"] == "2"
     at.button(key="step").click().run()
-    assert at.session_state.run.snapshot.epoch == 21 and not at.exception
+    assert at.session_state.page.run.snapshot.epoch == 21 and not at.exception
 
 
 def test_cancel_stops_the_sweep_and_keeps_what_finished(app):
@@ -39,9 +39,9 @@ def test_cancel_stops_the_sweep_and_keeps_what_finished(app):
     at.number_input(key="sweep_epochs").set_value(100_000).run()
     at.button(key="sweep_start").click().run()
     at.button(key="sweep_cancel").click().run()
-    until(lambda: not at.session_state.sweep.running, 10, "the cancelled sweep still runs", 0.2)
+    until(lambda: not at.session_state.page.sweep.running, 10, "the cancelled sweep still runs", 0.2)
     at.run()
-    assert not at.session_state.sweep.running and at.session_state.sweep.cancelled
+    assert not at.session_state.page.sweep.running and at.session_state.page.sweep.cancelled
     assert any("Cancelled" in c.value for c in at.caption) and not at.exception
 
 
@@ -58,7 +58,7 @@ def start(at, epochs):
     at.multiselect(key="sweep_values_1").select(0.03).select(0.3).run()
     at.number_input(key="sweep_epochs").set_value(epochs).run()
     at.button(key="sweep_start").click().run()
-    return at.session_state.sweep
+    return at.session_state.page.sweep
 
 
 @pytest.mark.serial  # its sweep trains at the page's low priority, against a time limit

@@ -23,7 +23,7 @@ def test_pause_on_a_stopped_worker_says_so_then_the_page_offers_to_start_again(a
     at = app()
     at.button(key="play").click().run()
     assert at.button(key="play").label == "Pause"
-    run = at.session_state.run
+    run = at.session_state.page.run
     worker = run.worker
     time.sleep(0.3)
     at.run()
@@ -47,14 +47,14 @@ def test_pause_on_a_stopped_worker_says_so_then_the_page_offers_to_start_again(a
         assert at.button(key="revive").label == f"Start again from epoch {epoch}"
         assert at.button(key="play").disabled
         at.button(key="revive").click().run()
-        revived = at.session_state.run
+        revived = at.session_state.page.run
         assert not revived.lost and revived.worker.alive and revived.worker is not worker
         assert revived.snapshot.epoch == epoch and not at.error and not at.exception
         at.button(key="play").click().run()
         assert at.button(key="play").label == "Pause"
         time.sleep(0.3)
         at.run()
-        assert at.session_state.run.snapshot.epoch > epoch
+        assert at.session_state.page.run.snapshot.epoch > epoch
     finally:
         try:
             os.kill(worker.pid, signal.SIGCONT)
@@ -65,11 +65,11 @@ def test_pause_on_a_stopped_worker_says_so_then_the_page_offers_to_start_again(a
 def test_past_the_memory_ceiling_a_change_of_network_keeps_the_run_and_says_why(app, monkeypatch):
     at = app()
     at.button(key="step").click().run()
-    old = at.session_state.run
+    old = at.session_state.page.run
     monkeypatch.setattr(pool(), "ceiling", 1)
     at.slider(key="layers").set_value(3).run()
     assert any("past its ceiling of 0 MB" in text for text in texts(at.error)), texts(at.error)
-    assert at.session_state.run is old and not old.lost and not at.exception
+    assert at.session_state.page.run is old and not old.lost and not at.exception
     monkeypatch.setattr(pool(), "ceiling", 10**15)
     at.run()
-    assert at.session_state.run is not old and not at.error
+    assert at.session_state.page.run is not old and not at.error

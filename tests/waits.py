@@ -41,8 +41,8 @@ def run_until(at, condition, timeout=60.0, what="the page's condition", every=0.
 def run_until_stopped(at, timeout=60.0):
     """Runs the page (AppTest) until its run stops training (a step done, a pause, a divergence; a Keras
     step traces its functions first); returns the page. Fails if it still trains after `timeout` s."""
-    return run_until(at, lambda at: not at.session_state.run.snapshot.active, timeout,
-                     f"the run still trains (epoch {at.session_state.run.snapshot.epoch})")
+    return run_until(at, lambda at: not at.session_state.page.run.snapshot.active, timeout,
+                     f"the run still trains (epoch {at.session_state.page.run.snapshot.epoch})")
 
 
 # The page in Chromium.

@@ -165,13 +165,13 @@ def maker_section(run):
         except ValueError as error:
             st.error(md(error))
         else:
-            st.session_state.challenge_made = challenges.link(made)
+            state.page_state().challenge_made = challenges.link(made)
             st.rerun()
 
 
 def apply_made():
     """A challenge made by the teacher's form becomes the session's (before the selector is drawn)."""
-    made = st.session_state.pop("challenge_made", None)
+    made = state.page_state().take("challenge_made")
     if made is not None:
         st.session_state.challenge = made
         _choose()

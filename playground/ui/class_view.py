@@ -31,6 +31,7 @@ from ..plots.charts import plane_colours
 from ..trainer import handle
 from . import challenge as challenge_ui
 from . import draw, keep, live, share, state
+from .state import page_state
 from .safe import guarded, labels, md
 
 # A student's page writes on a tick a little over WRITE_EVERY: a tick that came a few milliseconds early would find
@@ -71,22 +72,22 @@ def unavailable(error=None):
                  "class view comes back when it answers."))
 
 
-MEMBER_KEYS = ("class_member", "class_member_id", "class_class_id", "class_join_code", "class_sent", "class_back")
+MEMBER_FIELDS = ("class_member", "class_member_id", "class_class_id", "class_join_code", "class_sent", "class_back")
 
 
 def take_query():
     """On a session's first run: a join code (`?class=…`) or a teacher code (`?teacher=…`) in the link is kept in
     the session (the URL is then rewritten to the settings)."""
-    s = st.session_state
-    if "class_codes_read" in s:
+    s = page_state()
+    if s.class_codes_read:
         return
     s.class_codes_read = True
     join, teacher = st.query_params.get("class"), st.query_params.get("teacher")
     if teacher:
         s.class_teacher = teacher[:64]
-    elif "class_member" not in s:  # not a page reloaded on its own server, which kept it (keep.EXTRA_KEYS)
+    elif s.class_member is None:  # not a page reloaded on its own server, which kept it (keep.PAGE_FIELDS)
         rejoin(join)
-        if join and "class_member" not in s:
+        if join and s.class_member is None:
             s.class_join_code = join[:64]
 
 
@@ -105,11 +106,11 @@ def rejoin(join):
     if join and info.join_code != join:
         return
     _become(member)
-    st.session_state.class_back = True
+    page_state().class_back = True
 
 
 def is_dashboard():
-    return bool(st.session_state.get("class_teacher"))
+    return bool(page_state().class_teacher)
 
 
 def links(info):
@@ -140,8 +141,8 @@ def class_section(_run):
         except Unavailable:
             unavailable()
             return
-        st.session_state.class_opened = info
-    info = st.session_state.get("class_opened")
+        page_state().class_opened = info
+    info = page_state().class_opened
     if info is None:
         return
     join, teacher = links(info)
@@ -157,7 +158,10 @@ def class_section(_run):
 # The student's side.
 def _may_join():
     """Whether this browser may join once more (JOINS_PER_BROWSER within JOIN_WINDOW); counts the join."""
-    who = keep.token() or st.session_state.setdefault("class_browser", new_code())
+    p = page_state()
+    if p.class_browser is None:
+        p.class_browser = new_code()
+    who = keep.token() or p.class_browser
     now = time.monotonic()
     with _joins_lock:
         recent = [t for t in _joins.get(who, ()) if now - t < JOIN_WINDOW]
@@ -170,8 +174,8 @@ def _may_join():
 
 @guarded(N_("the class"))
 def _join():
-    s = st.session_state
-    name = " ".join(str(s.get("class_name", "")).split())
+    s = page_state()
+    name = " ".join(str(st.session_state.get("class_name", "")).split())
     if not name:
         s.class_problem = N_("Type a name to join the class.")
         return
@@ -192,10 +196,9 @@ def _join():
 
 
 def _become(member):
-    s = st.session_state
+    s = page_state()
     s.class_member, s.class_member_id, s.class_class_id = member.code, member.id, member.class_id
-    s.class_last_write = 0.0
-    s.pop("class_written", None)
+    s.reset("class_last_write", "class_written")
     s.class_taken = _current_seq(member.class_id)
 
 
@@ -209,24 +212,23 @@ def _current_seq(class_id):
 
 @guarded(N_("the class"))
 def _leave():
-    s = st.session_state
+    s = page_state()
     try:
         database().leave(s.class_member)
     except Unavailable:
         pass  # the row goes when the class ends, or idle
-    for key in MEMBER_KEYS:
-        s.pop(key, None)
+    s.reset(*MEMBER_FIELDS)
 
 
 @guarded(N_("the class"))
 def _take():
     """The student takes what the teacher sent: a challenge, or a link's settings (a fresh run)."""
-    s = st.session_state
-    sent = s.pop("class_sent", None)
+    s, p = st.session_state, page_state()
+    sent = p.take("class_sent")
     if sent is None:
         return
     seq, message = sent
-    s.class_taken = seq
+    p.class_taken = seq
     if message.get("kind") == "challenge" and message.get("key") in BY_KEY:
         s.challenge = message["key"]
         challenge_ui._choose()
@@ -237,7 +239,7 @@ def _take():
             if key != "lang":
                 s[key] = list(value) if key == "features" else value
         state.request_new_run()
-    s.class_rerun = True
+    p.class_rerun = True
 
 
 def _sent_text(message):
@@ -250,24 +252,24 @@ def _sent_text(message):
 
 def in_class():
     """Whether this session is a student's in a class, or was opened at a join link."""
-    s = st.session_state
-    return bool(s.get("class_member") or s.get("class_join_code") or s.get("class_ended"))
+    s = page_state()
+    return bool(s.class_member or s.class_join_code or s.class_ended)
 
 
 def student_bar(run):
     """Above the run's buttons: the join form for a join link, or the class's name, "Leave class", what the
     teacher sent, and the writing of this run's results."""
-    s = st.session_state
-    if s.get("class_member"):
+    s = page_state()
+    if s.class_member:
         member_part(run)
-    elif s.get("class_join_code"):
+    elif s.class_join_code:
         join_form()
-    elif s.get("class_ended"):
+    elif s.class_ended:
         st.info(_("Your teacher ended the class. Your run goes on here, as before."))
 
 
 def join_form():
-    s = st.session_state
+    s = page_state()
     try:
         info = database().by_join(s.class_join_code)
     except NotFound:
@@ -281,7 +283,7 @@ def join_form():
         left, right = st.columns([3, 1], vertical_alignment="bottom")
         left.text_input(_("Your name, as the class sees it"), max_chars=NAME_LENGTH, key="class_name")
         right.button(_("Join"), key="class_join", on_click=_join)
-        problem = s.pop("class_problem", None)
+        problem = s.take("class_problem")
         if problem:
             st.error(_(problem))
 
@@ -337,11 +339,11 @@ def results(run, snapshot):
 @st.fragment(run_every=WRITE_TICK)
 def member_part(run):
     in_language()
-    s = st.session_state
-    if s.pop("class_rerun", False):
+    s = page_state()
+    if s.take("class_rerun"):
         st.rerun()
-    if not s.get("class_member"):  # left, or the class ended, since this fragment was drawn
-        if s.get("class_ended"):
+    if not s.class_member:  # left, or the class ended, since this fragment was drawn
+        if s.class_ended:
             st.info(_("Your teacher ended the class. Your run goes on here, as before."))
         return
     try:
@@ -349,8 +351,7 @@ def member_part(run):
         member = classes.member(s.class_member)
         info = classes.by_id(member.class_id)
     except NotFound:
-        for key in MEMBER_KEYS:
-            s.pop(key, None)
+        s.reset(*MEMBER_FIELDS)
         s.class_ended = True
         st.info(_("Your teacher ended the class. Your run goes on here, as before."))
         return
@@ -358,13 +359,13 @@ def member_part(run):
         unavailable()
         return
     now = time.monotonic()
-    if run is not None and now - s.get("class_last_write", 0.0) >= WRITE_EVERY:
+    if run is not None and now - s.class_last_write >= WRITE_EVERY:
         snapshot = state.refresh(run)
         # A run that has not moved since the last write (paused, the same challenge) is not written again.
-        seen = (run.id, snapshot.epoch, s.get("challenge"), snapshot.active)
+        seen = (run.id, snapshot.epoch, st.session_state.get("challenge"), snapshot.active)
         # Back in the class with a new run (rejoin): the dashboard keeps the results from before until it trains.
-        held = s.get("class_back") and snapshot.epoch == 0
-        if seen != s.get("class_written") and not held:
+        held = s.class_back and snapshot.epoch == 0
+        if seen != s.class_written and not held:
             try:
                 if classes.write(s.class_member, **results(run, snapshot)):
                     s.class_last_write, s.class_written = now, seen
@@ -374,12 +375,12 @@ def member_part(run):
         left, right = st.columns([4, 1], vertical_alignment="center")
         left.text(_("The class: {title} · you are {name}").format(title=info.title, name=member.name))
         right.button(_("Leave class"), key="class_leave", on_click=_leave)
-        if s.get("class_back"):
+        if s.class_back:
             st.info(_("You are back in the class with a new run; the dashboard shows your last results (epoch "
                       "{epoch}) until it trains.").format(epoch=member.epoch))
             if run is not None and run.snapshot.epoch > 0:
                 s.class_back = False
-        if info.sent is not None and info.sent_seq > s.get("class_taken", 0):
+        if info.sent is not None and info.sent_seq > s.class_taken:
             s.class_sent = (info.sent_seq, info.sent)
             sent, take = st.columns([4, 1], vertical_alignment="center")
             sent.info(_("Your teacher sent: {what}").format(what=md(_sent_text(info.sent))))
@@ -409,7 +410,7 @@ def figures_text(member):
 
 def dashboard():
     """The teacher link's page: the class's links, what to send, the cards, the projector and the end."""
-    s = st.session_state
+    s = page_state()
     try:
         info = database().by_teacher(s.class_teacher)
     except NotFound:
@@ -418,7 +419,7 @@ def dashboard():
     except Unavailable:
         unavailable()
         return
-    if s.get("class_showing") is not None:
+    if s.class_showing is not None:
         projector(info)
         return
     st.header(_("Class dashboard"))
@@ -434,7 +435,7 @@ def dashboard():
         except Unavailable:
             unavailable()
             return
-        s.pop("class_teacher", None)
+        s.class_teacher = None
         st.success(_("The class has ended; its data is deleted."))
 
 
@@ -464,7 +465,7 @@ def cards(class_id):
         left, right = st.columns([3, 1], vertical_alignment="bottom")
         left.selectbox(_("A student's run"), ids, key="class_show_who", format_func=labels(ids, names.get))
         if right.button(_("Show on the projector"), key="class_show"):
-            st.session_state.class_showing = st.session_state.class_show_who
+            page_state().class_showing = st.session_state.class_show_who
             st.rerun(scope="app")
 
 
@@ -499,19 +500,19 @@ def projector(info):
     """One student's run, read-only, across the screen: presentation mode. A run on this server is drawn live, as
     the student's own page draws it (the network, the boundary and the curves, frame by frame); a run on another
     server of the class, as its latest results and boundary picture, renewed every second."""
-    s = st.session_state
+    s, p = st.session_state, page_state()
     st.html("<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'], "
             "[data-testid='stExpandSidebarButton'] { display: none; }</style>")
     if st.button(_("Back to the dashboard"), key="class_show_end"):
-        s.class_showing, s.presentation = None, False
+        p.class_showing, s.presentation = None, False
         st.rerun()
     try:
-        member = next((m for m in database().members(info.id) if m.id == s.class_showing), None)
+        member = next((m for m in database().members(info.id) if m.id == p.class_showing), None)
     except Unavailable:
         member = None
     run = here(member.run if member is not None else None)
-    s.class_shown_run = member.run if run is not None else None
-    shown_member(info.id, s.class_showing)
+    p.class_shown_run = member.run if run is not None else None
+    shown_member(info.id, p.class_showing)
     if run is not None:
         s.presentation = True   # the live part at a projector's size
         with st.container(key="class_projector_live"):
@@ -536,7 +537,7 @@ def shown_member(class_id, member_id):
     if member is None:
         st.info(_("This student has left the class."))
         return
-    shown = st.session_state.get("class_shown_run")
+    shown = page_state().class_shown_run
     if (member.run if here(member.run) is not None else None) != shown:
         st.rerun(scope="app")   # the student's run changed (a new run, or moved away): the live part follows
     with st.container(key="class_projector"):

@@ -59,8 +59,8 @@ def difference_table(now, pins):
 def pin():
     """Pins the session's run as it is now (a no-op with five pinned already); the same run at the same
     epoch, pinned already, is refused with a message."""
-    s = st.session_state
-    pins, run = s.get("pins", []), s.get("run")
+    s = state.page_state()
+    pins, run = s.pins, s.run
     if run is None or len(pins) >= MAX_PINS:
         return
     moment = (run.id, run.snapshot.epoch, run.spec)
@@ -68,31 +68,32 @@ def pin():
     if twin is not None:
         s.pin_message = twin.number
         return
-    s.pin_count = s.get("pin_count", 0) + 1
+    s.pin_count += 1
     values = current_settings()
     s.pins = [*pins, Pin(s.pin_count, dict(run.snapshot.history), values, moment)]
 
 
 @guarded(N_("compare runs"))
 def unpin(number):
-    st.session_state.pins = [p for p in st.session_state.get("pins", []) if p.number != number]
+    s = state.page_state()
+    s.pins = [p for p in s.pins if p.number != number]
 
 
 @guarded(N_("compare runs"))
 def clear():
-    st.session_state.pins = []
+    state.page_state().pins = []
 
 
 def pinned():
     """(label, history) of each pinned run, for the live charts to draw beside the run."""
-    return [(p.label, p.history) for p in st.session_state.get("pins", [])]
+    return [(p.label, p.history) for p in state.page_state().pins]
 
 
 def compare_section(run):
     """Pin this run; the pinned runs, each with an Unpin button; the settings that differ."""
-    pins = st.session_state.get("pins", [])
+    pins = state.page_state().pins
     st.subheader(_("Compare runs"))
-    twin = st.session_state.pop("pin_message", None)
+    twin = state.page_state().take("pin_message")
     if twin is not None:
         st.warning(_("This run is pinned already, as #{number}: train it on or change a setting, then pin it.")
                    .format(number=twin))

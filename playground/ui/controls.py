@@ -162,16 +162,16 @@ def chosen_network(ds):
 
     Settings that depend on others are brought in line first: a task of another kind brings its usual output
     and loss, and a choice its control no longer offers is replaced."""
-    s = st.session_state
-    kind = task_kind(ds) if ds is not None else s.get("task_kind", "binary")
+    s, p = st.session_state, state.page_state()
+    kind = task_kind(ds) if ds is not None else p.task_kind or "binary"
     outputs = heads()[kind]  # {output activation: the losses that fit it}
     # Another kind of task, or a first run whose link does not say: the task's usual output and loss.
-    changed, first = s.get("task_kind", kind) != kind, "task_kind" not in s
-    s.task_kind = kind
-    if changed or (first and "output" not in s.url_given):
+    changed, first = (p.task_kind or kind) != kind, p.task_kind is None
+    p.task_kind = kind
+    if changed or (first and "output" not in p.url_given):
         s.output = next(iter(outputs))
     state.fit_choice("output", list(outputs))
-    if changed or (first and "loss" not in s.url_given):
+    if changed or (first and "loss" not in p.url_given):
         s.loss = outputs[s.output][0]
     state.fit_choice("loss", outputs[s.output])
     state.fit_number("batch_size", 1, len(ds.X_train) if ds is not None else 1000)
@@ -211,7 +211,7 @@ def network_sidebar(ds, problem):
         sb.select_slider(_("Learning rate"), LEARNING_RATES, key="learning_rate", help=_("α in W ← W − α·∂L/∂W."))
     else:
         fixed(sb, _("Learning rate"), f"{s.learning_rate:g}")
-    kind, n_train = s.task_kind, len(ds.X_train) if ds is not None else 1000
+    kind, n_train = state.page_state().task_kind, len(ds.X_train) if ds is not None else 1000
     outputs = heads()[kind]
     more = ("activation", "output", "loss", "optimizer", "schedule", "batch_size", "regularization",
             "penalty_rate", "dropout", "clip_norm", "init", "seed")
@@ -363,7 +363,7 @@ def run_buttons(run):
                          help=_("Epochs each drawn frame advances: below 1, every epoch is drawn, in slow motion; at "
                                 "full speed the network trains as fast as it can."))
         if snapshot.stopped and not active:
-            st.caption(stop_message(snapshot.stopped, st.session_state.get("task_kind", "binary")))
+            st.caption(stop_message(snapshot.stopped, state.page_state().task_kind or "binary"))
         st.space("stretch")
         st.toggle(_("Presentation"), key="presentation", on_change=state.write_query_params,
                   help=_("Hide the sidebar and enlarge the live charts, for a projector."))

@@ -16,6 +16,7 @@ from ..data import handwriting
 from ..i18n import N_, _, set_language
 from .chart import chart
 from .safe import md, section
+from .state import page_state
 
 SIDE = 300           # the pad's side in pixels at most; it narrows with its column
 PEN = 0.1            # the pen's width, as a share of the pad's side
@@ -229,7 +230,7 @@ def pad(ds):
               "cursor": _("Cursor at column {column}, row {row} of {n}"),
               "painting": _("Painting at column {column}, row {row} of {n}")}
     _pad(data={"cells": handwriting.PAD, "keys": KEY_CELLS, "pen": PEN, "side": SIDE, "throttle": THROTTLE_MS,
-               "clear": st.session_state.get("draw_digit_cleared", 0), "ink": st.session_state.get("draw_digit_text"),
+               "clear": page_state().draw_digit_cleared, "ink": page_state().draw_digit_text,
                "labels": labels},
          key="draw_digit", height="content", on_ink_change=_took_ink)
 
@@ -237,26 +238,25 @@ def pad(ds):
 def _took_ink():
     """A stroke (or part of one) came: its ink waits for the reading, which checks it."""
     value = st.session_state.get("draw_digit")
-    st.session_state.draw_digit_payload = value.get("ink") if hasattr(value, "get") else None
+    page_state().draw_digit_payload = value.get("ink") if hasattr(value, "get") else None
 
 
 def _clear():
-    s = st.session_state
-    s.draw_digit_cleared = s.get("draw_digit_cleared", 0) + 1
-    for key in ("draw_digit_payload", "draw_digit_ink", "draw_digit_text"):
-        s.pop(key, None)
+    s = page_state()
+    s.draw_digit_cleared += 1
+    s.reset("draw_digit_payload", "draw_digit_ink", "draw_digit_text")
 
 
 def reading(run):
     """The network's ten probabilities for the drawing, as bars, and the digit it names."""
-    s, ds = st.session_state, run.dataset
-    payload = s.pop("draw_digit_payload", None)
+    s, ds = page_state(), run.dataset
+    payload = s.take("draw_digit_payload")
     if payload is not None:
         try:
             s.draw_digit_ink, s.draw_digit_text = handwriting.read_ink(payload), payload
         except ValueError as error:  # what the pad sent cannot be its drawing: the last drawing stays
             st.error(md(error))
-    ink = s.get("draw_digit_ink")
+    ink = s.draw_digit_ink
     if ink is None or not ink.any():
         st.info(_("Draw a digit on the pad: the network's probability for each digit appears here as you draw."))
         return

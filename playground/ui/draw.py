@@ -13,6 +13,7 @@ import streamlit as st
 
 from ..data import drawn
 from ..i18n import N_, _
+from . import state
 from .classroom import shown
 from .live_view import clicked
 from .safe import guarded, labels, md
@@ -39,34 +40,33 @@ def possible(ds):
 
 def active(ds):
     """Whether the session draws on this data set."""
-    return possible(ds) and st.session_state.get("draw_points") is not None
+    return possible(ds) and state.page_state().draw_points is not None
 
 
 def start(ds):
     """A drawing begins with the data set's own points, unless the link brought one."""
-    s = st.session_state
-    if s.get("draw_points") is None:
+    s, p = st.session_state, state.page_state()
+    if p.draw_points is None:
         if s.get("drawn"):
             try:
-                s.draw_points, s.draw_labels = drawn.decode(s.drawn, ds.task, max(ds.n_classes, 1))
+                p.draw_points, p.draw_labels = drawn.decode(s.drawn, ds.task, max(ds.n_classes, 1))
             except ValueError:
                 s.drawn = ""
-        if s.get("draw_points") is None:
-            s.draw_points, s.draw_labels = drawn.points_of(ds)
+        if p.draw_points is None:
+            p.draw_points, p.draw_labels = drawn.points_of(ds)
     _to_link()
 
 
 def forget():
     """The drawing is dropped (another data set, a new sample of it)."""
-    s = st.session_state
-    s.draw_points = s.draw_labels = None
-    s.drawn = ""
+    state.page_state().reset("draw_points", "draw_labels")
+    st.session_state.drawn = ""
 
 
 def dataset(base):
     """(the drawing as a data set with `base`'s task, classes and input features, or None while it has too few
     points to train on, and then what the sidebar says about it)."""
-    s = st.session_state
+    s = state.page_state()
     try:
         return drawn.drawn_dataset(s.draw_points, s.draw_labels, base.task, base.class_names, base.feature_names), None
     except ValueError as error:
@@ -75,61 +75,62 @@ def dataset(base):
 
 def waiting(ds):
     """Whether the session draws on `ds`'s plane a drawing too small to train on (the last run stays shown)."""
-    return active(ds) and len(st.session_state.draw_points) < drawn.TEST_EVERY
+    return active(ds) and len(state.page_state().draw_points) < drawn.TEST_EVERY
 
 
 def points():
     """The drawing as it is now, as the plane shows it: (training points, their labels, test points, theirs)."""
-    s = st.session_state
+    s = state.page_state()
     train, test = drawn.split(len(s.draw_points))
     return s.draw_points[train], s.draw_labels[train], s.draw_points[test], s.draw_labels[test]
 
 
 def key():
     """What identifies the drawing: its points and labels."""
-    s = st.session_state
+    s = state.page_state()
     return ("drawn", drawn.digest(s.draw_points, s.draw_labels))
 
 
 def _to_link():
-    s = st.session_state
-    n = len(s.draw_points)
-    s.drawn = drawn.encode(s.draw_points, s.draw_labels, _task()) if n <= drawn.MAX_LINK_POINTS else ""
+    p = state.page_state()
+    n = len(p.draw_points)
+    st.session_state.drawn = drawn.encode(p.draw_points, p.draw_labels, _task()) if n <= drawn.MAX_LINK_POINTS else ""
 
 
 def _task():
-    return st.session_state.run.dataset.task if st.session_state.get("run") else "classification"
+    run = state.page_state().run
+    return run.dataset.task if run else "classification"
 
 
 @guarded(N_("the drawing"))
 def on_click():
     """The boundary chart's callback in draw or erase mode: a point added at the click, or the nearest removed."""
-    s = st.session_state
+    s, p = st.session_state, state.page_state()
     click = clicked()
-    if not drawing() or not click or click.get("kind") != "plane" or s.get("draw_points") is None:
+    if not drawing() or not click or click.get("kind") != "plane" or p.draw_points is None:
         return
     at = (click["x"], click["y"])
     if s.draw_mode == "draw":
-        s.draw_points, s.draw_labels = drawn.add_point(s.draw_points, s.draw_labels, at, s.draw_class)
+        p.draw_points, p.draw_labels = drawn.add_point(p.draw_points, p.draw_labels, at, s.draw_class)
     elif s.draw_mode == "erase":
-        s.draw_points, s.draw_labels = drawn.erase_nearest(s.draw_points, s.draw_labels, at)
+        p.draw_points, p.draw_labels = drawn.erase_nearest(p.draw_points, p.draw_labels, at)
     _to_link()
-    s.redrawn = True  # the data changed: the whole page runs again, and the run trains on the new points
+    p.redrawn = True  # the data changed: the whole page runs again, and the run trains on the new points
 
 
 def follow():
     """After a click changed the drawing (in the live part), the whole page runs, so the run gets the points."""
-    if st.session_state.pop("redrawn", False):
+    if state.page_state().take("redrawn"):
         st.rerun()
 
 
 @guarded(N_("the drawing"))
 def _clear():
-    s = st.session_state
+    p = state.page_state()
     if not allowed():
         return
-    s.draw_points, s.draw_labels = drawn.cleared(s.draw_labels)
-    s.drawn, s.redrawn = "", True
+    p.draw_points, p.draw_labels = drawn.cleared(p.draw_labels)
+    p.redrawn, st.session_state.drawn = True, ""
 
 
 def controls(ds):
@@ -156,7 +157,7 @@ def controls(ds):
                                  width=200)
             st.button(_("Clear"), key="draw_clear", on_click=_clear, help=_("Start from an empty plane."))
     if active(ds):
-        n = len(s.draw_points)
+        n = len(state.page_state().draw_points)
         note = _("Your drawing: {n} points; every {k}th point drawn is a test point, the others are training "
                  "points.").format(n=n, k=drawn.TEST_EVERY)
         if n < drawn.TEST_EVERY:

@@ -74,7 +74,7 @@ def _fit(spec):
 def _show_value():
     """The value box shows the chosen number as it is now."""
     s = st.session_state
-    run = s.run
+    run = state.page_state().run
     _fit(run.spec)
     s.edit_value = f"{value_of(run.snapshot.weights, *place(s.edit_layer, s.edit_from, s.edit_to)):.4g}"
 
@@ -87,7 +87,7 @@ def on_pick():
     pick = value.get("pick") if hasattr(value, "get") else None
     if not isinstance(pick, dict):
         return
-    spec, s = st.session_state.run.spec, st.session_state
+    spec, s = state.page_state().run.spec, st.session_state
     column, unit, to = pick.get("layer"), pick.get("from"), pick.get("to")
     if not all(type(n) is int for n in (column, unit)) or (to is not None and type(to) is not int):
         return   # the browser sends whole numbers; anything else is not a click
@@ -118,20 +118,20 @@ def parse_value(text):
 
 @guarded(N_("the weight editor"))
 def _apply():
-    s = st.session_state
-    run = s.run
+    s, p = st.session_state, state.page_state()
+    run = p.run
     _fit(run.spec)
     value = parse_value(s.edit_value)
     if value is None:
-        s.edit_message = ("error", NOT_A_NUMBER, {"text": str(s.edit_value)[:VALUE_LENGTH]})
+        p.edit_message = ("error", NOT_A_NUMBER, {"text": str(s.edit_value)[:VALUE_LENGTH]})
         return
     if abs(value) > MAX_EDIT:
-        s.edit_message = ("error", OUT_OF_RANGE, {"value": signed(f"{value:g}"), "most": f"{MAX_EDIT:g}"})
+        p.edit_message = ("error", OUT_OF_RANGE, {"value": signed(f"{value:g}"), "most": f"{MAX_EDIT:g}"})
         return
     layer, row, column = place(s.edit_layer, s.edit_from, s.edit_to)
     snapshot = state.on_run(run.edit, layer, row, column, value)
     if snapshot is not None and snapshot.edits:
-        s.edit_message = ("success", None, {})
+        p.edit_message = ("success", None, {})
 
 
 def edit_line(features, edit):
@@ -162,7 +162,7 @@ def _switch():
         s.off = settings.neurons(",".join(off))
     except ValueError:   # more than a link can carry
         s.neuron_off = False
-        s.edit_message = ("error", TOO_MANY_OFF, {})
+        state.page_state().edit_message = ("error", TOO_MANY_OFF, {})
 
 
 def editor(run):
@@ -198,7 +198,7 @@ def editor(run):
             s.neuron_off = neuron_key(s.edit_layer, s.edit_from) in s.get("off", ())
             st.toggle(_("Switch this neuron off"), key="neuron_off", on_change=_switch,
                       help=_("Its output is held at 0 and its weights stop learning until it is switched on again."))
-        message = s.pop("edit_message", None)
+        message = state.page_state().take("edit_message")
         if message is not None and message[0] == "error":
             st.error(md(_(message[1]).format(**message[2]), 400))
         elif message is not None and run.snapshot.edits:

@@ -8,6 +8,7 @@ import streamlit as st
 from .. import plots
 from ..i18n import _
 from .chart import chart
+from .state import page_state
 
 SHOWN, COLUMNS = 32, 8   # the first 32 test images, 8 to a row
 
@@ -34,8 +35,8 @@ def image_grid_view(run, snapshot):
 
 def _sheet(run, shown):
     """The PNG of the first test images, made once per run."""
-    cache, ds = st.session_state.get("image_sheet"), run.dataset
+    cache, ds = page_state().image_sheet, run.dataset
     if cache is None or cache[0] != run.id:
         pixels = ds.X_test[:shown].reshape(shown, *ds.image_shape)
-        cache = st.session_state.image_sheet = (run.id, plots.image_sheet(pixels - pixels.min(), COLUMNS))
+        cache = page_state().image_sheet = (run.id, plots.image_sheet(pixels - pixels.min(), COLUMNS))
     return cache[1]

@@ -18,16 +18,17 @@ from .. import settings
 COOKIE = "playground_keep"
 KEEP_FOR = float(os.environ.get("PLAYGROUND_KEEP_FOR", 600))  # seconds a gone session's run is kept for its browser
 MOST = 300         # runs kept at most by one server; past it the one kept longest is closed
-# Besides the settings: the drawing, the pins, the tool; a student's class, and that they are back in it.
-EXTRA_KEYS = ("draw_points", "draw_labels", "pins", "pin_count", "tool",
-              "class_member", "class_member_id", "class_class_id", "class_taken", "class_back")
+# Besides the settings and the tool: of the PageState, the drawing, the pins; a student's class, and that they are
+# back in it.
+PAGE_FIELDS = ("draw_points", "draw_labels", "pins", "pin_count",
+               "class_member", "class_member_id", "class_class_id", "class_taken", "class_back")
 
 
 @dataclass
 class Kept:
     run: object        # the RunHandle
     run_key: tuple
-    state: dict        # the session's settings and EXTRA_KEYS
+    state: dict        # the session's settings, its tool and PAGE_FIELDS
     since: float
 
 
@@ -40,10 +41,20 @@ def token():
     return value if value and len(value) <= 64 else None
 
 
-def state_of(session):
-    """What of `session` (st.session_state) goes with its run."""
-    keys = [x.key for x in settings.SETTINGS] + list(EXTRA_KEYS)
-    return {key: session[key] for key in keys if key in session}
+def state_of(session, page):
+    """What of `session` (st.session_state) and `page` (its PageState) goes with its run."""
+    keys = [x.key for x in settings.SETTINGS] + ["tool"]
+    return {**{key: session[key] for key in keys if key in session},
+            **{name: getattr(page, name) for name in PAGE_FIELDS}}
+
+
+def restore(kept, session, page):
+    """Puts what `state_of` took back in `session` and `page`."""
+    for key, value in kept.state.items():
+        if key in PAGE_FIELDS:
+            setattr(page, key, value)
+        else:
+            session[key] = value
 
 
 def park(key, run, run_key, state):

@@ -15,7 +15,7 @@ from ..settings import SETTINGS
 from . import draw, preset
 from .chart import chart
 from .classroom import may_change, shown
-from .state import on_run, request_new_run
+from .state import on_run, page_state, request_new_run
 from .safe import guarded, section
 
 CHART_EVERY = 1.0  # seconds between redraws of a lesson's chart while the run plays
@@ -83,14 +83,14 @@ def start(key):
     s = st.session_state
     for name, value in values(BY_KEY[key]).items():
         s[name] = value
-    s.lesson = key
+    page_state().lesson = key
     draw.forget()
     request_new_run()
 
 
 @guarded(N_("the lessons"))
 def close():
-    st.session_state.lesson = None
+    page_state().lesson = None
 
 
 def lessons_sidebar():
@@ -98,7 +98,7 @@ def lessons_sidebar():
     tutorial's example, which stays reachable while a lesson runs. Under classroom mode a button that
     would change a hidden setting is not drawn."""
     sb = st.sidebar
-    lesson = BY_KEY.get(st.session_state.get("lesson"))
+    lesson = BY_KEY.get(page_state().lesson)
     if lesson is not None:
         with sb.expander(_("Lesson: {title}").format(title=_(lesson.title)), expanded=True, icon=":material/school:"):
             st.markdown(f"**{_(lesson.question)}**")
@@ -121,7 +121,7 @@ def gradient_chart():
     """Each layer's gradient size, epoch by epoch, the vanishing layers marked: in the lesson's box, on the first
     screen. While the run plays it follows the run, redrawn every CHART_EVERY seconds (the page's script runs only
     on an action, and the live view draws only the boundary, the network and the curves)."""
-    run = st.session_state.get("run")
+    run = page_state().run
     if run is None:
         return
     with st.container(key="lesson_gradients"), section(N_("the lesson's chart")):
@@ -129,7 +129,7 @@ def gradient_chart():
 
 
 def _gradient_chart():
-    run = st.session_state.get("run")
+    run = page_state().run
     if run is None:
         return
     health = (on_run(run.latest_health) if run.snapshot.active else None) or run.snapshot.health

@@ -78,12 +78,12 @@ def _ready():
     """The live view has drawn its first frame: the lower row runs again and draws the weights and gradient
     health (and the whole page runs, when its sidebar waits too). Their charts load plotly.js, whose compiling
     held the browser for about 2 s: the live view comes first."""
-    st.session_state.first_frame_drawn = True
+    state.page_state().first_frame_drawn = True
 
 
 def first_frame_pending(run):
     """On a session's first run on a plane data set, until the live view has drawn its first frame."""
-    return not st.session_state.get("first_frame_drawn") and run.dataset.points_train is not None
+    return not state.page_state().first_frame_drawn and run.dataset.points_train is not None
 
 
 def _metric_labels(ds):
@@ -265,7 +265,7 @@ def _lower_row(run, snapshot):
         with row:
             part("ready", "live_ready", run, on_ready=_ready)
         return
-    if st.session_state.pop("sidebar_waits", False):
+    if state.page_state().take("sidebar_waits"):
         st.rerun()  # the whole page, now that the live view is drawn: the sidebar too
     left, right = row.columns(2, gap="medium")
     with left:
@@ -349,7 +349,7 @@ def clicked_focus(value, spec):
 @guarded(N_("a click on a neuron"))
 def _focus_clicked():
     """A click on a neuron in the network view (or Esc): the plane shows that hidden neuron, or the output."""
-    option = clicked_focus(st.session_state.get("live_network"), st.session_state.run.spec)
+    option = clicked_focus(st.session_state.get("live_network"), state.page_state().run.spec)
     if option is not None:
         st.session_state.focus_neuron = option
 
@@ -366,8 +366,8 @@ def _focus_words():
 def run_notice(run):
     """What stopped the run, if something did: a lost worker, an error, or a loss no longer finite."""
     snapshot = run.snapshot
-    silent = st.session_state.pop("run_no_answer", None)
-    refused = st.session_state.pop("run_no_room", None)
+    p = state.page_state()
+    silent, refused = p.take("run_no_answer"), p.take("run_no_room")
     if refused:
         st.error(no_room(*refused))
     if run.lost:
@@ -386,16 +386,16 @@ def run_notice(run):
         return
     if silent is not None:
         st.warning(no_answer(silent))
-    too_long = st.session_state.pop("run_too_long", None)
+    too_long = p.take("run_too_long")
     if too_long is not None:
         st.warning(_("That took longer than {seconds} s and was stopped; the run is unchanged. A smaller network, "
                      "batch size or data set takes less.").format(seconds=f"{too_long:g}"))
-    revived = st.session_state.pop("revived", None)
+    revived = p.take("revived")
     if revived and revived[1] < revived[0] + 1:
         st.info(_("Started again from epoch {epoch}, with a fresh optimizer. Of the history, {kept} of its {total} "
                   "epochs were kept, spread over the run (the history's file marks where epochs are missing); the replay "
                   "goes back to epoch {epoch} only.").format(epoch=revived[0], kept=revived[1], total=revived[0] + 1))
-    error = st.session_state.pop("run_error", None) or snapshot.error
+    error = p.take("run_error") or snapshot.error
     if error:
         st.error(_("This run stopped on an error: {error}. Press Play to carry on, or Reset to start again.")
                  .format(error=md(error)))
@@ -414,4 +414,4 @@ def divergence_notice(run):
 
 @guarded(N_("a button"))
 def _roll_back():
-    state.on_run(st.session_state.run.roll_back)
+    state.on_run(state.page_state().run.roll_back)

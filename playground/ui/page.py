@@ -63,15 +63,16 @@ def main():
     # The settings are read before any control is drawn, so that the live part comes first: on a session's
     # first run the sidebar and the tools wait until the live view has drawn its first frame (the browser
     # spends about 0.4 s drawing their controls, and the picture comes first).
-    st.session_state.pop("sidebar_waits", None)
+    page = state.page_state()
+    page.sidebar_waits = False
     tool_names()  # before the link is written
     ds, data_notes = controls.chosen_data()
     config, problem = controls.chosen_network(ds)
     run = body(ds, config)
     if waits(run):
-        st.session_state.sidebar_waits = True
+        page.sidebar_waits = True
         return
-    st.session_state.pop("url_warnings", None)  # said once
+    page.url_warnings = None  # said once
     sidebar(ds, data_notes, problem)
     state.remember()
 
@@ -79,11 +80,11 @@ def main():
 def waits(run):
     """Whether the sidebar and the tools wait for the live view's first frame: only before the sidebar was ever
     drawn (a widget not drawn in a run loses its value: an upload that makes a plane set must keep its own)."""
-    return run is not None and live.first_frame_pending(run) and not st.session_state.get("sidebar_drawn")
+    return run is not None and live.first_frame_pending(run) and not state.page_state().sidebar_drawn
 
 
 def sidebar(ds, data_notes, problem):
-    st.session_state.sidebar_drawn = True
+    state.page_state().sidebar_drawn = True
     language_selector()
     lessons.lessons_sidebar()
     challenge.challenge_sidebar()

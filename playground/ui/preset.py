@@ -43,21 +43,21 @@ def preset_button():
 
 @guarded(N_("the tutorial's example"))
 def _apply():
-    s = st.session_state
-    name, s.preset_note = "digits", None
+    s, p = st.session_state, state.page_state()
+    name, p.preset_note = "digits", None
     if s.dataset == "mnist":
         try:  # as the sidebar asks for it, so the set is loaded once
             cached_dataset("mnist")
             name = "mnist"
         except MnistUnavailable as error:
-            s.preset_note = mnist_unavailable(error)
+            p.preset_note = mnist_unavailable(error)
         except ValueError as error:
-            s.preset_note = _("{reason} The example runs on digits instead.").format(reason=md(error, limit=600))
+            p.preset_note = _("{reason} The example runs on digits instead.").format(reason=md(error, limit=600))
     s.update(SETTINGS)
     s.dataset = name
     draw.forget()
     state.request_new_run()
-    s.preset = {"dataset": name, "run": None, "results": {}, "compare": False}
+    p.preset = {"dataset": name, "run": None, "results": {}, "compare": False}
 
 
 def _other(engine):
@@ -66,8 +66,8 @@ def _other(engine):
 
 def preset_panel(run):
     """Trains the example's run when the button asked for it, then shows its test accuracy."""
-    s = st.session_state
-    job = s.get("preset")
+    s = state.page_state()
+    job = s.preset
     if job is None:
         return
     if job["run"] is None:
@@ -83,7 +83,7 @@ def preset_panel(run):
         st.markdown(_("**The tutorial's example** on {dataset}: {inputs} → 64 relu → 64 relu → 10 softmax, Adam "
                       "0.001, batches of 32, {epochs} epochs.").format(dataset=job["dataset"], inputs=run.spec.n_inputs,
                                                                        epochs=EPOCHS))
-        if s.get("preset_note"):
+        if s.preset_note:
             st.warning(s.preset_note)
         here, there, _rest = st.columns([1, 1, 1])
         if run.engine_name not in job["results"]:
@@ -106,7 +106,7 @@ def preset_panel(run):
 
 @guarded(N_("the tutorial's example"))
 def _compare():
-    st.session_state.preset["compare"] = True
+    state.page_state().preset["compare"] = True
 
 
 def _train(run, where):

@@ -46,15 +46,15 @@ def _compare():
 
 def _prove(command, argument, key):
     """Asks the run for a proof (a job), and keeps its answer, once it comes, with the run and epoch it is of."""
-    run = st.session_state.run
+    run = state.page_state().run
     result = state.on_job(run, command, argument)
     if result is not None:
-        st.session_state[key] = (run.id, run.snapshot.epoch, result)
+        state.page_state().proofs[key] = (run.id, run.snapshot.epoch, result)
 
 
 def _result(run, key):
     """The stored result of a proof, if it was made on this run."""
-    stored = st.session_state.get(key)
+    stored = state.page_state().proofs.get(key)
     return stored[1:] if stored and stored[0] == run.id else (None, None)
 
 

@@ -22,9 +22,9 @@ def scrub(run):
             st.slider(label, 0, max(1, snapshot.epoch), snapshot.epoch, key="replay_idle", width=420, disabled=True,
                       help=help_text)
             return None
-        if s.get("replay_for") != (run.id, snapshot.epoch):  # paused anew: the slider starts at now, its default
+        if state.page_state().replay_for != (run.id, snapshot.epoch):  # paused anew: the slider starts at now
             s.pop("replay_epoch", None)
-            s.replay_for = (run.id, snapshot.epoch)
+            state.page_state().replay_for = (run.id, snapshot.epoch)
         # Now is the slider's default, not a value set through the session state: a browser that draws the
         # slider from a later run's message, before it has drawn the first, shows its default (it showed 0).
         st.slider(label, 0, snapshot.epoch, snapshot.epoch, key="replay_epoch", width=420, help=help_text)
@@ -43,7 +43,7 @@ def scrub(run):
 
 @guarded(N_("the replay"))
 def _continue(epoch):
-    state.on_run(st.session_state.run.continue_from, epoch)
+    state.on_run(state.page_state().run.continue_from, epoch)
 
 
 def animation(run):

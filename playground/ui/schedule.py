@@ -52,10 +52,10 @@ def nearest_rate(rate):
 
 @guarded(N_("the learning-rate finder"))
 def _find():
-    run = st.session_state.run
+    run = state.page_state().run
     result = state.on_job(run, "lr_find")
     if result is not None:
-        st.session_state.lr_found = (run.id, run.snapshot.epoch, result)
+        state.page_state().lr_found = (run.id, run.snapshot.epoch, result)
 
 
 @guarded(N_("the learning-rate finder"))
@@ -76,7 +76,7 @@ def finder_section(run):
                      "so, up to 300 steps, stopping once the loss passes 4 times its best. The run is untouched."))
     if state.job_under_way(run, "lr_find", _("Trying rates on a copy of the network…")):
         return
-    found = st.session_state.get("lr_found")
+    found = state.page_state().lr_found
     if not found or found[0] != run.id:
         st.caption(_("Pause the run, then try: the curve shows how the loss falls, then climbs, as the rate grows."))
         return

@@ -80,14 +80,15 @@ def _replayed(run, layer):
     else None. Its principal axes are matched to the last replayed frame's."""
     s, snapshot = st.session_state, run.snapshot
     epoch = s.get("replay_epoch")
-    if snapshot.active or epoch is None or epoch >= snapshot.epoch or s.get("replay_for") != (run.id, snapshot.epoch):
+    p = state.page_state()
+    if snapshot.active or epoch is None or epoch >= snapshot.epoch or p.replay_for != (run.id, snapshot.epoch):
         return None
     past = state.on_run(run.replay_at, epoch)
     if past is None:
         return None
-    view = s.get("space_replayed")
+    view = p.space_replayed
     if not isinstance(view, SpaceView) or view.layer != layer:
-        view = s.space_replayed = SpaceView(layer)
+        view = p.space_replayed = SpaceView(layer)
     return base64.b64encode(frames.still(run.spec, past, run.dataset, view)).decode()
 
 

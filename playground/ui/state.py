@@ -9,6 +9,7 @@ import threading
 import time
 import weakref
 from concurrent.futures import Future, wait
+from dataclasses import dataclass, field, fields
 
 import streamlit as st
 
@@ -22,6 +23,99 @@ from .safe import guarded, no_room
 log = logging.getLogger("playground.page")
 
 
+@dataclass(slots=True)
+class PageState:
+    """What one browser session keeps between runs of the page, beside its widgets' values and the settings
+    (those stay in st.session_state under their keys). `page_state()` gives the session's own."""
+    begun: bool = False             # the session's first run read its link (or took back its kept run)
+    run: object = None              # the session's RunHandle
+    run_key: tuple = None           # (engine, data key) the run was built for; None: the next run builds a new one
+    pending_run: object = None      # a PendingRun: the Keras run being built
+    presses: list = field(default_factory=list)  # (command, run) of the run buttons pressed since the page ran
+    run_error: str = None           # a command failed: said once by live.run_notice
+    run_too_long: float = None      # a command was stopped after these seconds: said once
+    run_no_answer: float = None     # the worker did not answer within these seconds: said once
+    run_no_room: tuple = None       # (used, ceiling) of the memory when the run could not start again: said once
+    revived: tuple = None           # (epoch, history rows) of a run started again from its snapshot: said once
+    url_warnings: list = None       # settings the link had that the page cannot use; None once they were said
+    url_given: set = field(default_factory=set)  # the link's parameters
+    first_frame_drawn: bool = False  # the live view drew its first frame: the sidebar and lower row are drawn
+    sidebar_drawn: bool = False     # the sidebar was drawn once
+    sidebar_waits: bool = False     # this run of the page left the sidebar for after the first frame
+    task_kind: str = None           # "binary", "multiclass" or "regression": the data's task the outputs fit
+    lesson: str = None              # the lesson whose settings were put in, shown above the live part
+    preset: dict = None             # the example preset's job: its dataset, run, results, whether to compare
+    preset_note: str = None         # why the example runs on digits instead of MNIST
+    challenge_made: str = None      # a challenge just made in the tool, chosen on the next run
+    pins: list = field(default_factory=list)  # compare.Pin: the runs pinned to compare
+    pin_count: int = 0              # pins made so far: the next pin's number
+    pin_message: int = None         # the number of the pin a new one repeats: said once
+    draw_points: object = None      # (n, 2) array of the points drawn by hand, or None: the data set's own
+    draw_labels: object = None      # their labels (classes, or values for regression)
+    redrawn: bool = False           # a click changed the drawing: the whole page runs again
+    draw_digit_cleared: int = 0     # presses of the pad's Clear: the pad clears when it changes
+    draw_digit_payload: str = None  # the pad's ink as it last came, until it is read
+    draw_digit_ink: object = None   # the pad's drawing as an image of the data set
+    draw_digit_text: str = None     # that ink as the pad sent it (it draws it again)
+    edit_message: tuple = None      # (kind, message, its fields) of the weight editor's last change: said once
+    replay_for: tuple = None        # (run id, epoch) the replay slider was set up for: a new pause starts at now
+    space_replayed: object = None   # the SpaceView that draws a replayed epoch
+    image_sheet: tuple = None       # (run id, figure) of the data set's images
+    step_picked: bool = False       # an example was picked in the network view: the step-through opens on it
+    lr_found: tuple = None          # (run id, epoch, result) of the learning-rate finder
+    proofs: dict = field(default_factory=dict)  # a proof's key -> (run id, epoch, result)
+    weights_for: int = None         # the run id the weights file box is for
+    weights_message: tuple = None   # (run id, kind, message, detail) of the last weights file loaded
+    sweep: object = None            # the session's Sweep
+    sweep_refusal: str = None       # why the sweep could not start: said once
+    sweep_was_running: bool = False  # the sweep ran at the page's last run
+    sweep_thumbnails: tuple = None  # (plan, {run index: picture}) of the sweep's results
+    class_codes_read: bool = False  # the link's class or teacher code was read (on the first run)
+    class_teacher: str = None       # the teacher code the link had: the page is the class's dashboard
+    class_opened: object = None     # the class this session opened (classroom_db's ClassInfo)
+    class_showing: int = None       # the member id the dashboard shows on the projector
+    class_shown_run: object = None  # that member's run, as the projector shows it
+    class_browser: str = None       # this browser's code for the joins count, when it has no token
+    class_join_code: str = None     # the join code of a class not yet joined
+    class_problem: str = None       # why joining failed: said once
+    class_member: str = None        # this session's member code in its class
+    class_member_id: int = None     # its id there
+    class_class_id: int = None      # the class's id
+    class_taken: int = 0            # the sequence number of the teacher's last message taken
+    class_sent: tuple = None        # (sequence number, message) the teacher sent, not yet taken
+    class_back: bool = False        # a member again after a reload: said once, its results kept
+    class_rerun: bool = False       # the class bar makes the whole page run again
+    class_ended: bool = False       # the class ended while this session was in it
+    class_last_write: float = 0.0   # time.monotonic() of the last results written
+    class_written: tuple = None     # what was last written: (run id, epoch, challenge, active)
+
+    def reset(self, *names):
+        """The named fields back to their defaults."""
+        defaults = PageState()
+        for name in names:
+            setattr(self, name, getattr(defaults, name))
+
+    def take(self, name):
+        """The field's value, the field then back to its default (a message said once)."""
+        value = getattr(self, name)
+        self.reset(name)
+        return value
+
+
+KEY = "page"  # PageState's key in st.session_state
+
+
+def page_state():
+    """This session's PageState, made on its first use."""
+    s = st.session_state
+    if KEY not in s:
+        s[KEY] = PageState()
+    return s[KEY]
+
+
+FIELDS = tuple(f.name for f in fields(PageState))
+
+
 def init():
     """On a session's first run: every setting from the URL, or its default.
 
@@ -29,33 +123,32 @@ def init():
     value of a control that was not drawn in the last run (the noise slider while an image
     set is chosen), and a value set in code is kept.
     """
-    s = st.session_state
-    if "run" in s:
+    s, p = st.session_state, page_state()
+    if p.begun:
         for x in SETTINGS:
             s[x.key] = s[x.key] if x.key in s else x.default
         return
+    p.begun = True
     query = st.query_params.to_dict()
     kept = keep.take(keep.token(), query)
     if kept is not None:  # this browser's page, reloaded or opened again: its run, where it was
-        s.update(kept.state)
-        s.url_warnings, s.url_given, s.run, s.run_key = [], set(), kept.run, kept.run_key
+        keep.restore(kept, s, p)
+        p.url_warnings, p.url_given, p.run, p.run_key = [], set(), kept.run, kept.run_key
         return
     values, refused = challenges.from_query(query)
     if "lang" not in query:  # a link without a language: the browser's
         values["lang"] = best_language(st.context.locale)
     for key, value in values.items():
         s[key] = list(value) if key == "features" else value
-    s.url_warnings = refused
-    s.url_given = set(st.query_params.to_dict())
-    s.run = None
-    s.run_key = None
+    p.url_warnings = refused
+    p.url_given = set(st.query_params.to_dict())
     if "tool" in query:  # the tool below the live part the link opens (page.tools keeps it among those shown)
         s.tool = query["tool"][:20]
 
 
 def show_url_warnings():
     """What the link had that the page cannot use; said in the page's first whole run (page.main then drops it)."""
-    refused = st.session_state.get("url_warnings", [])
+    refused = page_state().url_warnings
     if refused:
         names = ", ".join(f"`{key}`" for key in refused)
         st.warning(_("The link had a value this page cannot use for {names}: the default is used instead.")
@@ -92,8 +185,8 @@ def fit_number(key, low, high):
 
 def _refuse_from_url(key):
     """On the first run a value that does not fit came from the link: say so."""
-    warnings = st.session_state.get("url_warnings")
-    if warnings is not None and key in st.session_state.url_given and key not in warnings:
+    warnings = page_state().url_warnings
+    if warnings is not None and key in page_state().url_given and key not in warnings:
         warnings.append(key)
 
 
@@ -108,7 +201,7 @@ def data_key():
         file = s.get("upload_file")
         return (UPLOAD, file.file_id if file else None)
     key = (s.dataset, *sorted(data_arguments().items()))
-    return key + (draw.key(),) if s.get("draw_points") is not None else key
+    return key + (draw.key(),) if page_state().draw_points is not None else key
 
 
 def _drawing_of(old, new):
@@ -121,12 +214,12 @@ def _drawing_of(old, new):
 
 def request_new_run():
     """The next run of the page starts a fresh run, even if the settings are those of the current one."""
-    st.session_state.run_key = None
+    page_state().run_key = None
 
 
 def current_run(config, ds):
     """The session's run, reconfigured for new training settings, or a new one for anything else."""
-    s = st.session_state
+    s = page_state()
     run = s.run
     if config is None:
         drop_loading()  # a Keras run being built for settings that make none now is not wanted
@@ -199,14 +292,14 @@ class PendingRun:
 
 def loading():
     """The Keras run being built for this session, or None."""
-    return st.session_state.get("pending_run")
+    return page_state().pending_run
 
 
 def _keras_run(run, key, config, ds):
     """The new Keras run if it is built within KERAS_WAIT seconds, else None (it goes on being built, and a
     later run of the page takes it). Raises what building it raised."""
-    s = st.session_state
-    pending = s.get("pending_run")
+    s = page_state()
+    pending = s.pending_run
     if pending is not None and not pending.fits(key, config.spec):
         pending.drop()
         pending = None
@@ -229,7 +322,7 @@ def _keras_run(run, key, config, ds):
 
 def drop_loading():
     """The settings make no Keras run now: one being built is not wanted."""
-    pending = st.session_state.pop("pending_run", None)
+    pending = page_state().take("pending_run")
     if pending is not None:
         pending.drop()
 
@@ -242,19 +335,19 @@ def on_run(action, *args):
     except RunLost:
         return None
     except RunFailed as error:
-        st.session_state.run_error = str(error)
+        page_state().run_error = str(error)
         return None
     except TooLong as error:  # a long command stopped at its time limit: the run is unchanged
         log.warning("A command was stopped: %s", error)
-        st.session_state.run_too_long = error.seconds
+        page_state().run_too_long = error.seconds
         return None
     except NoAnswer as error:
         log.warning("No answer from the run's worker: %s", error)
-        st.session_state.run_no_answer = error.seconds
+        page_state().run_no_answer = error.seconds
         return None
     except NoRoom as error:  # the run could not start again: the server is past its memory ceiling
         log.warning("A run was refused: %s", error)
-        st.session_state.run_no_room = (error.used, error.ceiling)
+        page_state().run_no_room = (error.used, error.ceiling)
         return None
 
 
@@ -330,7 +423,7 @@ def present(run):
         presence.runs.add(run)
         keep.withdraw(run)
         run.attach()
-    sweep = st.session_state.get("sweep")
+    sweep = page_state().sweep
     if sweep is not None and sweep not in presence.sweeps:
         own_sweep(sweep)
 
@@ -338,9 +431,9 @@ def present(run):
 def remember():
     """What this session's browser finds again if it reloads the page or opens it again soon (`keep`): the run
     and the settings as this run of the page leaves them; nothing for a run on an uploaded file."""
-    s, token = st.session_state, keep.token()
-    keepable = token is not None and s.get("run") is not None and s.get("pending_run") is None and s.dataset != UPLOAD
-    _presence().kept = (token, s.run, s.run_key, keep.state_of(s)) if keepable else None  # an upload goes with its tab
+    s, p, token = st.session_state, page_state(), keep.token()
+    keepable = token is not None and p.run is not None and p.pending_run is None and s.dataset != UPLOAD
+    _presence().kept = (token, p.run, p.run_key, keep.state_of(s, p)) if keepable else None  # an upload goes with its tab
 
 
 def own_sweep(sweep):
@@ -373,9 +466,9 @@ def set_playing(play):
 @guarded(N_("a button"))
 def set_speed():
     """The speed control: the run goes on (or stays paused) at the new speed."""
-    s = st.session_state
-    if s.get("run") is not None:
-        on_run(s.run.set_speed, s.speed)
+    run = page_state().run
+    if run is not None:
+        on_run(run.set_speed, st.session_state.speed)
 
 
 @guarded(N_("a button"))
@@ -390,30 +483,31 @@ def reset():
 
 def _press(command):
     """While a Keras run is built, a press waits for it (`apply_presses`), and the last run, shown paused, stays so."""
-    s = st.session_state
-    run = None if s.get("pending_run") is not None else s.get("run")
+    s = page_state()
+    run = None if s.pending_run is not None else s.run
     if run is not None:
         on_run(getattr(run, command))
-    s.presses = [*s.get("presses", ()), (command, run)]
+    s.presses = [*s.presses, (command, run)]
 
 
 @guarded(N_("a button"))
 def apply_presses(run):
     """The presses since the page last ran that went to another run than `run`, in order, on `run`; while a
     Keras run is built they wait for it."""
-    if st.session_state.get("pending_run") is not None:
+    if page_state().pending_run is not None:
         return
-    for command, pressed in st.session_state.pop("presses", ()):
+    for command, pressed in page_state().take("presses"):
         if run is not None and run is not pressed:
             on_run(getattr(run, command))
 
 
 @guarded(N_("a button"))
 def revive():
-    run = st.session_state.run
-    st.session_state.pop("run_error", None)
+    s = page_state()
+    run = s.run
+    s.run_error = None
     if run is not None:
         on_run(run.revive)
     if run is not None and not run.lost:
         snapshot = run.snapshot
-        st.session_state.revived = (snapshot.epoch, len(snapshot.history["epoch"]))
+        s.revived = (snapshot.epoch, len(snapshot.history["epoch"]))

@@ -39,13 +39,13 @@ def pick_clicked_point():
     click = clicked()
     if click and click.get("meta") == "train" and isinstance(click.get("customdata"), int):
         st.session_state.step_index = click["customdata"]
-        st.session_state.step_picked = True
+        state.page_state().step_picked = True
         st.session_state.tool = "step"
 
 
 def follow_click():
     """After a click picked a point, the whole page reruns, so this section (outside the live part) shows it."""
-    if st.session_state.pop("step_picked", False):
+    if state.page_state().take("step_picked"):
         st.rerun()
 
 

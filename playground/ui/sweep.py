@@ -64,22 +64,22 @@ def _choices(name):
 
 @guarded(N_("the sweep"))
 def _start():
-    s = st.session_state
+    s, p = st.session_state, state.page_state()
     variations = {s.sweep_first: list(s.get("sweep_values_1") or [])}
     if s.get("sweep_second"):
         variations[s.sweep_second] = list(s.get("sweep_values_2") or [])
     try:
-        plan = plan_sweep(state.values(), variations, int(s.sweep_epochs), dataset=s.run.dataset)
-        s.sweep = start_page_sweep(plan, scheduler=scheduler())
+        plan = plan_sweep(state.values(), variations, int(s.sweep_epochs), dataset=p.run.dataset)
+        p.sweep = start_page_sweep(plan, scheduler=scheduler())
     except SweepError as error:
-        s.sweep_refusal = error.message
+        p.sweep_refusal = error.message
         return
-    state.own_sweep(s.sweep)
+    state.own_sweep(p.sweep)
 
 
 @guarded(N_("the sweep"))
 def _cancel():
-    sweep = st.session_state.get("sweep")
+    sweep = state.page_state().sweep
     if sweep is not None:
         sweep.cancel()
 
@@ -87,8 +87,8 @@ def _cancel():
 @guarded(N_("the sweep"))
 def _adopt(index):
     """One run of the sweep becomes the session's run: its settings, its weights and its history."""
-    s = st.session_state
-    sweep = s.sweep
+    s, p = st.session_state, state.page_state()
+    sweep = p.sweep
     result = next(r for r in sweep.results() if r.index == index)
     for key, value in result.settings.items():
         if key not in ("lang", "presentation", "classroom"):
@@ -96,15 +96,15 @@ def _adopt(index):
     dataset = sweep.plan.dataset
     handle = RunHandle(result.settings["engine"], sweep.plan.runs[index].spec, dataset, state.data_key())
     handle.adopt(result.weights, result.epochs, result.history)
-    if s.get("run") is not None:
-        s.run.close()
-    s.run, s.run_key = handle, (result.settings["engine"], state.data_key())
+    if p.run is not None:
+        p.run.close()
+    p.run, p.run_key = handle, (result.settings["engine"], state.data_key())
 
 
 def sweep_section(run):
     st.subheader(_("Sweep: many settings at once"))
     s = st.session_state
-    sweep = s.get("sweep")
+    sweep = state.page_state().sweep
     busy = sweep is not None and sweep.running
     # Classroom mode: a setting it hides is not varied, so no run of the sweep changes it.
     names = [NONE, *(name for name in CHOICES if shown("widths" if name == "width" else name))]
@@ -130,7 +130,7 @@ def sweep_section(run):
                   help=_("Every other setting is the current one. The runs train side by side, on every core; "
                          "the page stays in use. At most {most} runs.").format(most=MAX_RUNS))
         st.button(_("Cancel"), key="sweep_cancel", on_click=_cancel, disabled=not busy)
-    refusal = s.pop("sweep_refusal", None)
+    refusal = state.page_state().take("sweep_refusal")
     if refusal:
         st.error(_("The sweep cannot start: {reason}").format(reason=md(refusal, limit=400)))
     if count > MAX_RUNS:
@@ -145,9 +145,9 @@ def sweep_section(run):
 
 
 def _results():
-    s = st.session_state
+    s = state.page_state()
     sweep = s.sweep
-    if not sweep.running and s.get("sweep_was_running"):
+    if not sweep.running and s.sweep_was_running:
         s.sweep_was_running = False
         st.rerun()  # the buttons above say the sweep is over
     s.sweep_was_running = sweep.running
@@ -192,9 +192,9 @@ def _value(value):
 
 def _thumbnail(result, plan):
     """Each run's picture, made once."""
-    cache = st.session_state.get("sweep_thumbnails")
+    cache = state.page_state().sweep_thumbnails
     if cache is None or cache[0] is not plan:  # one sweep's pictures at a time
-        cache = st.session_state.sweep_thumbnails = (plan, {})
+        cache = state.page_state().sweep_thumbnails = (plan, {})
     pictures = cache[1]
     if result.index not in pictures:
         pictures[result.index] = plots.sweep.thumbnail(result, plan.runs[result.index].spec, plan.dataset)

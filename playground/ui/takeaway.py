@@ -19,6 +19,7 @@ from ..i18n import N_, _
 from ..trainer import RunFailed, RunLost
 from . import replay
 from .safe import md
+from .state import page_state
 
 log = logging.getLogger("playground.page")
 
@@ -109,8 +110,8 @@ def restore_weights(run, content):
 
 def _restore():
     """The uploader's callback: restores a newly chosen file and keeps a message for the run."""
-    s = st.session_state
-    file, run = s.get("weights_file"), s.get("run")
+    s = page_state()
+    file, run = st.session_state.get("weights_file"), s.run
     if file is None or run is None:
         return
     # The message is said when the page is drawn, in its reader's language: kept here as (kind, text, reason).
@@ -134,16 +135,16 @@ def _restore():
 def takeaway_section(run):
     """A download button for each file, and the uploader that restores weights."""
     st.subheader(_("Take it away"))
-    if st.session_state.get("weights_for") != run.id:  # a new network: the last file was for another
+    if page_state().weights_for != run.id:  # a new network: the last file was for another
         st.session_state.pop("weights_file", None)
-        st.session_state.weights_for = run.id
+        page_state().weights_for = run.id
     with st.container(horizontal=True):
         for d in downloads(run):
             st.download_button(d.label, _made(d.make), file_name=d.file_name, mime=d.mime, key=d.key, help=d.help,
                                on_click="ignore", disabled=d.job is not None and run.pending(d.job))
     st.file_uploader(_("Restore weights from an .npz file"), type=["npz"], key="weights_file", on_change=_restore,
                      help=_("A file of the weights download, for a network of the same layers and neurons."))
-    message = st.session_state.get("weights_message")
+    message = page_state().weights_message
     if message is not None and message[0] == run.id:
         _run, kind, text, reason, name = message
         getattr(st, kind)(_(text).format(file=md(name), reason=md(reason, limit=600)))
