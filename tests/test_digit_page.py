@@ -41,7 +41,7 @@ def test_the_pad_is_a_tool_of_the_image_sets_only(app):
 def test_the_trained_tutorial_network_names_a_drawn_one_and_zero_and_keeps_nothing(app, engine):
     at = app(timeout=180, engine=engine)
     at.button(key="preset_source").click().run()  # the tutorial's network on digits, trained 10 epochs
-    run_until(at, lambda at: at.session_state.page.run is not None and at.session_state.page.run.dataset.name == "digits"
+    run_until(at, lambda at: (at.session_state.page.run is not None and at.session_state.page.run.dataset.name == "digits"
                               and at.session_state.page.run.snapshot.epoch == 10), timeout=120,
               what="the tutorial's network trained on digits")  # a Keras run is built while TensorFlow loads
     at = at.segmented_control(key="tool").set_value("digit").run()
