@@ -41,12 +41,20 @@ def _forget():
             give_back_memory()
 
 
+INTERNALS = "Runtime._session_mgr, WebsocketSessionManager._session_storage and ._storage_lock, " \
+            "MemorySessionStorage._cache, Runtime._get_async_objs().eventloop"
+
+
 def streamlit_parts(server):
     """(the TTL cache of closed sessions, the lock Streamlit holds while it uses it, the server's event loop): the
-    one place that reads Streamlit's internals (1.67: Runtime, WebsocketSessionManager, MemorySessionStorage);
-    tests/test_sessions.py fails if a new Streamlit moves them."""
-    manager = server._session_mgr
-    return manager._session_storage._cache, manager._storage_lock, server._get_async_objs().eventloop
+    one place that reads Streamlit's internals (1.67: INTERNALS); tests/test_sessions.py fails if a new Streamlit
+    moves them. Raises RuntimeError naming the Streamlit version and the internal that is not there."""
+    try:
+        manager = server._session_mgr
+        return manager._session_storage._cache, manager._storage_lock, server._get_async_objs().eventloop
+    except AttributeError as error:
+        raise RuntimeError(f"Streamlit {st.__version__} has not the internals ui/sessions.py reads ({INTERNALS}): "
+                           f"{error}") from error
 
 
 def _expire(timeout=10.0):
