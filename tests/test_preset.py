@@ -16,7 +16,7 @@ def test_the_preset_sets_the_source_network_trains_ten_epochs_and_compares_engin
     assert (s.dataset, s.layers, s.width_1, s.width_2, s.activation, s.output, s.optimizer, s.learning_rate,
             s.batch_size) == ("digits", 2, 64, 64, "relu", "softmax", "adam", 0.001, 32)
     assert at.query_params["dataset"] == "digits" and at.query_params["width_2"] == "64"
-    assert s.run.snapshot.epoch == 10 and s.run.dataset.scale == "minmax"
+    assert s.page.run.snapshot.epoch == 10 and s.page.run.dataset.scale == "minmax"
     first = accuracies(at)
     assert list(first) == ["Test accuracy at epoch 10"] and float(first["Test accuracy at epoch 10"][:-1]) > 85
     at.button(key="preset_compare").click().run()
