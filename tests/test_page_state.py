@@ -1,7 +1,5 @@
 """The page keeps its own state in one PageState (ui/state.py): beside it, st.session_state holds only the
 widgets' values and the settings."""
-import dataclasses
-
 import pytest
 
 from playground import settings
@@ -56,4 +54,3 @@ def test_take_gives_a_message_once_and_reset_brings_the_defaults_back():
     assert page.take("run_error") == "boom" and page.run_error is None
     page.reset("pin_count", "class_member")
     assert page.pin_count == 0 and page.class_member is None
-    assert {f.name for f in dataclasses.fields(PageState)} == set(state.FIELDS)

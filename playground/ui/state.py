@@ -9,7 +9,7 @@ import threading
 import time
 import weakref
 from concurrent.futures import Future, wait
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 import streamlit as st
 
@@ -27,67 +27,67 @@ log = logging.getLogger("playground.page")
 class PageState:
     """What one browser session keeps between runs of the page, beside its widgets' values and the settings
     (those stay in st.session_state under their keys). `page_state()` gives the session's own."""
-    begun: bool = False             # the session's first run read its link (or took back its kept run)
-    run: object = None              # the session's RunHandle
-    run_key: tuple = None           # (engine, data key) the run was built for; None: the next run builds a new one
-    pending_run: object = None      # a PendingRun: the Keras run being built
+    begun: bool = False                   # the session's first run read its link (or took back its kept run)
+    run: object | None = None             # the session's RunHandle
+    run_key: tuple | None = None          # (engine, data key) of the run; None: the next run of the page builds one
+    pending_run: object | None = None     # a PendingRun: the Keras run being built
     presses: list = field(default_factory=list)  # (command, run) of the run buttons pressed since the page ran
-    run_error: str = None           # a command failed: said once by live.run_notice
-    run_too_long: float = None      # a command was stopped after these seconds: said once
-    run_no_answer: float = None     # the worker did not answer within these seconds: said once
-    run_no_room: tuple = None       # (used, ceiling) of the memory when the run could not start again: said once
-    revived: tuple = None           # (epoch, history rows) of a run started again from its snapshot: said once
-    url_warnings: list = None       # settings the link had that the page cannot use; None once they were said
+    run_error: str | None = None          # a command failed: said once by live.run_notice
+    run_too_long: float | None = None     # a command was stopped after these seconds: said once
+    run_no_answer: float | None = None    # the worker did not answer within these seconds: said once
+    run_no_room: tuple | None = None      # (used, ceiling) memory when the run could not start again: said once
+    revived: tuple | None = None          # (epoch, history rows) of a run started again from its snapshot: said once
+    url_warnings: list | None = None      # the link's settings the page cannot use; None once said
     url_given: set = field(default_factory=set)  # the link's parameters
-    first_frame_drawn: bool = False  # the live view drew its first frame: the sidebar and lower row are drawn
-    sidebar_drawn: bool = False     # the sidebar was drawn once
-    sidebar_waits: bool = False     # this run of the page left the sidebar for after the first frame
-    task_kind: str = None           # "binary", "multiclass" or "regression": the data's task the outputs fit
-    lesson: str = None              # the lesson whose settings were put in, shown above the live part
-    preset: dict = None             # the example preset's job: its dataset, run, results, whether to compare
-    preset_note: str = None         # why the example runs on digits instead of MNIST
-    challenge_made: str = None      # a challenge just made in the tool, chosen on the next run
+    first_frame_drawn: bool = False       # the live view drew its first frame: the sidebar and lower row are drawn
+    sidebar_drawn: bool = False           # the sidebar was drawn once
+    sidebar_waits: bool = False           # this run of the page left the sidebar for after the first frame
+    task_kind: str | None = None          # "binary", "multiclass" or "regression": the data's task the outputs fit
+    lesson: str | None = None             # the lesson whose settings were put in, shown above the live part
+    preset: dict | None = None            # the example preset's job: its dataset, run, results, whether to compare
+    preset_note: str | None = None        # why the example runs on digits instead of MNIST
+    challenge_made: str | None = None     # a challenge just made in the tool, chosen on the next run
     pins: list = field(default_factory=list)  # compare.Pin: the runs pinned to compare
-    pin_count: int = 0              # pins made so far: the next pin's number
-    pin_message: int = None         # the number of the pin a new one repeats: said once
-    draw_points: object = None      # (n, 2) array of the points drawn by hand, or None: the data set's own
-    draw_labels: object = None      # their labels (classes, or values for regression)
-    redrawn: bool = False           # a click changed the drawing: the whole page runs again
-    draw_digit_cleared: int = 0     # presses of the pad's Clear: the pad clears when it changes
-    draw_digit_payload: str = None  # the pad's ink as it last came, until it is read
-    draw_digit_ink: object = None   # the pad's drawing as an image of the data set
-    draw_digit_text: str = None     # that ink as the pad sent it (it draws it again)
-    edit_message: tuple = None      # (kind, message, its fields) of the weight editor's last change: said once
-    replay_for: tuple = None        # (run id, epoch) the replay slider was set up for: a new pause starts at now
-    space_replayed: object = None   # the SpaceView that draws a replayed epoch
-    image_sheet: tuple = None       # (run id, figure) of the data set's images
-    step_picked: bool = False       # an example was picked in the network view: the step-through opens on it
-    lr_found: tuple = None          # (run id, epoch, result) of the learning-rate finder
+    pin_count: int = 0                    # pins made so far: the next pin's number
+    pin_message: int | None = None        # the number of the pin a new one repeats: said once
+    draw_points: object | None = None     # (n, 2) array of the points drawn by hand, or None: the data set's own
+    draw_labels: object | None = None     # their labels (classes, or values for regression)
+    redrawn: bool = False                 # a click changed the drawing: the whole page runs again
+    draw_digit_cleared: int = 0           # presses of the pad's Clear: the pad clears when it changes
+    draw_digit_payload: str | None = None  # the pad's ink as it last came, until it is read
+    draw_digit_ink: object | None = None  # the pad's drawing as an image of the data set
+    draw_digit_text: str | None = None    # that ink as the pad sent it (it draws it again)
+    edit_message: tuple | None = None     # (kind, message, its fields) of the weight editor's last change: said once
+    replay_for: tuple | None = None       # (run id, epoch) the replay slider was set up for: a new pause starts at now
+    space_replayed: object | None = None  # the SpaceView that draws a replayed epoch
+    image_sheet: tuple | None = None      # (run id, figure) of the data set's images
+    step_picked: bool = False             # a training point was clicked on the plane: the step-through opens on it
+    lr_found: tuple | None = None         # (run id, epoch, result) of the learning-rate finder
     proofs: dict = field(default_factory=dict)  # a proof's key -> (run id, epoch, result)
-    weights_for: int = None         # the run id the weights file box is for
-    weights_message: tuple = None   # (run id, kind, message, detail) of the last weights file loaded
-    sweep: object = None            # the session's Sweep
-    sweep_refusal: str = None       # why the sweep could not start: said once
-    sweep_was_running: bool = False  # the sweep ran at the page's last run
-    sweep_thumbnails: tuple = None  # (plan, {run index: picture}) of the sweep's results
-    class_codes_read: bool = False  # the link's class or teacher code was read (on the first run)
-    class_teacher: str = None       # the teacher code the link had: the page is the class's dashboard
-    class_opened: object = None     # the class this session opened (classroom_db's ClassInfo)
-    class_showing: int = None       # the member id the dashboard shows on the projector
-    class_shown_run: object = None  # that member's run, as the projector shows it
-    class_browser: str = None       # this browser's code for the joins count, when it has no token
-    class_join_code: str = None     # the join code of a class not yet joined
-    class_problem: str = None       # why joining failed: said once
-    class_member: str = None        # this session's member code in its class
-    class_member_id: int = None     # its id there
-    class_class_id: int = None      # the class's id
-    class_taken: int = 0            # the sequence number of the teacher's last message taken
-    class_sent: tuple = None        # (sequence number, message) the teacher sent, not yet taken
-    class_back: bool = False        # a member again after a reload: said once, its results kept
-    class_rerun: bool = False       # the class bar makes the whole page run again
-    class_ended: bool = False       # the class ended while this session was in it
-    class_last_write: float = 0.0   # time.monotonic() of the last results written
-    class_written: tuple = None     # what was last written: (run id, epoch, challenge, active)
+    weights_for: int | None = None        # the run id the weights file box is for
+    weights_message: tuple | None = None  # (run id, kind, message, reason, file name) of the last one loaded
+    sweep: object | None = None           # the session's Sweep
+    sweep_refusal: str | None = None      # why the sweep could not start: said once
+    sweep_was_running: bool = False       # the sweep ran at the page's last run
+    sweep_thumbnails: tuple | None = None  # (plan, {run index: picture}) of the sweep's results
+    class_codes_read: bool = False        # the link's class or teacher code was read (on the first run)
+    class_teacher: str | None = None      # the teacher code the link had: the page is the class's dashboard
+    class_opened: object | None = None    # the class this session opened (classroom_db's ClassInfo)
+    class_showing: int | None = None      # the member id the dashboard shows on the projector
+    class_shown_run: object | None = None  # that member's run, as the projector shows it
+    class_browser: str | None = None      # this browser's code for the joins count, when it has no token
+    class_join_code: str | None = None    # the join code of a class not yet joined
+    class_problem: str | None = None      # why joining failed: said once
+    class_member: str | None = None       # this session's member code in its class
+    class_member_id: int | None = None    # its id there
+    class_class_id: int | None = None     # the class's id
+    class_taken: int = 0                  # the sequence number of the teacher's last message taken
+    class_sent: tuple | None = None       # (sequence number, message) the teacher sent, not yet taken
+    class_back: bool = False              # a member again after a reload: said once, its results kept
+    class_rerun: bool = False             # the class bar makes the whole page run again
+    class_ended: bool = False             # the class ended while this session was in it
+    class_last_write: float = 0.0         # time.monotonic() of the last results written
+    class_written: tuple | None = None    # what was last written: (run id, epoch, challenge, active)
 
     def reset(self, *names):
         """The named fields back to their defaults."""
@@ -111,9 +111,6 @@ def page_state():
     if KEY not in s:
         s[KEY] = PageState()
     return s[KEY]
-
-
-FIELDS = tuple(f.name for f in fields(PageState))
 
 
 def init():
