@@ -1,7 +1,9 @@
-"""Session state: the settings (mirrored in the URL), the run's handle, and the button callbacks.
+"""Session state: the settings (mirrored in the URL), the page's own state (PageState, with the run's
+handle), and the button callbacks.
 
-Everything here is one browser session's own: `st.session_state`, never a shared cache. The run
-itself trains in a worker process (`playground.trainer`); the session holds its RunHandle, and
+Everything here is one browser session's own: `st.session_state`, never a shared cache. It holds the
+widgets' values and the settings under their keys, and one PageState (`page_state()`). The run itself
+trains in a worker process (`playground.trainer`); the session holds its RunHandle, and
 `run.snapshot` is what the page draws.
 """
 import logging
