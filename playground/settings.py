@@ -171,7 +171,8 @@ class Range:
         return f"{number} from {self.low:,} to {self.high:,}"
 
     def clamp(self, value):
-        return min(max(value, self.low), self.high)
+        value = min(max(value, self.low), self.high)
+        return round(value) if self.convert is int else float(value)
 
 
 class Maybe:
@@ -224,7 +225,8 @@ class Names(Options):
         return f"some of {listed(self.options)}, with commas"
 
     def clamp(self, value):
-        return tuple(n for n in self.options if n in value) or self.options[:1]
+        names = value if isinstance(value, (list, tuple)) else ()
+        return tuple(n for n in self.options if n in names) or self.options[:1]
 
 
 class Text:

@@ -115,7 +115,8 @@ def data_sidebar(notes):
         more = [BY_KEY[key] for key in info.settings if BY_KEY[key].control.group == "data_more"]
         opened = any(shown(setting.classroom) for setting in more)  # else the description alone, and no empty expander
         with sb.expander(_("More data options")) if opened else _nothing():
-            (st if opened else sb).caption(_(info.description))
+            least, most = info.classes or (info.n_classes,) * 2
+            (st if opened else sb).caption(_(info.description).format(least=least, most=most))
             for setting in more:
                 _draw(st, setting, facts)
     for kind, text in notes:
