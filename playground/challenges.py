@@ -25,7 +25,7 @@ from . import settings
 from .data import DATASETS, FEATURES
 from .i18n import N_, _
 from .nn import hidden_activations
-from .settings import DECIMAL, MAX_CODE, MAX_LAYERS, MAX_WIDTH, UPLOAD, heads, integer
+from .settings import DECIMAL, MAX_CODE, MAX_LAYERS, MAX_WIDTH, UPLOAD, Names, Range, fit_head, heads
 
 LINK_KEY = "challenge"      # the address parameter that names a challenge
 MAX_EPOCHS = 10_000
@@ -78,13 +78,6 @@ def _activations(values):
     return (values["activation"],)
 
 
-def _activation_names(text):
-    names = tuple(t for t in text.split(",") if t)
-    if not names or len(set(names)) != len(names) or not set(names) <= set(hidden_activations()):
-        raise ValueError
-    return tuple(n for n in hidden_activations() if n in names)
-
-
 class Limit(NamedTuple):
     current: object           # settings values -> what the limit bounds
     parse: object             # text -> the allowed value; ValueError
@@ -92,10 +85,10 @@ class Limit(NamedTuple):
 
 
 LIMITS = {
-    "max_neurons": Limit(_neurons, integer(0, MAX_LAYERS * MAX_WIDTH), True),
-    "max_layers": Limit(lambda values: values["layers"], integer(0, MAX_LAYERS), True),
-    "max_features": Limit(lambda values: len(values["features"]), integer(1, len(FEATURES)), True),
-    "activations": Limit(_activations, _activation_names, False),
+    "max_neurons": Limit(_neurons, Range(0, MAX_LAYERS * MAX_WIDTH).parse, True),
+    "max_layers": Limit(lambda values: values["layers"], settings.BY_KEY["layers"].parse, True),
+    "max_features": Limit(lambda values: len(values["features"]), Range(1, len(FEATURES)).parse, True),
+    "activations": Limit(_activations, Names(hidden_activations).parse, False),
 }
 
 
@@ -187,16 +180,9 @@ def impose(challenge, values):
     As on the page, another kind of task brings that task's usual output and loss; a loss the challenge
     imposes brings an output it fits."""
     new, before = {**values, **challenge.data}, values.get("dataset")
-    kind = task_kind_of(new["dataset"])
-    outputs = heads()[kind]
-    if before not in DATASETS or task_kind_of(before) != kind or new["output"] not in outputs:
-        new["output"] = next(iter(outputs))
-        new["loss"] = challenge.data.get("loss", outputs[new["output"]][0])
-    if new["loss"] not in outputs[new["output"]]:
-        if "loss" in challenge.data:
-            new["output"] = next(o for o, losses in outputs.items() if new["loss"] in losses)
-        else:
-            new["loss"] = outputs[new["output"]][0]
+    kind, imposed = task_kind_of(new["dataset"]), "loss" in challenge.data
+    renew = ("output", "loss") if before not in DATASETS or task_kind_of(before) != kind else ()
+    new["output"], new["loss"] = fit_head(kind, new["output"], new["loss"], renew, keep_loss=imposed)
     return new
 
 
@@ -390,7 +376,7 @@ def _build(fields):
     data = {key: _read(key, data_text[key]) for key in keys}
     goal = Goal(metric, _target(METRICS[metric], target_text))
     _check_task(dataset, goal, data.get("loss"))
-    epochs = _number(fields["e"], integer(1, MAX_EPOCHS), _("The challenge's number of epochs must be a whole "
+    epochs = _number(fields["e"], Range(1, MAX_EPOCHS).parse, _("The challenge's number of epochs must be a whole "
                      "number from 1 to {most}.").format(most=MAX_EPOCHS))
     unknown = set(limits_text) - set(LIMITS)
     if unknown:

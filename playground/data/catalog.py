@@ -19,7 +19,7 @@ class DatasetInfo:
     task: str         # "classification" | "regression"
     kind: str         # "plane": points (x1, x2) with input features | "image"
     scale: object     # the scaling used when make_dataset is not told one
-    description: str  # marked for translation: shown with _(description)
+    description: str  # marked for translation: shown with _(description), given {least} and {most} classes
     make: object      # a generator of synthetic.py, or a loader of images.py
     n_classes: int = 2  # of a classification set in the plane; where the number is chosen, the least
     classes: tuple = None     # (least, most) classes to choose from (blobs); None: n_classes, fixed
@@ -44,7 +44,7 @@ DATASETS = {
     "moons": DatasetInfo("classification", "plane", "standard",
                          N_("Two interleaving half circles."), synthetic.moons),
     "blobs": DatasetInfo("classification", "plane", "standard",
-                         N_("Gaussian clusters of 3 to 5 classes, for softmax."), synthetic.blobs, 3, (3, 5)),
+                         N_("Gaussian clusters of {least} to {most} classes, for softmax."), synthetic.blobs, 3, (3, 5)),
     "checkerboard": DatasetInfo("classification", "plane", "standard",
                                 N_("A 4 × 4 checkerboard of two classes."), synthetic.checkerboard),
     "rings": DatasetInfo("classification", "plane", "standard",
@@ -70,7 +70,7 @@ def make_dataset(name, n_samples=None, noise=0.0, train_fraction=0.5, seed=0,
 
     n_samples: points of a 2-D set (500 by default), or a cap on training images (all by
     default). noise (0 to 0.5) and features apply to 2-D sets, n_classes to a set whose classes are chosen
-    (blobs: 3 to 5, default 3); each is ignored where it does not apply. scale: None, "standard" or "minmax";
+    (blobs: its `classes`, default its `n_classes`); each is ignored where it does not apply. scale: None, "standard" or "minmax";
     "default" is the set's own default ("standard" for 2-D sets, "minmax" for images).
     """
     if name not in DATASETS:

@@ -9,9 +9,7 @@ import itertools
 from dataclasses import dataclass
 
 from ..data import DATASETS, make_dataset
-from ..nn import INITIALIZERS, OPTIMIZERS, SCHEDULES
-from ..settings import (BY_KEY, CLIP_NORMS, DROPOUT_RATES, HIDDEN_ACTIVATIONS, LEARNING_RATES, MAX_LAYERS, MAX_WIDTH, PENALTY_RATES,
-                        UPLOAD, data_arguments, network_spec)
+from ..settings import BY_KEY, MAX_LAYERS, UPLOAD, data_arguments, listed, network_spec
 from ..training import TrainingData
 from .runs import PlannedRun
 
@@ -27,45 +25,46 @@ class SweepError(ValueError):
         self.argument, self.message = argument, message
 
 
-def _listed(values):
-    """Values as a person reads them: 0.00001 rather than 1e-05."""
-    return ", ".join(f"{v:.10f}".rstrip("0").rstrip(".") if isinstance(v, float) else str(v) for v in values)
-
-
 @dataclass(frozen=True)
 class Variable:
     """A setting a sweep can vary: its name in the page's link, the settings it sets, what it accepts."""
     name: str
     keys: tuple         # the page's settings it sets, all alike ("width" sets every layer's width)
-    accepts: str        # for the refusal: "<text> is not <accepts>"
+    what: str = None    # what its values are, for the refusal: "<text> is not one of <what> (…)"
     acts_when: str = ""  # when its values make no difference, why
 
     @property
     def setting(self):
         return BY_KEY[self.keys[0]]
 
+    @property
+    def accepts(self):
+        """For the refusal: "<text> is not <accepts>", from the setting's domain."""
+        return self.setting.domain.describe(self.what)
+
+
+def _layers(key):
+    return tuple(f"{key}_{i}" for i in range(1, MAX_LAYERS + 1))
+
 
 VARIABLES = {v.name: v for v in (
-    Variable("learning_rate", ("learning_rate",), f"one of the page's learning rates ({_listed(LEARNING_RATES)})"),
-    Variable("batch_size", ("batch_size",), "a whole number of examples from 1 to 1,000,000"),
-    Variable("optimizer", ("optimizer",), f"one of the optimizers ({_listed(OPTIMIZERS)})"),
-    Variable("activation", ("activation", *(f"activation_{i}" for i in range(1, MAX_LAYERS + 1))),
-             f"one of the hidden activations ({_listed(HIDDEN_ACTIVATIONS)})",
+    Variable("learning_rate", ("learning_rate",), "the page's learning rates"),
+    Variable("batch_size", ("batch_size",), "examples"),
+    Variable("optimizer", ("optimizer",), "the optimizers"),
+    Variable("activation", ("activation", *_layers("activation")), "the hidden activations",
              "the activation acts only on hidden layers: give layers 1 or more"),
-    Variable("layers", ("layers",), f"a whole number of hidden layers from 0 to {MAX_LAYERS}"),
-    Variable("width", tuple(f"width_{i}" for i in range(1, MAX_LAYERS + 1)),
-             f"a whole number of neurons per layer from 1 to {MAX_WIDTH}",
+    Variable("layers", ("layers",), "hidden layers"),
+    Variable("width", _layers("width"), "neurons per layer",
              "the width acts only on hidden layers: give layers 1 or more"),
-    Variable("regularization", ("regularization",), "none, l1 or l2"),
-    Variable("penalty_rate", ("penalty_rate",), f"one of the page's penalty rates ({_listed(PENALTY_RATES)})",
+    Variable("regularization", ("regularization",)),
+    Variable("penalty_rate", ("penalty_rate",), "the page's penalty rates",
              "the penalty rate acts only with regularization l1 or l2"),
-    Variable("schedule", ("schedule",), f"one of the learning-rate schedules ({_listed(SCHEDULES)})"),
-    Variable("dropout", ("dropout", *(f"dropout_{i}" for i in range(1, MAX_LAYERS + 1))),
-             f"one of the page's dropout rates ({_listed(DROPOUT_RATES)})",
+    Variable("schedule", ("schedule",), "the learning-rate schedules"),
+    Variable("dropout", ("dropout", *_layers("dropout")), "the page's dropout rates",
              "dropout acts only on hidden layers: give layers 1 or more"),
-    Variable("clip_norm", ("clip_norm",), f"empty (no clipping) or one of the page's clipping norms ({_listed(CLIP_NORMS)})"),
-    Variable("init", ("init",), f"one of the initializers ({_listed(INITIALIZERS)})"),
-    Variable("seed", ("seed",), "a whole number from 0 to 2147483647 (the initial weights and batch order)"),
+    Variable("clip_norm", ("clip_norm",), "the page's clipping norms"),
+    Variable("init", ("init",), "the initializers"),
+    Variable("seed", ("seed",)),
 )}
 
 
@@ -169,7 +168,7 @@ def _dataset(base, dataset):
             raise SweepError("--dataset", "an uploaded data set must be given to the sweep: plan_sweep(..., dataset=)")
         return dataset
     if name not in DATASETS:
-        raise SweepError("--dataset", f"{name} is not one of the data sets ({_listed(DATASETS)})")
+        raise SweepError("--dataset", f"{name} is not one of the data sets ({listed(DATASETS)})")
     try:
         return dataset if dataset is not None else make_dataset(name, **data_arguments(base))
     except ValueError as error:

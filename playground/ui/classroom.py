@@ -2,7 +2,7 @@
 the link's values and stay in effect, and no button may change a hidden setting."""
 import streamlit as st
 
-from ..settings import SCHEDULE_SETTINGS
+from ..settings import BY_KEY
 
 
 def shown(name):
@@ -14,19 +14,10 @@ def shown(name):
 
 
 def control_of(key):
-    """The classroom control name of a setting: "widths" for width_1…, "activation" for the per-layer ones,
-    "dropout" for the per-layer rates, "stop" for the stop condition's."""
-    if key.startswith("width_"):
-        return "widths"
-    if key.startswith("activation_") or key == "per_layer":
-        return "activation"
-    if key in SCHEDULE_SETTINGS:
-        return "schedule"
-    if key.startswith("stop_"):
-        return "stop"
-    if key.startswith("dropout_") or key == "per_layer_dropout":
-        return "dropout"
-    return {"data_seed": "regenerate"}.get(key, key)
+    """The classroom control name of a setting (settings.Setting.classroom): "widths" for width_1…,
+    "activation" for the per-layer ones, "stop" for the stop condition's…; the key itself for the others."""
+    setting = BY_KEY.get(key)
+    return setting.classroom if setting is not None and setting.control else key
 
 
 def may_change(keys):

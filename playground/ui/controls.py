@@ -8,15 +8,13 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from ..data import DATASETS, FEATURES, MnistUnavailable, load_csv, make_dataset
-from ..engines import ENGINES
+from ..data import DATASETS, MnistUnavailable, load_csv, make_dataset
 from ..i18n import N_, _, ngettext
-from ..nn import INITIALIZERS, OPTIMIZERS, hidden_activations
-from ..settings import (CLIP_NORMS, DROPOUT_RATES, LEARNING_RATES, MAX_LAYERS, MAX_STOP_VALUE, MAX_WIDTH, NOISE_LEVELS,
-                        SPEEDS, STOP_METRICS, heads, PENALTY_RATES, SAMPLE_SIZES, UPLOAD, network_spec, task_kind)
+from ..settings import (BY_KEY, SETTINGS, SPEEDS, UPLOAD, Maybe, applies, fit_head, label, layer_of, network_spec,
+                        task_kind)
 from ..spec import NetworkSpec
 from . import draw, schedule, state
-from .classroom import control_of, shown
+from .classroom import shown
 from .safe import labels, md
 
 ENGINE_LABELS = {"numpy": N_("NumPy (from scratch)"), "keras": N_("Keras (TensorFlow)")}
@@ -110,43 +108,19 @@ def data_sidebar(notes):
     sb = st.sidebar
     sb.markdown("**" + _("Data") + "**")
     name = st.session_state.dataset
-    if shown("dataset"):
-        names = (*DATASETS, UPLOAD)
-        sb.selectbox(_("Data set"), names, key="dataset", format_func=labels(names, dataset_label), on_change=draw.forget,
-                     help=_("The 2-D sets draw a decision boundary; digits and mnist are images."))
-    else:
-        fixed(sb, _("Data set"), dataset_label(name))
-    if name == UPLOAD:
-        sb.file_uploader(_("CSV file"), type=["csv", "txt"], key="upload_file",
-                         help=_("Numeric feature columns and a label column (named label, or the last one)."))
-    else:
-        _data_options(sb, name)
+    info = DATASETS.get(name)
+    facts = {"classes": info.classes if info else None}
+    _group(sb, "data", facts, lambda key: key == "dataset" or info is not None and key in info.settings)
+    if info is not None:
+        more = [BY_KEY[key] for key in info.settings if BY_KEY[key].control.group == "data_more"]
+        opened = any(shown(setting.classroom) for setting in more)  # else the description alone, and no empty expander
+        with sb.expander(_("More data options")) if opened else _nothing():
+            least, most = info.classes or (info.n_classes,) * 2
+            (st if opened else sb).caption(_(info.description).format(least=least, most=most))
+            for setting in more:
+                _draw(st, setting, facts)
     for kind, text in notes:
         getattr(sb, kind)(text)
-
-
-def _data_options(sb, name):
-    info = DATASETS[name]
-    if info.kind == "plane" and shown("features"):
-        sb.multiselect(_("Input features"), FEATURES, key="features",
-                       help=_("What the input layer sees, computed from each point (x1, x2)."))
-    elif info.kind == "plane":
-        fixed(sb, _("Input features"), md(", ".join(st.session_state.features)))  # x1*x2: an asterisk
-    more = [control_of(key) for key in info.settings if key != "features"]
-    opened = any(map(shown, more))  # else the description alone, and no expander with nothing to change
-    with sb.expander(_("More data options")) if opened else _nothing():
-        (st if opened else sb).caption(_(info.description))
-        if "noise" in more and shown("noise"):
-            st.select_slider(_("Noise"), NOISE_LEVELS, key="noise")
-        if "samples" in more and shown("samples"):
-            st.select_slider(_("Samples"), SAMPLE_SIZES, key="samples")
-        if "classes" in more and shown("classes"):
-            st.slider(_("Classes"), *info.classes, key="classes")
-        if "train_percent" in more and shown("train_percent"):
-            st.slider(_("Training data (%)"), 10, 90, step=10, key="train_percent")
-        if "regenerate" in more and shown("regenerate"):
-            st.button(_("Regenerate"), key="regenerate", on_click=state.regenerate,
-                      help=_("Draw a new sample of the data."), disabled=info.kind != "plane")
 
 
 def mnist_unavailable(error):
@@ -164,17 +138,14 @@ def chosen_network(ds):
     and loss, and a choice its control no longer offers is replaced."""
     s, p = st.session_state, state.page_state()
     kind = task_kind(ds) if ds is not None else p.task_kind or "binary"
-    outputs = heads()[kind]  # {output activation: the losses that fit it}
     # Another kind of task, or a first run whose link does not say: the task's usual output and loss.
     changed, first = (p.task_kind or kind) != kind, p.task_kind is None
     p.task_kind = kind
-    if changed or (first and "output" not in p.url_given):
-        s.output = next(iter(outputs))
-    state.fit_choice("output", list(outputs))
-    if changed or (first and "loss" not in p.url_given):
-        s.loss = outputs[s.output][0]
-    state.fit_choice("loss", outputs[s.output])
-    state.fit_number("batch_size", 1, len(ds.X_train) if ds is not None else 1000)
+    renew = [key for key in ("output", "loss") if changed or (first and key not in p.url_given)]
+    for key, value in zip(("output", "loss"), fit_head(kind, s.output, s.loss, renew)):
+        state.fit(key, value, key in renew)
+    batch_size = BY_KEY["batch_size"].offered(state.values(), {"n_train": len(ds.X_train) if ds is not None else 1000})
+    state.fit("batch_size", batch_size.clamp(s.batch_size))
     if ds is None:
         return None, None
     try:
@@ -187,78 +158,130 @@ def network_sidebar(ds, problem):
     """The network and training controls (for the settings chosen_network has brought in line), then `problem`.
 
     The layers and their neurons, the activation and the learning rate come first; the rest folds."""
-    sb, s = st.sidebar, st.session_state
+    sb = st.sidebar
+    facts = {"kind": state.page_state().task_kind, "n_train": len(ds.X_train) if ds is not None else 1000, "ds": ds}
     sb.markdown("**" + _("Network") + "**")
-    if shown("layers"):
-        sb.slider(_("Hidden layers"), 0, MAX_LAYERS, key="layers")
-    else:
-        fixed(sb, _("Hidden layers"), str(s.layers))
-    if not shown("widths") and s.layers:
-        fixed(sb, _("Neurons per layer"), ", ".join(str(s[f"width_{i}"]) for i in range(1, s.layers + 1)))
-    elif s.layers:
-        columns = sb.columns(min(s.layers, 3))  # four to a row break "Layer 1" and its ? into two lines
-        for i in range(1, s.layers + 1):
-            columns[(i - 1) % len(columns)].number_input(
-                _("Layer {layer}").format(layer=i), 1, MAX_WIDTH, step=1, key=f"width_{i}",
-                help=_("Neurons in hidden layer {layer}.").format(layer=i))
-    if shown("activation"):
-        sb.selectbox(_("Activation"), hidden_activations(), key="activation", disabled=s.per_layer)
-    elif s.layers:
-        fixed(sb, _("Activation"), ", ".join(s[f"activation_{i}"] for i in range(1, s.layers + 1)) if s.per_layer
-              else s.activation)
+    _group(sb, "network", facts)
     sb.markdown("**" + _("Training") + "**")
-    if shown("learning_rate"):
-        sb.select_slider(_("Learning rate"), LEARNING_RATES, key="learning_rate", help=_("α in W ← W − α·∂L/∂W."))
-    else:
-        fixed(sb, _("Learning rate"), f"{s.learning_rate:g}")
-    kind, n_train = state.page_state().task_kind, len(ds.X_train) if ds is not None else 1000
-    outputs = heads()[kind]
-    more = ("activation", "output", "loss", "optimizer", "schedule", "batch_size", "regularization",
-            "penalty_rate", "dropout", "clip_norm", "init", "seed")
-    if shown("engine"):  # on the first screen: the first Keras run takes seconds, and the page says why
-        sb.radio(_("Engine"), list(ENGINES), key="engine", format_func=labels(ENGINES, engine_label),
-                 horizontal=True)
+    _group(sb, "training", facts)
+    _group(sb, "engine", facts)  # on the first screen: the first Keras run takes seconds, and the page says why
+    more = {setting.classroom for setting in SETTINGS if setting.control and setting.control.group == "more"}
     with sb.expander(_("More network and training options")) if any(map(shown, more)) else _nothing():
-        if shown("activation"):
-            st.checkbox(_("A different activation per layer"), key="per_layer")
-            if s.per_layer:
-                for i in range(1, s.layers + 1):
-                    st.selectbox(_("Activation of layer {layer}").format(layer=i), hidden_activations(),
-                                 key=f"activation_{i}")
-        if shown("output"):
-            st.selectbox(_("Output activation"), list(outputs), key="output")
-        if shown("loss"):
-            st.selectbox(_("Loss"), outputs[s.output], key="loss")
-        if shown("optimizer"):
-            st.selectbox(_("Optimizer"), tuple(OPTIMIZERS), key="optimizer")
-        schedule.schedule_controls(ds, _spec(ds))
-        if shown("batch_size"):
-            st.slider(_("Batch size"), 1, n_train, key="batch_size")
-        if shown("regularization"):
-            penalties = ("none", "l1", "l2")
-            st.selectbox(_("Regularization"), penalties, key="regularization",
-                         format_func=labels(penalties, _penalty_label), help=_("A penalty on the weights added to the loss: l1·Σ|W| or l2·ΣW²."))
-        if shown("penalty_rate"):
-            st.select_slider(_("Regularization rate"), PENALTY_RATES, key="penalty_rate",
-                             disabled=s.regularization == "none")
-        if shown("dropout"):
-            _dropout_controls(s)
-        if shown("clip_norm"):
-            clip_norms = (None, *CLIP_NORMS)
-            st.select_slider(_("Gradient clipping"), clip_norms, key="clip_norm",
-                             format_func=labels(clip_norms, lambda c: _("none") if c is None else f"{c:g}"),
-                             help=_("Each step's gradient is scaled down to this norm when it is longer: "
-                                    "g ← g·c / max(‖g‖, c), over every weight and bias at once."))
-        if shown("init"):
-            st.selectbox(_("Initial weights"), tuple(INITIALIZERS), key="init",
-                         help=_("How the weights are drawn before training; the biases start at 0."))
-        if shown("seed"):
-            st.number_input(_("Seed"), 0, 2**31 - 1, step=1, key="seed",
-                            help=_("Draws the initial weights and the batch order."))
-    if shown("stop"):
-        _stop_controls(sb, kind)
+        _group(st, "more", facts)
+    if shown("stop"):  # when the run pauses by itself: at an epoch, or when a test figure gets to a value
+        with sb.expander(_("Stop training")):
+            _group(st, "stop", facts)
     if problem:
         sb.error(problem)
+
+
+def _group(where, group, facts, drawn=None):
+    """The controls of the table's settings in `group` (settings.GROUPS), in the table's order: those that act
+    on the network now (settings.applies) and, with `drawn`, those it takes. A special control is drawn
+    once for all the settings it stands for (the widths of every layer)."""
+    values, done = state.values(), set()
+    for setting in SETTINGS:
+        control = setting.control
+        if (control is None or control.group != group or not applies(setting.key, values)
+                or drawn is not None and not drawn(setting.key)):
+            continue
+        if setting.classroom not in done:
+            _draw(where, setting, facts)
+        if setting.classroom in SPECIAL:
+            done.add(setting.classroom)
+
+
+def _draw(where, setting, facts):
+    """A setting's control: the renderer of its own (SPECIAL, by its classroom name), or the table's."""
+    if setting.classroom in SPECIAL:
+        SPECIAL[setting.classroom](where, facts)
+    else:
+        _control(where, setting, facts)
+
+
+def _control(where, setting, facts, **more):
+    """A setting's control as the table describes it; hidden by classroom mode, its value in its place when the
+    table says so (or nothing)."""
+    if shown(setting.classroom):
+        _widget(where, setting, facts, **more)
+    elif setting.control.fixed and _fixed_value(setting.key) is not None:
+        fixed(where, _(setting.label), _fixed_value(setting.key))
+
+
+def _widget(where, setting, facts, **more):
+    """The Streamlit widget of a setting: its kind, label, the values its domain offers now, help and state;
+    `more` of the widget's arguments."""
+    control, values = setting.control, state.values()
+    domain, layer = setting.offered(values, facts), layer_of(setting.key)
+    arguments = {"key": setting.key, **(control.options or {}), **more}
+    if control.help:
+        arguments["help"] = _(control.help).format(layer=layer) if layer else _(control.help)
+    if control.disabled:
+        arguments["disabled"] = bool(control.disabled(values))
+    if control.placeholder:
+        arguments["placeholder"] = _(control.placeholder)
+    widget = getattr(where, control.kind)
+    if control.kind == "checkbox":
+        return widget(label(setting.key), **arguments)
+    if control.kind in ("slider", "number_input"):
+        bounds = domain.domain if isinstance(domain, Maybe) else domain
+        return widget(label(setting.key), bounds.low, bounds.high, step=control.step, **arguments)
+    options = domain.options
+    if setting.key in OPTION_LABELS:
+        arguments["format_func"] = labels(options, OPTION_LABELS[setting.key](facts))
+    return widget(label(setting.key), options, **arguments)
+
+
+def _fixed_value(key):
+    """What a control classroom mode hides leaves in its place: its value as the page names it (markdown-safe);
+    None for nothing."""
+    s = st.session_state
+    if key == "activation":
+        layers = range(1, s.layers + 1)
+        return (", ".join(s[f"activation_{i}"] for i in layers) if s.per_layer else s.activation) if s.layers else None
+    value = s[key]
+    if key == "dataset":
+        return dataset_label(value)
+    if isinstance(value, (list, tuple)):
+        return md(", ".join(value))  # x1*x2: an asterisk
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _data_set(where, facts):
+    """The data set, and the upload when the user's own file is chosen."""
+    _control(where, BY_KEY["dataset"], facts, on_change=draw.forget)
+    if st.session_state.dataset == UPLOAD:
+        where.file_uploader(_("CSV file"), type=["csv", "txt"], key="upload_file",
+                            help=_("Numeric feature columns and a label column (named label, or the last one)."))
+
+
+def _widths(where, facts):
+    """The neurons of every hidden layer, three to a row; hidden by classroom mode, in one line."""
+    s = st.session_state
+    widths = [BY_KEY[f"width_{i}"] for i in range(1, s.layers + 1)]
+    if not widths:
+        return
+    if not shown("widths"):
+        fixed(where, _("Neurons per layer"), ", ".join(str(s[setting.key]) for setting in widths))
+        return
+    columns = where.columns(min(s.layers, 3))  # four to a row break "Layer 1" and its ? into two lines
+    for i, setting in enumerate(widths):
+        _widget(columns[i % len(columns)], setting, facts)
+
+
+def _regenerate(where, facts):
+    if shown("regenerate"):
+        info = DATASETS[st.session_state.dataset]
+        where.button(_("Regenerate"), key="regenerate", on_click=state.regenerate,
+                     help=_("Draw a new sample of the data."), disabled=info.kind != "plane")
+
+
+def _schedule(where, facts):
+    """The schedule, the settings it uses and the rate it gives over the epochs (ui/schedule.py)."""
+    schedule.schedule_controls(facts["ds"], _spec(facts["ds"]), lambda setting: _widget(where, setting, facts))
+
+
+SPECIAL = {"dataset": _data_set, "widths": _widths, "regenerate": _regenerate, "schedule": _schedule}
 
 
 def fixed(sb, label, value):
@@ -271,29 +294,6 @@ def fixed(sb, label, value):
 def _nothing():
     """In place of an expander none of whose controls is shown: draws nothing."""
     yield
-
-
-def _dropout_controls(s):
-    st.select_slider(_("Dropout"), DROPOUT_RATES, key="dropout", disabled=s.per_layer_dropout or not s.layers,
-                     help=_("In each training step every hidden neuron's output is dropped with this probability, and "
-                            "the others are scaled by 1/(1 − rate) (inverted dropout). Predictions, the boundary and "
-                            "the test figures use the whole network. Each step trains another subset of the neurons, so "
-                            "the weights jitter and the loss curves get noisier."))
-    st.checkbox(_("A different dropout rate per layer"), key="per_layer_dropout", disabled=not s.layers)
-    if s.per_layer_dropout:
-        for i in range(1, s.layers + 1):
-            st.select_slider(_("Dropout of layer {layer}").format(layer=i), DROPOUT_RATES, key=f"dropout_{i}")
-
-
-def _stop_controls(sb, kind):
-    """When the run pauses by itself: at an epoch, or when a test figure gets to a value."""
-    with sb.expander(_("Stop training")):
-        st.number_input(_("Stop at epoch"), min_value=1, max_value=1_000_000, step=1, key="stop_epoch",
-                        placeholder=_("never"), help=_("Leave it empty to train until paused."))
-        st.selectbox(_("Stop when"), STOP_METRICS, key="stop_metric",
-                     format_func=labels(STOP_METRICS, lambda m: stop_metric_label(m, kind)))
-        st.number_input(_("Stop value"), min_value=0.0, max_value=MAX_STOP_VALUE, step=0.01, format="%.4g",
-                        key="stop_value", disabled=st.session_state.stop_metric == "none")
 
 
 def stop_metric_label(metric, kind):
@@ -327,6 +327,13 @@ def _spec(ds):
 
 def _penalty_label(name):
     return _("none") if name == "none" else name
+
+
+# How a control names its options, given the data's facts.
+OPTION_LABELS = {"dataset": lambda facts: dataset_label, "engine": lambda facts: engine_label,
+                 "schedule": lambda facts: schedule.schedule_label, "regularization": lambda facts: _penalty_label,
+                 "clip_norm": lambda facts: lambda c: _("none") if c is None else f"{c:g}",
+                 "stop_metric": lambda facts: lambda m: stop_metric_label(m, facts["kind"])}
 
 
 def engine_label(name):

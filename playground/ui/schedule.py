@@ -12,32 +12,31 @@ from .. import plots
 from ..i18n import N_, _
 from ..nn import SCHEDULES
 from ..nn.schedules import rate_curve
-from ..settings import DECAY_EPOCHS, DECAY_RATES, LEARNING_RATES, WARMUP_EPOCHS, SCHEDULE_SETTINGS, steps_per_epoch
+from ..settings import BY_KEY, LEARNING_RATES, SCHEDULE_SETTINGS, steps_per_epoch
 from . import state
 from .classroom import may_change, shown
 from .chart import chart
-from .safe import guarded, labels
+from .safe import guarded
 
 NAMES = {"constant": N_("constant"), "step": N_("step decay"), "exponential": N_("exponential decay"),
          "cosine": N_("cosine decay"), "warmup_cosine": N_("warm-up, then cosine")}
 CURVE_EPOCHS = 3  # the chart shows the schedule over this many times its horizon
 
 
-def schedule_controls(ds, spec):
-    """The schedule and the settings it uses, and the rate it gives over the epochs (drawn for `spec`)."""
+def schedule_label(name):
+    return _(NAMES.get(name, name))
+
+
+def schedule_controls(ds, spec, control):
+    """The schedule and the settings it uses (each drawn by `control`, given its Setting), and the rate it
+    gives over the epochs (drawn for `spec`)."""
     if not shown("schedule"):
         return
-    names = tuple(SCHEDULES)
-    st.selectbox(_("Learning-rate schedule"), names, key="schedule",
-                 format_func=labels(names, lambda n: _(NAMES.get(n, n))),
-                 help=_("How the learning rate changes as training goes on; the weights stay when it changes."))
+    control(BY_KEY["schedule"])
     uses = SCHEDULES[st.session_state.schedule].parameters
-    if SCHEDULE_SETTINGS["warmup_epochs"] in uses:
-        st.select_slider(_("Warm-up (epochs)"), WARMUP_EPOCHS, key="warmup_epochs")
-    if SCHEDULE_SETTINGS["decay_epochs"] in uses:
-        st.select_slider(_("Decay over (epochs)"), DECAY_EPOCHS, key="decay_epochs")
-    if SCHEDULE_SETTINGS["decay_rate"] in uses:
-        st.select_slider(_("Decay rate"), DECAY_RATES, key="decay_rate")
+    for key in SCHEDULE_SETTINGS:  # in the sidebar's order
+        if SCHEDULE_SETTINGS[key] in uses:
+            control(BY_KEY[key])
     if ds is not None and spec is not None and st.session_state.schedule != "constant":
         s = st.session_state
         horizon = max(s.decay_epochs, s.warmup_epochs if "warmup_steps" in uses else 0)

@@ -168,18 +168,13 @@ def write_query_params():
         st.query_params.from_dict(query)
 
 
-def fit_choice(key, options):
-    """Keep a setting among the options its control offers now (they depend on other settings)."""
-    if st.session_state[key] not in options:
-        _refuse_from_url(key)
-        st.session_state[key] = options[0]
-
-
-def fit_number(key, low, high):
-    value = st.session_state[key]
-    if not low <= value <= high:
-        _refuse_from_url(key)
-        st.session_state[key] = min(max(value, low), high)
+def fit(key, value, renewed=False):
+    """Set a setting to `value`, what the control offers now (settings.fit_head, a domain's clamp); a value
+    replaced that was not `renewed` on purpose did not fit."""
+    if st.session_state[key] != value:
+        if not renewed:
+            _refuse_from_url(key)
+        st.session_state[key] = value
 
 
 def _refuse_from_url(key):

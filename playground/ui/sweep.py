@@ -14,8 +14,7 @@ import streamlit as st
 
 from .. import plots
 from ..i18n import N_, _, ngettext
-from ..nn import INITIALIZERS, OPTIMIZERS, SCHEDULES, hidden_activations
-from ..settings import CLIP_NORMS, DROPOUT_RATES, LEARNING_RATES, MAX_LAYERS, PENALTY_RATES
+from ..settings import BY_KEY
 from ..sweep import MAX_RUNS, PAGE_CPU_SECONDS, SweepError, plan_sweep, start_page_sweep
 from ..trainer import RunHandle
 from . import state
@@ -25,19 +24,20 @@ from .safe import guarded, labels, md
 
 NONE = ""
 # The values the page offers for each setting a sweep can vary.
+OWN = None  # the setting's own values, all of them (the activations: the registry's, when asked)
 CHOICES = {
-    "learning_rate": LEARNING_RATES,
+    "learning_rate": OWN,
     "batch_size": (1, 2, 5, 10, 20, 50, 100, 250),
-    "optimizer": tuple(OPTIMIZERS),
-    "activation": None,  # the registry's, when asked
-    "layers": tuple(range(MAX_LAYERS + 1)),
+    "optimizer": OWN,
+    "activation": OWN,
+    "layers": OWN,
     "width": (1, 2, 3, 4, 6, 8, 12, 16, 32, 64, 128),
-    "regularization": ("none", "l1", "l2"),
-    "penalty_rate": PENALTY_RATES,
-    "schedule": tuple(SCHEDULES),
-    "dropout": DROPOUT_RATES,
-    "clip_norm": (None, *CLIP_NORMS),
-    "init": tuple(INITIALIZERS),
+    "regularization": OWN,
+    "penalty_rate": OWN,
+    "schedule": OWN,
+    "dropout": OWN,
+    "clip_norm": OWN,
+    "init": OWN,
     "seed": tuple(range(10)),
 }
 NAMES = {"learning_rate": N_("learning rate"), "batch_size": N_("batch size"), "optimizer": N_("optimizer"),
@@ -59,7 +59,7 @@ def scheduler():
 
 
 def _choices(name):
-    return CHOICES[name] if CHOICES[name] is not None else hidden_activations()
+    return CHOICES[name] if CHOICES[name] is not OWN else BY_KEY[name].domain.options
 
 
 @guarded(N_("the sweep"))
