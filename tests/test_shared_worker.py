@@ -22,7 +22,7 @@ from playground.data import make_dataset
 from playground.spec import NetworkSpec
 from playground.trainer import RunHandle, worker as worker_module
 from playground.trainer.pool import NoAnswer, Reply, TooLong
-from playground.training import TrainingData
+from playground.snapshot import TrainingData
 from waits import until
 
 STALL = 0.5  # seconds of the worker's CPU time at most between two frames of a neighbour

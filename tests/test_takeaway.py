@@ -15,6 +15,7 @@ from playground.export import history_csv, weights_from_npz, weights_npz
 from playground.spec import NetworkSpec
 from playground.training import TrainingRun
 from playground.ui.takeaway import downloads, restore_weights
+from playground.inspect import predict_of
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +55,7 @@ def test_history_download_has_one_row_per_epoch(run):
     rows = list(csv.reader(io.StringIO(files(run)["download_history"].make())))
     assert rows[0] == ["epoch", "train_loss", "test_loss", "train_score", "test_score"]
     assert [int(r[0]) for r in rows[1:]] == [0, 1, 2, 3]
-    assert float(rows[-1][1]) == pytest.approx(run.history["train_loss"][-1])
+    assert float(rows[-1][1]) == pytest.approx(run.timeline.history["train_loss"][-1])
     assert history_csv({"epoch": [], "train_loss": []}) == "epoch,train_loss\n"
 
 
@@ -78,7 +79,7 @@ def test_numpy_download_predicts_as_the_run(run):
     assert files(run)["download_numpy"].file_name == "circle-numpy.py"
     namespace = {}
     exec(compile(source, "circle-numpy.py", "exec"), namespace)
-    np.testing.assert_allclose(namespace["predict"](run.dataset.points_test), run.predict(run.dataset.X_test), rtol=1e-6)
+    np.testing.assert_allclose(namespace["predict"](run.dataset.points_test), predict_of(run, run.dataset.X_test), rtol=1e-6)
 
 
 def test_keras_download_loads_safely_and_predicts_as_the_run(run, tmp_path):

@@ -12,7 +12,7 @@ from ..data import DATASETS, make_dataset
 from ..nn import INITIALIZERS, OPTIMIZERS, SCHEDULES
 from ..settings import (BY_KEY, CLIP_NORMS, DROPOUT_RATES, HIDDEN_ACTIVATIONS, LEARNING_RATES, MAX_LAYERS, MAX_WIDTH, PENALTY_RATES,
                         UPLOAD, data_arguments, network_spec)
-from ..training import TrainingData
+from ..snapshot import TrainingData
 from .runs import PlannedRun
 
 MAX_RUNS = 25
