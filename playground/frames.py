@@ -112,7 +112,7 @@ class FrameMaker:
         back in time (a reset, a roll back). With `space_layer`, the training points and the plane's grid lines
         as that hidden layer sees them (playground/space.py). `focus`: a hidden neuron (layer, neuron), both from
         0, whose picture the frame carries in the boundary's place (focus_picture)."""
-        log, epoch = run.log, run.epoch
+        log, epoch = run.timeline.log, run.epoch
         key = key or self.sent_epoch is None or epoch < self.sent_epoch
         epochs = log["epoch"]
         if key:
@@ -123,7 +123,7 @@ class FrameMaker:
         self.seq += 1
         header = {"seq": self.seq, "key": bool(key), "after": None if key else self.sent_epoch, "epoch": int(epoch),
                   "batch": run.batch, "batches": run.batches, "mode": mode, "diverged": bool(run.diverged),
-                  "good": int(run.last_finite[0]), "thinned_before": int(log.thinned_before),
+                  "good": int(run.timeline.last_finite[0]), "thinned_before": int(log.thinned_before),
                   "latest": {name: _finite(log.last(name)) for name in COLUMNS[1:]} if len(log) else None}
         self.sent_epoch = int(epochs[-1]) if len(log) else epoch
         arrays = [("rows", table.ravel())]

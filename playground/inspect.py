@@ -3,6 +3,11 @@
 Pure functions of weights, data and specs (no page, no plots), for the playground's teaching
 tools. Gradient health reads what a TrainingRun records each epoch; the two proofs build their
 own engines, so the run being watched is never touched.
+
+At the end, the inspections of a run: functions of a TrainingRun that read it without training it (what the
+page draws of it, one example traced, its history, the proofs, its .keras file, the learning-rate finder), the
+commands of playground/commands.py. Those that may take seconds (jobs) take what they need of the run under its
+lock and return (function, arguments): the function then computes apart, touching neither the run nor its engine.
 """
 from array import array
 
@@ -11,8 +16,11 @@ import math
 import numpy as np
 
 from .engines import create_engine, epoch_batches
+from .evaluation import predicted_classes
 from .i18n import _, ngettext, sentences
+from .lr_finder import find
 from .nn import forward_layers
+from .snapshot import HISTORY, Snapshot
 
 VANISHING = 1e-3       # a layer's gradient norm below this fraction of the last layer's: vanishing
 EXPLODING_NORM = 1e3   # a gradient norm above this: exploding
@@ -21,6 +29,9 @@ SATURATED_SLOPE = 0.1  # f′(z) below this fraction of its largest value: satur
 SATURATED_SHARE = 0.9  # a unit saturated on this share of the examples counts as saturated
 SATURATED_UNITS = 0.5  # this share of the sigmoid and tanh units saturated: the learning rate is to blame
 FD_STEP, FD_TOLERANCE = 1e-5, 1e-4
+MAX_POINTS = 400    # rows of the history a snapshot carries for the charts
+VERDICT_WINDOW = 20  # the latest epochs the health verdict looks at, so it does not flicker
+UNIT_SAMPLE = 2000  # training examples over which dead and saturated units are counted
 
 
 class HealthLog:
@@ -226,3 +237,85 @@ def compare_engines(spec, weights, X, Y, steps=5, names=("numpy", "keras")):
                    for l1, l2 in zip(first, second)]
     losses = [engine.loss(X, Y) for engine in engines]
     return {"names": names, "weights": differences, "loss": losses, "loss_difference": relative_error(*losses)}
+
+
+def snapshot_of(run, views=True):
+    """What the page draws of `run` now: counters, the history thinned to MAX_POINTS rows, gradient health, the
+    weights, and with `views` the outputs over the plane (or the test predictions)."""
+    with run.lock:
+        log, dataset = run.timeline.log, run.dataset
+        rows = log.rows(MAX_POINTS)
+        history = {name: log[name][rows] for name in HISTORY}
+        recent = slice(max(0, len(log) - VERDICT_WINDOW), len(log))
+        weights = run.engine.get_weights()
+        units = unit_health(weights[:-1], run.spec.activations, run.X_train[:UNIT_SAMPLE])
+        health = {"epochs": log["epoch"][rows], "norms": log["grad_norm"][rows], "ratios": log["update_ratio"][rows],
+                  "units": units, "unit_sample": min(UNIT_SAMPLE, len(run.X_train)),
+                  "diagnosis": diagnose(log["grad_norm"][recent], log["update_ratio"][recent], units)}
+        boundary = predicted = None
+        if views and dataset.grid is not None:
+            boundary = run.engine.predict(dataset.grid)
+        elif views and dataset.task == "classification":
+            out = run.test_outputs
+            predicted = predicted_classes(out) if np.isfinite(out).all() else np.zeros(len(out), int)
+        stop = run.stop_note if run.stop_note and run.stop_note[0] == run.epoch else None
+        return Snapshot(run.id, run.epoch, run.batch, run.batches, run.diverged, run.timeline.last_finite[0], history,
+                        log.thinned_before, health, weights, boundary, predicted, stop, edits=tuple(run.timeline.edits))
+
+
+def predict_of(run, X):
+    """The run's network's outputs for the inputs `X` (n, n_inputs), as it is now."""
+    with run.lock:
+        return run.engine.predict(X)
+
+
+def trace_of(run, index):
+    """The engine's forward and backward pass on training example `index` alone, its loss, and the update the
+    optimizer would make: (weights, trace, update, loss, epoch). Nothing changes."""
+    X, Y = run.X_train[index:index + 1], run.Y_train[index:index + 1]
+    with run.lock:
+        engine = run.engine
+        return engine.get_weights(), engine.trace(X, Y), engine.preview_update(X, Y), engine.loss(X, Y), run.epoch
+
+
+def history_of(run):
+    """The run's retained history as columns (lists), and the epoch before which rows are thinned."""
+    with run.lock:
+        return run.timeline.history, run.timeline.log.thinned_before
+
+
+def gradient_check_of(run, examples):
+    """`gradient_check` of the run's current weights on its first `examples` training examples (the page asks for
+    16: milliseconds, computed where the run is)."""
+    return gradient_check(run.spec, run.weights(), run.X_train[:examples], run.Y_train[:examples])
+
+
+def compare_engines_of(run, steps):
+    """A job: `compare_engines` from the run's current weights, `steps` steps each."""
+    with run.lock:
+        return compare_engines, (run.spec, run.engine.get_weights(), run.X_train, run.Y_train, steps)
+
+
+def lr_find_of(run):
+    """A job: the learning-rate finder (lr_finder.find) from the run's current weights, on its training data in its
+    batch order from the start of the epoch under way. It trains a copy on the NumPy engine's network: the run, its
+    engine and its optimizer are untouched."""
+    with run.lock:
+        return find, (run.spec, run.engine.get_weights(), run.X_train, run.Y_train, run.epoch)
+
+
+def keras_file_of(run):
+    """A job: the run's network with its current weights as the bytes of a .keras file (loads TensorFlow); it takes
+    the data set's unscaled inputs, scaling them first as in training."""
+    from .export import input_scaling
+    with run.lock:
+        scaling = input_scaling(getattr(run.dataset, "scaler", None))
+        return keras_file, (run.spec, run.engine.get_weights(), None if scaling is None else scaling[1:])
+
+
+def keras_file(spec, weights, scaling=None):
+    """The bytes of a .keras file of `spec` holding `weights`, its inputs scaled by `scaling` (shift, divide) first
+    (loads TensorFlow)."""
+    from .engines.keras_support import keras_model
+    from .export import keras_file as file_of
+    return file_of(keras_model(spec, weights, scaling))

@@ -26,7 +26,7 @@ def attempt(challenge, values):
     for _ in range(challenge.epochs):
         if not run.train_epoch():
             break
-    return C.progress(challenge, run.log, values)
+    return C.progress(challenge, run.timeline.log, values)
 
 
 def encoded(fields):

@@ -11,6 +11,9 @@ from playground import settings
 from playground.data import make_dataset
 from playground.spec import MAX_EDIT, NetworkSpec
 from playground.training import TrainingRun
+from playground.inspect import predict_of
+from playground.timetravel import continue_from, replay_at, resume
+from playground.weights import edit
 
 SPEC = NetworkSpec(hidden=(4, 2), optimizer="adam", learning_rate=0.03)
 
@@ -29,23 +32,23 @@ def run():
 
 def test_an_edit_sets_one_weight_keeps_the_rest_and_the_optimizer_and_is_measured_at_once(run):
     before, state = run.weights(), adam_state(run)
-    loss_before = run.log.last("train_loss")
-    edit = run.edit(1, 0, 1, 3.0)
+    loss_before = run.timeline.log.last("train_loss")
+    made = edit(run, 1, 0, 1, 3.0)
     after = run.weights()
-    assert (edit.epoch, edit.layer, edit.row, edit.column, edit.new) == (5, 1, 0, 1, 3.0)
-    assert edit.old == pytest.approx(float(before[0][0][0, 1]))
+    assert (made.epoch, made.layer, made.row, made.column, made.new) == (5, 1, 0, 1, 3.0)
+    assert made.old == pytest.approx(float(before[0][0][0, 1]))
     assert after[0][0][0, 1] == 3.0
     after[0][0][0, 1] = before[0][0][0, 1]
     assert all(np.array_equal(a, b) for pair_a, pair_b in zip(after, before) for a, b in zip(pair_a, pair_b))
     iterations, m, v = adam_state(run)
     assert iterations == state[0] and np.array_equal(m, state[1]) and np.array_equal(v, state[2])
-    assert len(run.log) == 6 and run.log.last("epoch") == 5
-    assert run.log.last("train_loss") != loss_before
-    assert run.snapshot().edits == (edit,)
+    assert len(run.timeline.log) == 6 and run.timeline.log.last("epoch") == 5
+    assert run.timeline.log.last("train_loss") != loss_before
+    assert run.snapshot().edits == (made,)
 
 
 def test_a_bias_edit_and_the_next_epochs_start_from_it(run):
-    run.edit(2, None, 0, -2.5)
+    edit(run, 2, None, 0, -2.5)
     assert run.weights()[1][1][0] == -2.5
     run.train_for(10.0, max_epochs=1)
     assert run.weights()[1][1][0] == pytest.approx(-2.5, abs=0.2)   # trained on from the edit
@@ -53,40 +56,40 @@ def test_a_bias_edit_and_the_next_epochs_start_from_it(run):
 
 def test_the_replay_of_a_later_epoch_holds_the_edit_and_an_earlier_one_does_not(run):
     original = float(run.weights()[0][0][1, 2])
-    run.edit(1, 1, 2, 5.0)
+    edit(run, 1, 1, 2, 5.0)
     run.train_for(10.0, max_epochs=2)
-    later = run.replay_at(7)
+    later = replay_at(run, 7)
     assert later.epoch == 7 and later.weights[0][0][1, 2] == pytest.approx(5.0, abs=0.3)
-    assert run.replay_at(5).weights[0][0][1, 2] == 5.0     # the edited epoch, measured again
-    assert run.replay_at(4).weights[0][0][1, 2] == pytest.approx(original, abs=0.3)
-    run.continue_from(4)
+    assert replay_at(run, 5).weights[0][0][1, 2] == 5.0     # the edited epoch, measured again
+    assert replay_at(run, 4).weights[0][0][1, 2] == pytest.approx(original, abs=0.3)
+    continue_from(run, 4)
     assert run.snapshot().edits == ()                      # back before it: the edit is gone from the story
 
 
 def test_a_run_taken_up_again_from_its_snapshot_keeps_its_edits(run):
-    run.edit(1, 0, 1, 3.0)
+    edit(run, 1, 0, 1, 3.0)
     snapshot = run.snapshot()
     again = TrainingRun("numpy", SPEC, run.dataset)   # as on another worker, after its own died
-    again.resume(snapshot)
-    assert again.edits == run.edits and again.snapshot().edits == snapshot.edits
-    again.edit(1, 0, 0, -1.0)   # and a new edit on the restored weights keeps the restore finite and measured
-    assert not again.diverged and again.history["epoch"][-1] == snapshot.epoch
+    resume(again, snapshot)
+    assert again.timeline.edits == run.timeline.edits and again.snapshot().edits == snapshot.edits
+    edit(again, 1, 0, 0, -1.0)   # and a new edit on the restored weights keeps the restore finite and measured
+    assert not again.diverged and again.timeline.history["epoch"][-1] == snapshot.epoch
 
 
 @pytest.mark.parametrize("value", [MAX_EDIT * 1.01, -1e9, float("nan"), float("inf"), "3", None, True])
 def test_a_value_out_of_range_or_not_a_number_changes_nothing(run, value):
-    before, rows = run.weights(), len(run.log)
+    before, rows = run.weights(), len(run.timeline.log)
     with pytest.raises(ValueError, match="number from"):
-        run.edit(1, 0, 0, value)
+        edit(run, 1, 0, 0, value)
     assert all(np.array_equal(a, b) for pair_a, pair_b in zip(run.weights(), before) for a, b in zip(pair_a, pair_b))
-    assert len(run.log) == rows and run.edits == []
+    assert len(run.timeline.log) == rows and run.timeline.edits == []
 
 
 @pytest.mark.parametrize("place", [(0, 0, 0), (4, 0, 0), (1, 2, 0), (1, 0, 4), (2, None, 2), (3, 0, 1)])
 def test_a_place_the_network_does_not_have_changes_nothing(run, place):
     before = run.weights()
     with pytest.raises(ValueError, match="no weight"):
-        run.edit(*place, 1.0)
+        edit(run, *place, 1.0)
     assert all(np.array_equal(a, b) for pair_a, pair_b in zip(run.weights(), before) for a, b in zip(pair_a, pair_b))
 
 
@@ -102,11 +105,11 @@ def test_switching_a_neuron_off_keeps_the_run_its_weights_and_its_optimizer(run)
 
 
 def test_forward_layers_shows_a_neuron_switched_off_as_0(run):
-    from playground.training import layer_outputs
+    from playground.evaluation import layer_outputs
     run.reconfigure(SPEC.replace(off=((1, 3), (2, 1))))
     outputs = layer_outputs(run.spec, run.weights(), run.dataset.grid)
     assert not outputs[0][:, 2].any() and not outputs[1][:, 0].any() and outputs[0][:, 1].any()
-    np.testing.assert_allclose(outputs[-1], run.predict(run.dataset.grid), rtol=1e-6)
+    np.testing.assert_allclose(outputs[-1], predict_of(run, run.dataset.grid), rtol=1e-6)
 
 
 # The link: `off` carries the neurons switched off as layer.neuron
@@ -176,12 +179,12 @@ def test_both_engines_give_the_same_numbers_after_an_edit_and_with_a_neuron_off(
     runs = [TrainingRun(engine, spec, make_dataset("xor", n_samples=200, seed=0)) for engine in ("numpy", "keras")]
     for run in runs:
         run.train_for(60.0, max_epochs=3)
-        run.edit(1, 1, 0, 2.5)
+        edit(run, 1, 1, 0, 2.5)
         run.reconfigure(spec.replace(off=((1, 2),)))
         run.train_for(60.0, max_epochs=3)
     reference, other = runs
     for (W0, b0), (W1, b1) in zip(reference.weights(), other.weights()):
         np.testing.assert_allclose(W1, W0, rtol=1e-3, atol=1e-5)
         np.testing.assert_allclose(b1, b0, rtol=1e-3, atol=1e-5)
-    np.testing.assert_allclose(other.log["train_loss"], reference.log["train_loss"], rtol=1e-3)
-    assert [e.new for e in other.edits] == [e.new for e in reference.edits] == [2.5]
+    np.testing.assert_allclose(other.timeline.log["train_loss"], reference.timeline.log["train_loss"], rtol=1e-3)
+    assert [e.new for e in other.timeline.edits] == [e.new for e in reference.timeline.edits] == [2.5]

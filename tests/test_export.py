@@ -8,6 +8,8 @@ from playground.export import keras_code
 from playground.nn import INITIALIZERS
 from playground.nn.initializers import OUTPUT_GAIN
 from playground.spec import NetworkSpec
+from playground.commands import call
+from playground.inspect import predict_of
 
 SPECS = [
     NetworkSpec(hidden=(5, 3), activation=("tanh", "relu"), l2=0.01, dropout=(0.0, 0.3)),
@@ -87,7 +89,7 @@ def test_keras_code_and_the_keras_file_scale_the_inputs_as_in_training(tmp_path)
     from playground.engines.keras_support import import_keras
     run, data = standardized_run()
     raw = data.featurize(data.points_test).astype(np.float32)
-    expected = run.predict(data.X_test)
+    expected = predict_of(run, data.X_test)
     source = keras_code(run.spec, data.scaler)
     assert "INPUT_MEAN = [" in source and "keras.layers.Normalization(mean=INPUT_MEAN" in source
     namespace = {"__name__": "exported"}
@@ -96,6 +98,6 @@ def test_keras_code_and_the_keras_file_scale_the_inputs_as_in_training(tmp_path)
     model.set_weights([array for W, b in run.weights() for array in (W, b)])
     np.testing.assert_allclose(model(raw, training=False).numpy(), expected, rtol=1e-4, atol=1e-5)
     path = tmp_path / "model.keras"
-    path.write_bytes(run.keras_file())
+    path.write_bytes(call(run, "keras_file"))
     loaded = import_keras().saving.load_model(path)
     np.testing.assert_allclose(loaded(raw, training=False).numpy(), expected, rtol=1e-4, atol=1e-5)

@@ -12,6 +12,7 @@ from playground.data.features import FEATURE_CODE, FEATURES
 from playground.export_numpy import numpy_code
 from playground.nn import ACTIVATIONS
 from playground.training import TrainingRun
+from playground.inspect import predict_of
 
 # Runs the exported file by its path, in a Python started afresh (-I: no PYTHONPATH, no user site), and saves
 # predict(X) for the X it is given; it fails if the file brought in anything beyond NumPy.
@@ -70,7 +71,7 @@ def test_the_exported_file_needs_only_numpy_and_predicts_as_the_run(case, tmp_pa
     np.save(tmp_path / "inputs.npy", raw_inputs(dataset))
     subprocess.run([sys.executable, "-I", "-c", RUNNER], cwd=tmp_path, check=True, timeout=60)
     outputs = np.load(tmp_path / "outputs.npy")
-    expected = run.predict(dataset.X_test)
+    expected = predict_of(run, dataset.X_test)
     assert outputs.shape == expected.shape and outputs.dtype == np.float32
     np.testing.assert_allclose(outputs, expected, rtol=1e-5, atol=1e-6)
 

@@ -12,7 +12,9 @@ from playground.frames import FrameMaker, pack, unpack
 from playground.nn import forward_layers
 from playground.trainer import RunHandle
 from playground.trainer.worker import FRAME_BYTES, FRAME_RATE
-from playground.training import TrainingRun, layer_outputs
+from playground.evaluation import layer_outputs
+from playground.training import TrainingRun
+from playground.timetravel import continue_from, replay_at
 from waits import until
 
 
@@ -56,7 +58,7 @@ def test_a_key_frame_has_the_whole_history_and_the_next_the_new_rows_only(circle
     header, arrays = unpack(maker.frame(run, "playing"))
     assert not header["key"] and header["after"] == 3 and arrays["rows"].reshape(-1, 5)[:, 0].tolist() == [4, 5]
     assert "inputs" not in arrays
-    np.testing.assert_allclose(arrays["rows"][-4:], [run.log.last(c) for c in frames.COLUMNS[1:]], rtol=1e-6)
+    np.testing.assert_allclose(arrays["rows"][-4:], [run.timeline.log.last(c) for c in frames.COLUMNS[1:]], rtol=1e-6)
     header, arrays = unpack(maker.frame(run, "paused"))
     assert not header["key"] and len(arrays["rows"]) == 0 and header["mode"] == "paused"
 
@@ -66,7 +68,7 @@ def test_a_run_gone_back_in_time_gets_a_key_frame(circle):
     for _ in range(4):
         run.train_epoch()
     maker.frame(run, "playing")
-    run.continue_from(2)
+    continue_from(run, 2)
     header, arrays = unpack(maker.frame(run, "paused"))
     assert header["key"] and arrays["rows"].reshape(-1, 5)[:, 0].tolist() == [0, 1, 2]
 
@@ -105,9 +107,9 @@ def test_a_replayed_epoch_has_its_own_picture_and_metrics(circle):
     run = TrainingRun("numpy", spec_for(circle), circle)
     for _ in range(3):
         run.train_epoch()
-    past = run.replay_at(1)
+    past = replay_at(run, 1)
     header, arrays = unpack(frames.still(run.spec, past, circle))
-    assert header["epoch"] == 1 and header["latest"]["train_loss"] == pytest.approx(float(run.log["train_loss"][1]))
+    assert header["epoch"] == 1 and header["latest"]["train_loss"] == pytest.approx(float(run.timeline.log["train_loss"][1]))
     now = unpack(FrameMaker().frame(run, "paused"))[1]
     assert not np.array_equal(arrays["boundary"], now["boundary"])
 
@@ -228,7 +230,7 @@ def test_a_paused_runs_frame_carries_the_networks_class_for_each_test_point(circ
     run.train_epoch()
     assert "predicted" not in unpack(maker.frame(run, "playing"))[1]  # a playing run's frames stay small
     assert "predicted" in unpack(maker.frame(run, "paused"))[1]
-    assert "predicted" in unpack(frames.still(run.spec, run.replay_at(1), circle))[1]
+    assert "predicted" in unpack(frames.still(run.spec, replay_at(run, 1), circle))[1]
     blobs = make_dataset("blobs", n_classes=4)
     run = TrainingRun("numpy", spec_for(blobs, dataset="blobs", classes=4), blobs)
     _header, arrays = unpack(FrameMaker().frame(run, "paused"))
@@ -278,7 +280,7 @@ def test_a_replayed_epoch_shows_the_focused_neuron_as_it_was_then(circle):
     run = TrainingRun("numpy", spec_for(circle), circle)
     for _ in range(3):
         run.train_epoch()
-    past = run.replay_at(1)
+    past = replay_at(run, 1)
     header, arrays = unpack(frames.still(run.spec, past, circle, focus=(0, 2)))
     values = layer_outputs(run.spec, past.weights, boundary_grid(circle))[0][:, 2]
     assert header["focus"]["neuron"] == 2

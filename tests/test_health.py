@@ -6,6 +6,7 @@ from playground import inspect, plots
 from playground.data import make_dataset
 from playground.spec import NetworkSpec
 from playground.training import TrainingRun
+from playground.timetravel import roll_back
 
 
 @pytest.fixture(scope="module")
@@ -14,7 +15,7 @@ def circle():
 
 
 def health(run):
-    return run.log["epoch"], run.log["grad_norm"], run.log["update_ratio"]
+    return run.timeline.log["epoch"], run.timeline.log["grad_norm"], run.timeline.log["update_ratio"]
 
 
 def latest_verdict(run, window=20):
@@ -29,8 +30,8 @@ def test_a_run_records_one_row_per_epoch_and_a_roll_back_drops_the_rest(circle):
     epochs, norms, ratios = health(run)
     assert list(epochs) == [0, 1, 2, 3] and norms.shape == ratios.shape == (4, 3)
     assert (norms > 0).all() and (ratios[0] == 0).all() and (ratios[1:] > 0).all()
-    run.last_finite = (2, run.last_finite[1])
-    run.roll_back()
+    run.timeline.last_finite = (2, run.timeline.last_finite[1])
+    roll_back(run)
     assert list(health(run)[0]) == [0, 1, 2]
 
 

@@ -56,9 +56,9 @@ def test_xor_without_a_hidden_layer_is_not_learned_and_with_one_it_is():
     at = lesson("xor")
     run = train(at)
     assert run.spec.hidden == () and run.dataset.name == "xor"
-    assert run.history["train_loss"][-1] > 0.6 and run.history["test_score"][-1] < 0.8
+    assert run.timeline.history["train_loss"][-1] > 0.6 and run.timeline.history["test_score"][-1] < 0.8
     at.slider(key="layers").set_value(1).run()   # "add a hidden layer"
-    assert train(at).history["test_score"][-1] > 0.9
+    assert train(at).timeline.history["test_score"][-1] > 0.9
 
 
 def test_six_sigmoid_layers_barely_move_the_first_layer():
@@ -115,9 +115,9 @@ def test_a_learning_rate_of_3_explodes_and_the_page_says_so():
 ], ids=["sin features", "depth"])
 def test_the_spiral_needs_depth_or_sin_features(change):
     at = lesson("spiral")
-    assert train(at).history["test_score"][-1] < 0.75
+    assert train(at).timeline.history["test_score"][-1] < 0.75
     change(at).run()
-    assert train(at).history["test_score"][-1] > 0.9
+    assert train(at).timeline.history["test_score"][-1] > 0.9
 
 
 def test_l1_drives_most_weights_to_zero_and_no_penalty_does_not():
@@ -140,7 +140,7 @@ def test_zero_weights_keep_every_neuron_of_a_layer_equal_and_glorot_breaks_the_t
     for W, _ in run.engine.get_weights()[:-1]:
         assert np.abs(W).max() > 0.1   # the weights moved…
         np.testing.assert_array_equal(W, W[:, :1].repeat(W.shape[1], axis=1))  # …and every neuron alike
-    assert run.history["test_score"][-1] < 0.7
+    assert run.timeline.history["test_score"][-1] < 0.7
     at.selectbox(key="init").select("glorot_uniform").run()
     assert at.session_state.page.run.spec.initializer == "glorot_uniform"
-    assert train(at).history["test_score"][-1] > 0.95
+    assert train(at).timeline.history["test_score"][-1] > 0.95

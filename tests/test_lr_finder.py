@@ -11,6 +11,7 @@ from playground.data import make_dataset
 from playground.engines import create_engine, epoch_batches
 from playground.lr_finder import BETA, DIVERGENCE, END_RATE, MAX_STEPS, START_RATE, find
 from playground.training import TrainingRun
+from playground.commands import call
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +26,7 @@ def default_run(dataset, engine="numpy", **changes):
 
 def test_the_result_is_the_climb_its_losses_and_a_suggestion(circle):
     run = default_run(circle)
-    result = run.lr_find()
+    result = call(run, "lr_find")
     assert len(result.rates) == len(result.losses) == len(result.smoothed) <= MAX_STEPS
     assert result.rates[0] == START_RATE and result.rates[-1] <= END_RATE * (1 + 1e-12)
     ratios = result.rates[1:] / result.rates[:-1]
@@ -40,7 +41,7 @@ def test_the_result_is_the_climb_its_losses_and_a_suggestion(circle):
 
 
 def test_the_losses_are_smoothed_with_bias_correction(circle):
-    result = default_run(circle).lr_find()
+    result = call(default_run(circle), "lr_find")
     average, expected = 0.0, []
     for t, loss in enumerate(result.losses, start=1):
         average = BETA * average + (1 - BETA) * loss
@@ -53,7 +54,7 @@ def test_it_steps_through_the_runs_batches_in_order_epoch_after_epoch(circle):
     """Replayed on an engine, one batch at a time at each step's rate: the same losses, bit for bit."""
     run = default_run(circle)
     run.train_for(10.0, max_epochs=3)
-    result = run.lr_find()
+    result = call(run, "lr_find")
     replay = create_engine("numpy", run.spec)
     replay.set_weights(run.weights())
     n, epoch, losses = len(run.X_train), run.epoch, []
@@ -73,9 +74,9 @@ def test_the_run_is_untouched(circle, optimizer):
     run, twin = default_run(circle, optimizer=optimizer), default_run(circle, optimizer=optimizer)
     for r in (run, twin):
         r.train_for(10.0, max_epochs=2)
-    history = run.history
-    run.lr_find()
-    assert run.history == history and run.epoch == twin.epoch == 2
+    history = run.timeline.history
+    call(run, "lr_find")
+    assert run.timeline.history == history and run.epoch == twin.epoch == 2
     for r in (run, twin):
         r.train_epoch()
     for (W, b), (W1, b1) in zip(run.weights(), twin.weights()):
@@ -88,7 +89,7 @@ def test_a_keras_run_is_untouched(circle):
     run, twin = default_run(circle, "keras"), default_run(circle, "keras")
     for r in (run, twin):
         r.train_epoch()
-    result = run.lr_find()
+    result = call(run, "lr_find")
     assert START_RATE <= result.suggestion <= END_RATE
     for r in (run, twin):
         r.train_epoch()
@@ -101,7 +102,7 @@ def test_it_stops_once_the_smoothed_loss_passes_four_times_its_best():
     """A regression on the plane with a linear output: past a rate of about 1, its loss blows up."""
     plane = make_dataset("plane")
     run = default_run(plane, output="linear", loss="mse", batch_size=25)
-    result = run.lr_find()
+    result = call(run, "lr_find")
     smoothed = result.smoothed
     assert result.stopped_early and len(smoothed) < MAX_STEPS
     best = np.minimum.accumulate(smoothed[:-1])
@@ -119,13 +120,13 @@ def test_a_diverged_network_gets_the_smallest_rate(circle):
 
 def test_the_suggestion_trains_the_default_network(circle):
     """20 epochs at the suggested rate learn far more than at 1e-5, and nothing blows up."""
-    result = default_run(circle).lr_find()
+    result = call(default_run(circle), "lr_find")
     losses = {}
     for rate in (result.suggestion, START_RATE):
         run = default_run(circle)
         run.reconfigure(run.spec.replace(learning_rate=rate))
         run.train_for(60.0, max_epochs=20)
-        losses[rate] = run.history["train_loss"]
+        losses[rate] = run.timeline.history["train_loss"]
     suggested, smallest = losses[result.suggestion], losses[START_RATE]
     assert all(math.isfinite(loss) for loss in suggested)
     assert max(suggested[1:]) < suggested[0]

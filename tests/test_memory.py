@@ -12,6 +12,7 @@ from playground.data import FEATURES, handwriting, make_dataset
 from playground.nn import NeuralNetwork
 from playground.trainer import NoRoom, RunHandle
 from playground.training import TrainingRun
+from playground.inspect import predict_of
 from waits import until
 
 # The documented memory of one run (README, "Memory"): what a worker holds for a run of the largest network
@@ -44,13 +45,13 @@ def test_predict_gives_forwards_outputs_and_keeps_nothing():
 def test_reading_a_drawn_digit_keeps_nothing_in_the_run():
     ds = make_dataset("digits")
     run = TrainingRun("numpy", settings.network_spec({**settings.defaults(), "dataset": "digits"}, ds), ds, 1)
-    before, rows, held = run.weights(), len(run.history["epoch"]), run.replay.nbytes
+    before, rows, held = run.weights(), len(run.timeline.history["epoch"]), run.timeline.replay.nbytes
     ink = np.zeros((handwriting.PAD, handwriting.PAD))
     ink[8:56, 28:36] = 1.0
-    outputs = run.predict(handwriting.network_inputs(ds, ink))
+    outputs = predict_of(run, handwriting.network_inputs(ds, ink))
     assert outputs.shape == (1, 10) and kept_bytes(run.engine.network) == 0
     assert all(np.array_equal(a, b) for (a, _), (b, _) in zip(before, run.weights()))
-    assert len(run.history["epoch"]) == rows and run.replay.nbytes == held and run.epoch == 0
+    assert len(run.timeline.history["epoch"]) == rows and run.timeline.replay.nbytes == held and run.epoch == 0
 
 
 def test_an_idle_run_of_the_largest_plane_network_keeps_less_than_a_megabyte_in_its_layers():

@@ -7,7 +7,8 @@ from playground import plots
 from playground.data import make_dataset
 from playground.engines import ENGINES
 from playground.spec import NetworkSpec
-from playground.training import TrainingRun, layer_outputs
+from playground.evaluation import layer_outputs
+from playground.training import TrainingRun
 
 
 def plane_figure(hidden, epochs=1, limit=plots.MAX_NEURONS):

@@ -11,7 +11,10 @@ from playground import frames, settings
 from playground.data import make_dataset
 from playground.plots import animation
 from playground.spec import NetworkSpec
-from playground.training import REPLAY_BYTES, TrainingRun, WeightHistory
+from playground.timetravel import REPLAY_BYTES, WeightHistory
+from playground.training import TrainingRun
+from playground.commands import call
+from playground.timetravel import continue_from, replay_at
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +73,7 @@ def test_a_replayed_epoch_is_the_network_as_it_was(circle):
         run.train_epoch()
     for _ in range(25):
         twin.train_epoch()
-    past = run.replay_at(25)
+    past = replay_at(run, 25)
     assert past.epoch == 25 and past.latest["epoch"] == 25
     assert all(np.array_equal(W, W2) for (W, _), (W2, _) in zip(past.weights, twin.weights()))
     np.testing.assert_allclose(past.boundary, twin.engine.predict(circle.grid), rtol=1e-5, atol=1e-6)
@@ -80,10 +83,10 @@ def test_continue_from_here_goes_back_to_that_epoch(circle):
     run = default_run(circle)
     for _ in range(30):
         run.train_epoch()
-    assert run.continue_from(12) == 12
-    assert run.epoch == 12 and run.log["epoch"][-1] == 12 and run.replay.epochs[-1] == 12
+    assert continue_from(run, 12) == 12
+    assert run.epoch == 12 and run.timeline.log["epoch"][-1] == 12 and run.timeline.replay.epochs[-1] == 12
     run.train_epoch()
-    assert run.epoch == 13 and list(run.log["epoch"][-2:]) == [12, 13]
+    assert run.epoch == 13 and list(run.timeline.log["epoch"][-2:]) == [12, 13]
 
 
 def test_scrubbing_on_the_page_shows_that_epoch_and_the_curves_mark_it(app, live):
@@ -109,7 +112,7 @@ def test_the_animation_shows_the_boundary_learning_in_at_most_100_frames(circle)
     for _ in range(300):
         run.train_epoch()
     x, y, _grid = circle.plane_grid
-    gif = animation.boundary_gif(x, y, run.replay_frames(500), circle.points_train, circle.y_train, circle.task, 2)
+    gif = animation.boundary_gif(x, y, call(run, "replay_frames", 500), circle.points_train, circle.y_train, circle.task, 2)
     image = Image.open(io.BytesIO(gif))
     assert len(gif) <= animation.MAX_BYTES and image.n_frames <= animation.MAX_FRAMES
     frames = []

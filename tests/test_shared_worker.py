@@ -22,7 +22,7 @@ from playground.data import make_dataset
 from playground.spec import NetworkSpec
 from playground.trainer import RunHandle, worker as worker_module
 from playground.trainer.pool import NoAnswer, Reply, TooLong
-from playground.training import TrainingData
+from playground.snapshot import TrainingData
 from waits import until
 
 STALL = 0.5  # seconds of the worker's CPU time at most between two frames of a neighbour
@@ -197,7 +197,7 @@ def test_a_job_past_its_cpu_limit_is_stopped_and_its_answer_says_so(monkeypatch)
     assert conn.poll(300), "the job's process ended"
     worker.finish(worker.jobs.pop(conn))
     assert replies == [(7, False, ("TimeLimit", "1"))]
-    reply = Reply("call")
+    reply = Reply("lr_find")
     reply.answer = replies[0][1:]
     reply.done.set()
     with pytest.raises(TooLong):

@@ -48,10 +48,10 @@ def trained_one_by_one(plan):
 def assert_same_runs(results, runs):
     assert [r.index for r in results] == list(range(len(runs)))
     for result, run in zip(results, runs):
-        assert result.history == run.history
+        assert result.history == run.timeline.history
         assert result.epochs == run.epoch and result.diverged == run.diverged
-        assert result.test_loss == run.history["test_loss"][-1]
-        assert result.train_score == run.history["train_score"][-1]
+        assert result.test_loss == run.timeline.history["test_loss"][-1]
+        assert result.train_score == run.timeline.history["train_score"][-1]
         for (W, b), (W1, b1) in zip(result.weights, run.engine.get_weights(), strict=True):
             assert np.array_equal(W, W1) and np.array_equal(b, b1)
 
@@ -149,7 +149,7 @@ def test_an_upload_is_swept_on_its_own_arrays():
         training = TrainingRun("numpy", run.spec, upload)
         for _ in range(5):
             training.train_epoch()
-        assert result.history == training.history
+        assert result.history == training.timeline.history
 
 
 # Cancel

@@ -15,6 +15,21 @@ from playground.export import history_csv, weights_from_npz, weights_npz
 from playground.spec import NetworkSpec
 from playground.training import TrainingRun
 from playground.ui.takeaway import downloads, restore_weights
+from playground.commands import COMMANDS, call
+from playground.inspect import predict_of
+
+
+class Here:
+    """A run in this process standing for the page's handle: its commands served here (commands.call), the rest read
+    from the run."""
+
+    def __init__(self, run):
+        self.run = run
+
+    def __getattr__(self, name):
+        if name in COMMANDS:
+            return lambda *args: call(self.run, name, *args)
+        return getattr(self.run, name)
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +37,7 @@ def run():
     ds = make_dataset("circle", n_samples=200, seed=0)
     trained = TrainingRun("numpy", NetworkSpec(n_inputs=2, hidden=(4, 2)), ds)
     trained.train_for(1e9, max_epochs=3)
-    return trained
+    return Here(trained)
 
 
 def files(run):
@@ -54,7 +69,7 @@ def test_history_download_has_one_row_per_epoch(run):
     rows = list(csv.reader(io.StringIO(files(run)["download_history"].make())))
     assert rows[0] == ["epoch", "train_loss", "test_loss", "train_score", "test_score"]
     assert [int(r[0]) for r in rows[1:]] == [0, 1, 2, 3]
-    assert float(rows[-1][1]) == pytest.approx(run.history["train_loss"][-1])
+    assert float(rows[-1][1]) == pytest.approx(run.timeline.history["train_loss"][-1])
     assert history_csv({"epoch": [], "train_loss": []}) == "epoch,train_loss\n"
 
 
@@ -78,7 +93,7 @@ def test_numpy_download_predicts_as_the_run(run):
     assert files(run)["download_numpy"].file_name == "circle-numpy.py"
     namespace = {}
     exec(compile(source, "circle-numpy.py", "exec"), namespace)
-    np.testing.assert_allclose(namespace["predict"](run.dataset.points_test), run.predict(run.dataset.X_test), rtol=1e-6)
+    np.testing.assert_allclose(namespace["predict"](run.dataset.points_test), predict_of(run, run.dataset.X_test), rtol=1e-6)
 
 
 def test_keras_download_loads_safely_and_predicts_as_the_run(run, tmp_path):
@@ -95,7 +110,7 @@ def test_keras_download_loads_safely_and_predicts_as_the_run(run, tmp_path):
 
 def test_restoring_weights_puts_them_in_the_run(run):
     fresh = TrainingRun("numpy", run.spec, run.dataset)
-    restore_weights(fresh, weights_npz(run.engine.get_weights()))
+    restore_weights(Here(fresh), weights_npz(run.engine.get_weights()))
     assert same(fresh.engine.get_weights(), run.engine.get_weights())
 
 
@@ -117,7 +132,7 @@ def test_a_wrong_file_is_refused_with_what_is_wrong_and_the_run_is_untouched(run
     target = TrainingRun("numpy", run.spec, run.dataset)
     before = target.engine.get_weights()
     with pytest.raises(ValueError) as error:
-        restore_weights(target, content)
+        restore_weights(Here(target), content)
     assert message in str(error.value)
     assert same(before, target.engine.get_weights())
 
@@ -164,7 +179,7 @@ def test_the_data_download_of_a_large_upload_is_made_once_per_data_set():
     clicks = []
     for _ in range(3):   # each click from a run of its own on the same data
         start = time.perf_counter()
-        content = files(TrainingRun("numpy", spec, upload))["download_data"].make()
+        content = files(Here(TrainingRun("numpy", spec, upload)))["download_data"].make()
         clicks.append((time.perf_counter() - start, content))
     assert clicks[1][1] is clicks[0][1] and clicks[2][1] is clicks[0][1]   # the same bytes, not made again
     assert clicks[1][0] < clicks[0][0] / 10
@@ -174,5 +189,5 @@ def test_the_data_download_of_a_large_upload_is_made_once_per_data_set():
 def test_another_data_set_gets_its_own_data_download(run):
     other = make_dataset("xor", n_samples=200, seed=0)
     mine = files(run)["download_data"].make()
-    theirs = files(TrainingRun("numpy", NetworkSpec(n_inputs=2, hidden=(4, 2)), other))["download_data"].make()
+    theirs = files(Here(TrainingRun("numpy", NetworkSpec(n_inputs=2, hidden=(4, 2)), other)))["download_data"].make()
     assert mine != theirs and len(list(csv.reader(io.StringIO(theirs.decode())))) == 201

@@ -92,7 +92,7 @@ def test_the_worker_trains_exactly_what_one_process_trains(circle):
     for _ in range(3):
         local.train_epoch()
     assert same(run.weights(), local.weights())
-    np.testing.assert_array_equal(run.snapshot.history["train_loss"], local.log["train_loss"])
+    np.testing.assert_array_equal(run.snapshot.history["train_loss"], local.timeline.log["train_loss"])
     run.close()
 
 

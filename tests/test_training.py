@@ -9,7 +9,12 @@ from playground import settings
 from playground.data import make_dataset
 from playground.spec import NetworkSpec
 from playground.nn import targets
-from playground.training import Log, TrainingRun, score
+from playground.evaluation import score
+from playground.timetravel import Log
+from playground.training import TrainingRun
+from playground.inspect import history_of
+from playground.timetravel import resume, roll_back
+from playground.weights import restore
 
 
 def xor_data(n=200, seed=0):
@@ -36,12 +41,12 @@ def test_targets_and_scores():
 
 def test_a_run_records_one_row_per_epoch_and_learns():
     run = TrainingRun("numpy", SPEC, xor_data())
-    assert run.epoch == 0 and run.history["epoch"] == [0]
+    assert run.epoch == 0 and run.timeline.history["epoch"] == [0]
     run.train_for(10.0, max_epochs=150)
     assert run.epoch == 150
-    assert run.history["epoch"] == list(range(151))
-    assert run.history["train_loss"][-1] < run.history["train_loss"][0]
-    assert run.history["train_score"][-1] >= 0.9
+    assert run.timeline.history["epoch"] == list(range(151))
+    assert run.timeline.history["train_loss"][-1] < run.timeline.history["train_loss"][0]
+    assert run.timeline.history["train_score"][-1] >= 0.9
 
 
 def test_a_slice_stops_within_its_budget_in_the_middle_of_a_long_epoch():
@@ -63,18 +68,18 @@ def test_an_epoch_trained_in_slices_is_the_epoch_trained_at_once():
 def test_a_sliced_run_measures_a_large_sets_weights_in_slices_as_at_once():
     data = xor_data(n=20_000)
     sliced, whole = TrainingRun("numpy", SPEC, data, sliced=True), TrainingRun("numpy", SPEC, data)
-    assert not sliced.measured and sliced.history["epoch"] == []
+    assert not sliced.measured and sliced.timeline.history["epoch"] == []
     slices = 0
     while not sliced.measure(0.0005):
         slices += 1
-    assert slices >= 1 and sliced.history["epoch"] == [0] and sliced.start_loss == pytest.approx(whole.start_loss)
-    assert sliced.history["test_score"] == pytest.approx(whole.history["test_score"])
+    assert slices >= 1 and sliced.timeline.history["epoch"] == [0] and sliced.timeline.start_loss == pytest.approx(whole.timeline.start_loss)
+    assert sliced.timeline.history["test_score"] == pytest.approx(whole.timeline.history["test_score"])
     sliced.train_for(10.0, max_epochs=2)
-    sliced.restore(sliced.initial_weights)  # the restored weights are measured in slices too
-    assert not sliced.measured and sliced.history["epoch"] == [0, 1]
+    restore(sliced, sliced.initial_weights)  # the restored weights are measured in slices too
+    assert not sliced.measured and sliced.timeline.history["epoch"] == [0, 1]
     sliced.train_slice(10.0)  # training measures them first, then goes on
-    assert sliced.measured and sliced.history["epoch"][:3] == [0, 1, 2]
-    assert sliced.history["train_loss"][2] == pytest.approx(whole.history["train_loss"][0])
+    assert sliced.measured and sliced.timeline.history["epoch"][:3] == [0, 1, 2]
+    assert sliced.timeline.history["train_loss"][2] == pytest.approx(whole.timeline.history["train_loss"][0])
 
 
 def test_the_log_keeps_recent_epochs_and_thins_older_ones_within_its_limit():
@@ -109,13 +114,13 @@ def test_divergence_is_caught_and_rolled_back():
         warnings.simplefilter("error")
         run.train_for(10.0, max_epochs=50)
     assert run.diverged
-    assert not math.isfinite(run.history["train_loss"][-1])
-    good_epoch, good_weights = run.last_finite
+    assert not math.isfinite(run.timeline.history["train_loss"][-1])
+    good_epoch, good_weights = run.timeline.last_finite
     assert good_epoch < run.epoch
-    run.roll_back()
+    roll_back(run)
     assert not run.diverged and run.epoch == good_epoch
-    assert run.history["epoch"][-1] == good_epoch
-    assert all(math.isfinite(v) for v in run.history["train_loss"])
+    assert run.timeline.history["epoch"][-1] == good_epoch
+    assert all(math.isfinite(v) for v in run.timeline.history["train_loss"])
     assert all(np.array_equal(a, b) for (a, _), (b, _) in zip(good_weights, run.engine.get_weights()))
 
 
@@ -124,14 +129,14 @@ def test_restore_puts_weights_in_clears_divergence_and_measures_again():
     run.train_for(10.0, max_epochs=5)
     good = run.engine.get_weights()
     run.diverged = True
-    rows = len(run.history["epoch"])
-    run.restore(run.initial_weights)
-    assert not run.diverged and run.last_finite[0] == run.epoch == 5
-    assert len(run.history["epoch"]) == rows and run.history["epoch"][-1] == 5
-    assert run.history["train_loss"][-1] == pytest.approx(run.history["train_loss"][0], rel=1e-5)
-    assert len(run.log) == rows
+    rows = len(run.timeline.history["epoch"])
+    restore(run, run.initial_weights)
+    assert not run.diverged and run.timeline.last_finite[0] == run.epoch == 5
+    assert len(run.timeline.history["epoch"]) == rows and run.timeline.history["epoch"][-1] == 5
+    assert run.timeline.history["train_loss"][-1] == pytest.approx(run.timeline.history["train_loss"][0], rel=1e-5)
+    assert len(run.timeline.log) == rows
     with pytest.raises(ValueError, match="Layer 1"):
-        run.restore([(np.zeros((3, 8)), np.zeros(8))] + good[1:])
+        restore(run, [(np.zeros((3, 8)), np.zeros(8))] + good[1:])
     assert all(np.array_equal(a, b) for (a, _), (b, _) in zip(run.initial_weights, run.engine.get_weights()))
 
 
@@ -148,7 +153,7 @@ def test_a_stop_metric_pauses_the_run_at_the_epoch_it_gets_to_the_value(metric, 
     run = TrainingRun("numpy", SPEC.replace(stop_metric=metric, stop_value=value), xor_data())
     run.train_for(30.0, max_epochs=500)
     epoch, what, reached = run.snapshot(views=False).stopped
-    history = run.history[metric]
+    history = run.timeline.history[metric]
     assert run.stopped and epoch == run.epoch < 500 and what == metric and reached == pytest.approx(history[-1])
     if metric == "test_score":
         assert history[-1] >= value > max(history[:-1])
@@ -165,7 +170,7 @@ def trained_on(name, epochs, **changes):
     dataset = make_dataset(name, **settings.data_arguments(values))
     run = TrainingRun("numpy", settings.network_spec(values, dataset), dataset)
     run.train_for(60.0, max_epochs=epochs)
-    return run.history["test_score"][-1]
+    return run.timeline.history["test_score"][-1]
 
 
 SOFTMAX = {"output": "softmax", "loss": "categorical_crossentropy"}
@@ -191,7 +196,7 @@ def test_dropout_makes_the_training_loss_noisier_and_still_learns():
         dataset = make_dataset("circle", **settings.data_arguments(values))
         run = TrainingRun("numpy", settings.network_spec(values, dataset), dataset)
         run.train_for(60.0, max_epochs=200)
-        return np.array(run.history["train_loss"]), run.history["test_score"][-1]
+        return np.array(run.timeline.history["train_loss"]), run.timeline.history["test_score"][-1]
     (plain, plain_score), (dropped, dropped_score) = losses(0.0), losses(0.3)
     # Noise around the trend: second differences (the first ones of a loss still falling vary with its slope).
     assert np.std(np.diff(dropped[100:], 2)) > 5 * np.std(np.diff(plain[100:], 2))
@@ -209,12 +214,12 @@ def test_a_run_started_again_from_a_thinned_snapshot_says_its_history_is_thinned
     snapshot = run.snapshot()
     assert len(snapshot.history["epoch"]) < 451 and snapshot.thinned_before == 0
     again = TrainingRun("numpy", spec, ds)
-    again.resume(snapshot)
-    history, thinned_before = again.history_table()
+    resume(again, snapshot)
+    history, thinned_before = history_of(again)
     assert thinned_before == 450 and history["epoch"][-1] == 450
-    assert again.replay.epochs == [450]
+    assert again.timeline.replay.epochs == [450]
     whole = TrainingRun("numpy", spec, ds)
     whole.train_epoch()
     fresh = TrainingRun("numpy", spec, ds)
-    fresh.resume(whole.snapshot())
-    assert fresh.history_table()[1] == 0  # a history kept whole is not marked
+    resume(fresh, whole.snapshot())
+    assert history_of(fresh)[1] == 0  # a history kept whole is not marked

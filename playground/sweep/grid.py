@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from ..data import DATASETS, make_dataset
 from ..settings import BY_KEY, MAX_LAYERS, UPLOAD, data_arguments, listed, network_spec
-from ..training import TrainingData
+from ..snapshot import TrainingData
 from .runs import PlannedRun
 
 MAX_RUNS = 25

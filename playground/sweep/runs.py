@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from threadpoolctl import threadpool_limits
 
 from ..startup import lower_priority
-from ..training import HISTORY, TrainingRun
+from ..snapshot import HISTORY
+from ..training import TrainingRun
 
 MAX_HISTORY_ROWS = 400
 
@@ -73,7 +74,8 @@ def train_run(run, epochs, data, cancel=None, cpu_seconds=None, nice=None):
             if training.stopped:
                 break
         seconds = time.perf_counter() - start
-    log, rows = training.log, training.log.rows(MAX_HISTORY_ROWS)
+    log = training.timeline.log
+    rows = log.rows(MAX_HISTORY_ROWS)
     return RunResult(run.index, run.varied, run.settings, training.epoch, training.diverged,
                      *(float(log.last(name)) for name in ("train_loss", "test_loss", "train_score", "test_score")),
                      seconds, training.weights(), {name: log[name][rows].tolist() for name in HISTORY}, capped)

@@ -16,6 +16,7 @@ for HUNG_AFTER seconds. A new run goes to a worker that answers and is not busy 
 BUSY_AFTER seconds or more), if there is one.
 """
 import dataclasses
+import functools
 import itertools
 import logging
 import os
@@ -30,8 +31,9 @@ from multiprocessing.connection import Connection
 
 import psutil
 
+from ..commands import COMMANDS, command as find_command
+from ..snapshot import TrainingData
 from ..startup import give_back_memory
-from ..training import TrainingData
 
 log = logging.getLogger("playground.trainer")
 REPLY_TIMEOUT = 30.0   # seconds to wait for a worker's answer
@@ -68,8 +70,8 @@ class NoAnswer(TimeoutError):
 
 
 class TooLong(NoAnswer):
-    """A command computed away from the worker's loop (worker.JOBS) ran past its time limit and was stopped;
-    the run is unchanged."""
+    """A command computed away from the worker's loop (a job of commands.COMMANDS) ran past its time limit and was
+    stopped; the run is unchanged."""
 
 
 class Reply:
@@ -453,7 +455,9 @@ class RunHandle:
     """The page's door to one run in a worker: commands go there, snapshots come back.
 
     `snapshot` is the latest one received; `lost` says the worker holding the run is gone, and
-    `revive()` starts the run again from that snapshot. Dropping the handle closes the run.
+    `revive()` starts the run again from that snapshot. Dropping the handle closes the run. What the page asks of
+    the run, beyond driving it, goes through `call` (handle.call("edit", 1, 0, 0, 2.0)), or by the command's name
+    (handle.edit(1, 0, 0, 2.0)): the commands of playground/commands.py.
     """
 
     def __init__(self, engine_name, spec, dataset, data_key):
@@ -481,7 +485,7 @@ class RunHandle:
         """Creates the run on the worker `place` gives; if that worker is lost before it answers (it died, or
         fell silent after it was chosen), once more on another."""
         self.id, self.worker = next(_RUN_IDS), pool().place(self.engine_name)
-        self.jobs = {}  # method -> the Reply of a job (worker JOBS) asked of the run, until it is taken
+        self.jobs = {}  # command -> the Reply of a command asked once (`once`) of the run, until it is taken
         self.worker.runs.add(self.id)
         self._finalizer = weakref.finalize(self, _close, self.worker, self.id)
         self.lost = False
@@ -490,7 +494,7 @@ class RunHandle:
                 self.id, "create", self.engine_name, self.spec, self.data_key, TrainingData.of(self.dataset),
                 timeout=CREATE_TIMEOUT)
             if resume is not None:
-                self.snapshot = self._call("resume", resume)
+                self.call("resume", resume)
             if self.speed != 1:
                 self.worker.send(self.id, "speed", self.speed)
             if self.space_layer is not None:
@@ -520,9 +524,6 @@ class RunHandle:
         except RunLost:
             self.lost = True
             raise
-
-    def _call(self, method, *args):
-        return self._request("call", method, args)
 
     def _drive(self, command, *args, timeout=REPLY_TIMEOUT):
         self.asked_at = time.monotonic()
@@ -633,68 +634,41 @@ class RunHandle:
         self.worker.send(self.id, "detach", *(() if keep is None else (keep,)))
 
     # What the page may ask of the run.
+    def call(self, name, *args, wait=REPLY_TIMEOUT):
+        """Serves the run's command `name` (commands.COMMANDS) in its worker, waiting up to `wait` seconds: its answer,
+        or the run's new snapshot for a command that changes what the page draws (`snapshot`). A command asked once
+        (`once`) goes through `_job`."""
+        command = find_command(name)
+        if command.once:
+            return self._job(name, *args, wait=wait)
+        value = self._request(name, *args, timeout=wait)
+        if command.snapshot == "after":
+            return self.refresh()
+        if command.snapshot == "answer":
+            self.snapshot = value
+        return value
+
+    def __getattr__(self, name):
+        """A run's command by its name: handle.edit(…) is handle.call("edit", …)."""
+        if name in COMMANDS and COMMANDS[name].serve is not None:
+            return functools.partial(self.call, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
     def reconfigure(self, spec):
-        self._call("reconfigure", spec)
+        """New training settings (TrainingRun.reconfigure); the handle keeps the spec."""
+        self.call("reconfigure", spec)
         self.spec = spec
 
-    def roll_back(self):
-        self._call("roll_back")
-        return self.refresh()
-
-    def restore(self, weights):
-        self._call("restore", weights)
-        return self.refresh()
-
-    def edit(self, layer, row, column, value):
-        """Sets one weight (row None: a bias) and returns the new snapshot (TrainingRun.edit)."""
-        self._call("edit", layer, row, column, value)
-        return self.refresh()
-
-    def weights(self):
-        return self._call("weights")
-
-    def trace(self, index):
-        return self._call("trace", index)
-
-    def predict(self, X):
-        """The network's outputs for the inputs `X` (n, n_inputs), as it is now; the run keeps nothing of them."""
-        return self._call("predict", X)
-
-    def keras_file(self, wait=REPLY_TIMEOUT):
-        return self._job("keras_file", wait=wait)
-
-    def history_table(self):
-        return self._call("history_table")
-
-    def gradient_check(self, examples, wait=REPLY_TIMEOUT):
-        return self._job("gradient_check", examples, wait=wait)
-
-    def compare_engines(self, steps, wait=REPLY_TIMEOUT):
-        return self._job("compare_engines", steps, wait=wait)
-
-    def adopt(self, weights, epoch, history):
-        self.snapshot = self._call("adopt", weights, epoch, history)
-        return self.snapshot
-
-    def lr_find(self, wait=REPLY_TIMEOUT):
-        return self._job("lr_find", wait=wait)
-
-    def replay_at(self, epoch):
-        return self._call("replay_at", epoch)
-
-    def replay_frames(self, frames, wait=REPLY_TIMEOUT):
-        return self._job("replay_frames", frames, wait=wait)
-
     def _job(self, method, *args, wait=REPLY_TIMEOUT):
-        """A command that may take seconds (worker JOBS: computed away from the worker's loop). Asked once: if
+        """A command asked once (`once` in commands.COMMANDS; a job may take seconds): if
         it is still under way from an earlier ask, this waits for that one (a page that asks again does not pile
         work up). Waits up to `wait` seconds, then raises NoAnswer and leaves it `pending`: a later call takes its
         answer. TooLong if it was stopped at the worker's time limit."""
         if self.lost:
             raise RunLost("the run's worker is gone")
         reply = self.jobs.get(method)
-        if reply is None or (reply.done.is_set() and reply.args != (method, args)):
-            reply = self.jobs[method] = self.worker.submit(self.id, "call", method, args)
+        if reply is None or (reply.done.is_set() and reply.args != args):
+            reply = self.jobs[method] = self.worker.submit(self.id, method, *args)
         try:
             value = reply.result(wait)
         except RunLost:
@@ -720,10 +694,6 @@ class RunHandle:
         """Whether a job `method` asked earlier has an answer waiting to be taken (by calling it again)."""
         reply = self.jobs.get(method)
         return reply is not None and reply.done.is_set()
-
-    def continue_from(self, epoch):
-        self._call("continue_from", epoch)
-        return self.refresh()
 
     def revive(self):
         """Starts the lost run again on a live worker, from its last snapshot."""

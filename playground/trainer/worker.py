@@ -16,7 +16,11 @@ run that a page watches (`watch`) also gets its frames sent, unasked, as (None, 
 (playground/frames.py): one after each frame's training, and one after each command that changes
 what the page draws.
 
-A command that may take seconds (training.JOBS: the learning-rate finder, both engines side by side, the
+Every command is a row of playground/commands.py (COMMANDS), which says what the worker needs to know of it;
+`execute` dispatches from it: to the function that serves it on the run, or to the Worker method of its name for
+the commands that drive the run (create, play, step, ...).
+
+A command that may take seconds (a job of COMMANDS: the learning-rate finder, both engines side by side, the
 .keras file, the animation's frames) is not computed in the loop: what it needs
 of the run is taken there, and a process forked from the worker computes it and sends the answer back, while
 the loop goes on training the other runs. The fork shares the worker's memory (the data sets are not copied),
@@ -44,9 +48,10 @@ from dataclasses import dataclass
 from multiprocessing import Pipe
 from multiprocessing.connection import Connection, wait as wait_for
 
+from ..commands import KEY, UnknownCommand, command as find_command
 from ..frames import FrameMaker
 from ..startup import configure_process, give_back_memory
-from ..training import JOBS, TrainingRun
+from ..training import TrainingRun
 
 SLICE = 0.02          # seconds of training per turn: Pause waits at most about this long
 IDLE_WAIT = 1.0       # seconds between looks at detached runs while nothing trains
@@ -55,20 +60,9 @@ FRAME_RATE = 45       # frames a second at most, per run
 FRAME_BYTES = 190_000  # bytes a second at most, per run: a frame of the largest networks comes less often
 FRAME_SHARE = 4       # a frame comes at most once per this many times the time it takes to make
 BEAT = 0.5            # seconds between the worker's signs of life (the pool's watchdog listens)
-JOB_CPU = 60          # seconds of CPU a job (JOBS) may use: past them it is stopped, and its answer says so
+JOB_CPU = 60          # seconds of CPU a job (commands.COMMANDS) may use: past them it is stopped, and its answer says so
 JOB_SECONDS = 600.0   # seconds a job may last, however little CPU a loaded machine gives it
 JOB_NICE = 19         # a job's process yields the cores to the worker's loop
-# The commands after which a watched run's page gets a frame: a key frame (the whole history) for those
-# that may rewrite it.
-FRAME_AFTER = {"pause", "step", "set_data", "speed", "space", "focus"}
-KEY_FRAME_AFTER = {"watch", "reset", "created", "roll_back", "restore", "continue_from", "resume", "adopt", "edit",
-                   "reconfigure"}
-# The commands a run takes while its weights are measured (others wait for it: they need its row of the log).
-UNHELD = {"close", "detach", "attach"}
-# What the page may ask of a run, beyond driving it: TrainingRun's methods by name.
-CALLS = {"reconfigure", "roll_back", "restore", "weights", "trace", "keras_file", "history_table",
-         "gradient_check", "compare_engines", "resume", "replay_at", "replay_frames", "continue_from", "lr_find",
-         "adopt", "predict", "edit"}
 log = logging.getLogger("playground.worker")
 
 
@@ -198,115 +192,140 @@ class Worker:
             except (OSError, ValueError):  # the server is gone (ValueError: the connection was closed)
                 return
 
-    def handle(self, request, run_id, command, args):
+    def handle(self, request, run_id, name, args):
         slot = self.slots.get(run_id)
-        if slot is not None and slot.held is not None and command not in UNHELD:
-            slot.held.append((request, run_id, command, args))
+        try:
+            command = find_command(name)
+        except UnknownCommand as error:  # a sentence, not a bug of the worker's
+            self.reply(request, False, (type(error).__name__, str(error)))
+            return
+        if slot is not None and slot.held is not None and command.waits:  # it needs the run's row of the log
+            slot.held.append((request, run_id, name, args))
             return
         try:
-            value = self.execute(run_id, command, args, request)
+            value = self.execute(run_id, name, args, request)
         except (ValueError, UnknownRun) as error:  # a sentence for the person in front of the page
             self.reply(request, False, (type(error).__name__, str(error)))
         except Exception as error:  # a bug: the traceback goes to the server's log, a short message to the page
-            log.exception("Run %s: %s failed", run_id, command)
+            log.exception("Run %s: %s failed", run_id, name)
             self.reply(request, False, (type(error).__name__, str(error)))
         else:
             if value is not _DEFERRED:
                 self.reply(request, True, value)
             slot = self.slots.get(run_id)
-            what = args[0] if command == "call" else command
-            key = what in KEY_FRAME_AFTER
-            if slot is not None and slot.watched and slot.held is None and (what in FRAME_AFTER or key):
-                self.send_frame(slot, key=key)
+            if slot is not None and slot.watched and slot.held is None and command.frame:
+                self.send_frame(slot, key=command.frame == KEY)
 
-    def execute(self, run_id, command, args, request):
-        if command == "create":
-            engine, spec, key, data = args
-            self.slots[run_id] = Slot(TrainingRun(engine, spec, self.data.get(key, data), run_id, sliced=True), key)
-            return self.created(self.slots[run_id], request)
-        if command == "ping":
-            return os.getpid()
+    def execute(self, run_id, name, args, request):
+        """Serves the command `name` (a row of COMMANDS) on the run `run_id`: its answer, or _DEFERRED when it is
+        answered later (a step, a play, a job, weights being measured)."""
+        command = find_command(name)
+        if command.serve is None:
+            return getattr(self, name)(run_id, request, *args)
+        slot = self.slot(run_id)
+        if command.job:
+            function, job_args = command.serve(slot.run, *args)
+            start = self.spawn_job if "tensorflow" in sys.modules else self.start_job  # its threads: no fork
+            return start(request, function, job_args)
+        value = command.serve(slot.run, *args)
+        if not slot.run.measured:  # restored weights, measured in turns
+            slot.held = []
+        return value
+
+    def slot(self, run_id):
         slot = self.slots.get(run_id)
         if slot is None:
             raise UnknownRun(f"run {run_id} is not held here")
-        if command == "close":
-            self._answer_waiting(slot)
-            del self.slots[run_id]
-            self.data.release(slot.data_key)
-            for message in slot.held or ():  # they wait no longer: the run is gone
-                self.handle(*message)
-            del slot
-            give_back_memory()
-            return None
-        if command == "snapshot":
-            return slot.snapshot(*args)
-        if command == "created":
-            return slot.run.initial_weights, slot.snapshot()
-        if command in ("play", "pause"):
-            slot.mode, slot.stop_epoch = ("playing" if command == "play" and not slot.run.diverged else "paused"), None
-            slot.goal, slot.due = None, 0.0
-            self._answer_waiting(slot)
-            slot.error = None if command == "play" else slot.error
-            if slot.mode == "playing" and slot.detached_at is None:
-                # Answered after its first slice: the page then draws a run under way, not the epoch it paused at.
-                slot.starting = [*(slot.starting or []), request]
-                return _DEFERRED
-            return slot.snapshot()
-        if command == "step":
-            (epochs,) = args
-            if slot.run.diverged:
-                return slot.snapshot()
-            base = slot.stop_epoch if slot.mode == "stepping" else slot.run.epoch
-            slot.mode, slot.stop_epoch, slot.error, slot.due = "stepping", base + epochs, None, 0.0
-            slot.waiting = [*(slot.waiting or []), request]
-            return _DEFERRED
-        if command == "set_data":
-            key, data = args
-            slot.run.set_data(self.data.get(key, data))
-            self.data.release(slot.data_key)
-            slot.data_key = key
-            return slot.snapshot()
-        if command == "reset":
-            run = slot.run
-            self._answer_waiting(slot)
-            slot.run, slot.mode, slot.stop_epoch, slot.error = (
-                TrainingRun(run.engine_name, run.spec, run.dataset, run.id, sliced=True), "paused", None, None)
-            return self.created(slot, request)
-        if command == "detach":
-            slot.detached_at, slot.kept_for = time.monotonic(), (args[0] if args else None)
-            return None
-        if command == "watch":
-            (slot.watched,) = args
-            slot.maker = FrameMaker() if slot.watched else None
-            return None
-        if command == "focus":
-            slot.focus = tuple(args) or None
-            return None
-        if command == "speed":
-            (speed,) = args
-            slot.speed, slot.goal, slot.due = float(speed), None, 0.0
-            return None
-        if command == "space":
-            (slot.space_layer,) = args
-            return None
-        if command == "attach":
-            slot.detached_at = None
-            return None
-        if command == "call":
-            method, call_args = args
-            if method not in CALLS:
-                raise KeyError(f"{method} is not a run's command")
-            if method in JOBS:
-                function, job_args = slot.run.job(method, *call_args)
-                start = self.spawn_job if "tensorflow" in sys.modules else self.start_job  # its threads: no fork
-                return start(request, function, job_args)
-            value = getattr(slot.run, method)(*call_args)
-            if not slot.run.measured:  # restored weights, measured in turns
-                slot.held = []
-            return value
-        raise KeyError(f"unknown command {command!r}")
+        return slot
 
-    def created(self, slot, request):
+    # The commands by which the worker drives a run (COMMANDS' rows without a function), each (run id, request, …).
+    def create(self, run_id, request, engine, spec, key, data):
+        self.slots[run_id] = Slot(TrainingRun(engine, spec, self.data.get(key, data), run_id, sliced=True), key)
+        return self.answer_created(self.slots[run_id], request)
+
+    def ping(self, run_id, request):
+        return os.getpid()
+
+    def close(self, run_id, request):
+        slot = self.slot(run_id)
+        self._answer_waiting(slot)
+        del self.slots[run_id]
+        self.data.release(slot.data_key)
+        for message in slot.held or ():  # they wait no longer: the run is gone
+            self.handle(*message)
+        del slot
+        give_back_memory()
+
+    def snapshot(self, run_id, request, views=True):
+        return self.slot(run_id).snapshot(views)
+
+    def created(self, run_id, request):
+        slot = self.slot(run_id)
+        return slot.run.initial_weights, slot.snapshot()
+
+    def play(self, run_id, request):
+        return self._play_or_pause(self.slot(run_id), request, "play")
+
+    def pause(self, run_id, request):
+        return self._play_or_pause(self.slot(run_id), request, "pause")
+
+    def _play_or_pause(self, slot, request, command):
+        slot.mode, slot.stop_epoch = ("playing" if command == "play" and not slot.run.diverged else "paused"), None
+        slot.goal, slot.due = None, 0.0
+        self._answer_waiting(slot)
+        slot.error = None if command == "play" else slot.error
+        if slot.mode == "playing" and slot.detached_at is None:
+            # Answered after its first slice: the page then draws a run under way, not the epoch it paused at.
+            slot.starting = [*(slot.starting or []), request]
+            return _DEFERRED
+        return slot.snapshot()
+
+    def step(self, run_id, request, epochs):
+        slot = self.slot(run_id)
+        if slot.run.diverged:
+            return slot.snapshot()
+        base = slot.stop_epoch if slot.mode == "stepping" else slot.run.epoch
+        slot.mode, slot.stop_epoch, slot.error, slot.due = "stepping", base + epochs, None, 0.0
+        slot.waiting = [*(slot.waiting or []), request]
+        return _DEFERRED
+
+    def set_data(self, run_id, request, key, data):
+        slot = self.slot(run_id)
+        slot.run.set_data(self.data.get(key, data))
+        self.data.release(slot.data_key)
+        slot.data_key = key
+        return slot.snapshot()
+
+    def reset(self, run_id, request):
+        slot = self.slot(run_id)
+        run = slot.run
+        self._answer_waiting(slot)
+        slot.run, slot.mode, slot.stop_epoch, slot.error = (
+            TrainingRun(run.engine_name, run.spec, run.dataset, run.id, sliced=True), "paused", None, None)
+        return self.answer_created(slot, request)
+
+    def detach(self, run_id, request, keep=None):
+        slot = self.slot(run_id)
+        slot.detached_at, slot.kept_for = time.monotonic(), keep
+
+    def attach(self, run_id, request):
+        self.slot(run_id).detached_at = None
+
+    def watch(self, run_id, request, watched):
+        slot = self.slot(run_id)
+        slot.watched, slot.maker = watched, FrameMaker() if watched else None
+
+    def speed(self, run_id, request, speed):
+        slot = self.slot(run_id)
+        slot.speed, slot.goal, slot.due = float(speed), None, 0.0
+
+    def space(self, run_id, request, layer):
+        self.slot(run_id).space_layer = layer
+
+    def focus(self, run_id, request, *neuron):
+        self.slot(run_id).focus = tuple(neuron) or None
+
+    def answer_created(self, slot, request):
         """The answer to a create or reset: the initial weights and the snapshot, once epoch 0 is measured, which
         on a large data set takes turns in the loop (`train`); the run's other commands wait until then."""
         if slot.run.measured:

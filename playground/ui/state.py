@@ -351,12 +351,12 @@ JOB_WAIT = 10.0
 
 
 def on_job(run, method, *args):
-    """A command of the run that may take seconds (the worker's JOBS), as `on_run`: its value, or None. Asked once:
+    """A command of the run that may take seconds (asked `once`: commands.COMMANDS), as `on_run`: its value, or None. Asked once:
     a press while it is under way waits for the same one. If it is not done within JOB_WAIT seconds, None, and the
     page says it is under way (`job_under_way`); a later call takes its answer."""
     def ask():
         try:
-            return getattr(run, method)(*args, wait=JOB_WAIT)
+            return run.call(method, *args, wait=JOB_WAIT)
         except NoAnswer:
             if run.pending(method):
                 return None
