@@ -27,7 +27,7 @@ import psutil
 import sqlalchemy as sa
 
 from .browser import APP_READY, launch_chromium, open_app, start_streamlit
-from .classroom import Results, machine_speed
+from .classroom import CpuShare, Results, machine_speed
 from .servers import cluster, haproxy
 from .wire import Students
 
@@ -114,6 +114,12 @@ class CpuOf:
         return percent
 
 
+def machine_busy():
+    """Seconds of CPU this machine has spent so far, every process's (others' work on shared cores too)."""
+    times = psutil.cpu_times()
+    return times.user + times.nice + times.system + times.irq + times.softirq
+
+
 def measure(students=60, paused=5):
     from playwright.sync_api import sync_playwright
 
@@ -121,7 +127,7 @@ def measure(students=60, paused=5):
     results["this machine at the start: a Python loop, millions of turns/s"] = machine_speed()
     with cluster() as database:
         env = {"PLAYGROUND_WORKERS": "1", "PLAYGROUND_DATABASE": database}
-        with start_streamlit("app.py", env=env) as (_, first), start_streamlit("app.py", env=env) as (_, second), \
+        with start_streamlit("app.py", env=env) as (one, first), start_streamlit("app.py", env=env) as (two, second), \
                 haproxy([first.removeprefix("http://"), second.removeprefix("http://")]) as url, \
                 sync_playwright() as p:
             front = launch_chromium(p)
@@ -147,6 +153,7 @@ def measure(students=60, paused=5):
                     print(f"  {i} joined; the last card came {delays[-1]:.2f} s after its Join", flush=True)
             results["students' pages while they joined: CPU (% of a core)"] = cpu.look()
             servers = [page.server for page in pages]
+            results["the machine's load (1 min) once all had joined"] = os.getloadavg()[0]
             results["students on the first server"] = servers.count("s1")
             results["students on the second server"] = servers.count("s2")
             results["Join to the card on the dashboard (s), slowest"] = max(delays)
@@ -159,6 +166,13 @@ def measure(students=60, paused=5):
 
             time.sleep(3)
             label = f"{students} joined, {playing} playing ({PER_CORE} a core)"
+            processes = [psutil.Process(server.pid) for server in (one, two)]
+            chromium = [p for p in psutil.Process().children(recursive=True) if "chrom" in p.name()]
+            shares = CpuShare(servers=lambda: processes,
+                              workers=lambda: [w for p in processes for w in p.children(recursive=True)],
+                              dashboard=lambda: chromium)
+            shares.start()
+            busy = machine_busy()
             cpu.look()
             frames = per_second(pages[:playing], lambda page: page.frames)
             results[f"{label}: frames a second, slowest"] = min(frames)
@@ -168,6 +182,11 @@ def measure(students=60, paused=5):
             results[f"{label}: epochs a second, slowest"] = min(each)
             results[f"{label}: epochs a second, median"] = statistics.median(each)
             results[f"{label}: the students' pages, CPU (% of a core)"] = cpu.look()
+            shares.stop()
+            busy = (machine_busy() - busy) / shares.elapsed * 100.0
+            for name, percent in shares.percent().items():
+                results[f"{label}: the {name}'s CPU (% of a core)"] = percent
+            results[f"{label}: the machine's CPU, all of it (% of a core)"] = busy
             results[f"{label}: the machine's load (1 min)"] = os.getloadavg()[0]
             writes = writes_a_second(database)
             results[f"{label}: students' results written a second"] = writes
