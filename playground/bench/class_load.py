@@ -185,7 +185,7 @@ def measure(students=60, paused=5):
             shares.stop()
             busy = (machine_busy() - busy) / shares.elapsed * 100.0
             for name, percent in shares.percent().items():
-                results[f"{label}: the {name}'s CPU (% of a core)"] = percent
+                results[f"{label}: CPU of the {name} (% of a core)"] = percent
             results[f"{label}: the machine's CPU, all of it (% of a core)"] = busy
             results[f"{label}: the machine's load (1 min)"] = os.getloadavg()[0]
             writes = writes_a_second(database)
