@@ -28,6 +28,7 @@ import sqlalchemy as sa
 
 from .browser import APP_READY, launch_chromium, open_app, start_streamlit
 from .classroom import CpuShare, Results, machine_speed
+from .page import open_page
 from .servers import cluster, haproxy
 from .wire import Students
 
@@ -56,6 +57,20 @@ def open_class(browser, url):
     links = link_in(teacher, "class_join_link"), link_in(teacher, "class_teacher_link")
     teacher.context.close()
     return links
+
+
+def join(browser, link, name, timeout=60_000):
+    """A student's page in Chromium that has joined the class at `link` as `name` (a quiet page), each step within
+    `timeout` ms; returns (page, the time Join was pressed)."""
+    page = open_page(browser, link, draw=False, timeout=timeout)
+    page.set_default_timeout(timeout)
+    page.locator(".st-key-class_name input").fill(name)
+    page.locator(".st-key-class_name input").press("Enter")
+    page.wait_for_selector(APP_READY)
+    pressed = time.monotonic()
+    page.locator(".st-key-class_join button").click()
+    page.wait_for_selector(".st-key-class_leave")
+    return page, pressed
 
 
 def until_card(dashboard, name, check=lambda text: True, timeout=30.0):
