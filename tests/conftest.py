@@ -238,6 +238,27 @@ def shared_server():
 
 
 @pytest.fixture
+def wire_class(tmp_path, monkeypatch):
+    """(Students, the join link, the ClassInfo) of a class in a database of its own, served by a server of its own
+    (one worker), whose students join without a browser (playground/bench/wire.py); AppTest pages of the test
+    open the same database."""
+    from playground import classroom_db
+    from playground.bench.browser import start_streamlit
+    from playground.bench.wire import Students
+
+    database = f"sqlite:///{tmp_path / 'classes.sqlite3'}"
+    monkeypatch.setenv("PLAYGROUND_DATABASE", database)
+    info = classroom_db.Classes(database).open("Period 3")
+    with start_streamlit("app.py", env={"PLAYGROUND_DATABASE": database, "PLAYGROUND_WORKERS": "1"}) as (_, url):
+        students = Students()
+        try:
+            yield students, f"{url}/?class={info.join_code}", info
+        finally:
+            students.close()
+            classroom_db._opened.pop(database, None)
+
+
+@pytest.fixture
 def browser_and_url(browser, shared_server):
     """(Chromium, the address of the shared Streamlit server running app.py)."""
     return browser, shared_server[1]
