@@ -8,7 +8,7 @@ import streamlit as st
 from .. import challenges, settings
 from ..challenges import BY_KEY, LIMITS, METRICS, Goal
 from ..i18n import N_, _
-from . import draw, state
+from . import state
 from .classroom import may_change, shown
 from .safe import guarded, labels, md
 
@@ -48,7 +48,7 @@ def _choose():
     if not may_change(changes):
         st.session_state.challenge = NONE
         return
-    draw.forget()
+    state.forget_drawing()
     for key, value in changes.items():
         st.session_state[key] = list(value) if key == "features" else value
     state.request_new_run()

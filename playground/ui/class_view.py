@@ -30,7 +30,7 @@ from ..plots.animation import plane_image
 from ..plots.charts import plane_colours
 from ..trainer import handle
 from . import challenge as challenge_ui
-from . import draw, keep, live, share, state
+from . import keep, live, share, state
 from .state import page_state
 from .safe import guarded, labels, md
 
@@ -234,7 +234,7 @@ def _take():
         challenge_ui._choose()
     elif message.get("kind") == SETTINGS_KIND:
         values, _refused = challenges.from_query(message.get("query", {}))
-        draw.forget()
+        state.forget_drawing()
         for key, value in values.items():
             if key != "lang":
                 s[key] = list(value) if key == "features" else value

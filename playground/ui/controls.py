@@ -249,7 +249,7 @@ def _fixed_value(key):
 
 def _data_set(where, facts):
     """The data set, and the upload when the user's own file is chosen."""
-    _control(where, BY_KEY["dataset"], facts, on_change=draw.forget)
+    _control(where, BY_KEY["dataset"], facts, on_change=state.forget_drawing)
     if st.session_state.dataset == UPLOAD:
         where.file_uploader(_("CSV file"), type=["csv", "txt"], key="upload_file",
                             help=_("Numeric feature columns and a label column (named label, or the last one)."))

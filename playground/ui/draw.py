@@ -57,12 +57,6 @@ def start(ds):
     _to_link()
 
 
-def forget():
-    """The drawing is dropped (another data set, a new sample of it)."""
-    state.page_state().reset("draw_points", "draw_labels")
-    st.session_state.drawn = ""
-
-
 def dataset(base):
     """(the drawing as a data set with `base`'s task, classes and input features, or None while it has too few
     points to train on, and then what the sidebar says about it)."""
@@ -83,12 +77,6 @@ def points():
     s = state.page_state()
     train, test = drawn.split(len(s.draw_points))
     return s.draw_points[train], s.draw_labels[train], s.draw_points[test], s.draw_labels[test]
-
-
-def key():
-    """What identifies the drawing: its points and labels."""
-    s = state.page_state()
-    return ("drawn", drawn.digest(s.draw_points, s.draw_labels))
 
 
 def _to_link():

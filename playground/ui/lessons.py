@@ -12,10 +12,10 @@ from .. import inspect, plots
 from ..data import FEATURES
 from ..i18n import N_, _
 from ..settings import SETTINGS
-from . import draw, preset
+from . import preset
 from .chart import chart
 from .classroom import may_change, shown
-from .state import on_run, page_state, request_new_run
+from .state import forget_drawing, on_run, page_state, request_new_run
 from .safe import guarded, section
 
 CHART_EVERY = 1.0  # seconds between redraws of a lesson's chart while the run plays
@@ -84,7 +84,7 @@ def start(key):
     for name, value in values(BY_KEY[key]).items():
         s[name] = value
     page_state().lesson = key
-    draw.forget()
+    forget_drawing()
     request_new_run()
 
 

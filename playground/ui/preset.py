@@ -16,7 +16,7 @@ from ..data import MnistUnavailable
 from ..engines import ENGINES
 from ..i18n import N_, _
 from ..trainer import RunHandle
-from . import draw, state
+from . import state
 from .classroom import may_change
 from .controls import cached_dataset, engine_label, mnist_unavailable
 from .safe import guarded, md
@@ -55,7 +55,7 @@ def _apply():
             p.preset_note = _("{reason} The example runs on digits instead.").format(reason=md(error, limit=600))
     s.update(SETTINGS)
     s.dataset = name
-    draw.forget()
+    state.forget_drawing()
     state.request_new_run()
     p.preset = {"dataset": name, "run": None, "results": {}, "compare": False}
 

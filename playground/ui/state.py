@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from .. import challenges, settings
-from . import draw, keep
+from ..data import drawn
+from . import keep
 from ..i18n import N_, _, best_language
 from ..settings import SETTINGS, UPLOAD
 from ..trainer import NoAnswer, NoRoom, RunFailed, RunHandle, RunLost, TooLong
@@ -195,7 +196,14 @@ def data_key():
         file = s.get("upload_file")
         return (UPLOAD, file.file_id if file else None)
     key = (s.dataset, *sorted(data_arguments().items()))
-    return key + (draw.key(),) if page_state().draw_points is not None else key
+    p = page_state()
+    return key + (("drawn", drawn.digest(p.draw_points, p.draw_labels)),) if p.draw_points is not None else key
+
+
+def forget_drawing():
+    """The drawing is dropped (another data set, a new sample of it)."""
+    page_state().reset("draw_points", "draw_labels")
+    st.session_state.drawn = ""
 
 
 def _drawing_of(old, new):
@@ -445,7 +453,7 @@ def refresh(run, views=True):
 @guarded(N_("a button"))
 def regenerate():
     st.session_state.data_seed += 1
-    draw.forget()
+    forget_drawing()
 
 
 # A run button's press takes at once, on the session's run. When the press comes with a change of
