@@ -124,3 +124,21 @@ def test_the_page_gives_a_browser_without_a_token_one_in_an_httponly_cookie():
     assert len(first[0].split(";")[0].split("=", 1)[1]) >= 22   # 128 bits
     assert cookies_set({"path": "/", "headers": [(b"cookie", f"a=1; {keep.COOKIE}=abc".encode())]}) == []
     assert cookies_set({"path": "/_stcore/health"}) == []   # only the page's HTML gives one
+
+
+@pytest.mark.page
+def test_a_reload_keeps_an_output_and_a_loss_that_are_not_the_task_s_usual(monkeypatch):
+    from conftest import open_page
+    monkeypatch.setattr(keep, "token", lambda: "token-r")
+    at = open_page(dataset="xor", output="softmax", loss="categorical_crossentropy")
+    page = at.session_state.page
+    run = page.run
+    assert run.spec.n_outputs == 2
+    keep.park("token-r", run, page.run_key, keep.state_of(at.session_state, page))
+    again = open_page()   # the same browser, at the page's address alone
+    try:
+        assert again.session_state.page.run is run   # the same run, not one with the task's usual output
+        assert (again.session_state.output, again.session_state.loss) == ("softmax", "categorical_crossentropy")
+        assert again.query_params["output"] == "softmax"   # and the address says so
+    finally:
+        run.close()

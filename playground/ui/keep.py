@@ -18,9 +18,10 @@ from .. import settings
 COOKIE = "playground_keep"
 KEEP_FOR = float(os.environ.get("PLAYGROUND_KEEP_FOR", 600))  # seconds a gone session's run is kept for its browser
 MOST = 300         # runs kept at most by one server; past it the one kept longest is closed
-# Besides the settings and the tool: of the PageState, the drawing, the pins; a student's class, and that they are
+# Besides the settings and the tool: of the PageState, the task the output and loss were fitted to (else a reload
+# would fit them again, to the task's usual ones), the drawing, the pins; a student's class, and that they are
 # back in it.
-PAGE_FIELDS = ("draw_points", "draw_labels", "pins", "pin_count",
+PAGE_FIELDS = ("task_kind", "draw_points", "draw_labels", "pins", "pin_count",
                "class_member", "class_member_id", "class_class_id", "class_taken", "class_back")
 
 
