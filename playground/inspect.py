@@ -83,23 +83,31 @@ def usual_size(shape):
     return math.sqrt(2 * n_in * n_out / (n_in + n_out))
 
 
-def unit_health(weights, activations, X):
-    """Per hidden layer, a dict: "activation", "units", "dead" and "saturated" (counts of units).
+def unit_health(weights, activations, X, off=()):
+    """Per hidden layer, a dict: "activation", "units", "dead", "saturated" and "off" (counts of units).
 
     A ReLU unit is dead when z ≤ 0 for every example of X: its output and its gradient are 0, so
     it never learns again. A sigmoid or tanh unit is saturated when f′(z) is below
     SATURATED_SLOPE of its largest value (sigmoid: a < 0.026 or a > 0.974; tanh: |a| > 0.949) for
-    at least SATURATED_SHARE of the examples: its gradient is nearly 0 there.
+    at least SATURATED_SHARE of the examples: its gradient is nearly 0 there. The neurons switched
+    off (`off`, (layer, neuron) pairs from 1) are counted apart: "units" counts those on, and only
+    they can be dead or saturated.
     """
     layers = []
-    for (W, _b), name, a in zip(weights, activations, forward_layers(weights, activations, X)):
+    fed = tuple((layer, neuron) for layer, neuron in off if layer < len(weights))  # the last layer here feeds none
+    for l, ((W, _b), name, a) in enumerate(zip(weights, activations, forward_layers(weights, activations, X, off=fed)),
+                                           start=1):
+        on = np.ones(W.shape[1], bool)
+        on[[neuron - 1 for layer, neuron in off if layer == l]] = False
+        a = a[:, on]
         dead = int(np.all(a <= 0, axis=0).sum()) if name == "relu" else None  # relu's a ≤ 0 exactly where z ≤ 0
         slope = {"sigmoid": lambda: 4 * a * (1 - a), "tanh": lambda: 1 - a * a}.get(name)
         saturated = None
         if slope is not None:
             flat = np.mean(slope() < SATURATED_SLOPE, axis=0) >= SATURATED_SHARE
             saturated = int(flat.sum())
-        layers.append({"activation": name, "units": W.shape[1], "dead": dead, "saturated": saturated})
+        layers.append({"activation": name, "units": int(on.sum()), "dead": dead, "saturated": saturated,
+                       "off": int((~on).sum())})
     return layers
 
 
@@ -248,7 +256,7 @@ def snapshot_of(run, views=True):
         history = {name: log[name][rows] for name in HISTORY}
         recent = slice(max(0, len(log) - VERDICT_WINDOW), len(log))
         weights = run.engine.get_weights()
-        units = unit_health(weights[:-1], run.spec.activations, run.X_train[:UNIT_SAMPLE])
+        units = unit_health(weights[:-1], run.spec.activations, run.X_train[:UNIT_SAMPLE], run.spec.off)
         health = {"epochs": log["epoch"][rows], "norms": log["grad_norm"][rows], "ratios": log["update_ratio"][rows],
                   "units": units, "unit_sample": min(UNIT_SAMPLE, len(run.X_train)),
                   "diagnosis": diagnose(log["grad_norm"][recent], log["update_ratio"][recent], units)}

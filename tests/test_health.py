@@ -93,10 +93,31 @@ def test_dead_relus_after_a_bad_init():
     X = rng.normal(size=(200, 2))
     weights = [(0.5 * rng.normal(size=(2, 8)), np.full(8, -10.0)), (rng.normal(size=(8, 4)), np.zeros(4))]
     first, second = inspect.unit_health(weights, ("relu", "relu"), X)
-    assert first == {"activation": "relu", "units": 8, "dead": 8, "saturated": None}
+    assert first == {"activation": "relu", "units": 8, "dead": 8, "saturated": None, "off": 0}
     assert second["dead"] == 4  # its inputs are all 0, so its z = b = 0: never active either
     weights[0] = (weights[0][0], np.zeros(8))
     assert inspect.unit_health(weights, ("relu", "relu"), X)[0]["dead"] == 0
+
+
+def test_a_neuron_switched_off_is_counted_apart_never_as_dead():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 2))
+    hidden = [(rng.normal(size=(2, 4)), np.array([-50.0, 0, 0, 0]))]   # neuron 1 never active: dead
+    first, = inspect.unit_health(hidden, ("relu",), X)
+    assert (first["units"], first["dead"], first["off"]) == (4, 1, 0)
+    first, = inspect.unit_health(hidden, ("relu",), X, off=((1, 1),))  # switched off, its output 0: not dead
+    assert first == {"activation": "relu", "units": 3, "dead": 0, "saturated": None, "off": 1}
+    first, = inspect.unit_health(hidden, ("relu",), X, off=((1, 2),))
+    assert (first["units"], first["dead"], first["off"]) == (3, 1, 1)
+    from playground.ui.health import units_summary
+    assert "layer 1 (relu): 1 of 3 dead, 1 switched off" in units_summary([first], 200)
+
+
+def test_a_run_s_health_counts_its_neurons_switched_off_in_any_hidden_layer(circle):
+    run = TrainingRun("numpy", NetworkSpec(hidden=(4, 2), activation="relu", off=((1, 3), (2, 1))), circle)
+    run.train_epoch()
+    units = inspect.snapshot_of(run).health["units"]
+    assert [(layer["units"], layer["off"]) for layer in units] == [(3, 1), (1, 1)]
 
 
 def test_saturated_sigmoid_and_tanh_units():

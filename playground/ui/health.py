@@ -31,6 +31,8 @@ def units_summary(layers, examples):
             counts.append(_("{count} of {units} dead").format(count=layer["dead"], units=layer["units"]))
         if layer["saturated"] is not None:
             counts.append(_("{count} of {units} saturated").format(count=layer["saturated"], units=layer["units"]))
+        if layer.get("off"):
+            counts.append(_("{count} switched off").format(count=layer["off"]))
         parts.append(_("layer {layer} ({activation}): {counts}").format(
             layer=l, activation=layer["activation"], counts=_(", ").join(counts) or _("cannot be dead or saturated")))
     return _("Hidden units over {examples} training examples — {layers}. Dead: a ReLU whose z ≤ 0 for every "
