@@ -34,7 +34,9 @@ def test_pause_on_a_stopped_worker_says_so_then_the_page_offers_to_start_again(a
         took = time.monotonic() - stopped_at
         assert any(f"did not answer within {PRESS:g} s" in text for text in texts(at.warning)), texts(at.warning)
         assert not at.exception and not any("Something went wrong" in text for text in texts(at.error))
-        assert took < PRESS + 2.0 + 2.0, f"the page ran for {took:.1f} s"  # the press, the refresh, a margin
+        # The press, the refresh, and the page's own run (up to 3 s with the other test process on the cores): well
+        # before the watchdog, which the page does not wait for.
+        assert took < PRESS + 2.0 + 3.0 < SILENT, f"the page ran for {took:.1f} s"
         deadline = time.monotonic() + SILENT + 5
         while worker.alive:
             assert time.monotonic() < deadline, "the stopped worker was never marked lost"
